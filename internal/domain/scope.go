@@ -23,4 +23,7 @@ func (s Scope) ReadRoots() []int64 {
 type Actor struct {
 	Name  string
 	Scope Scope
+	// Operator marks the console operator of a server without accounts (and
+	// the demo builder): it may create root units. Accounts replace it.
+	Operator bool
 }

@@ -1,0 +1,442 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/zeren-edu/zeren/internal/blob"
+	"github.com/zeren-edu/zeren/internal/domain"
+	"github.com/zeren-edu/zeren/internal/store"
+)
+
+// MaxReasonLen bounds a return reason.
+const MaxReasonLen = 500
+
+// MaxBulk bounds how many activities one bulk action takes.
+const MaxBulk = 500
+
+// validateActivity checks an activity's fields against its unit and type and
+// returns the normalised input. Every message names the field.
+func (a *App) validateActivity(ctx context.Context, tx *store.Tx, ac domain.Actor, in domain.ActivityInput) (domain.ActivityInput, domain.ActivityType, error) {
+	var t domain.ActivityType
+	if in.OrgID <= 0 {
+		return in, t, domain.Invalid("org_id", "is required")
+	}
+	if in.TypeID <= 0 {
+		return in, t, domain.Invalid("type_id", "is required")
+	}
+	o, err := tx.GetOrg(ctx, domain.Scope{Roots: ac.Scope.Roots}, in.OrgID)
+	if err != nil {
+		return in, t, fieldNotFound(err, "org_id")
+	}
+	if !o.Active {
+		return in, t, domain.Invalid("org_id", "%s is deactivated", o.Name)
+	}
+	t, err = tx.GetType(ctx, in.TypeID)
+	if err != nil {
+		return in, t, fieldNotFound(err, "type_id")
+	}
+	if !t.Active {
+		return in, t, domain.Invalid("type_id", "the activity type %s is no longer in use", t.Name)
+	}
+	if in.Date.IsZero() {
+		return in, t, domain.Invalid("date", "is required")
+	}
+	if in.Date.After(a.Today()) {
+		return in, t, domain.Invalid("date", "%s is in the future; record activities after they happen", in.Date)
+	}
+	if !o.Lived(in.Date) {
+		return in, t, domain.Invalid("date", "%s is outside the active life of %s", in.Date, o.Name)
+	}
+	in.Title = strings.TrimSpace(in.Title)
+	if err := domain.ValidateName("title", in.Title, domain.MaxTitleLen); err != nil {
+		return in, t, err
+	}
+	if !utf8.ValidString(in.Description) {
+		return in, t, domain.Invalid("description", "is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(in.Description); n > domain.MaxDescLen {
+		return in, t, domain.Invalid("description", "must be at most %d characters, got %d", domain.MaxDescLen, n)
+	}
+	if in.Attendance < 0 {
+		return in, t, domain.Invalid("attendance", "cannot be negative")
+	}
+	if in.Attendance > domain.MaxAttendance {
+		return in, t, domain.Invalid("attendance", "%d is more than %d; check the number", in.Attendance, domain.MaxAttendance)
+	}
+	venues := []string{}
+	seen := map[string]bool{}
+	for _, v := range in.Venues {
+		if seen[v] {
+			continue
+		}
+		if !t.AllowsVenue(v) {
+			if len(t.Venues) == 0 {
+				return in, t, domain.Invalid("venues", "the type %s takes no venue", t.Name)
+			}
+			return in, t, domain.Invalid("venues", "%q is not a venue of %s (allowed: %s)", v, t.Name, strings.Join(t.Venues, ", "))
+		}
+		seen[v] = true
+		venues = append(venues, v)
+	}
+	in.Venues = venues
+	if t.TracksPublication {
+		if in.Publication == "" {
+			in.Publication = domain.PublicationSubmitted
+		}
+		if !domain.ValidPublication(in.Publication) {
+			return in, t, domain.Invalid("publication", "must be submitted, accepted or published")
+		}
+	} else if in.Publication != "" {
+		return in, t, domain.Invalid("publication", "only article submissions carry a publication status")
+	}
+	return in, t, nil
+}
+
+// CreateActivity records an activity as a draft, or submits it at once when
+// submit is set (the phone page's one-tap flow).
+func (a *App) CreateActivity(ctx context.Context, ac domain.Actor, in domain.ActivityInput, submit bool) (domain.Activity, error) {
+	var out domain.Activity
+	err := a.st.Write(ctx, func(tx *store.Tx) error {
+		in, t, err := a.validateActivity(ctx, tx, ac, in)
+		if err != nil {
+			return err
+		}
+		status := domain.StatusDraft
+		if submit {
+			if err := complete(in, t); err != nil {
+				return err
+			}
+			status = domain.StatusSubmitted
+		}
+		out, err = tx.CreateActivity(ctx, ac.Scope, in, status, ac.Name)
+		return err
+	})
+	return out, err
+}
+
+// complete checks what a submitted record must have.
+func complete(in domain.ActivityInput, t domain.ActivityType) error {
+	if t.ExpectsAttendance && in.Attendance == 0 {
+		return domain.Invalid("attendance", "%s records attendance: enter the number of participants before submitting", t.Name)
+	}
+	return nil
+}
+
+// GetActivity returns one activity in the actor's read scope.
+func (a *App) GetActivity(ctx context.Context, ac domain.Actor, id int64) (domain.Activity, error) {
+	var out domain.Activity
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.GetActivity(ctx, ac.Scope, id)
+		return err
+	})
+	return out, err
+}
+
+// ActivityQuery is a ledger filter as clients express it: a period code and a
+// pillar are resolved here.
+type ActivityQuery struct {
+	OrgID       int64
+	TypeIDs     []int64
+	Pillar      string
+	Period      string
+	From, To    domain.Date // an explicit range [From, To], both inclusive; used when Period is empty
+	Statuses    []domain.Status
+	HasEvidence *bool
+	Query       string
+	EvidenceSHA string
+	Sort        string
+	Asc         bool
+	Limit       int
+	Offset      int
+}
+
+// MaxPageSize bounds a list page.
+const MaxPageSize = 500
+
+// ListActivities returns a page of the ledger in the actor's read scope.
+func (a *App) ListActivities(ctx context.Context, ac domain.Actor, q ActivityQuery) ([]domain.Activity, int, error) {
+	if q.Limit < 0 || q.Limit > MaxPageSize {
+		return nil, 0, domain.Invalid("limit", "must be between 1 and %d", MaxPageSize)
+	}
+	if q.Offset < 0 {
+		return nil, 0, domain.Invalid("offset", "cannot be negative")
+	}
+	if q.Sort != "" {
+		ok := false
+		for _, s := range store.ActivitySorts() {
+			ok = ok || s == q.Sort
+		}
+		if !ok {
+			return nil, 0, domain.Invalid("sort", "must be one of %s", strings.Join(store.ActivitySorts(), ", "))
+		}
+	}
+	for _, s := range q.Statuses {
+		if !s.Valid() {
+			return nil, 0, domain.Invalid("status", "%q is not a status (draft, submitted, approved, returned)", s)
+		}
+	}
+	var out []domain.Activity
+	var total int
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		f := store.ActivityFilter{OrgID: q.OrgID, TypeIDs: q.TypeIDs, Statuses: q.Statuses, HasEvidence: q.HasEvidence,
+			Query: q.Query, EvidenceSHA: q.EvidenceSHA, Sort: q.Sort, Asc: q.Asc, Limit: q.Limit, Offset: q.Offset}
+		if q.OrgID != 0 {
+			if _, err := tx.GetOrg(ctx, ac.Scope, q.OrgID); err != nil {
+				return fieldNotFound(err, "org_id")
+			}
+		}
+		types, err := a.resolveTypes(ctx, tx, q.TypeIDs, q.Pillar)
+		if err != nil {
+			return err
+		}
+		f.TypeIDs = types
+		r, err := a.resolveRange(ctx, tx, q.OrgID, q.Period, q.From, q.To)
+		if err != nil {
+			return err
+		}
+		f.Range = r
+		out, total, err = tx.ListActivities(ctx, ac.Scope, f)
+		return err
+	})
+	return out, total, err
+}
+
+// UpdateActivity replaces an activity's fields; version guards against lost updates.
+func (a *App) UpdateActivity(ctx context.Context, ac domain.Actor, id, version int64, in domain.ActivityInput) (domain.Activity, error) {
+	var out domain.Activity
+	err := a.st.Write(ctx, func(tx *store.Tx) error {
+		old, err := tx.GetActivity(ctx, domain.Scope{Roots: ac.Scope.Roots}, id)
+		if err != nil {
+			return err
+		}
+		if err := a.checkUnlocked(ctx, tx, old, in.Date); err != nil {
+			return err
+		}
+		in, t, err := a.validateActivity(ctx, tx, ac, in)
+		if err != nil {
+			return err
+		}
+		if old.Status == domain.StatusSubmitted || old.Status == domain.StatusApproved {
+			if err := complete(in, t); err != nil {
+				return err
+			}
+		}
+		out, err = tx.UpdateActivity(ctx, ac.Scope, id, version, in)
+		return err
+	})
+	return out, err
+}
+
+// checkUnlocked refuses changes to an approved activity dated in a closed
+// period, and moving an approved activity into one.
+func (a *App) checkUnlocked(ctx context.Context, tx *store.Tx, old domain.Activity, newDate domain.Date) error {
+	if old.Status != domain.StatusApproved {
+		return nil
+	}
+	for _, d := range []domain.Date{old.Date, newDate} {
+		if d.IsZero() {
+			continue
+		}
+		p, err := tx.InClosedPeriod(ctx, d)
+		if err != nil {
+			return err
+		}
+		if p != "" {
+			return domain.Locked("activity %d is approved and dated in the closed period %s; reopen the period to change it", old.ID, p)
+		}
+	}
+	return nil
+}
+
+// DeleteActivity removes an activity.
+func (a *App) DeleteActivity(ctx context.Context, ac domain.Actor, id int64) error {
+	return a.st.Write(ctx, func(tx *store.Tx) error {
+		old, err := tx.GetActivity(ctx, domain.Scope{Roots: ac.Scope.Roots}, id)
+		if err != nil {
+			return err
+		}
+		if err := a.checkUnlocked(ctx, tx, old, domain.Date{}); err != nil {
+			return err
+		}
+		_, err = tx.DeleteActivity(ctx, ac.Scope, id)
+		return err
+	})
+}
+
+// Transition submits, approves or returns an activity. A return needs a reason.
+func (a *App) Transition(ctx context.Context, ac domain.Actor, id int64, t domain.Transition, reason string) (domain.Activity, error) {
+	var out domain.Activity
+	err := a.st.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = a.transition(ctx, tx, ac, id, t, reason)
+		return err
+	})
+	return out, err
+}
+
+func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id int64, t domain.Transition, reason string) (domain.Activity, error) {
+	reason = strings.TrimSpace(reason)
+	switch t {
+	case domain.ActReturn:
+		if reason == "" {
+			return domain.Activity{}, domain.Invalid("reason", "say why the activity is returned, so its author can fix it")
+		}
+		if utf8.RuneCountInString(reason) > MaxReasonLen {
+			return domain.Activity{}, domain.Invalid("reason", "must be at most %d characters", MaxReasonLen)
+		}
+	case domain.ActSubmit, domain.ActApprove:
+		reason = ""
+	default:
+		return domain.Activity{}, domain.Invalid("action", "unknown action %q", t)
+	}
+	old, err := tx.GetActivity(ctx, domain.Scope{Roots: ac.Scope.Roots}, id)
+	if err != nil {
+		return old, err
+	}
+	next, err := old.Status.Next(t)
+	if err != nil {
+		return old, err
+	}
+	if t == domain.ActSubmit {
+		typ, err := tx.GetType(ctx, old.TypeID)
+		if err != nil {
+			return old, err
+		}
+		in := domain.ActivityInput{Attendance: old.Attendance}
+		if err := complete(in, typ); err != nil {
+			return old, err
+		}
+	}
+	return tx.SetActivityStatus(ctx, ac.Scope, id, old.Status, next, reason)
+}
+
+// BulkApprove approves many submitted activities in one transaction: all or
+// none, with the failing position named in the error's field.
+func (a *App) BulkApprove(ctx context.Context, ac domain.Actor, ids []int64) ([]domain.Activity, error) {
+	if len(ids) == 0 {
+		return nil, domain.Invalid("ids", "is empty")
+	}
+	if len(ids) > MaxBulk {
+		return nil, domain.Invalid("ids", "at most %d activities at once", MaxBulk)
+	}
+	out := make([]domain.Activity, 0, len(ids))
+	err := a.st.Write(ctx, func(tx *store.Tx) error {
+		for i, id := range ids {
+			act, err := a.transition(ctx, tx, ac, id, domain.ActApprove, "")
+			if err != nil {
+				if e, ok := err.(*domain.Error); ok {
+					c := *e
+					c.Field = fmt.Sprintf("ids[%d]", i)
+					c.Message = fmt.Sprintf("activity %d: %s", id, e.Message)
+					return &c
+				}
+				return err
+			}
+			out = append(out, act)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// AttachEvidence stores a file (content-addressed) and links it to an
+// activity. The blob is written before the transaction: if the transaction
+// fails, an unreferenced blob remains, which is harmless and reused by the
+// next upload of the same bytes.
+func (a *App) AttachEvidence(ctx context.Context, ac domain.Actor, activityID int64, filename string, r io.Reader) (domain.Activity, error) {
+	filename = strings.TrimSpace(filename)
+	if filename == "" {
+		return domain.Activity{}, domain.Invalid("filename", "is required")
+	}
+	if err := domain.ValidateName("filename", filename, 255); err != nil {
+		return domain.Activity{}, err
+	}
+	// Check scope and locks before accepting the bytes.
+	if err := a.st.Read(ctx, func(tx *store.Tx) error {
+		old, err := tx.GetActivity(ctx, domain.Scope{Roots: ac.Scope.Roots}, activityID)
+		if err != nil {
+			return err
+		}
+		if len(old.Evidence) >= a.cfg.MaxEvidencePerActivity {
+			return domain.Invalid("file", "an activity holds at most %d files", a.cfg.MaxEvidencePerActivity)
+		}
+		return a.checkUnlocked(ctx, tx, old, domain.Date{})
+	}); err != nil {
+		return domain.Activity{}, err
+	}
+	info, mediaType, err := blob.PutFile(ctx, a.blobs, r, filename, a.cfg.MaxEvidenceSize)
+	if err != nil {
+		return domain.Activity{}, err
+	}
+	var out domain.Activity
+	err = a.st.Write(ctx, func(tx *store.Tx) error {
+		old, err := tx.GetActivity(ctx, domain.Scope{Roots: ac.Scope.Roots}, activityID)
+		if err != nil {
+			return err
+		}
+		if len(old.Evidence) >= a.cfg.MaxEvidencePerActivity {
+			return domain.Invalid("file", "an activity holds at most %d files", a.cfg.MaxEvidencePerActivity)
+		}
+		if err := a.checkUnlocked(ctx, tx, old, domain.Date{}); err != nil {
+			return err
+		}
+		if err := tx.PutEvidenceBlob(ctx, info.SHA256, info.Size, mediaType); err != nil {
+			return err
+		}
+		if err := tx.AttachEvidence(ctx, ac.Scope, activityID, info.SHA256, filename); err != nil {
+			return err
+		}
+		out, err = tx.GetActivity(ctx, ac.Scope, activityID)
+		return err
+	})
+	return out, err
+}
+
+// DetachEvidence removes a file from an activity.
+func (a *App) DetachEvidence(ctx context.Context, ac domain.Actor, activityID int64, sha string) (domain.Activity, error) {
+	var out domain.Activity
+	err := a.st.Write(ctx, func(tx *store.Tx) error {
+		old, err := tx.GetActivity(ctx, domain.Scope{Roots: ac.Scope.Roots}, activityID)
+		if err != nil {
+			return err
+		}
+		if err := a.checkUnlocked(ctx, tx, old, domain.Date{}); err != nil {
+			return err
+		}
+		if err := tx.DetachEvidence(ctx, ac.Scope, activityID, sha); err != nil {
+			return err
+		}
+		out, err = tx.GetActivity(ctx, ac.Scope, activityID)
+		return err
+	})
+	return out, err
+}
+
+// GetEvidence returns a blob's metadata and the in-scope activities carrying it.
+func (a *App) GetEvidence(ctx context.Context, ac domain.Actor, sha string) (store.EvidenceBlob, error) {
+	if !blob.ValidSHA(sha) {
+		return store.EvidenceBlob{}, domain.NotFound("evidence %q", sha)
+	}
+	var out store.EvidenceBlob
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.GetEvidence(ctx, ac.Scope, sha)
+		return err
+	})
+	return out, err
+}
+
+// OpenEvidence opens a blob's content if an in-scope activity carries it.
+func (a *App) OpenEvidence(ctx context.Context, ac domain.Actor, sha string) (store.EvidenceBlob, io.ReadCloser, error) {
+	meta, err := a.GetEvidence(ctx, ac, sha)
+	if err != nil {
+		return meta, nil, err
+	}
+	rc, err := a.blobs.Open(ctx, sha)
+	return meta, rc, err
+}

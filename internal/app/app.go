@@ -1,0 +1,72 @@
+// Package app holds zeren's use cases, one file per capability. It is the one
+// place that checks what an actor may do, before the store is touched, and it
+// runs every write as one store transaction.
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/zeren-edu/zeren/internal/blob"
+	"github.com/zeren-edu/zeren/internal/domain"
+	"github.com/zeren-edu/zeren/internal/store"
+)
+
+// China has one time zone and no daylight saving; "today" for a school is the
+// date in UTC+8 wherever the server's clock is set.
+var chinaZone = time.FixedZone("CST", 8*3600)
+
+// Config holds the limits the use cases enforce.
+type Config struct {
+	MaxEvidenceSize        int64 // bytes per file
+	MaxEvidencePerActivity int
+}
+
+// DefaultConfig returns the limits used unless configured otherwise.
+func DefaultConfig() Config {
+	return Config{MaxEvidenceSize: blob.DefaultMaxSize, MaxEvidencePerActivity: 20}
+}
+
+// App is the set of use cases over one store and one blob store.
+type App struct {
+	st    *store.Store
+	blobs blob.Store
+	cfg   Config
+	now   func() time.Time
+}
+
+// New wires an App. now may be nil (the real clock).
+func New(st *store.Store, blobs blob.Store, cfg Config, now func() time.Time) *App {
+	if now == nil {
+		now = time.Now
+	}
+	if cfg.MaxEvidenceSize <= 0 {
+		cfg.MaxEvidenceSize = blob.DefaultMaxSize
+	}
+	if cfg.MaxEvidencePerActivity <= 0 {
+		cfg.MaxEvidencePerActivity = 20
+	}
+	return &App{st: st, blobs: blobs, cfg: cfg, now: now}
+}
+
+// Config returns the limits in force (the API describes them to clients).
+func (a *App) Config() Config { return a.cfg }
+
+// Today is the current date in China.
+func (a *App) Today() domain.Date { return domain.DateOf(a.now().In(chinaZone)) }
+
+// Ready reports whether the database answers.
+func (a *App) Ready(ctx context.Context) error { return a.st.Ping(ctx) }
+
+// OperatorActor is the actor of a request before accounts exist: the person
+// at the server's own console, reaching it over loopback, with the whole tree
+// in scope. The accounts capability replaces it with real sessions.
+func (a *App) OperatorActor(ctx context.Context) (domain.Actor, error) {
+	var roots []int64
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		roots, err = tx.RootIDs(ctx)
+		return err
+	})
+	return domain.Actor{Name: "operator", Scope: domain.Scope{Roots: roots}, Operator: true}, err
+}

@@ -1,0 +1,155 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/zeren-edu/zeren/internal/domain"
+)
+
+// dialect holds everything that differs between SQLite and PostgreSQL at run
+// time. The schema differences live in migrations/{sqlite,postgres}.
+type dialect interface {
+	name() string
+	// wrap turns driver errors into domain errors: unique violations become
+	// conflicts, lost connections become unavailable.
+	wrap(err error) error
+	// lockTree serialises unit moves against activity writes, whose rollup
+	// deltas depend on the ancestors of a unit. SQLite has one writer, so
+	// nothing is needed; PostgreSQL uses a transaction-scoped advisory lock,
+	// shared for activity writes and exclusive for moves.
+	lockTree(ctx context.Context, tx *sql.Tx, exclusive bool) error
+}
+
+type sqliteDialect struct{}
+
+func (sqliteDialect) name() string { return "sqlite" }
+
+func (sqliteDialect) lockTree(context.Context, *sql.Tx, bool) error { return nil }
+
+func (sqliteDialect) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return &domain.Error{Kind: domain.KindConflict, Field: uniqueField(se.Error()), Message: "already exists", Err: err}
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return &domain.Error{Kind: domain.KindConflict, Message: "is still referenced by other records", Err: err}
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY:
+			return domain.Unavailable(err)
+		}
+	}
+	return classifyCommon(err)
+}
+
+// uniqueField extracts the column from "UNIQUE constraint failed: t.code".
+func uniqueField(msg string) string {
+	if i := strings.LastIndex(msg, "."); i >= 0 {
+		f := msg[i+1:]
+		if j := strings.IndexAny(f, " ,)"); j >= 0 {
+			f = f[:j]
+		}
+		return f
+	}
+	return ""
+}
+
+// sqliteDSN builds a modernc DSN. WAL lets readers run beside the writer;
+// busy_timeout absorbs short waits; the writer takes its lock at BEGIN
+// (IMMEDIATE) so two writers never deadlock on lock upgrade.
+func sqliteDSN(path string, readOnly bool) string {
+	v := url.Values{}
+	v.Add("_pragma", "journal_mode(WAL)")
+	v.Add("_pragma", "foreign_keys(1)")
+	v.Add("_pragma", "busy_timeout(10000)")
+	v.Add("_pragma", "synchronous(NORMAL)")
+	if readOnly {
+		v.Add("_pragma", "query_only(1)")
+	} else {
+		v.Add("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + v.Encode()
+}
+
+type postgresDialect struct{}
+
+func (postgresDialect) name() string { return "postgres" }
+
+// treeLockKey is an arbitrary constant naming the org-tree advisory lock.
+const treeLockKey = 7_001_2024
+
+func (postgresDialect) lockTree(ctx context.Context, tx *sql.Tx, exclusive bool) error {
+	q := "SELECT pg_advisory_xact_lock_shared($1)"
+	if exclusive {
+		q = "SELECT pg_advisory_xact_lock($1)"
+	}
+	_, err := tx.ExecContext(ctx, q, treeLockKey)
+	return err
+}
+
+func (postgresDialect) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code == "23505":
+			return &domain.Error{Kind: domain.KindConflict, Field: pgUniqueField(pe), Message: "already exists", Err: err}
+		case pe.Code == "23503":
+			return &domain.Error{Kind: domain.KindConflict, Message: "is still referenced by other records", Err: err}
+		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "57P"), strings.HasPrefix(pe.Code, "53"):
+			return domain.Unavailable(err)
+		}
+		return err
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return domain.Unavailable(err)
+	}
+	return classifyCommon(err)
+}
+
+func pgUniqueField(pe *pgconn.PgError) string {
+	// Constraint names are <table>_<column>_key by PostgreSQL's convention.
+	c := strings.TrimSuffix(pe.ConstraintName, "_key")
+	if i := strings.LastIndex(c, "_"); i >= 0 {
+		return c[i+1:]
+	}
+	return ""
+}
+
+// classifyCommon catches failures that look the same on both engines: a
+// dropped connection or a network error means the database is away.
+func classifyCommon(err error) error {
+	var ne net.Error
+	if errors.Is(err, sql.ErrConnDone) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) {
+		return domain.Unavailable(err)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "connection refused") || strings.Contains(msg, "broken pipe") ||
+		strings.Contains(msg, "unexpected EOF") || strings.Contains(msg, "conn closed") || strings.Contains(msg, "bad connection") {
+		return domain.Unavailable(err)
+	}
+	return err
+}

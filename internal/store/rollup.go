@@ -1,0 +1,300 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/zeren-edu/zeren/internal/domain"
+)
+
+// The rollup table holds, for every org unit and each of its descendants'
+// activities, the count and attendance per (day | month, type, status). It is
+// changed only here, inside the transaction that changes an activity or moves a
+// unit, so an aggregate is exact the moment the write commits.
+
+// fact is the part of an activity that the rollups see.
+type fact struct {
+	org        int64
+	typ        int64
+	status     domain.Status
+	date       domain.Date
+	attendance int64
+}
+
+type rollupKey struct {
+	org    int64
+	grain  string
+	bucket string
+	typ    int64
+	status string
+}
+
+type rollupDelta struct{ n, attendance int64 }
+
+// rollupBatch collects deltas so one write applies each key once, in a fixed
+// order (PostgreSQL row locks are then always taken in the same order, which
+// rules out deadlocks between concurrent writers).
+type rollupBatch map[rollupKey]rollupDelta
+
+func (tx *Tx) addFact(ctx context.Context, b rollupBatch, f fact, sign int64) error {
+	anc, err := tx.Ancestors(ctx, f.org)
+	if err != nil {
+		return err
+	}
+	for _, a := range anc {
+		for _, k := range []rollupKey{
+			{a, "d", f.date.String(), f.typ, string(f.status)},
+			{a, "m", f.date.MonthKey(), f.typ, string(f.status)},
+		} {
+			d := b[k]
+			d.n += sign
+			d.attendance += sign * f.attendance
+			b[k] = d
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) flush(ctx context.Context, b rollupBatch) error {
+	keys := make([]rollupKey, 0, len(b))
+	for k, d := range b {
+		if d.n != 0 || d.attendance != 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, c := keys[i], keys[j]
+		if a.org != c.org {
+			return a.org < c.org
+		}
+		if a.grain != c.grain {
+			return a.grain < c.grain
+		}
+		if a.bucket != c.bucket {
+			return a.bucket < c.bucket
+		}
+		if a.typ != c.typ {
+			return a.typ < c.typ
+		}
+		return a.status < c.status
+	})
+	for _, k := range keys {
+		d := b[k]
+		if _, err := tx.exec(ctx, `INSERT INTO activity_rollup (org_id, grain, bucket, type_id, status, n, attendance)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (org_id, grain, bucket, type_id, status)
+			DO UPDATE SET n = activity_rollup.n + excluded.n, attendance = activity_rollup.attendance + excluded.attendance`,
+			k.org, k.grain, k.bucket, k.typ, k.status, d.n, d.attendance); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// changeFacts applies the rollup effect of replacing old facts with new ones
+// (either may be nil: create, delete).
+func (tx *Tx) changeFacts(ctx context.Context, old, new *fact) error {
+	if err := tx.d.lockTree(ctx, tx.tx, false); err != nil {
+		return tx.d.wrap(err)
+	}
+	b := rollupBatch{}
+	if old != nil {
+		if err := tx.addFact(ctx, b, *old, -1); err != nil {
+			return err
+		}
+	}
+	if new != nil {
+		if err := tx.addFact(ctx, b, *new, +1); err != nil {
+			return err
+		}
+	}
+	return tx.flush(ctx, b)
+}
+
+// shiftRollup adds sign × (unit's own rollup rows, i.e. its subtree totals) to
+// every ancestor of target, target included. Used by MoveOrg.
+func (tx *Tx) shiftRollup(ctx context.Context, unit, target int64, sign int) error {
+	_, err := tx.exec(ctx, `INSERT INTO activity_rollup (org_id, grain, bucket, type_id, status, n, attendance)
+		SELECT c.ancestor_id, m.grain, m.bucket, m.type_id, m.status, m.n * $3, m.attendance * $3
+		FROM activity_rollup m CROSS JOIN org_closure c
+		WHERE m.org_id = $1 AND c.descendant_id = $2
+		ON CONFLICT (org_id, grain, bucket, type_id, status)
+		DO UPDATE SET n = activity_rollup.n + excluded.n, attendance = activity_rollup.attendance + excluded.attendance`,
+		unit, target, sign)
+	if err != nil {
+		return err
+	}
+	// Rows that fell to zero carry no information; drop them to keep reads short.
+	_, err = tx.exec(ctx, `DELETE FROM activity_rollup WHERE n = 0 AND attendance = 0
+		AND org_id IN (SELECT ancestor_id FROM org_closure WHERE descendant_id = $1)`, target)
+	return err
+}
+
+// Figure is a count of activities (场次) and their summed attendance (人次).
+type Figure struct {
+	Count      int64 `json:"count"`
+	Attendance int64 `json:"attendance"`
+}
+
+// AggQuery asks for the figure of one unit's subtree over a date range.
+type AggQuery struct {
+	OrgID    int64
+	TypeIDs  []int64 // nil: every type
+	Range    domain.Range
+	Statuses []domain.Status // nil: approved only
+}
+
+// GroupBy splits an aggregate.
+type GroupBy string
+
+const (
+	GroupNone   GroupBy = ""
+	GroupType   GroupBy = "type"
+	GroupChild  GroupBy = "child" // the unit's direct children, each with its subtree
+	GroupMonth  GroupBy = "month"
+	GroupStatus GroupBy = "status"
+)
+
+// Group is one row of a grouped aggregate. Key is the type id, child unit id,
+// month "YYYY-MM" or status, as text.
+type Group struct {
+	Key string `json:"key"`
+	Figure
+}
+
+// rangeParts splits [from, to) into leading days, whole months and trailing
+// days, so the query reads month rows where it can.
+type rangePart struct {
+	grain    string
+	from, to string // bucket bounds, half-open
+}
+
+func rangeParts(r domain.Range) []rangePart {
+	if !r.From.Before(r.To) {
+		return nil
+	}
+	firstMonth := domain.NewDate(r.From.Year, r.From.Month, 1)
+	if firstMonth.Before(r.From) {
+		firstMonth = domain.NewDate(r.From.Year, r.From.Month+1, 1)
+	}
+	lastMonth := domain.NewDate(r.To.Year, r.To.Month, 1) // start of the month holding To
+	if !firstMonth.Before(lastMonth) {
+		// No whole month inside: days only.
+		return []rangePart{{"d", r.From.String(), r.To.String()}}
+	}
+	var parts []rangePart
+	if r.From.Before(firstMonth) {
+		parts = append(parts, rangePart{"d", r.From.String(), firstMonth.String()})
+	}
+	parts = append(parts, rangePart{"m", firstMonth.MonthKey(), lastMonth.MonthKey()})
+	if lastMonth.Before(r.To) {
+		parts = append(parts, rangePart{"d", lastMonth.String(), r.To.String()})
+	}
+	return parts
+}
+
+// Aggregate answers a figure for one unit's subtree from the rollups: its cost
+// depends on the range and the number of types, never on the number of activities.
+func (tx *Tx) Aggregate(ctx context.Context, scope domain.Scope, q AggQuery, by GroupBy) ([]Group, error) {
+	ok, err := tx.InScope(ctx, scope.ReadRoots(), q.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, domain.NotFound("org unit %d", q.OrgID)
+	}
+	parts := rangeParts(q.Range)
+	if len(parts) == 0 {
+		return []Group{}, nil
+	}
+	statuses := q.Statuses
+	if statuses == nil {
+		statuses = []domain.Status{domain.StatusApproved}
+	}
+	args := []any{}
+	var orgCond string
+	if by == GroupChild {
+		args = append(args, q.OrgID)
+		orgCond = "r.org_id IN (SELECT id FROM org_units WHERE parent_id = $1)"
+	} else {
+		args = append(args, q.OrgID)
+		orgCond = "r.org_id = $1"
+	}
+	common := orgCond + " AND r.status IN (" + placeholders(&args, strs(statuses)...) + ")"
+	if q.TypeIDs != nil {
+		if len(q.TypeIDs) == 0 {
+			return []Group{}, nil
+		}
+		common += " AND r.type_id IN (" + placeholders(&args, int64s(q.TypeIDs)...) + ")"
+	}
+	key := "''"
+	switch by {
+	case GroupType:
+		key = "CAST(r.type_id AS TEXT)"
+	case GroupChild:
+		key = "CAST(r.org_id AS TEXT)"
+	case GroupMonth:
+		key = "substr(r.bucket, 1, 7)"
+	case GroupStatus:
+		key = "r.status"
+	}
+	var subs []string
+	for _, p := range parts {
+		args = append(args, p.grain, p.from, p.to)
+		n := len(args)
+		subs = append(subs, fmt.Sprintf("SELECT %s AS k, r.n, r.attendance FROM activity_rollup r WHERE %s AND r.grain = $%d AND r.bucket >= $%d AND r.bucket < $%d",
+			key, common, n-2, n-1, n))
+	}
+	sqlText := "SELECT k, CAST(COALESCE(SUM(n), 0) AS BIGINT), CAST(COALESCE(SUM(attendance), 0) AS BIGINT) FROM (" +
+		strings.Join(subs, " UNION ALL ") + ") x GROUP BY k ORDER BY k"
+	rows, err := tx.query(ctx, sqlText, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Group{}
+	for rows.Next() {
+		var g Group
+		if err := rows.Scan(&g.Key, &g.Count, &g.Attendance); err != nil {
+			return nil, tx.d.wrap(err)
+		}
+		if g.Count != 0 || g.Attendance != 0 {
+			out = append(out, g)
+		}
+	}
+	return out, tx.d.wrap(rows.Err())
+}
+
+// Total sums grouped rows.
+func Total(gs []Group) Figure {
+	var f Figure
+	for _, g := range gs {
+		f.Count += g.Count
+		f.Attendance += g.Attendance
+	}
+	return f
+}
+
+// NaiveAggregate recounts a figure from the activity rows themselves. It is the
+// baseline the benchmarks compare against and the oracle of the property tests;
+// the application never calls it.
+func (tx *Tx) NaiveAggregate(ctx context.Context, q AggQuery) (Figure, error) {
+	statuses := q.Statuses
+	if statuses == nil {
+		statuses = []domain.Status{domain.StatusApproved}
+	}
+	args := []any{q.OrgID, q.Range.From.String(), q.Range.To.String()}
+	cond := "c.ancestor_id = $1 AND a.date >= $2 AND a.date < $3 AND a.status IN (" + placeholders(&args, strs(statuses)...) + ")"
+	if q.TypeIDs != nil {
+		if len(q.TypeIDs) == 0 {
+			return Figure{}, nil
+		}
+		cond += " AND a.type_id IN (" + placeholders(&args, int64s(q.TypeIDs)...) + ")"
+	}
+	var f Figure
+	err := tx.queryRow(ctx, `SELECT COUNT(*), CAST(COALESCE(SUM(a.attendance), 0) AS BIGINT)
+		FROM activities a JOIN org_closure c ON c.descendant_id = a.org_id WHERE `+cond, args...).Scan(&f.Count, &f.Attendance)
+	return f, tx.d.wrap(err)
+}

@@ -1,0 +1,262 @@
+// Package store keeps zeren's records in SQLite (the embedded default) or
+// PostgreSQL (the server option). SQL is written once, with $n placeholders that
+// both engines accept; the few differences live in dialect.go.
+//
+// Every method that reads or writes org-scoped records takes the actor's
+// domain.Scope and filters in SQL; an empty scope matches nothing.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/zeren-edu/zeren/internal/domain"
+)
+
+//go:embed migrations
+var migrationsFS embed.FS
+
+// Store is the database. It holds a writer pool and a reader pool: on SQLite
+// the writer is a single connection (SQLite allows one writer at a time, and
+// one connection avoids busy errors) and readers run in parallel under WAL;
+// on PostgreSQL both are the same pool.
+type Store struct {
+	write *sql.DB
+	read  *sql.DB
+	d     dialect
+	dsn   string
+	now   func() time.Time
+}
+
+// Options tune Open.
+type Options struct {
+	// Create allows Open to create a missing SQLite file. Without it a missing
+	// file is an error, so a typo in --db does not silently start an empty system.
+	Create bool
+	// Now overrides the clock (tests).
+	Now func() time.Time
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to the database named by dsn: a SQLite file path or a
+// postgres:// URL. It checks that the database answers.
+func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	s := &Store{dsn: dsn, now: opt.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var err error
+	if IsPostgres(dsn) {
+		s.d = postgresDialect{}
+		s.write, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("database %s: %w", redact(dsn), err)
+		}
+		s.write.SetMaxOpenConns(20)
+		s.write.SetMaxIdleConns(10)
+		s.write.SetConnMaxIdleTime(5 * time.Minute)
+		s.read = s.write
+	} else {
+		s.d = sqliteDialect{}
+		if dsn == "" {
+			return nil, errors.New("database: no path given")
+		}
+		if _, statErr := os.Stat(dsn); errors.Is(statErr, fs.ErrNotExist) && !opt.Create {
+			return nil, fmt.Errorf("database file %s does not exist (create it with `zeren migrate --db %s`)", dsn, dsn)
+		}
+		s.write, err = sql.Open("sqlite", sqliteDSN(dsn, false))
+		if err != nil {
+			return nil, fmt.Errorf("database %s: %w", dsn, err)
+		}
+		s.write.SetMaxOpenConns(1)
+		s.read, err = sql.Open("sqlite", sqliteDSN(dsn, true))
+		if err != nil {
+			s.write.Close()
+			return nil, fmt.Errorf("database %s: %w", dsn, err)
+		}
+		s.read.SetMaxOpenConns(8)
+	}
+	if err := s.check(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// check proves the database answers and is what it claims to be: a corrupt
+// SQLite file fails here, not on the first request.
+func (s *Store) check(ctx context.Context) error {
+	var n int
+	q := "SELECT COUNT(*) FROM sqlite_master"
+	if s.d.name() == "postgres" {
+		q = "SELECT 1"
+	}
+	if err := s.write.QueryRowContext(ctx, q).Scan(&n); err != nil {
+		return fmt.Errorf("database %s cannot be opened: %w", redact(s.dsn), err)
+	}
+	if s.d.name() == "sqlite" {
+		var res string
+		if err := s.write.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&res); err != nil || res != "ok" {
+			return fmt.Errorf("database %s is damaged (quick_check: %v %s)", s.dsn, err, res)
+		}
+	}
+	return nil
+}
+
+// Dialect names the engine: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.d.name() }
+
+// Close releases the pools.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// Ping reports whether the database answers (for /readyz).
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.read.PingContext(ctx); err != nil {
+		return domain.Unavailable(err)
+	}
+	return nil
+}
+
+// Tx is one transaction. All store methods live on Tx so that a use case can
+// compose several of them, plus its audit row, into one atomic write.
+type Tx struct {
+	tx  *sql.Tx
+	d   dialect
+	now time.Time
+}
+
+// Now is the transaction's clock: one instant for every row it writes.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Write runs fn in a read-write transaction, committing if fn returns nil.
+func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	return s.run(ctx, s.write, false, fn)
+}
+
+// Read runs fn in a read-only transaction: one consistent snapshot.
+func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
+	return s.run(ctx, s.read, true, fn)
+}
+
+func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
+	sqlTx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && s.d.name() == "postgres"})
+	if err != nil {
+		return s.d.wrap(err)
+	}
+	tx := &Tx{tx: sqlTx, d: s.d, now: s.now().UTC().Truncate(time.Millisecond)}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return s.d.wrap(err)
+	}
+	if err = sqlTx.Commit(); err != nil {
+		return s.d.wrap(err)
+	}
+	return nil
+}
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	r, err := tx.tx.ExecContext(ctx, q, args...)
+	return r, tx.d.wrap(err)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	r, err := tx.tx.QueryContext(ctx, q, args...)
+	return r, tx.d.wrap(err)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, q, args...)
+}
+
+// timeText is how instants are stored: fixed-width UTC text, sortable as text.
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
+func timeText(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeLayout, s)
+	return t
+}
+
+func dateText(d domain.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+func parseDateText(s string) domain.Date {
+	if s == "" {
+		return domain.Date{}
+	}
+	d, _ := domain.ParseDate(s)
+	return d
+}
+
+// redact hides a password in a URL for error messages.
+func redact(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		rest := dsn[i+3:]
+		if at := strings.Index(rest, "@"); at >= 0 {
+			cred := rest[:at]
+			if c := strings.Index(cred, ":"); c >= 0 {
+				return dsn[:i+3] + cred[:c] + ":***" + rest[at:]
+			}
+		}
+	}
+	return dsn
+}
+
+// placeholders appends args and returns "$k,$k+1,…" for an IN list.
+func placeholders(args *[]any, vals ...any) string {
+	var b strings.Builder
+	for i, v := range vals {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		*args = append(*args, v)
+		fmt.Fprintf(&b, "$%d", len(*args))
+	}
+	return b.String()
+}
+
+func int64s(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+func strs[T ~string](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
