@@ -111,3 +111,7 @@ func wantKind(t testing.TB, err error, kind domain.Kind, field string) {
 }
 
 var _ = time.Now
+
+func appAll(org int64) app.AggRequest {
+	return app.AggRequest{OrgID: org, Period: "2025", Statuses: domain.Statuses}
+}

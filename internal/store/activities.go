@@ -190,7 +190,9 @@ var activitySorts = map[string]string{
 }
 
 // ActivitySorts lists the accepted sort keys.
-func ActivitySorts() []string { return []string{"date", "created_at", "updated_at", "attendance", "title", "id"} }
+func ActivitySorts() []string {
+	return []string{"date", "created_at", "updated_at", "attendance", "title", "id"}
+}
 
 // ListActivities returns a page of activities in the read scope and the total.
 func (tx *Tx) ListActivities(ctx context.Context, scope domain.Scope, f ActivityFilter) ([]domain.Activity, int, error) {
