@@ -147,7 +147,7 @@ func classifyCommon(err error) error {
 		return domain.Unavailable(err)
 	}
 	msg := err.Error()
-	if strings.Contains(msg, "connection refused") || strings.Contains(msg, "broken pipe") ||
+	if strings.Contains(msg, "database is closed") || strings.Contains(msg, "connection refused") || strings.Contains(msg, "broken pipe") ||
 		strings.Contains(msg, "unexpected EOF") || strings.Contains(msg, "conn closed") || strings.Contains(msg, "bad connection") {
 		return domain.Unavailable(err)
 	}

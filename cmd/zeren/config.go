@@ -1,0 +1,264 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/zeren-edu/zeren/internal/store"
+)
+
+// setting is one configurable value: a flag and, usually, an environment
+// variable. A flag wins over the environment, which wins over the default.
+type setting struct {
+	flag  string
+	env   string // "" when the setting comes from the flag only
+	usage string
+}
+
+var (
+	setDB          = setting{"db", "ZEREN_DB", "SQLite file path, or a postgres:// URL"}
+	setAddr        = setting{"addr", "ZEREN_ADDR", "listen address, host:port on loopback (default 127.0.0.1:8080)"}
+	setDataDir     = setting{"data-dir", "ZEREN_DATA_DIR", "directory of evidence files (default: data next to the SQLite file, ./data for PostgreSQL)"}
+	setLogLevel    = setting{"log-level", "ZEREN_LOG_LEVEL", "debug, info, warn or error (default info)"}
+	setMaxEvidence = setting{"max-evidence-mb", "ZEREN_MAX_EVIDENCE_MB", "largest evidence file in MB, 1 to 1024 (default 20)"}
+	setSeed        = setting{"seed", "", "seed of the demo ledger (default 1)"}
+)
+
+// The demo deletes and recreates its database and data directory, so it
+// takes those two from flags only: an environment set up for the real
+// server (ZEREN_DB, ZEREN_DATA_DIR) must never point the demo at real data.
+var (
+	setDemoDB      = setting{"db", "", "demo SQLite file, deleted and rebuilt (default zeren-demo.db)"}
+	setDemoDataDir = setting{"data-dir", "", "demo evidence directory, deleted and rebuilt (default zeren-demo-data next to the file)"}
+)
+
+type commandSpec struct {
+	summary  string
+	settings []setting
+}
+
+var commands = map[string]commandSpec{
+	"serve":   {"Serve the API and the web app on loopback; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence}},
+	"migrate": {"Create the database if it is missing, apply migrations, seed the default catalog when empty.", []setting{setDB, setLogLevel}},
+	"demo":    {"Rebuild the demo county database from scratch and serve it.", []setting{setSeed, setDemoDB, setAddr, setDemoDataDir, setLogLevel, setMaxEvidence}},
+	"version": {"Print the version, the VCS revision and the Go version.", nil},
+	"help":    {"Print help.", nil},
+}
+
+func printCommandHelp(w io.Writer, name string, spec commandSpec) {
+	fmt.Fprintf(w, "zeren %s — %s\n", name, spec.summary)
+	if len(spec.settings) > 0 {
+		fmt.Fprintln(w, "\nSettings:")
+	}
+	for _, s := range spec.settings {
+		env := ""
+		if s.env != "" {
+			env = " (env " + s.env + ")"
+		}
+		fmt.Fprintf(w, "  --%-16s %s%s\n", s.flag, s.usage, env)
+	}
+}
+
+// config is a command's resolved settings.
+type config struct {
+	db            string
+	addr          string
+	dataDir       string
+	logLevel      string
+	maxEvidenceMB int64
+	seed          int64
+}
+
+// usageError is a bad flag or setting: one line, exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// errHelp asks for the command's help.
+var errHelp = errors.New("help requested")
+
+// parseConfig reads cmd's flags from args and the environment, applies the
+// defaults and checks every value, naming the flag or variable at fault.
+func parseConfig(cmd string, args []string) (config, error) {
+	spec := commands[cmd]
+	fs := flag.NewFlagSet("zeren "+cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported by the caller, in one line
+	vals := map[string]*string{}
+	for _, s := range spec.settings {
+		vals[s.flag] = fs.String(s.flag, "", s.usage)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return config{}, errHelp
+		}
+		return config{}, flagError(err, cmd)
+	}
+	if fs.NArg() > 0 {
+		return config{}, usagef("unexpected argument %q; settings are given as --name value", clip(fs.Arg(0)))
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	// lookup returns a setting's value and where it came from.
+	lookup := func(s setting) (value, source string, ok bool) {
+		if given[s.flag] {
+			return *vals[s.flag], "--" + s.flag, true
+		}
+		if s.env != "" {
+			if v, ok := os.LookupEnv(s.env); ok && v != "" {
+				return v, s.env, true
+			}
+		}
+		return "", "", false
+	}
+	has := func(s setting) bool {
+		for _, x := range spec.settings {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	}
+
+	c := config{addr: "127.0.0.1:8080", logLevel: "info", maxEvidenceMB: 20, seed: 1, db: "zeren.db"}
+	if cmd == "demo" {
+		c.db = "zeren-demo.db"
+	}
+	for _, s := range spec.settings {
+		v, src, ok := lookup(s)
+		if !ok {
+			continue
+		}
+		if strings.TrimSpace(v) == "" {
+			return c, usagef("%s: is empty", src)
+		}
+		var err error
+		switch s.flag {
+		case "db":
+			c.db, err = checkDB(v, cmd)
+		case "addr":
+			c.addr, err = checkAddr(v)
+		case "data-dir":
+			c.dataDir = v
+		case "log-level":
+			c.logLevel, err = checkLogLevel(v)
+		case "max-evidence-mb":
+			c.maxEvidenceMB, err = checkInt(v, 1, 1024)
+		case "seed":
+			c.seed, err = checkInt(v, -1<<63, 1<<63-1)
+		}
+		if err != nil {
+			return c, usagef("%s: %v", src, err)
+		}
+	}
+	if c.dataDir == "" && (has(setDataDir) || has(setDemoDataDir)) {
+		c.dataDir = defaultDataDir(c.db, cmd == "demo")
+	}
+	return c, nil
+}
+
+// flagError rewrites the flag package's messages into "--name: problem".
+func flagError(err error, cmd string) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return usagef("--%s: unknown flag; run `zeren help %s`", strings.TrimLeft(name, "-"), cmd)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return usagef("--%s: needs a value", strings.TrimLeft(name, "-"))
+	}
+	return usagef("%s", msg)
+}
+
+func checkDB(v, cmd string) (string, error) {
+	if store.IsPostgres(v) {
+		if cmd == "demo" {
+			return "", fmt.Errorf("the demo builds a SQLite file; give a file path, not a URL")
+		}
+		if _, err := url.Parse(v); err != nil {
+			return "", fmt.Errorf("is not a valid PostgreSQL URL")
+		}
+		return v, nil
+	}
+	if strings.Contains(v, "://") {
+		return "", fmt.Errorf("%s is neither a file path nor a postgres:// URL", clip(v))
+	}
+	if st, err := os.Stat(v); err == nil && st.IsDir() {
+		return "", fmt.Errorf("%s is a directory; give the database file's path", v)
+	}
+	return v, nil
+}
+
+// checkAddr accepts host:port on loopback only: until accounts exist, every
+// request acts as the operator, so the server must not be reachable from
+// the network.
+func checkAddr(v string) (string, error) {
+	host, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return "", fmt.Errorf("%s is not host:port (e.g. 127.0.0.1:8080)", clip(v))
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return "", fmt.Errorf("%s: the port must be a number from 0 to 65535", clip(v))
+	}
+	loopback := strings.EqualFold(host, "localhost")
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		loopback = true
+	}
+	if !loopback {
+		return "", fmt.Errorf("%s is not a loopback address; zeren listens on loopback only until accounts exist", clip(v))
+	}
+	return v, nil
+}
+
+func checkLogLevel(v string) (string, error) {
+	switch strings.ToLower(v) {
+	case "debug", "info", "warn", "error":
+		return strings.ToLower(v), nil
+	}
+	return "", fmt.Errorf("%q is not a log level; use debug, info, warn or error", clip(v))
+}
+
+func checkInt(v string, min, max int64) (int64, error) {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a whole number", clip(v))
+	}
+	if n < min || n > max {
+		return 0, fmt.Errorf("%d is out of range (%d to %d)", n, min, max)
+	}
+	return n, nil
+}
+
+// defaultDataDir puts evidence files next to a SQLite database, or in ./data
+// for PostgreSQL. The demo's directory is named after its database, so that
+// rebuilding the demo can never delete the real server's files.
+func defaultDataDir(db string, demo bool) string {
+	if store.IsPostgres(db) {
+		return "data"
+	}
+	if demo {
+		base := filepath.Base(db)
+		return filepath.Join(filepath.Dir(db), strings.TrimSuffix(base, filepath.Ext(base))+"-data")
+	}
+	return filepath.Join(filepath.Dir(db), "data")
+}
+
+// redactDSN hides the password of a PostgreSQL URL in messages.
+func redactDSN(db string) string {
+	if !store.IsPostgres(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "the PostgreSQL URL"
+	}
+	return u.Redacted()
+}

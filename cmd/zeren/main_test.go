@@ -1,0 +1,412 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is an io.Writer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// runCmd runs zeren with args to completion.
+func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb syncBuffer
+	code = run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// oneLine fails unless s is exactly one line mentioning every want.
+func oneLine(t *testing.T, s string, want ...string) {
+	t.Helper()
+	if strings.Count(s, "\n") != 1 || !strings.HasSuffix(s, "\n") {
+		t.Fatalf("want one line, got %q", s)
+	}
+	for _, w := range want {
+		if !strings.Contains(s, w) {
+			t.Fatalf("%q does not mention %q", s, w)
+		}
+	}
+}
+
+func TestBadSettings(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.db")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--nope"}, "--nope: unknown flag"},
+		{[]string{"serve", "-nope=1"}, "--nope"},
+		{[]string{"serve", "--addr"}, "--addr: needs a value"},
+		{[]string{"serve", "--addr", "0.0.0.0:80"}, "--addr: 0.0.0.0:80 is not a loopback address; zeren listens on loopback only until accounts exist"},
+		{[]string{"serve", "--addr", ":8080"}, "--addr"},
+		{[]string{"serve", "--addr", "[::]:8080"}, "--addr"},
+		{[]string{"serve", "--addr", "192.168.1.20:8080"}, "--addr"},
+		{[]string{"serve", "--addr", "example.com:80"}, "--addr"},
+		{[]string{"serve", "--addr", "127.0.0.1"}, "--addr: 127.0.0.1 is not host:port"},
+		{[]string{"serve", "--addr", "127.0.0.1:99999"}, "--addr"},
+		{[]string{"serve", "--max-evidence-mb", "0"}, "--max-evidence-mb"},
+		{[]string{"serve", "--max-evidence-mb", "lots"}, "--max-evidence-mb"},
+		{[]string{"serve", "--log-level", "loud"}, "--log-level"},
+		{[]string{"serve", "--db", ""}, "--db: is empty"},
+		{[]string{"serve", "--db", dir}, "--db"},
+		{[]string{"serve", "--db", "mysql://x"}, "--db"},
+		{[]string{"serve", "--db", db, "extra"}, "unexpected argument"},
+		{[]string{"migrate", "--addr", "127.0.0.1:1"}, "--addr: unknown flag"},
+		{[]string{"demo", "--db", "postgres://localhost/x"}, "--db"},
+		{[]string{"demo", "--seed", "x"}, "--seed"},
+		{[]string{"frobnicate"}, "frobnicate"},
+		{[]string{"version", "now"}, "now"},
+		{[]string{"help", "nope"}, "nope"},
+	} {
+		code, _, stderr := runCmd(t, c.args...)
+		if code != exitUsage {
+			t.Fatalf("%v: exit %d, want 2 (%s)", c.args, code, stderr)
+		}
+		oneLine(t, stderr, c.want)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Fatal("a refused command created the database")
+	}
+}
+
+func TestEnvironment(t *testing.T) {
+	t.Setenv("ZEREN_ADDR", "10.0.0.1:80")
+	code, _, stderr := runCmd(t, "serve", "--db", filepath.Join(t.TempDir(), "z.db"))
+	if code != exitUsage {
+		t.Fatalf("exit %d", code)
+	}
+	oneLine(t, stderr, "ZEREN_ADDR: 10.0.0.1:80 is not a loopback address")
+
+	// A flag wins over the environment.
+	t.Setenv("ZEREN_MAX_EVIDENCE_MB", "many")
+	cfg, err := parseConfig("serve", []string{"--addr", "localhost:0", "--max-evidence-mb", "5"})
+	if err != nil || cfg.addr != "localhost:0" || cfg.maxEvidenceMB != 5 {
+		t.Fatalf("flags over env: %+v %v", cfg, err)
+	}
+	t.Setenv("ZEREN_ADDR", "[::1]:9000")
+	t.Setenv("ZEREN_MAX_EVIDENCE_MB", "")
+	t.Setenv("ZEREN_DB", "postgres://u:p@db.internal/zeren")
+	cfg, err = parseConfig("serve", nil)
+	if err != nil || cfg.addr != "[::1]:9000" || cfg.maxEvidenceMB != 20 || cfg.dataDir != "data" {
+		t.Fatalf("env: %+v %v", cfg, err)
+	}
+	// The demo ignores ZEREN_DB and ZEREN_DATA_DIR: they name real data.
+	t.Setenv("ZEREN_DATA_DIR", "/srv/zeren/data")
+	cfg, err = parseConfig("demo", nil)
+	if err != nil || cfg.db != "zeren-demo.db" || cfg.dataDir != "zeren-demo-data" {
+		t.Fatalf("demo: %+v %v", cfg, err)
+	}
+	cfg, err = parseConfig("serve", []string{"--db", "/var/lib/zeren/zeren.db"})
+	if err != nil || cfg.dataDir != "/srv/zeren/data" {
+		t.Fatalf("serve data dir from env: %+v %v", cfg, err)
+	}
+	t.Setenv("ZEREN_DATA_DIR", "")
+	cfg, _ = parseConfig("serve", []string{"--db", "/var/lib/zeren/zeren.db"})
+	if cfg.dataDir != "/var/lib/zeren/data" {
+		t.Fatalf("default data dir: %+v", cfg)
+	}
+}
+
+func TestDatabaseProblems(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.db")
+	code, _, stderr := runCmd(t, "serve", "--db", missing, "--addr", "127.0.0.1:0")
+	if code != exitFailed {
+		t.Fatalf("missing: exit %d", code)
+	}
+	oneLine(t, stderr, "does not exist", "zeren migrate")
+	if _, err := os.Stat(missing); err == nil {
+		t.Fatal("serve created the missing database")
+	}
+
+	corrupt := filepath.Join(dir, "corrupt.db")
+	if err := os.WriteFile(corrupt, bytes.Repeat([]byte("not a database "), 500), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"serve", "migrate"} {
+		code, _, stderr = runCmd(t, cmd, "--db", corrupt, "--addr", "127.0.0.1:0")
+		if cmd == "migrate" {
+			code, _, stderr = runCmd(t, cmd, "--db", corrupt)
+		}
+		if code != exitFailed {
+			t.Fatalf("%s corrupt: exit %d (%s)", cmd, code, stderr)
+		}
+		oneLine(t, stderr, corrupt)
+	}
+
+	// A PostgreSQL server that refuses: one line, the password hidden.
+	code, _, stderr = runCmd(t, "serve", "--db", "postgres://zeren:s3cret@127.0.0.1:1/zeren?connect_timeout=3", "--addr", "127.0.0.1:0")
+	if code != exitFailed || strings.Contains(stderr, "s3cret") {
+		t.Fatalf("postgres down: exit %d: %s", code, stderr)
+	}
+	oneLine(t, stderr, "127.0.0.1:1")
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	code, out, _ := runCmd(t, "version")
+	if code != exitOK || !strings.Contains(out, "zeren dev") || !strings.Contains(out, "revision ") || !strings.Contains(out, "go go1.") {
+		t.Fatalf("version: %d %q", code, out)
+	}
+	code, out, _ = runCmd(t, "help")
+	if code != exitOK || !strings.Contains(out, "zeren serve") {
+		t.Fatalf("help: %d %q", code, out)
+	}
+	code, out, _ = runCmd(t, "help", "serve")
+	if code != exitOK || !strings.Contains(out, "--addr") || !strings.Contains(out, "ZEREN_ADDR") {
+		t.Fatalf("help serve: %d %q", code, out)
+	}
+	code, out, _ = runCmd(t, "serve", "--help")
+	if code != exitOK || !strings.Contains(out, "--max-evidence-mb") {
+		t.Fatalf("serve --help: %d %q", code, out)
+	}
+	if code, _, stderr := runCmd(t); code != exitUsage || !strings.Contains(stderr, "Usage") {
+		t.Fatalf("no command: %d", code)
+	}
+}
+
+var listening = regexp.MustCompile(`listening on (http://[^/\s]+/)`)
+
+// startServe runs args (a serving command) until the returned cancel; it
+// waits for the listening line and returns the base URL and the exit code's
+// channel.
+func startServe(t *testing.T, timeout time.Duration, args ...string) (base string, cancel func(), done <-chan int, out, errb *syncBuffer) {
+	t.Helper()
+	ctx, cancelCtx := context.WithCancel(context.Background())
+	out, errb = &syncBuffer{}, &syncBuffer{}
+	ch := make(chan int, 1)
+	go func() { ch <- run(ctx, args, out, errb) }()
+	deadline := time.Now().Add(timeout)
+	for {
+		if m := listening.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+			break
+		}
+		select {
+		case code := <-ch:
+			t.Fatalf("%v exited with %d before listening: %s", args, code, errb.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			cancelCtx()
+			t.Fatalf("%v: not listening after %s: %s", args, timeout, errb.String())
+		}
+	}
+	t.Cleanup(cancelCtx)
+	return base, cancelCtx, ch, out, errb
+}
+
+func postJSON(t *testing.T, url string, body any, v any) {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	res, err := http.Post(url, "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 201 {
+		msg, _ := io.ReadAll(res.Body)
+		t.Fatalf("POST %s: %d %s", url, res.StatusCode, msg)
+	}
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMigrateThenServe migrates a new database, serves it, and shuts it down
+// the way SIGTERM does (cancelling run's context) while an upload is in
+// flight: the upload completes, new connections are refused, exit code 0.
+func TestMigrateThenServe(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sub", "zeren.db")
+	code, out, stderr := runCmd(t, "migrate", "--db", db)
+	if code != exitOK || !strings.Contains(out, "schema version") || !strings.Contains(out, "seeded the default activity catalog") {
+		t.Fatalf("migrate: %d %q %q", code, out, stderr)
+	}
+	code, out, _ = runCmd(t, "migrate", "--db", db)
+	if code != exitOK || strings.Contains(out, "seeded") {
+		t.Fatalf("migrate again: %d %q", code, out)
+	}
+
+	base, cancel, done, _, errb := startServe(t, 20*time.Second, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn")
+	res, err := http.Get(base + "healthz")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", res, err)
+	}
+	res.Body.Close()
+	if _, err := os.Stat(filepath.Join(dir, "sub", "data")); err != nil {
+		t.Fatalf("the default data dir next to the database: %v", err)
+	}
+
+	var org struct{ ID int64 }
+	postJSON(t, base+"api/v1/orgs", map[string]any{"kind": "bureau", "code": "b", "name": "教育局"}, &org)
+	var types struct{ Items []struct{ ID int64 } }
+	res, err = http.Get(base + "api/v1/activity-types")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = json.NewDecoder(res.Body).Decode(&types)
+	res.Body.Close()
+	if len(types.Items) == 0 {
+		t.Fatal("the catalog is empty")
+	}
+	var act struct{ ID int64 }
+	postJSON(t, base+"api/v1/activities", map[string]any{"org_id": org.ID, "type_id": types.Items[0].ID,
+		"date": "2025-05-06", "title": "会议", "attendance": 9}, &act)
+
+	// A slow upload: the multipart body is written in two halves, with the
+	// shutdown started in between.
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	result := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest("POST", fmt.Sprintf("%sapi/v1/activities/%d/evidence", base, act.ID), pr)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Errorf("upload: %v", err)
+			result <- 0
+			return
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		result <- res.StatusCode
+	}()
+	part, _ := mw.CreateFormFile("file", "照片.png")
+	photo := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{3}, 200_000)...)
+	if _, err := part.Write(photo[:100_000]); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // the server is reading the body now
+	cancel()
+	time.Sleep(300 * time.Millisecond) // the shutdown has begun
+	if _, err := part.Write(photo[100_000:]); err != nil {
+		t.Fatal(err)
+	}
+	mw.Close()
+	pw.Close()
+	if st := <-result; st != 201 {
+		t.Fatalf("the upload in flight answered %d", st)
+	}
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Fatalf("serve exited %d: %s", code, errb.String())
+		}
+	case <-time.After(25 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if c, err := net.DialTimeout("tcp", strings.TrimSuffix(strings.TrimPrefix(base, "http://"), "/"), time.Second); err == nil {
+		c.Close()
+		t.Fatal("still accepting connections after shutdown")
+	}
+}
+
+func TestDemoRefusesForeignData(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "zeren.db")
+	if err := os.WriteFile(real, []byte("precious"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCmd(t, "demo", "--db", real, "--addr", "127.0.0.1:0")
+	if code != exitFailed {
+		t.Fatalf("exit %d", code)
+	}
+	oneLine(t, stderr, "refusing to delete")
+	if b, _ := os.ReadFile(real); string(b) != "precious" {
+		t.Fatal("the demo touched a database it did not make")
+	}
+
+	// A data directory with someone else's files is refused as well.
+	other := filepath.Join(dir, "other")
+	if err := os.MkdirAll(other, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, "photo.jpg"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runCmd(t, "demo", "--db", filepath.Join(dir, "demo.db"), "--data-dir", other, "--addr", "127.0.0.1:0")
+	if code != exitFailed {
+		t.Fatalf("exit %d", code)
+	}
+	oneLine(t, stderr, "--data-dir", "refusing")
+
+	// Its own previous build is replaced.
+	cfg := config{db: filepath.Join(dir, "d.db"), dataDir: filepath.Join(dir, "d-data")}
+	if err := resetDemo(cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{cfg.db, cfg.db + "-wal", filepath.Join(cfg.dataDir, "ab", "blob")} {
+		_ = os.MkdirAll(filepath.Dir(f), 0o750)
+		if err := os.WriteFile(f, []byte("old"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := resetDemo(cfg); err != nil {
+		t.Fatalf("refreshing its own demo: %v", err)
+	}
+	for _, f := range []string{cfg.db, cfg.db + "-wal", filepath.Join(cfg.dataDir, "ab")} {
+		if _, err := os.Stat(f); err == nil {
+			t.Fatalf("%s survived the refresh", f)
+		}
+	}
+}
+
+// TestDemo builds the demo county and serves it (the build takes seconds).
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the whole demo county")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "zeren-demo.db")
+	base, cancel, done, out, errb := startServe(t, 3*time.Minute, "demo", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn")
+	if !strings.Contains(out.String(), "open "+base) || !strings.Contains(out.String(), "seed 1") {
+		t.Fatalf("demo output: %s", out.String())
+	}
+	var orgs struct{ Total int }
+	res, err := http.Get(base + "api/v1/orgs?limit=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = json.NewDecoder(res.Body).Decode(&orgs)
+	res.Body.Close()
+	if orgs.Total < 100 {
+		t.Fatalf("the demo county has %d units", orgs.Total)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "zeren-demo-data", demoMarker)); err != nil {
+		t.Fatalf("no demo marker: %v", err)
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("demo exited %d: %s", code, errb.String())
+	}
+}

@@ -1,0 +1,243 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// obj is a JSON object of the OpenAPI document. The document is plain data
+// built from the route table and the schemas in schemas.go; encoding/json
+// sorts map keys, so the served bytes are stable.
+type obj = map[string]any
+
+// buildOpenAPI writes the OpenAPI 3.1 document of routes.
+func buildOpenAPI(routes []*route, version string) ([]byte, error) {
+	schemas := componentSchemas()
+	paths := obj{}
+	for _, rt := range routes {
+		for _, name := range []string{rt.resp, bodySchema(rt)} {
+			if _, ok := schemas[name]; name != "" && !ok {
+				return nil, fmt.Errorf("%s: no schema %q", rt.opID, name)
+			}
+		}
+		item, _ := paths[rt.path].(obj)
+		if item == nil {
+			item = obj{}
+			paths[rt.path] = item
+		}
+		method := strings.ToLower(rt.method)
+		if _, dup := item[method]; dup {
+			return nil, fmt.Errorf("%s %s is declared twice", rt.method, rt.path)
+		}
+		op := obj{
+			"operationId": rt.opID,
+			"summary":     rt.summary,
+			"tags":        []string{rt.tag},
+			"responses":   responsesDoc(rt),
+		}
+		if rt.desc != "" {
+			op["description"] = rt.desc
+		}
+		if len(rt.params) > 0 {
+			var ps []obj
+			for _, p := range rt.params {
+				ps = append(ps, paramDoc(p))
+			}
+			op["parameters"] = ps
+		}
+		if rt.body != nil {
+			op["requestBody"] = requestBodyDoc(rt.body)
+		}
+		item[method] = op
+	}
+	doc := obj{
+		"openapi": "3.1.0",
+		"info": obj{
+			"title":   "zeren API",
+			"version": version,
+			"summary": "The activity ledger of a county education bureau's ideological-work duty system (意识形态工作责任制).",
+			"description": "Every figure is a query over records entered once. Errors take one shape: " +
+				"`{\"error\": {\"code\", \"message\", \"field\"}}`, where `code` is one of " + strings.Join(errorCodes(), ", ") +
+				" and `field`, when present, names the offending body field or parameter. Until accounts exist, the server " +
+				"listens on loopback only and every request acts as the console operator.",
+			"license": obj{"name": "Apache-2.0", "identifier": "Apache-2.0"},
+		},
+		"tags": []obj{
+			{"name": "ops", "description": "Health and this document."},
+			{"name": "catalog", "description": "The six pillars and the configurable activity catalog."},
+			{"name": "orgs", "description": "The org tree: bureau → district → school → branch."},
+			{"name": "activities", "description": "The ledger (台账) and its review flow."},
+			{"name": "evidence", "description": "Evidence files (佐证材料), stored once per content."},
+			{"name": "aggregates", "description": "Figures, always fresh, each knowing its records."},
+			{"name": "periods", "description": "Periods and their closure."},
+		},
+		"paths": paths,
+		"components": obj{
+			"schemas":   schemas,
+			"responses": errorResponses(),
+		},
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func bodySchema(rt *route) string {
+	if rt.body == nil {
+		return ""
+	}
+	return rt.body.schema
+}
+
+func paramDoc(p param) obj {
+	s := obj{}
+	switch p.kind {
+	case kindInt:
+		s["type"] = "integer"
+		s["format"] = "int64"
+		if p.hasMin {
+			s["minimum"] = p.min
+		}
+		if p.max != 0 {
+			s["maximum"] = p.max
+		}
+	case kindBool:
+		s["type"] = "boolean"
+	case kindDate:
+		s["type"] = "string"
+		s["format"] = "date"
+	default:
+		s["type"] = "string"
+		switch {
+		case len(p.enum) > 0:
+			s["enum"] = p.enum
+		case p.pattern != "":
+			s["pattern"] = p.pattern
+		default:
+			max := p.maxLen
+			if max == 0 {
+				max = defaultMaxLen
+			}
+			s["maxLength"] = max
+		}
+	}
+	if p.def != nil {
+		s["default"] = p.def
+	}
+	d := obj{"name": p.name, "in": p.in, "description": p.desc}
+	if p.repeated {
+		d["schema"] = obj{"type": "array", "items": s, "maxItems": maxRepeated}
+		d["style"] = "form"
+		d["explode"] = true
+	} else {
+		d["schema"] = s
+	}
+	if p.required {
+		d["required"] = true
+	}
+	return d
+}
+
+func requestBodyDoc(b *bodySpec) obj {
+	mt := "application/json"
+	if b.multipart {
+		mt = "multipart/form-data"
+	}
+	return obj{
+		"required": !b.optional,
+		"content":  obj{mt: obj{"schema": ref(b.schema)}},
+	}
+}
+
+func responsesDoc(rt *route) obj {
+	out := obj{}
+	code := strconv.Itoa(rt.status)
+	switch {
+	case rt.binary:
+		out[code] = obj{
+			"description": "The file's bytes, with the media type it was accepted as.",
+			"headers": obj{
+				"ETag":                obj{"description": "The quoted SHA-256 of the content.", "schema": obj{"type": "string"}},
+				"Content-Disposition": obj{"description": "inline or attachment, with the filename (RFC 5987 for non-ASCII names).", "schema": obj{"type": "string"}},
+			},
+			// Any media type; no schema, the bytes are the file.
+			"content": obj{"*/*": obj{}},
+		}
+	case rt.resp == "":
+		out[code] = obj{"description": "Done; no body."}
+	default:
+		out[code] = obj{
+			"description": rt.summary + ".",
+			"content":     obj{"application/json": obj{"schema": ref(rt.resp)}},
+		}
+	}
+	for _, st := range errorStatuses(rt) {
+		out[strconv.Itoa(st)] = obj{"$ref": "#/components/responses/" + errorResponseNames[st]}
+	}
+	return out
+}
+
+// errorStatuses lists the error statuses a route may answer: the ones every
+// route shares, and the route's own.
+func errorStatuses(rt *route) []int {
+	// 400: every route refuses unknown query parameters, besides its own checks.
+	sts := []int{400, 500}
+	if rt.body != nil {
+		sts = append(sts, 413, 415)
+	}
+	if !rt.noDB {
+		sts = append(sts, 503)
+	}
+	sts = append(sts, rt.errors...)
+	slices.Sort(sts)
+	return slices.Compact(sts)
+}
+
+var errorResponseNames = map[int]string{
+	304: "NotModified",
+	400: "BadRequest",
+	403: "Forbidden",
+	404: "NotFound",
+	409: "Conflict",
+	413: "TooLarge",
+	415: "UnsupportedMediaType",
+	423: "Locked",
+	500: "Internal",
+	503: "Unavailable",
+}
+
+func errorResponses() obj {
+	desc := map[int]string{
+		400: "The request is wrong: malformed JSON (`bad_json`, with the byte offset), an unknown field or parameter " +
+			"(`unknown_field`), or a value that is not valid (`invalid`); `field` names it.",
+		403: "The actor may not do this (`forbidden`).",
+		404: "No such record, or not in the actor's scope (`not_found`); the two are not told apart.",
+		409: "A uniqueness or state rule is broken (`conflict`), such as a stale `version` or approving a draft.",
+		413: "The body or file is over its limit (`too_large`).",
+		415: "The body is not of the media type the endpoint takes (`unsupported_media_type`).",
+		423: "The record is approved and dated in a closed period (`locked`); reopen the period to change it.",
+		500: "A bug (`internal`). The message carries the request id under which the server logged it.",
+		503: "The database is not available (`unavailable`); try again shortly.",
+	}
+	out := obj{}
+	for st, name := range errorResponseNames {
+		if st == 304 {
+			out[name] = obj{"description": "The client's copy (If-None-Match) is current."}
+			continue
+		}
+		out[name] = obj{
+			"description": desc[st],
+			"content":     obj{"application/json": obj{"schema": ref("Error")}},
+		}
+	}
+	return out
+}

@@ -1,0 +1,322 @@
+package httpapi
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/zeren-edu/zeren/internal/app"
+	"github.com/zeren-edu/zeren/internal/domain"
+	"github.com/zeren-edu/zeren/internal/period"
+)
+
+// route is one endpoint. The ServeMux and the OpenAPI document are both built
+// from the table below, so an endpoint cannot exist without its documentation.
+type route struct {
+	method  string
+	path    string // a ServeMux pattern path, which is also the OpenAPI path
+	opID    string // OpenAPI operationId
+	tag     string
+	summary string
+	desc    string
+	params  []param
+	body    *bodySpec
+	status  int    // the success status
+	resp    string // component schema of the success body; "" for none
+	binary  bool   // the success body is a stored file, not JSON
+	errors  []int  // error statuses besides those every route may answer
+	noDB    bool   // answers without the database (no 503)
+	// transfer marks evidence uploads and downloads, which get the longer
+	// transfer timeout.
+	transfer bool
+	handle   func(*Server, *call) error
+}
+
+// bodySpec describes a request body.
+type bodySpec struct {
+	schema    string // component schema
+	multipart bool   // multipart/form-data instead of JSON
+	optional  bool   // the body may be empty
+}
+
+func jsonBody(schema string) *bodySpec { return &bodySpec{schema: schema} }
+
+// param returns the declaration of a parameter.
+func (rt *route) param(name string) (param, bool) {
+	for _, p := range rt.params {
+		if p.name == name {
+			return p, true
+		}
+	}
+	return param{}, false
+}
+
+// queryNames lists the query parameters, for the message about an unknown one.
+func (rt *route) queryNames() string {
+	var names []string
+	for _, p := range rt.params {
+		if p.in == "query" {
+			names = append(names, p.name)
+		}
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+// compileParams compiles the parameters' patterns once.
+func compileParams(routes []*route) {
+	for _, rt := range routes {
+		for i := range rt.params {
+			if p := &rt.params[i]; p.pattern != "" {
+				p.re = regexp.MustCompile(p.pattern)
+			}
+		}
+	}
+}
+
+const api = "/api/v1"
+
+// Parameter declarations shared by several routes.
+var (
+	shaPattern = "^[0-9a-f]{64}$"
+	pSHA       = pathString("sha", "The SHA-256 of the file's content: 64 lower-case hexadecimal digits.").withPattern(shaPattern)
+	pLimit     = qInt("limit", "Page size.", 1, app.MaxPageSize, 50)
+	pOffset    = qInt("offset", "How many items to skip.", 0, 0, 0)
+	pPillar    = qEnum("pillar", "Only activity types of this pillar (六个方面).", pillarCodes()...)
+	pTypeIDs   = qIDs("type_id", "Only these activity types; repeat the parameter for several. Combined with pillar, the intersection.")
+	pStatuses  = qEnum("status", "Only these statuses; repeat the parameter for several.", statusNames()...).many()
+	pPeriodQ   = qString("period", "A period code or Chinese label: 2024, 2024Q3, 2024-09, 2024-W05, 2024-09-01, 2024FA, 2024-2025学年, 2024年秋季学期.")
+)
+
+// routeTable is every endpoint of the server.
+func routeTable() []*route {
+	return []*route{
+		// Operations.
+		{method: "GET", path: "/healthz", opID: "health", tag: "ops", summary: "The process is up",
+			desc:   "Answers 200 as long as the process serves HTTP; it does not touch the database (see /readyz).",
+			status: 200, resp: "Health", noDB: true, handle: (*Server).health},
+		{method: "GET", path: "/readyz", opID: "ready", tag: "ops", summary: "The database answers",
+			desc:   "200 when the database answers, 503 in the error shape when it does not. Load balancers route on it.",
+			status: 200, resp: "Health", handle: (*Server).ready},
+		{method: "GET", path: "/api/openapi.json", opID: "openapi", tag: "ops", summary: "This API's OpenAPI 3.1 document",
+			status: 200, resp: "OpenAPIDocument", noDB: true, handle: (*Server).openAPIDoc},
+
+		// Catalog.
+		{method: "GET", path: api + "/pillars", opID: "listPillars", tag: "catalog", summary: "The six pillars of the work (六个方面)",
+			status: 200, resp: "PillarList", noDB: true, handle: (*Server).listPillars},
+		{method: "GET", path: api + "/activity-types", opID: "listActivityTypes", tag: "catalog", summary: "The activity catalog",
+			params: []param{pPillar, qBool("active", "true: only types in use; false: only retired types; absent: all.")},
+			status: 200, resp: "ActivityTypeList", handle: (*Server).listActivityTypes},
+		{method: "POST", path: api + "/activity-types", opID: "createActivityType", tag: "catalog", summary: "Add an activity type",
+			body: jsonBody("ActivityTypeInput"), status: 201, resp: "ActivityType", errors: []int{403, 409},
+			handle: (*Server).createActivityType},
+		{method: "GET", path: api + "/activity-types/{id}", opID: "getActivityType", tag: "catalog", summary: "One activity type",
+			params: []param{pathID("The activity type's id.")}, status: 200, resp: "ActivityType", errors: []int{404},
+			handle: (*Server).getActivityType},
+		{method: "PUT", path: api + "/activity-types/{id}", opID: "updateActivityType", tag: "catalog", summary: "Change an activity type",
+			desc:   "Replaces the type's fields. The code cannot change: records and reports refer to it. An absent `active` keeps the current value.",
+			params: []param{pathID("The activity type's id.")}, body: jsonBody("ActivityTypeInput"),
+			status: 200, resp: "ActivityType", errors: []int{403, 404, 409}, handle: (*Server).updateActivityType},
+
+		// Org tree.
+		{method: "GET", path: api + "/orgs", opID: "listOrgs", tag: "orgs", summary: "Org units in scope, in tree order",
+			params: []param{
+				qID("under", "Only this unit's subtree, the unit included."),
+				qID("parent_id", "Only the direct children of this unit."),
+				qEnum("kind", "Only units of this kind.", orgKinds()...),
+				qBool("active", "Only active (true) or deactivated (false) units."),
+				qString("q", "A substring of the code, name or an alias."),
+				pLimit, pOffset,
+			},
+			status: 200, resp: "OrgPage", handle: (*Server).listOrgs},
+		{method: "POST", path: api + "/orgs", opID: "createOrg", tag: "orgs", summary: "Add an org unit",
+			body: jsonBody("OrgInput"), status: 201, resp: "OrgUnit", errors: []int{403, 404, 409}, handle: (*Server).createOrg},
+		{method: "GET", path: api + "/orgs/{id}", opID: "getOrg", tag: "orgs", summary: "One org unit",
+			params: []param{pathID("The unit's id.")}, status: 200, resp: "OrgUnit", errors: []int{404}, handle: (*Server).getOrg},
+		{method: "PATCH", path: api + "/orgs/{id}", opID: "updateOrg", tag: "orgs", summary: "Rename a unit or replace its aliases",
+			params: []param{pathID("The unit's id.")}, body: jsonBody("OrgPatch"),
+			status: 200, resp: "OrgUnit", errors: []int{404, 409}, handle: (*Server).updateOrg},
+		{method: "POST", path: api + "/orgs/{id}/move", opID: "moveOrg", tag: "orgs", summary: "Move a unit and its subtree under another parent",
+			desc:   "Aggregates follow at once: the subtree's figures leave the old ancestors and join the new ones in the same transaction.",
+			params: []param{pathID("The unit's id.")}, body: jsonBody("OrgMove"),
+			status: 200, resp: "OrgUnit", errors: []int{404, 409}, handle: (*Server).moveOrg},
+		{method: "POST", path: api + "/orgs/{id}/deactivate", opID: "deactivateOrg", tag: "orgs", summary: "End a unit's active life",
+			params: []param{pathID("The unit's id.")}, body: &bodySpec{schema: "OrgDeactivate", optional: true},
+			status: 200, resp: "OrgUnit", errors: []int{404, 409}, handle: (*Server).deactivateOrg},
+		{method: "POST", path: api + "/orgs/{id}/reactivate", opID: "reactivateOrg", tag: "orgs", summary: "Make a deactivated unit active again",
+			params: []param{pathID("The unit's id.")}, status: 200, resp: "OrgUnit", errors: []int{404, 409},
+			handle: (*Server).reactivateOrg},
+		{method: "GET", path: api + "/orgs/{id}/calendar", opID: "getOrgCalendar", tag: "orgs", summary: "The semester calendar that applies to a unit",
+			params: []param{pathID("The unit's id.")}, status: 200, resp: "SemesterCalendar", errors: []int{404},
+			handle: (*Server).getOrgCalendar},
+		{method: "PUT", path: api + "/orgs/{id}/calendar", opID: "setOrgCalendar", tag: "orgs", summary: "Set a bureau's semester boundaries",
+			params: []param{pathID("The bureau's id.")}, body: jsonBody("SemesterCalendar"),
+			status: 200, resp: "SemesterCalendar", errors: []int{403, 404}, handle: (*Server).setOrgCalendar},
+
+		// Activity ledger.
+		{method: "GET", path: api + "/activities", opID: "listActivities", tag: "activities", summary: "A page of the ledger",
+			desc: "The records behind any figure: GET /api/v1/aggregates returns, in `records`, the query string that lists exactly the activities it counted.",
+			params: []param{
+				qID("org_id", "Only this unit's subtree."),
+				pTypeIDs, pPillar,
+				pPeriodQ,
+				qDate("from", "Only activities on or after this date (when no period is given)."),
+				qDate("to", "Only activities on or before this date (when no period is given)."),
+				pStatuses,
+				qBool("has_evidence", "Only activities with (true) or without (false) evidence files."),
+				qString("q", "A substring of the title."),
+				qString("evidence", "Only activities carrying the file with this SHA-256.").withPattern(shaPattern),
+				qEnum("sort", "Sort key.", app.ActivitySorts()...).withDefault("date"),
+				qEnum("order", "Sort direction.", "asc", "desc").withDefault("desc"),
+				pLimit, pOffset,
+			},
+			status: 200, resp: "ActivityPage", errors: []int{404}, handle: (*Server).listActivities},
+		{method: "POST", path: api + "/activities", opID: "createActivity", tag: "activities", summary: "Record an activity",
+			desc: "Creates a draft, or a submitted record when `submit` is true (the phone page's one-tap flow).",
+			body: jsonBody("ActivityCreate"), status: 201, resp: "Activity", errors: []int{404}, handle: (*Server).createActivity},
+		{method: "POST", path: api + "/activities/approve", opID: "bulkApproveActivities", tag: "activities", summary: "Approve several submitted activities at once",
+			desc: "All or none: the first activity that cannot be approved is named in `field` (ids[i]) and nothing is changed.",
+			body: jsonBody("BulkApprove"), status: 200, resp: "ActivityList", errors: []int{404, 409, 423},
+			handle: (*Server).bulkApprove},
+		{method: "GET", path: api + "/activities/{id}", opID: "getActivity", tag: "activities", summary: "One activity",
+			params: []param{pathID("The activity's id.")}, status: 200, resp: "Activity", errors: []int{404},
+			handle: (*Server).getActivity},
+		{method: "PUT", path: api + "/activities/{id}", opID: "updateActivity", tag: "activities", summary: "Change an activity",
+			desc:   "Replaces the client-set fields. `version` must be the version read: a stale one answers 409, so two editors cannot overwrite each other.",
+			params: []param{pathID("The activity's id.")}, body: jsonBody("ActivityUpdate"),
+			status: 200, resp: "Activity", errors: []int{404, 409, 423}, handle: (*Server).updateActivity},
+		{method: "DELETE", path: api + "/activities/{id}", opID: "deleteActivity", tag: "activities", summary: "Delete an activity",
+			params: []param{pathID("The activity's id.")}, status: 204, errors: []int{404, 423}, handle: (*Server).deleteActivity},
+		{method: "POST", path: api + "/activities/{id}/submit", opID: "submitActivity", tag: "activities", summary: "Submit a draft or returned activity for review",
+			params: []param{pathID("The activity's id.")}, status: 200, resp: "Activity", errors: []int{404, 409},
+			handle: (*Server).submitActivity},
+		{method: "POST", path: api + "/activities/{id}/approve", opID: "approveActivity", tag: "activities", summary: "Approve a submitted activity",
+			params: []param{pathID("The activity's id.")}, status: 200, resp: "Activity", errors: []int{404, 409},
+			handle: (*Server).approveActivity},
+		{method: "POST", path: api + "/activities/{id}/return", opID: "returnActivity", tag: "activities", summary: "Return a submitted activity to its author, saying why",
+			params: []param{pathID("The activity's id.")}, body: jsonBody("ReturnRequest"),
+			status: 200, resp: "Activity", errors: []int{404, 409}, handle: (*Server).returnActivity},
+
+		// Evidence.
+		{method: "POST", path: api + "/activities/{id}/evidence", opID: "attachEvidence", tag: "evidence", summary: "Attach an evidence file",
+			desc: "multipart/form-data with the file in the field `file`. The file is streamed to storage, checked by its content " +
+				"(see /api/v1/evidence-limits) and stored once per content: the same photo attached twice is one file.",
+			params: []param{pathID("The activity's id.")}, body: &bodySpec{schema: "EvidenceUpload", multipart: true},
+			status: 201, resp: "Activity", errors: []int{404, 423}, transfer: true, handle: (*Server).attachEvidence},
+		{method: "DELETE", path: api + "/activities/{id}/evidence/{sha}", opID: "detachEvidence", tag: "evidence", summary: "Remove an evidence file from an activity",
+			params: []param{pathID("The activity's id."), pSHA}, status: 200, resp: "Activity", errors: []int{404, 423},
+			handle: (*Server).detachEvidence},
+		{method: "GET", path: api + "/evidence/{sha}", opID: "getEvidence", tag: "evidence", summary: "A file's metadata and the activities carrying it",
+			params: []param{pSHA}, status: 200, resp: "EvidenceBlob", errors: []int{404}, handle: (*Server).getEvidence},
+		{method: "GET", path: api + "/evidence/{sha}/content", opID: "getEvidenceContent", tag: "evidence", summary: "A file's content",
+			desc: "Served with its checked media type, `X-Content-Type-Options: nosniff`, the filename it was attached with, " +
+				"ETag = the SHA-256 and immutable caching; photos and PDF inline, other files as attachments.",
+			params: []param{pSHA}, status: 200, binary: true, errors: []int{304, 404}, transfer: true,
+			handle: (*Server).getEvidenceContent},
+		{method: "GET", path: api + "/evidence-limits", opID: "getEvidenceLimits", tag: "evidence", summary: "What files are accepted, and how large",
+			desc:   "So that clients can explain the limits before an upload.",
+			status: 200, resp: "EvidenceLimits", noDB: true, handle: (*Server).getEvidenceLimits},
+
+		// Figures.
+		{method: "GET", path: api + "/aggregates", opID: "getAggregate", tag: "aggregates", summary: "A figure: count and attendance",
+			desc: "Count of activities (场次) and summed attendance (人次) of a unit's subtree over a period, for a set of types or a pillar, " +
+				"counting approved records unless `status` says otherwise. Answered from rollups kept in the same transaction as every write: " +
+				"always fresh. `records` is the query string for GET /api/v1/activities that lists exactly the records counted.",
+			params: []param{
+				qID("org_id", "The unit whose subtree is counted.").req(),
+				pPeriodQ.req(),
+				pTypeIDs, pPillar, pStatuses,
+				qEnum("group_by", "Split the figure by activity type, direct child unit, month or status.", groupBys()...),
+				qEnum("compare", "Also answer the same period one year earlier.", "last_year"),
+			},
+			status: 200, resp: "AggResult", errors: []int{404}, handle: (*Server).getAggregate},
+
+		// Periods.
+		{method: "GET", path: api + "/periods/current", opID: "getCurrentPeriod", tag: "periods", summary: "The period of a kind containing today",
+			params: []param{
+				qEnum("kind", "The kind of period.", periodKinds()...).req(),
+				qID("org_id", "Resolve semesters and school years with this unit's bureau calendar."),
+			},
+			status: 200, resp: "ResolvedPeriod", errors: []int{404}, handle: (*Server).getCurrentPeriod},
+		{method: "GET", path: api + "/periods/{code}", opID: "getPeriod", tag: "periods", summary: "Parse a period and resolve its dates",
+			params: []param{
+				pathString("code", "A period code or Chinese label (URL-encoded): 2024, 2024Q3, 2024-09, 2024FA, 2024-2025学年…"),
+				qID("org_id", "Resolve semesters and school years with this unit's bureau calendar."),
+			},
+			status: 200, resp: "ResolvedPeriod", errors: []int{404}, handle: (*Server).getPeriod},
+		{method: "GET", path: api + "/period-closures", opID: "listPeriodClosures", tag: "periods", summary: "Closed periods, newest first",
+			status: 200, resp: "PeriodClosureList", handle: (*Server).listPeriodClosures},
+		{method: "POST", path: api + "/period-closures", opID: "closePeriod", tag: "periods", summary: "Close a period",
+			desc: "Approved activities dated in a closed period are locked against edits (423) until it is reopened.",
+			body: jsonBody("PeriodClosureRequest"), status: 201, resp: "PeriodClosure", errors: []int{403, 409},
+			handle: (*Server).closePeriod},
+		{method: "DELETE", path: api + "/period-closures/{period}", opID: "reopenPeriod", tag: "periods", summary: "Reopen a closed period",
+			params: []param{pathString("period", "The closed period's code (URL-encoded).")}, status: 204, errors: []int{403, 404},
+			handle: (*Server).reopenPeriod},
+	}
+}
+
+func pillarCodes() []string {
+	var out []string
+	for _, p := range domain.Pillars {
+		out = append(out, p.Code)
+	}
+	return out
+}
+
+func statusNames() []string {
+	var out []string
+	for _, s := range domain.Statuses {
+		out = append(out, string(s))
+	}
+	return out
+}
+
+func orgKinds() []string {
+	var out []string
+	for _, k := range domain.OrgKinds {
+		out = append(out, string(k))
+	}
+	return out
+}
+
+func groupBys() []string {
+	var out []string
+	for _, g := range app.GroupBys() {
+		out = append(out, string(g))
+	}
+	return out
+}
+
+func periodKinds() []string {
+	var out []string
+	for _, k := range period.Kinds {
+		out = append(out, string(k))
+	}
+	return out
+}
+
+// health answers that the process is up.
+func (s *Server) health(c *call) error { return c.reply(healthBody{Status: "ok"}) }
+
+// ready answers whether the database answers.
+func (s *Server) ready(c *call) error {
+	if err := s.app.Ready(c.ctx()); err != nil {
+		return err
+	}
+	return c.reply(healthBody{Status: "ok"})
+}
+
+type healthBody struct {
+	Status string `json:"status"`
+}
+
+func (s *Server) openAPIDoc(c *call) error {
+	c.w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	c.w.Header().Set("Cache-Control", "no-cache")
+	c.w.WriteHeader(http.StatusOK)
+	_, err := c.w.Write(s.openapi)
+	return err
+}

@@ -1,0 +1,308 @@
+package httpapi
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/zeren-edu/zeren/internal/app"
+	"github.com/zeren-edu/zeren/internal/domain"
+)
+
+// JSON Schema (2020-12, as OpenAPI 3.1 uses it) helpers. Objects refuse
+// properties they do not list, in requests and in responses alike, so the
+// tests that validate every response against these schemas catch a field the
+// document forgot.
+
+func ref(name string) obj { return obj{"$ref": "#/components/schemas/" + name} }
+
+func object(desc string, props obj, required ...string) obj {
+	o := obj{"type": "object", "properties": props, "additionalProperties": false}
+	if desc != "" {
+		o["description"] = desc
+	}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+func str(desc string) obj { return obj{"type": "string", "description": desc} }
+
+func strMax(desc string, max int) obj {
+	return obj{"type": "string", "description": desc, "maxLength": max}
+}
+
+func id(desc string) obj {
+	return obj{"type": "integer", "format": "int64", "minimum": 1, "description": desc}
+}
+
+func boolean(desc string) obj { return obj{"type": "boolean", "description": desc} }
+
+func date(desc string) obj { return obj{"type": "string", "format": "date", "description": desc} }
+
+func nullableDate(desc string) obj {
+	return obj{"type": []string{"string", "null"}, "format": "date", "description": desc}
+}
+
+func dateTime(desc string) obj {
+	return obj{"type": "string", "format": "date-time", "description": desc}
+}
+
+func enum(desc string, values ...string) obj {
+	return obj{"type": "string", "enum": values, "description": desc}
+}
+
+func array(desc string, items obj) obj {
+	return obj{"type": "array", "items": items, "description": desc}
+}
+
+func listSchema(desc, item string) obj {
+	return object(desc, obj{"items": array("", ref(item))}, "items")
+}
+
+func pageSchema(desc, item string) obj {
+	return object(desc, obj{
+		"items":  array("This page.", ref(item)),
+		"total":  obj{"type": "integer", "minimum": 0, "description": "How many match, over all pages."},
+		"limit":  obj{"type": "integer", "minimum": 1, "description": "The page size used."},
+		"offset": obj{"type": "integer", "minimum": 0, "description": "How many were skipped."},
+	}, "items", "total", "limit", "offset")
+}
+
+func venueCodes() []string { return slices.Sorted(maps.Keys(domain.VenueNames)) }
+
+// merge returns the union of property maps (for request schemas that extend
+// ActivityInput with one field: an allOf would fight additionalProperties).
+func merge(ms ...obj) obj {
+	out := obj{}
+	for _, m := range ms {
+		maps.Copy(out, m)
+	}
+	return out
+}
+
+// extend is base plus props, refusing any other property.
+func extend(desc, base string, props obj, required ...string) obj {
+	o := obj{"description": desc, "allOf": []obj{ref(base)}, "type": "object", "properties": props,
+		"unevaluatedProperties": false}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+const (
+	codePattern = "^[A-Za-z0-9._-]{1,64}$"
+	shaDesc     = "SHA-256 of the content, 64 lower-case hexadecimal digits."
+)
+
+func activityInputProps() obj {
+	return obj{
+		"org_id":      id("The unit the activity belongs to (in the actor's write scope, active)."),
+		"type_id":     id("The activity type (active)."),
+		"date":        date("The day it happened: not in the future, inside the unit's active life."),
+		"title":       strMax("Title; required, at most 200 characters.", domain.MaxTitleLen),
+		"description": strMax("What happened.", domain.MaxDescLen),
+		"attendance":  obj{"type": "integer", "minimum": 0, "maximum": domain.MaxAttendance, "description": "Participants (人次); required before submitting when the type expects attendance."},
+		"venues":      array("Venue tags allowed by the type (宣讲进机关、校园、课堂…).", enum("", venueCodes()...)),
+		"publication": enum("Only for article submissions: submitted (default), accepted or published.",
+			domain.PublicationSubmitted, domain.PublicationAccepted, domain.PublicationPublished),
+	}
+}
+
+var activityInputRequired = []string{"org_id", "type_id", "date", "title"}
+
+// componentSchemas is components/schemas of the OpenAPI document.
+func componentSchemas() obj {
+	range_ := object("A half-open range of days [from, to).", obj{
+		"from": date("First day."),
+		"to":   date("The day after the last day (exclusive)."),
+	}, "from", "to")
+	figure := obj{
+		"count":      obj{"type": "integer", "minimum": 0, "description": "Number of activities (场次)."},
+		"attendance": obj{"type": "integer", "minimum": 0, "description": "Summed attendance (人次)."},
+	}
+	return obj{
+		"Error": object("The one error shape of the API.", obj{
+			"error": object("", obj{
+				"code":    enum("What kind of error: a domain kind or a request-form error.", errorCodes()...),
+				"message": str("What is wrong, for a person to read."),
+				"field":   str("The body field or parameter at fault (ids[3] for a position), when there is one."),
+			}, "code", "message"),
+		}, "error"),
+		"Health": object("", obj{"status": obj{"const": "ok", "type": "string"}}, "status"),
+		"OpenAPIDocument": obj{"type": "object", "description": "An OpenAPI 3.1 document (this one).",
+			"required": []string{"openapi", "info", "paths"}},
+
+		"Pillar": object("One of the six parts of the work (六个方面), fixed.", obj{
+			"code":    enum("Stable code.", pillarCodes()...),
+			"name":    str("Chinese name."),
+			"name_en": str("English name."),
+			"order":   obj{"type": "integer", "description": "Position in the source report."},
+		}, "code", "name", "name_en", "order"),
+		"PillarList": listSchema("The six pillars in report order.", "Pillar"),
+
+		"ActivityType": object("A kind of activity in the catalog.", obj{
+			"id":                 id(""),
+			"code":               obj{"type": "string", "pattern": codePattern, "description": "Stable English code; never changes."},
+			"pillar":             enum("The pillar it counts under.", pillarCodes()...),
+			"name":               str("Chinese name."),
+			"name_en":            str("English name."),
+			"venues":             array("Venue tags an activity of this type may carry; empty: none.", enum("", venueCodes()...)),
+			"expects_attendance": boolean("A complete record states attendance."),
+			"expects_evidence":   boolean("A complete record has evidence files."),
+			"tracks_publication": boolean("Records carry a publication status (article submissions)."),
+			"active":             boolean("In use; retired types stay for old records."),
+			"order":              obj{"type": "integer", "minimum": 0, "description": "Display order."},
+			"description":        str("What counts as this type."),
+		}, "id", "code", "pillar", "name", "name_en", "venues", "expects_attendance", "expects_evidence",
+			"tracks_publication", "active", "order"),
+		"ActivityTypeList": listSchema("Activity types in display order.", "ActivityType"),
+		"ActivityTypeInput": object("An activity type as a client sets it. On change, `code` may be omitted and cannot differ.", obj{
+			"code":               obj{"type": "string", "pattern": codePattern, "description": "Stable code; required when creating."},
+			"pillar":             enum("", pillarCodes()...),
+			"name":               strMax("Chinese name.", domain.MaxNameLen),
+			"name_en":            strMax("English name.", domain.MaxNameLen),
+			"venues":             array("", enum("", venueCodes()...)),
+			"expects_attendance": boolean(""),
+			"expects_evidence":   boolean(""),
+			"tracks_publication": boolean(""),
+			"active":             boolean("Default true when creating; absent on change keeps the current value."),
+			"order":              obj{"type": "integer", "minimum": 0},
+			"description":        strMax("", domain.MaxDescLen),
+		}, "pillar", "name"),
+
+		"OrgUnit": object("A node of the org tree.", obj{
+			"id":           id(""),
+			"parent_id":    id("The parent; absent for a root (a bureau)."),
+			"kind":         enum("Level in the tree.", orgKinds()...),
+			"code":         obj{"type": "string", "pattern": codePattern, "description": "Unique code."},
+			"name":         str("Name."),
+			"aliases":      array("Other names the unit goes by (for matching public concerns).", obj{"type": "string"}),
+			"active":       boolean("Not deactivated."),
+			"active_from":  nullableDate("First day of the unit's active life; null: since ever."),
+			"active_until": nullableDate("Last day of its active life; null while active."),
+			"depth":        obj{"type": "integer", "minimum": 0, "description": "0 for a root."},
+			"created_at":   dateTime(""),
+			"updated_at":   dateTime(""),
+		}, "id", "kind", "code", "name", "aliases", "active", "active_from", "active_until", "depth", "created_at", "updated_at"),
+		"OrgPage": pageSchema("A page of org units, in tree order.", "OrgUnit"),
+		"OrgInput": object("A new unit. A bureau is a root (no parent_id); every other kind needs a parent that may hold it.", obj{
+			"parent_id":   id("The parent unit."),
+			"kind":        enum("", orgKinds()...),
+			"code":        obj{"type": "string", "pattern": codePattern, "description": "Unique code."},
+			"name":        strMax("", domain.MaxNameLen),
+			"aliases":     array("", strMax("", domain.MaxAliasLen)),
+			"active_from": date("First day of its active life; not in the future."),
+		}, "kind", "code", "name"),
+		"OrgPatch": object("What to change; absent fields stay.", obj{
+			"name":    strMax("", domain.MaxNameLen),
+			"aliases": array("Replaces the aliases.", strMax("", domain.MaxAliasLen)),
+		}),
+		"OrgMove":       object("", obj{"parent_id": id("The new parent.")}, "parent_id"),
+		"OrgDeactivate": object("", obj{"date": date("Last day of the unit's active life; default today.")}),
+		"SemesterCalendar": object("A bureau's semester boundaries (month-day); semesters tile the year.", obj{
+			"spring_start": obj{"type": "string", "pattern": "^[0-9]{2}-[0-9]{2}$", "description": "First day of the spring term, MM-DD."},
+			"autumn_start": obj{"type": "string", "pattern": "^[0-9]{2}-[0-9]{2}$", "description": "First day of the autumn term, MM-DD."},
+		}, "spring_start", "autumn_start"),
+
+		"Evidence": object("A file attached to an activity.", obj{
+			"sha256":      obj{"type": "string", "pattern": shaPattern, "description": shaDesc},
+			"filename":    str("The name it was attached with."),
+			"media_type":  str("The media type it was accepted as."),
+			"size":        obj{"type": "integer", "minimum": 0, "description": "Bytes."},
+			"attached_at": dateTime(""),
+			"shared_with": array("Other activities in the reader's scope that carry the same file.", id("")),
+		}, "sha256", "filename", "media_type", "size", "attached_at"),
+		"Activity": object("One activity in the ledger.", merge(activityInputProps(), obj{
+			"id":            id(""),
+			"status":        enum("draft → submitted → approved | returned; returned → submitted.", statusNames()...),
+			"return_reason": str("Why it was returned."),
+			"evidence":      array("Evidence files.", ref("Evidence")),
+			"created_by":    str(""),
+			"created_at":    dateTime(""),
+			"updated_at":    dateTime(""),
+			"version":       obj{"type": "integer", "minimum": 1, "description": "Increases with every change; send it back on update."},
+			"description":   str("What happened."),
+			"venues":        array("Venue tags.", enum("", venueCodes()...)),
+		}), "id", "org_id", "type_id", "date", "title", "description", "attendance", "venues", "status", "evidence",
+			"created_by", "created_at", "updated_at", "version"),
+		"ActivityPage": pageSchema("A page of the ledger.", "Activity"),
+		"ActivityList": listSchema("Activities.", "Activity"),
+		// ActivityInput is open (no additionalProperties) so that the two
+		// request bodies can extend it; they close themselves with
+		// unevaluatedProperties, which sees through allOf.
+		"ActivityInput": obj{"type": "object", "description": "What a client may set on an activity.",
+			"properties": activityInputProps(), "required": activityInputRequired},
+		"ActivityCreate": extend("A new activity: ActivityInput plus `submit`.", "ActivityInput", obj{
+			"submit": boolean("Submit at once instead of saving a draft."),
+		}),
+		"ActivityUpdate": extend("A changed activity: ActivityInput plus the `version` read.", "ActivityInput", obj{
+			"version": obj{"type": "integer", "minimum": 1, "description": "The version read; a stale one answers 409."},
+		}, "version"),
+		"ReturnRequest": object("", obj{"reason": strMax("Why, so the author can fix it.", app.MaxReasonLen)}, "reason"),
+		"BulkApprove": object("", obj{
+			"ids": obj{"type": "array", "items": id(""), "minItems": 1, "maxItems": app.MaxBulk, "description": "Submitted activities to approve."},
+		}, "ids"),
+
+		"EvidenceUpload": object("A multipart/form-data upload.", obj{
+			"file": obj{"type": "string", "contentMediaType": "application/octet-stream",
+				"description": "The file, with its filename. See /api/v1/evidence-limits for the accepted kinds and size."},
+		}, "file"),
+		"EvidenceBlob": object("A stored file and the activities in the reader's scope that carry it.", obj{
+			"sha256":     obj{"type": "string", "pattern": shaPattern, "description": shaDesc},
+			"size":       obj{"type": "integer", "minimum": 0, "description": "Bytes."},
+			"media_type": str(""),
+			"created_at": dateTime("When it was first stored."),
+			"activities": array("Activity ids.", id("")),
+		}, "sha256", "size", "media_type", "created_at", "activities"),
+		"FileKind": object("A kind of evidence file that is accepted.", obj{
+			"media_type":     str(""),
+			"extensions":     array("Lower case, with the dot; the first is the usual one.", obj{"type": "string"}),
+			"description":    str(""),
+			"description_zh": str(""),
+		}, "media_type", "extensions", "description", "description_zh"),
+		"EvidenceLimits": object("What may be uploaded.", obj{
+			"max_size":               obj{"type": "integer", "minimum": 1, "description": "Bytes per file."},
+			"max_size_mb":            obj{"type": "number", "description": "The same in MB (2^20 bytes)."},
+			"max_files_per_activity": obj{"type": "integer", "minimum": 1},
+			"accepted":               array("", ref("FileKind")),
+			"accept":                 str("The value for an HTML <input type=file accept=…>."),
+			"description":            str("The accepted kinds in words."),
+			"description_zh":         str("The same in Chinese."),
+		}, "max_size", "max_size_mb", "max_files_per_activity", "accepted", "accept", "description", "description_zh"),
+
+		"Range": range_,
+		"ResolvedPeriod": object("A period with its dates under a bureau's calendar.", obj{
+			"code":     str("Machine code: 2024, 2024Q3, 2024-09, 2024FA…"),
+			"kind":     enum("", periodKinds()...),
+			"label_zh": str("Chinese label: 2024年第三季度…"),
+			"label_en": str("English label."),
+			"range":    ref("Range"),
+		}, "code", "kind", "label_zh", "label_en", "range"),
+		"PeriodClosure": object("A closed period: approved activities dated in it are locked.", obj{
+			"period":    str("The period's code."),
+			"range":     ref("Range"),
+			"closed_at": dateTime(""),
+			"closed_by": str(""),
+		}, "period", "range", "closed_at", "closed_by"),
+		"PeriodClosureList":    listSchema("Closed periods, newest first.", "PeriodClosure"),
+		"PeriodClosureRequest": object("", obj{"period": str("A period code or Chinese label.")}, "period"),
+
+		"Group": object("One row of a grouped figure.", merge(figure, obj{
+			"key": str("The type id, child unit id, month (YYYY-MM) or status, as text."),
+		}), "key", "count", "attendance"),
+		"LastYear": object("The same figure one year earlier.", merge(figure, obj{"period": ref("ResolvedPeriod")}),
+			"period", "count", "attendance"),
+		"AggResult": object("A figure that knows its query.", merge(figure, obj{
+			"org_id":    id("The unit whose subtree is counted."),
+			"period":    ref("ResolvedPeriod"),
+			"pillar":    enum("", pillarCodes()...),
+			"type_ids":  array("The types asked for; empty: all (or all of the pillar).", id("")),
+			"statuses":  array("The statuses counted.", enum("", statusNames()...)),
+			"groups":    array("Present when group_by is given.", ref("Group")),
+			"records":   str("The query string for GET /api/v1/activities listing exactly the records counted."),
+			"last_year": ref("LastYear"),
+		}), "org_id", "period", "type_ids", "statuses", "count", "attendance", "records"),
+	}
+}
