@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
 	"strings"
@@ -51,6 +52,7 @@ type GenReport struct {
 	ClosureRows   int64         `json:"closure_rows"`
 	RollupRows    int64         `json:"rollup_rows"`
 	DBBytes       int64         `json:"db_bytes"`
+	StartRSS      int64         `json:"start_rss"` // of this process when the load began (memory kept from earlier work included)
 	PeakRSS       int64         `json:"peak_rss"`  // of this process, while loading
 	PeakHeap      int64         `json:"peak_heap"` // Go heap objects, sampled while loading
 }
@@ -262,6 +264,8 @@ func (t Target) generate(ctx context.Context, data *Dataset) (*Loaded, error) {
 	}
 
 	var tally Tally
+	debug.FreeOSMemory()
+	startRSS := currentRSS()
 	mem := watchMemory()
 	lastLog := time.Now()
 	t0 = time.Now()
@@ -292,7 +296,7 @@ func (t Target) generate(ctx context.Context, data *Dataset) (*Loaded, error) {
 	m := Manifest{
 		Engine: t.Engine, Config: cfg, GeneratorVersion: GeneratorVersion, DSN: dbName, GeneratedAt: time.Now().UTC(),
 		Gen: GenReport{Duration: dur, GeneratorOnly: genOnly, Activities: res.Activities, ClosureRows: res.ClosureRows,
-			RollupRows: res.RollupRows, DBBytes: size, PeakRSS: peakRSS, PeakHeap: peakHeap},
+			RollupRows: res.RollupRows, DBBytes: size, StartRSS: startRSS, PeakRSS: peakRSS, PeakHeap: peakHeap},
 		Total: tally.Total(), Approved: tally.Total(domain.StatusApproved), Phases: res.Phases,
 	}
 	l := &Loaded{Engine: t.Engine, Store: st, Data: data, Manifest: m, UnitIDs: res.UnitIDs, TypeIDs: res.TypeIDs, close: st.Close}
@@ -423,13 +427,18 @@ func watchMemory() func() (rss, heap int64) {
 }
 
 // peakRSS reads VmHWM from /proc/self/status (0 where there is none).
-func peakRSS() int64 {
+func peakRSS() int64 { return procStatus("VmHWM:") }
+
+// currentRSS reads VmRSS from /proc/self/status (0 where there is none).
+func currentRSS() int64 { return procStatus("VmRSS:") }
+
+func procStatus(key string) int64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, key); ok {
 			f := strings.Fields(rest)
 			if len(f) >= 1 {
 				kb, _ := strconv.ParseInt(f[0], 10, 64)
