@@ -99,6 +99,14 @@ func (a *App) validateActivity(ctx context.Context, tx *store.Tx, ac domain.Acto
 // CreateActivity records an activity as a draft, or submits it at once when
 // submit is set (the phone page's one-tap flow).
 func (a *App) CreateActivity(ctx context.Context, ac domain.Actor, in domain.ActivityInput, submit bool) (domain.Activity, error) {
+	if err := ac.Require(domain.PermActivityWrite); err != nil {
+		return domain.Activity{}, err
+	}
+	if submit {
+		if err := ac.Require(domain.PermActivitySubmit); err != nil {
+			return domain.Activity{}, err
+		}
+	}
 	var out domain.Activity
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
 		in, t, err := a.validateActivity(ctx, tx, ac, in)
@@ -128,6 +136,9 @@ func complete(in domain.ActivityInput, t domain.ActivityType) error {
 
 // GetActivity returns one activity in the actor's read scope.
 func (a *App) GetActivity(ctx context.Context, ac domain.Actor, id int64) (domain.Activity, error) {
+	if err := ac.Require(domain.PermActivityRead); err != nil {
+		return domain.Activity{}, err
+	}
 	var out domain.Activity
 	err := a.st.Read(ctx, func(tx *store.Tx) error {
 		var err error
@@ -160,6 +171,9 @@ const MaxPageSize = 500
 
 // ListActivities returns a page of the ledger in the actor's read scope.
 func (a *App) ListActivities(ctx context.Context, ac domain.Actor, q ActivityQuery) ([]domain.Activity, int, error) {
+	if err := ac.Require(domain.PermActivityRead); err != nil {
+		return nil, 0, err
+	}
 	if q.Limit < 0 || q.Limit > MaxPageSize {
 		return nil, 0, domain.Invalid("limit", "must be between 1 and %d", MaxPageSize)
 	}
@@ -208,6 +222,9 @@ func (a *App) ListActivities(ctx context.Context, ac domain.Actor, q ActivityQue
 
 // UpdateActivity replaces an activity's fields; version guards against lost updates.
 func (a *App) UpdateActivity(ctx context.Context, ac domain.Actor, id, version int64, in domain.ActivityInput) (domain.Activity, error) {
+	if err := ac.Require(domain.PermActivityWrite); err != nil {
+		return domain.Activity{}, err
+	}
 	var out domain.Activity
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
 		old, err := tx.GetActivity(ctx, domain.Scope{Roots: ac.Scope.Roots}, id)
@@ -255,6 +272,9 @@ func (a *App) checkUnlocked(ctx context.Context, tx *store.Tx, old domain.Activi
 
 // DeleteActivity removes an activity.
 func (a *App) DeleteActivity(ctx context.Context, ac domain.Actor, id int64) error {
+	if err := ac.Require(domain.PermActivityWrite); err != nil {
+		return err
+	}
 	return a.st.Write(ctx, func(tx *store.Tx) error {
 		old, err := tx.GetActivity(ctx, domain.Scope{Roots: ac.Scope.Roots}, id)
 		if err != nil {
@@ -280,6 +300,13 @@ func (a *App) Transition(ctx context.Context, ac domain.Actor, id int64, t domai
 }
 
 func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id int64, t domain.Transition, reason string) (domain.Activity, error) {
+	perm := domain.PermActivitySubmit
+	if t == domain.ActApprove || t == domain.ActReturn {
+		perm = domain.PermActivityApprove
+	}
+	if err := ac.Require(perm); err != nil {
+		return domain.Activity{}, err
+	}
 	reason = strings.TrimSpace(reason)
 	switch t {
 	case domain.ActReturn:
@@ -318,6 +345,9 @@ func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 // BulkApprove approves many submitted activities in one transaction: all or
 // none, with the failing position named in the error's field.
 func (a *App) BulkApprove(ctx context.Context, ac domain.Actor, ids []int64) ([]domain.Activity, error) {
+	if err := ac.Require(domain.PermActivityApprove); err != nil {
+		return nil, err
+	}
 	if len(ids) == 0 {
 		return nil, domain.Invalid("ids", "is empty")
 	}
@@ -349,6 +379,9 @@ func (a *App) BulkApprove(ctx context.Context, ac domain.Actor, ids []int64) ([]
 // fails, an unreferenced blob remains, which is harmless and reused by the
 // next upload of the same bytes.
 func (a *App) AttachEvidence(ctx context.Context, ac domain.Actor, activityID int64, filename string, r io.Reader) (domain.Activity, error) {
+	if err := ac.Require(domain.PermActivityWrite); err != nil {
+		return domain.Activity{}, err
+	}
 	filename = strings.TrimSpace(filename)
 	if filename == "" {
 		return domain.Activity{}, domain.Invalid("filename", "is required")
@@ -399,6 +432,9 @@ func (a *App) AttachEvidence(ctx context.Context, ac domain.Actor, activityID in
 
 // DetachEvidence removes a file from an activity.
 func (a *App) DetachEvidence(ctx context.Context, ac domain.Actor, activityID int64, sha string) (domain.Activity, error) {
+	if err := ac.Require(domain.PermActivityWrite); err != nil {
+		return domain.Activity{}, err
+	}
 	var out domain.Activity
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
 		old, err := tx.GetActivity(ctx, domain.Scope{Roots: ac.Scope.Roots}, activityID)
@@ -419,6 +455,9 @@ func (a *App) DetachEvidence(ctx context.Context, ac domain.Actor, activityID in
 
 // GetEvidence returns a blob's metadata and the in-scope activities carrying it.
 func (a *App) GetEvidence(ctx context.Context, ac domain.Actor, sha string) (store.EvidenceBlob, error) {
+	if err := ac.Require(domain.PermActivityRead); err != nil {
+		return store.EvidenceBlob{}, err
+	}
 	if !blob.ValidSHA(sha) {
 		return store.EvidenceBlob{}, domain.NotFound("evidence %q", sha)
 	}

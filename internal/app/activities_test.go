@@ -208,7 +208,7 @@ func TestScopeIsClosedByDefaultAndCrossUnitIsNotFound(t *testing.T) {
 			if err := f.app.DeleteActivity(ctx, sec, theirs.ID); !domain.IsKind(err, domain.KindNotFound) {
 				t.Fatalf("delete foreign activity: %v", err)
 			}
-			if _, err := f.app.Transition(ctx, sec, theirs.ID, domain.ActReturn, "x"); !domain.IsKind(err, domain.KindNotFound) {
+			if _, err := f.app.Transition(ctx, sec, theirs.ID, domain.ActSubmit, ""); !domain.IsKind(err, domain.KindNotFound) {
 				t.Fatalf("transition foreign activity: %v", err)
 			}
 			if _, err := f.app.CreateActivity(ctx, sec, f.lecture(other.ID, "2025-03-03", 5), false); !domain.IsKind(err, domain.KindNotFound) {
@@ -223,7 +223,7 @@ func TestScopeIsClosedByDefaultAndCrossUnitIsNotFound(t *testing.T) {
 			if _, err := f.app.GetOrg(ctx, sec, other.ID); !domain.IsKind(err, domain.KindNotFound) {
 				t.Fatalf("get foreign unit: %v", err)
 			}
-			if _, err := f.app.MoveOrg(ctx, sec, f.branches[0].ID, other.ID); !domain.IsKind(err, domain.KindNotFound) {
+			if _, err := f.app.MoveOrg(ctx, actorWithRole(mine, domain.RoleOfficeAdmin), f.branches[0].ID, other.ID); !domain.IsKind(err, domain.KindNotFound) {
 				t.Fatalf("move into a foreign unit: %v", err)
 			}
 			list, total, err := f.app.ListActivities(ctx, sec, app.ActivityQuery{})
@@ -238,7 +238,7 @@ func TestScopeIsClosedByDefaultAndCrossUnitIsNotFound(t *testing.T) {
 				t.Fatalf("a school secretary sees %d units, want the school and its branch", len(orgs))
 			}
 			// Covered units (分片包抓) are readable, not writable.
-			leader := domain.Actor{Name: "leader", Scope: domain.Scope{Covered: []int64{other.ID}}}
+			leader := domain.Actor{Name: "leader", Scope: domain.Scope{Covered: []int64{other.ID}}, Permissions: []domain.Permission{domain.PermActivityRead, domain.PermActivityApprove}}
 			if _, err := f.app.GetActivity(ctx, leader, theirs.ID); err != nil {
 				t.Fatalf("leader reads covered unit: %v", err)
 			}
@@ -246,7 +246,7 @@ func TestScopeIsClosedByDefaultAndCrossUnitIsNotFound(t *testing.T) {
 				t.Fatalf("leader writes covered unit: %v", err)
 			}
 			// The empty scope sees nothing at all.
-			nobody := domain.Actor{Name: "nobody"}
+			nobody := domain.Actor{Name: "nobody", Permissions: domain.AllPermissions}
 			if l, total, err := f.app.ListActivities(ctx, nobody, app.ActivityQuery{}); err != nil || total != 0 || len(l) != 0 {
 				t.Fatalf("empty scope lists %d activities (%v)", total, err)
 			}

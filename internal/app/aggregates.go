@@ -44,6 +44,9 @@ type LastYear struct {
 
 // Aggregate answers a figure from the rollups.
 func (a *App) Aggregate(ctx context.Context, ac domain.Actor, r AggRequest) (AggResult, error) {
+	if err := ac.Require(domain.PermActivityRead); err != nil {
+		return AggResult{}, err
+	}
 	if r.OrgID <= 0 {
 		return AggResult{}, domain.Invalid("org_id", "is required")
 	}

@@ -45,7 +45,7 @@ func validType(t domain.ActivityType) error {
 
 // CreateType adds an activity type to the catalog.
 func (a *App) CreateType(ctx context.Context, ac domain.Actor, t domain.ActivityType) (domain.ActivityType, error) {
-	if err := a.mayConfigure(ac); err != nil {
+	if err := ac.Require(domain.PermCatalogManage); err != nil {
 		return t, err
 	}
 	t.ID = 0
@@ -64,7 +64,7 @@ func (a *App) CreateType(ctx context.Context, ac domain.Actor, t domain.Activity
 // UpdateType changes an activity type. Its code is stable: records, reports
 // and templates refer to it.
 func (a *App) UpdateType(ctx context.Context, ac domain.Actor, t domain.ActivityType) (domain.ActivityType, error) {
-	if err := a.mayConfigure(ac); err != nil {
+	if err := ac.Require(domain.PermCatalogManage); err != nil {
 		return t, err
 	}
 	var out domain.ActivityType
@@ -86,19 +86,10 @@ func (a *App) UpdateType(ctx context.Context, ac domain.Actor, t domain.Activity
 	return out, err
 }
 
-// mayConfigure guards catalog and calendar changes. Before accounts only the
-// operator configures; the accounts capability maps this to a permission.
-func (a *App) mayConfigure(ac domain.Actor) error {
-	if !ac.Operator {
-		return domain.Forbidden("changing the configuration needs the office administrator")
-	}
-	return nil
-}
-
 // SeedCatalog adds every type of the default catalog that is missing (by
 // code) and leaves existing ones alone; it returns how many it added.
 func (a *App) SeedCatalog(ctx context.Context, ac domain.Actor) (int, error) {
-	if err := a.mayConfigure(ac); err != nil {
+	if err := ac.Require(domain.PermCatalogManage); err != nil {
 		return 0, err
 	}
 	added := 0

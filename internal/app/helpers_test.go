@@ -81,7 +81,17 @@ func (f *fixture) mustOrg(t testing.TB, in app.OrgInput) domain.OrgUnit {
 
 // actorOf is an actor whose write scope is one unit's subtree.
 func actorOf(o domain.OrgUnit) domain.Actor {
-	return domain.Actor{Name: "secretary of " + o.Code, Scope: domain.Scope{Roots: []int64{o.ID}}}
+	return actorWithRole(o, domain.RoleSchoolAdmin)
+}
+
+// actorWithRole is an actor of a built-in role whose scope is one unit's subtree.
+func actorWithRole(o domain.OrgUnit, role string) domain.Actor {
+	for _, r := range domain.BuiltinRoles() {
+		if r.Code == role {
+			return domain.Actor{Name: role + " of " + o.Code, OrgID: o.ID, Scope: domain.Scope{Roots: []int64{o.ID}}, Permissions: r.Permissions}
+		}
+	}
+	panic("no role " + role)
 }
 
 func date(s string) domain.Date {

@@ -20,6 +20,9 @@ type OrgInput struct {
 // CreateOrg adds a unit under a parent in the actor's write scope, or a root
 // bureau (operator only).
 func (a *App) CreateOrg(ctx context.Context, ac domain.Actor, in OrgInput) (domain.OrgUnit, error) {
+	if err := ac.Require(domain.PermOrgManage); err != nil {
+		return domain.OrgUnit{}, err
+	}
 	if !in.Kind.Valid() {
 		return domain.OrgUnit{}, domain.Invalid("kind", "must be one of bureau, district, school, branch")
 	}
@@ -108,6 +111,9 @@ type OrgPatch struct {
 
 // UpdateOrg renames a unit or changes its aliases.
 func (a *App) UpdateOrg(ctx context.Context, ac domain.Actor, id int64, p OrgPatch) (domain.OrgUnit, error) {
+	if err := ac.Require(domain.PermOrgManage); err != nil {
+		return domain.OrgUnit{}, err
+	}
 	sp := store.OrgPatch{Name: p.Name}
 	if p.Name != nil {
 		if err := domain.ValidateName("name", *p.Name, domain.MaxNameLen); err != nil {
@@ -132,6 +138,9 @@ func (a *App) UpdateOrg(ctx context.Context, ac domain.Actor, id int64, p OrgPat
 
 // MoveOrg moves a unit and its subtree under a new parent.
 func (a *App) MoveOrg(ctx context.Context, ac domain.Actor, id, parent int64) (domain.OrgUnit, error) {
+	if err := ac.Require(domain.PermOrgManage); err != nil {
+		return domain.OrgUnit{}, err
+	}
 	if parent <= 0 {
 		return domain.OrgUnit{}, domain.Invalid("parent_id", "is required")
 	}
@@ -146,6 +155,9 @@ func (a *App) MoveOrg(ctx context.Context, ac domain.Actor, id, parent int64) (d
 
 // DeactivateOrg ends a unit's active life on date (today when zero).
 func (a *App) DeactivateOrg(ctx context.Context, ac domain.Actor, id int64, date domain.Date) (domain.OrgUnit, error) {
+	if err := ac.Require(domain.PermOrgManage); err != nil {
+		return domain.OrgUnit{}, err
+	}
 	if date.IsZero() {
 		date = a.Today()
 	}
@@ -172,6 +184,9 @@ func (a *App) DeactivateOrg(ctx context.Context, ac domain.Actor, id int64, date
 
 // ReactivateOrg makes a deactivated unit active again.
 func (a *App) ReactivateOrg(ctx context.Context, ac domain.Actor, id int64) (domain.OrgUnit, error) {
+	if err := ac.Require(domain.PermOrgManage); err != nil {
+		return domain.OrgUnit{}, err
+	}
 	var out domain.OrgUnit
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
 		o, err := tx.GetOrg(ctx, domain.Scope{Roots: ac.Scope.Roots}, id)

@@ -168,7 +168,7 @@ func (a *App) GetSemesterCalendar(ctx context.Context, ac domain.Actor, org int6
 
 // SetSemesterCalendar sets a bureau's semester boundaries.
 func (a *App) SetSemesterCalendar(ctx context.Context, ac domain.Actor, bureau int64, c SemesterCalendar) (SemesterCalendar, error) {
-	if err := a.mayConfigure(ac); err != nil {
+	if err := ac.Require(domain.PermPeriodClose); err != nil {
 		return c, err
 	}
 	var cal period.Calendar
@@ -202,7 +202,7 @@ func withField(err error, field string) error {
 // Closures use the default calendar for semesters and school years: a closed
 // period is a fact about dates, the same for every unit.
 func (a *App) ClosePeriod(ctx context.Context, ac domain.Actor, code string) (store.PeriodClosure, error) {
-	if err := a.mayConfigure(ac); err != nil {
+	if err := ac.Require(domain.PermPeriodClose); err != nil {
 		return store.PeriodClosure{}, err
 	}
 	p, err := period.Parse(code)
@@ -220,7 +220,7 @@ func (a *App) ClosePeriod(ctx context.Context, ac domain.Actor, code string) (st
 
 // ReopenPeriod removes a closure.
 func (a *App) ReopenPeriod(ctx context.Context, ac domain.Actor, code string) error {
-	if err := a.mayConfigure(ac); err != nil {
+	if err := ac.Require(domain.PermPeriodClose); err != nil {
 		return err
 	}
 	p, err := period.Parse(code)

@@ -1,0 +1,208 @@
+package domain
+
+import (
+	"slices"
+	"time"
+)
+
+// Permission names one thing an actor may do. Every use case checks exactly
+// one permission, in the app layer, before the store is touched; the data an
+// allowed use case touches is then limited by the actor's Scope.
+type Permission string
+
+// Business permissions: the ledger, its figures and its configuration.
+const (
+	PermActivityRead    Permission = "activity.read"    // see activities, evidence and figures
+	PermActivityWrite   Permission = "activity.write"   // record, edit, delete, attach evidence
+	PermActivitySubmit  Permission = "activity.submit"  // submit for review
+	PermActivityApprove Permission = "activity.approve" // approve or return
+	PermExport          Permission = "export"           // export lists and reports
+	PermCatalogManage   Permission = "catalog.manage"   // activity types
+	PermPeriodClose     Permission = "period.close"     // close and reopen periods; semester calendars
+	PermCoverageManage  Permission = "coverage.manage"  // leaders' coverage (分片包抓)
+)
+
+// Administration permissions, split over the three separated administrators (三员).
+const (
+	PermOrgManage     Permission = "org.manage"     // the org tree (system admin, office admin)
+	PermAccountManage Permission = "account.manage" // create, change, disable accounts (system admin)
+	PermConfigManage  Permission = "config.manage"  // system settings (system admin)
+	PermRoleManage    Permission = "role.manage"    // roles and their assignment (security admin)
+	PermPolicyManage  Permission = "policy.manage"  // password and session policy (security admin)
+	PermAccountUnlock Permission = "account.unlock" // unlock locked accounts (security admin)
+	PermAuditRead     Permission = "audit.read"     // read the audit trail (audit admin)
+)
+
+// AllPermissions lists every permission, business first.
+var AllPermissions = []Permission{
+	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
+	PermCatalogManage, PermPeriodClose, PermCoverageManage,
+	PermOrgManage, PermAccountManage, PermConfigManage, PermRoleManage, PermPolicyManage, PermAccountUnlock, PermAuditRead,
+}
+
+// BusinessPermissions are those over the ledger and its figures; none of the
+// three administrators may hold one.
+var BusinessPermissions = []Permission{
+	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
+	PermCatalogManage, PermPeriodClose, PermCoverageManage,
+}
+
+// Valid reports whether p is a known permission.
+func (p Permission) Valid() bool { return slices.Contains(AllPermissions, p) }
+
+// AdminKind marks the three separated administrators. An account holds at
+// most one of them, and an administrator holds no business permission.
+type AdminKind string
+
+const (
+	AdminNone     AdminKind = ""
+	AdminSystem   AdminKind = "system"   // 系统管理员: accounts, units, configuration
+	AdminSecurity AdminKind = "security" // 安全管理员: roles, policy, unlocks
+	AdminAudit    AdminKind = "audit"    // 审计管理员: reads the audit trail only
+)
+
+// Role is a named permission set. Built-in roles cannot be changed; custom
+// roles are permission sets over the same permissions.
+type Role struct {
+	ID          int64        `json:"id"`
+	Code        string       `json:"code"`
+	Name        string       `json:"name"`
+	NameEN      string       `json:"name_en"`
+	Builtin     bool         `json:"builtin"`
+	Admin       AdminKind    `json:"admin,omitempty"`
+	Permissions []Permission `json:"permissions"`
+}
+
+// NeedsSecondFactor reports whether holders of the role must use TOTP: the
+// three administrators and any role that can change roles or coverage.
+func (r Role) NeedsSecondFactor() bool {
+	return r.Admin != AdminNone || slices.Contains(r.Permissions, PermRoleManage) || slices.Contains(r.Permissions, PermCoverageManage)
+}
+
+// Built-in role codes.
+const (
+	RoleOfficeAdmin   = "office_admin"
+	RoleLeader        = "leader"
+	RoleDistrictAdmin = "district_admin"
+	RoleSchoolAdmin   = "school_admin"
+	RoleMember        = "member"
+	RoleMonitor       = "monitor"
+	RoleSystemAdmin   = "system_admin"
+	RoleSecurityAdmin = "security_admin"
+	RoleAuditAdmin    = "audit_admin"
+)
+
+// BuiltinRoles returns the built-in roles.
+func BuiltinRoles() []Role {
+	ledgerAll := []Permission{PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport}
+	return []Role{
+		{Code: RoleOfficeAdmin, Name: "局办公室管理员", NameEN: "Bureau office admin", Builtin: true,
+			Permissions: append(slices.Clone(ledgerAll), PermCatalogManage, PermPeriodClose, PermCoverageManage, PermOrgManage)},
+		{Code: RoleLeader, Name: "分管领导", NameEN: "Leader", Builtin: true,
+			Permissions: []Permission{PermActivityRead, PermExport}},
+		{Code: RoleDistrictAdmin, Name: "学区管理员", NameEN: "District admin", Builtin: true, Permissions: slices.Clone(ledgerAll)},
+		{Code: RoleSchoolAdmin, Name: "学校管理员/支部书记", NameEN: "School admin / branch secretary", Builtin: true,
+			Permissions: []Permission{PermActivityRead, PermActivityWrite, PermActivitySubmit, PermExport}},
+		{Code: RoleMember, Name: "教师/党员", NameEN: "Member (teacher)", Builtin: true, Permissions: []Permission{PermActivityRead}},
+		{Code: RoleMonitor, Name: "舆情监督员", NameEN: "Opinion monitor", Builtin: true, Permissions: []Permission{PermActivityRead}},
+		{Code: RoleSystemAdmin, Name: "系统管理员", NameEN: "System admin", Builtin: true, Admin: AdminSystem,
+			Permissions: []Permission{PermAccountManage, PermOrgManage, PermConfigManage}},
+		{Code: RoleSecurityAdmin, Name: "安全管理员", NameEN: "Security admin", Builtin: true, Admin: AdminSecurity,
+			Permissions: []Permission{PermRoleManage, PermPolicyManage, PermAccountUnlock}},
+		{Code: RoleAuditAdmin, Name: "审计管理员", NameEN: "Audit admin", Builtin: true, Admin: AdminAudit,
+			Permissions: []Permission{PermAuditRead}},
+	}
+}
+
+// CheckRoleSet enforces the separation of the three administrators over the
+// roles one account would hold: at most one administrator role, and an
+// administrator holds no other role.
+func CheckRoleSet(roles []Role) error {
+	admins := 0
+	for _, r := range roles {
+		if r.Admin != AdminNone {
+			admins++
+		}
+	}
+	if admins > 1 {
+		return Conflict("roles", "one account may hold only one of the system, security and audit administrator roles")
+	}
+	if admins == 1 && len(roles) > 1 {
+		return Conflict("roles", "an administrator account holds no other role, so it cannot touch business data")
+	}
+	return nil
+}
+
+// CheckRolePermissions refuses a custom role that mixes an administrator's
+// permissions with business permissions.
+func CheckRolePermissions(perms []Permission) error {
+	business, admin := false, false
+	for _, p := range perms {
+		if !p.Valid() {
+			return Invalid("permissions", "%q is not a permission", p)
+		}
+		if slices.Contains(BusinessPermissions, p) {
+			business = true
+		} else if p != PermOrgManage {
+			admin = true
+		}
+	}
+	if business && admin {
+		return Invalid("permissions", "a role cannot combine administration permissions (accounts, roles, policy, audit) with business permissions")
+	}
+	return nil
+}
+
+// Account is a login of one person, who belongs to one org unit. Only the
+// data the screens need is kept: name, unit, contact (masked when shown).
+type Account struct {
+	ID                 int64     `json:"id"`
+	Username           string    `json:"username"`
+	Name               string    `json:"name"`
+	OrgID              int64     `json:"org_id"`
+	Phone              string    `json:"phone,omitempty"`
+	Roles              []Role    `json:"roles"`
+	Coverage           []int64   `json:"coverage"`
+	Disabled           bool      `json:"disabled"`
+	MustChangePassword bool      `json:"must_change_password"`
+	PasswordChangedAt  time.Time `json:"password_changed_at"`
+	TOTPEnabled        bool      `json:"totp_enabled"`
+	LockedUntil        time.Time `json:"locked_until,omitzero"`
+	LastLoginAt        time.Time `json:"last_login_at,omitzero"`
+	CreatedAt          time.Time `json:"created_at"`
+}
+
+// Permissions returns the union of the account's roles' permissions.
+func (a Account) Permissions() []Permission {
+	var out []Permission
+	for _, r := range a.Roles {
+		for _, p := range r.Permissions {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// NeedsSecondFactor reports whether any of the account's roles requires TOTP.
+func (a Account) NeedsSecondFactor() bool {
+	for _, r := range a.Roles {
+		if r.NeedsSecondFactor() {
+			return true
+		}
+	}
+	return false
+}
+
+// MaskPhone keeps the first three and last four digits of a phone number.
+func MaskPhone(p string) string {
+	r := []rune(p)
+	if len(r) < 8 {
+		return p
+	}
+	for i := 3; i < len(r)-4; i++ {
+		r[i] = '*'
+	}
+	return string(r)
+}
