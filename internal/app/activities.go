@@ -121,7 +121,10 @@ func (a *App) CreateActivity(ctx context.Context, ac domain.Actor, in domain.Act
 			status = domain.StatusSubmitted
 		}
 		out, err = tx.CreateActivity(ctx, ac.Scope, in, status, ac.Name)
-		return err
+		if err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "activity.create", Target: actTarget(out.ID), After: out})
 	})
 	return out, err
 }
@@ -244,7 +247,10 @@ func (a *App) UpdateActivity(ctx context.Context, ac domain.Actor, id, version i
 			}
 		}
 		out, err = tx.UpdateActivity(ctx, ac.Scope, id, version, in)
-		return err
+		if err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "activity.update", Target: actTarget(id), Before: old, After: out})
 	})
 	return out, err
 }
@@ -283,8 +289,10 @@ func (a *App) DeleteActivity(ctx context.Context, ac domain.Actor, id int64) err
 		if err := a.checkUnlocked(ctx, tx, old, domain.Date{}); err != nil {
 			return err
 		}
-		_, err = tx.DeleteActivity(ctx, ac.Scope, id)
-		return err
+		if _, err = tx.DeleteActivity(ctx, ac.Scope, id); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "activity.delete", Target: actTarget(id), Before: old})
 	})
 }
 
@@ -339,7 +347,12 @@ func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 			return old, err
 		}
 	}
-	return tx.SetActivityStatus(ctx, ac.Scope, id, old.Status, next, reason)
+	out, err := tx.SetActivityStatus(ctx, ac.Scope, id, old.Status, next, reason)
+	if err != nil {
+		return out, err
+	}
+	return out, a.record(ctx, tx, ac, AuditEntry{Type: "activity." + string(t), Target: actTarget(id),
+		Before: map[string]any{"status": old.Status}, After: map[string]any{"status": out.Status}, Detail: reason})
 }
 
 // BulkApprove approves many submitted activities in one transaction: all or
@@ -424,6 +437,9 @@ func (a *App) AttachEvidence(ctx context.Context, ac domain.Actor, activityID in
 		if err := tx.AttachEvidence(ctx, ac.Scope, activityID, info.SHA256, filename); err != nil {
 			return err
 		}
+		if err := a.record(ctx, tx, ac, AuditEntry{Type: "evidence.attach", Target: actTarget(activityID), Detail: info.SHA256 + " " + filename}); err != nil {
+			return err
+		}
 		out, err = tx.GetActivity(ctx, ac.Scope, activityID)
 		return err
 	})
@@ -445,6 +461,9 @@ func (a *App) DetachEvidence(ctx context.Context, ac domain.Actor, activityID in
 			return err
 		}
 		if err := tx.DetachEvidence(ctx, ac.Scope, activityID, sha); err != nil {
+			return err
+		}
+		if err := a.record(ctx, tx, ac, AuditEntry{Type: "evidence.detach", Target: actTarget(activityID), Detail: sha}); err != nil {
 			return err
 		}
 		out, err = tx.GetActivity(ctx, ac.Scope, activityID)
@@ -477,5 +496,15 @@ func (a *App) OpenEvidence(ctx context.Context, ac domain.Actor, sha string) (st
 		return meta, nil, err
 	}
 	rc, err := a.blobs.Open(ctx, sha)
-	return meta, rc, err
+	if err != nil {
+		return meta, nil, err
+	}
+	// Downloads are audited (MLPS: who read which file).
+	if err := a.recordAlone(ctx, ac, AuditEntry{Type: "evidence.download", Target: "evidence:" + sha}); err != nil {
+		rc.Close()
+		return meta, nil, err
+	}
+	return meta, rc, nil
 }
+
+func actTarget(id int64) string { return fmt.Sprintf("activity:%d", id) }

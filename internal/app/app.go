@@ -7,6 +7,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/zeren-edu/zeren/internal/auth"
 	"github.com/zeren-edu/zeren/internal/blob"
 	"github.com/zeren-edu/zeren/internal/domain"
 	"github.com/zeren-edu/zeren/internal/store"
@@ -20,6 +21,9 @@ var chinaZone = time.FixedZone("CST", 8*3600)
 type Config struct {
 	MaxEvidenceSize        int64 // bytes per file
 	MaxEvidencePerActivity int
+	// PasswordHashing is the argon2id cost; zero means auth.DefaultParams.
+	// Tests pass auth.TestParams.
+	PasswordHashing auth.HashParams
 }
 
 // DefaultConfig returns the limits used unless configured otherwise.
@@ -33,6 +37,14 @@ type App struct {
 	blobs blob.Store
 	cfg   Config
 	now   func() time.Time
+
+	hashParams auth.HashParams
+	// dummyHash is verified against when a username is unknown, so a login
+	// for a missing account costs as long as one for a real account.
+	dummyHash string
+	// Per-node login brakes; the database's failure counters are the authority.
+	addrLimiter    *auth.Limiter
+	accountLimiter *auth.Limiter
 }
 
 // New wires an App. now may be nil (the real clock).
@@ -46,7 +58,18 @@ func New(st *store.Store, blobs blob.Store, cfg Config, now func() time.Time) *A
 	if cfg.MaxEvidencePerActivity <= 0 {
 		cfg.MaxEvidencePerActivity = 20
 	}
-	return &App{st: st, blobs: blobs, cfg: cfg, now: now}
+	hp := cfg.PasswordHashing
+	if hp == (auth.HashParams{}) {
+		hp = auth.DefaultParams
+	}
+	dummy, err := auth.HashPassword(randomToken(), hp)
+	if err != nil {
+		panic("hashing a random password failed: " + err.Error())
+	}
+	pol := auth.Level3()
+	return &App{st: st, blobs: blobs, cfg: cfg, now: now, hashParams: hp, dummyHash: dummy,
+		addrLimiter:    auth.NewLimiter(pol.AddressFailuresPerMinute, time.Minute),
+		accountLimiter: auth.NewLimiter(pol.AccountAttemptsPerMinute, time.Minute)}
 }
 
 // Config returns the limits in force (the API describes them to clients).

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/zeren-edu/zeren/internal/catalog"
 	"github.com/zeren-edu/zeren/internal/domain"
@@ -56,7 +57,10 @@ func (a *App) CreateType(ctx context.Context, ac domain.Actor, t domain.Activity
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		out, err = tx.CreateType(ctx, t)
-		return err
+		if err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "type.create", Target: fmt.Sprintf("type:%d", out.ID), After: out})
 	})
 	return out, err
 }
@@ -81,7 +85,10 @@ func (a *App) UpdateType(ctx context.Context, ac domain.Actor, t domain.Activity
 			return err
 		}
 		out, err = tx.UpdateType(ctx, t)
-		return err
+		if err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "type.update", Target: fmt.Sprintf("type:%d", out.ID), After: out})
 	})
 	return out, err
 }
@@ -105,7 +112,10 @@ func (a *App) SeedCatalog(ctx context.Context, ac domain.Actor) (int, error) {
 			}
 			added++
 		}
-		return nil
+		if added == 0 {
+			return nil
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "type.create", Target: "catalog", Detail: fmt.Sprintf("seeded %d default activity types", added)})
 	})
 	return added, err
 }

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -125,3 +126,5 @@ var _ = time.Now
 func appAll(org int64) app.AggRequest {
 	return app.AggRequest{OrgID: org, Period: "2025", Statuses: domain.Statuses}
 }
+
+func fmtInt(n int64) string { return strconv.FormatInt(n, 10) }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/zeren-edu/zeren/internal/domain"
 	"github.com/zeren-edu/zeren/internal/store"
@@ -62,7 +63,10 @@ func (a *App) CreateOrg(ctx context.Context, ac domain.Actor, in OrgInput) (doma
 		}
 		out, err = tx.CreateOrg(ctx, store.NewOrg{ParentID: in.ParentID, Kind: in.Kind, Code: in.Code, Name: in.Name,
 			Aliases: aliases, ActiveFrom: in.ActiveFrom})
-		return err
+		if err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "org.create", Target: orgTarget(out.ID), After: out})
 	})
 	return out, err
 }
@@ -131,7 +135,10 @@ func (a *App) UpdateOrg(ctx context.Context, ac domain.Actor, id int64, p OrgPat
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		out, err = tx.UpdateOrg(ctx, ac.Scope, id, sp)
-		return err
+		if err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "org.update", Target: orgTarget(id), After: out})
 	})
 	return out, err
 }
@@ -148,7 +155,10 @@ func (a *App) MoveOrg(ctx context.Context, ac domain.Actor, id, parent int64) (d
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		out, err = tx.MoveOrg(ctx, ac.Scope, id, parent)
-		return err
+		if err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "org.move", Target: orgTarget(id), After: out})
 	})
 	return out, err
 }
@@ -177,7 +187,10 @@ func (a *App) DeactivateOrg(ctx context.Context, ac domain.Actor, id int64, date
 			return domain.Invalid("date", "is before the unit became active (%s)", o.ActiveFrom)
 		}
 		out, err = tx.SetOrgActive(ctx, ac.Scope, id, false, date)
-		return err
+		if err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "org.deactivate", Target: orgTarget(id), After: out})
 	})
 	return out, err
 }
@@ -203,7 +216,12 @@ func (a *App) ReactivateOrg(ctx context.Context, ac domain.Actor, id int64) (dom
 			}
 		}
 		out, err = tx.SetOrgActive(ctx, ac.Scope, id, true, domain.Date{})
-		return err
+		if err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "org.reactivate", Target: orgTarget(id), After: out})
 	})
 	return out, err
 }
+
+func orgTarget(id int64) string { return fmt.Sprintf("org:%d", id) }

@@ -184,7 +184,10 @@ func (a *App) SetSemesterCalendar(ctx context.Context, ac domain.Actor, bureau i
 	}
 	out := SemesterCalendar{cal.SpringStart.String(), cal.AutumnStart.String()}
 	err = a.st.Write(ctx, func(tx *store.Tx) error {
-		return tx.SetSemesterCalendar(ctx, ac.Scope, bureau, store.CalendarDays{SpringStart: out.SpringStart, AutumnStart: out.AutumnStart})
+		if err := tx.SetSemesterCalendar(ctx, ac.Scope, bureau, store.CalendarDays{SpringStart: out.SpringStart, AutumnStart: out.AutumnStart}); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "config.calendar", Target: orgTarget(bureau), After: out})
 	})
 	return out, err
 }
@@ -213,7 +216,10 @@ func (a *App) ClosePeriod(ctx context.Context, ac domain.Actor, code string) (st
 	err = a.st.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		out, err = tx.ClosePeriod(ctx, p.Code(), p.Range(period.DefaultCalendar()), ac.Name)
-		return err
+		if err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "period.close", Target: "period:" + p.Code(), After: out})
 	})
 	return out, err
 }
@@ -227,7 +233,12 @@ func (a *App) ReopenPeriod(ctx context.Context, ac domain.Actor, code string) er
 	if err != nil {
 		return err
 	}
-	return a.st.Write(ctx, func(tx *store.Tx) error { return tx.ReopenPeriod(ctx, p.Code()) })
+	return a.st.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.ReopenPeriod(ctx, p.Code()); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "period.reopen", Target: "period:" + p.Code()})
+	})
 }
 
 // ListClosures lists closed periods.

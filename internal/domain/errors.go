@@ -6,6 +6,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error so the HTTP layer can map it to a status in one place
@@ -13,13 +14,15 @@ import (
 type Kind string
 
 const (
-	KindInvalid     Kind = "invalid"     // the client sent something wrong; Field names it
-	KindNotFound    Kind = "not_found"   // absent, or outside the actor's scope (we do not tell which)
-	KindConflict    Kind = "conflict"    // a uniqueness or state rule was broken
-	KindForbidden   Kind = "forbidden"   // the actor may see the thing but not do this to it
-	KindLocked      Kind = "locked"      // the record is in a closed period
-	KindUnavailable Kind = "unavailable" // the database or another dependency is away
-	KindTooLarge    Kind = "too_large"   // a body or file exceeds its limit
+	KindInvalid      Kind = "invalid"      // the client sent something wrong; Field names it
+	KindNotFound     Kind = "not_found"    // absent, or outside the actor's scope (we do not tell which)
+	KindConflict     Kind = "conflict"     // a uniqueness or state rule was broken
+	KindForbidden    Kind = "forbidden"    // the actor may see the thing but not do this to it
+	KindLocked       Kind = "locked"       // the record is in a closed period
+	KindUnavailable  Kind = "unavailable"  // the database or another dependency is away
+	KindTooLarge     Kind = "too_large"    // a body or file exceeds its limit
+	KindUnauthorized Kind = "unauthorized" // no valid session or token
+	KindRateLimited  Kind = "rate_limited" // too many attempts; RetryAt says when to retry
 )
 
 // Error is the one error type that crosses layer boundaries. Message is written
@@ -29,6 +32,9 @@ type Error struct {
 	Field   string
 	Message string
 	Err     error
+	// RetryAt, when set, tells the client when trying again can succeed
+	// (a locked account, a rate limit).
+	RetryAt time.Time
 }
 
 func (e *Error) Error() string {
@@ -90,3 +96,8 @@ func KindOf(err error) Kind {
 
 // IsKind reports whether err is a domain error of kind k.
 func IsKind(err error, k Kind) bool { return KindOf(err) == k }
+
+// Unauthorized reports a missing, expired or invalid session or token.
+func Unauthorized(format string, args ...any) *Error {
+	return &Error{Kind: KindUnauthorized, Message: fmt.Sprintf(format, args...)}
+}

@@ -111,3 +111,9 @@ func Clock(date string) func() time.Time {
 	}
 	return func() time.Time { return t }
 }
+
+// Exec runs raw SQL on a store, for tests that tamper behind the application.
+func Exec(t testing.TB, st *store.Store, q string, args ...any) error {
+	t.Helper()
+	return st.ExecRaw(context.Background(), q, args...)
+}
