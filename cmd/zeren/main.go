@@ -49,6 +49,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return migrateCmd(ctx, rest, stdout, stderr)
 	case "demo":
 		return demoCmd(ctx, rest, stdout, stderr)
+	case "init":
+		return runInit(ctx, rest, stdout, stderr)
+	case "audit":
+		return runAudit(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		return versionCmd(rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":
@@ -64,6 +68,8 @@ Usage:
   zeren serve    [--db PATH|URL] [--addr HOST:PORT] [--data-dir DIR] [--log-level LEVEL] [--max-evidence-mb N]
   zeren migrate  [--db PATH|URL]
   zeren demo     [--seed N] [--db PATH] [--addr HOST:PORT] [--data-dir DIR]
+  zeren init     --bureau-name NAME [--bureau-code CODE] [--db PATH|URL]
+  zeren audit verify [--db PATH|URL]
   zeren version
   zeren help [COMMAND]
 
