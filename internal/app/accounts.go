@@ -474,3 +474,33 @@ func (a *App) Init(ctx context.Context, bureauCode, bureauName string) (InitResu
 	}
 	return res, nil
 }
+
+// UpdateRole changes a custom role's names and permissions (security admin).
+// Built-in roles are fixed.
+func (a *App) UpdateRole(ctx context.Context, ac domain.Actor, r domain.Role) (domain.Role, error) {
+	if err := ac.Require(domain.PermRoleManage); err != nil {
+		return r, err
+	}
+	if err := domain.ValidateName("name", r.Name, 50); err != nil {
+		return r, err
+	}
+	if err := domain.CheckRolePermissions(r.Permissions); err != nil {
+		return r, err
+	}
+	var out domain.Role
+	err := a.st.Write(ctx, func(tx *store.Tx) error {
+		before, err := tx.GetRole(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		if before.Builtin {
+			return domain.Conflict("code", "the built-in role %s cannot be changed; create a custom role instead", before.Code)
+		}
+		out, err = tx.UpdateRole(ctx, r)
+		if err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "role.update", Target: fmt.Sprintf("role:%d", r.ID), Before: before, After: out})
+	})
+	return out, err
+}

@@ -45,6 +45,9 @@ type App struct {
 	// Per-node login brakes; the database's failure counters are the authority.
 	addrLimiter    *auth.Limiter
 	accountLimiter *auth.Limiter
+	// hashing bounds concurrent argon2id verifications: each takes 64 MiB,
+	// and a burst of logins (an exam starting) must not exhaust memory.
+	hashing chan struct{}
 }
 
 // New wires an App. now may be nil (the real clock).
@@ -69,7 +72,8 @@ func New(st *store.Store, blobs blob.Store, cfg Config, now func() time.Time) *A
 	pol := auth.Level3()
 	return &App{st: st, blobs: blobs, cfg: cfg, now: now, hashParams: hp, dummyHash: dummy,
 		addrLimiter:    auth.NewLimiter(pol.AddressFailuresPerMinute, time.Minute),
-		accountLimiter: auth.NewLimiter(pol.AccountAttemptsPerMinute, time.Minute)}
+		accountLimiter: auth.NewLimiter(pol.AccountAttemptsPerMinute, time.Minute),
+		hashing:        make(chan struct{}, 4)}
 }
 
 // Config returns the limits in force (the API describes them to clients).
@@ -92,4 +96,16 @@ func (a *App) OperatorActor(ctx context.Context) (domain.Actor, error) {
 		return err
 	})
 	return domain.Actor{Name: "operator", Scope: domain.Scope{Roots: roots}, Operator: true}, err
+}
+
+// verifyPassword runs an argon2id verification under the concurrency bound.
+func (a *App) verifyPassword(ctx context.Context, encoded, pw string) (bool, error) {
+	select {
+	case a.hashing <- struct{}{}:
+	case <-ctx.Done():
+		return false, domain.Unavailable(ctx.Err())
+	}
+	defer func() { <-a.hashing }()
+	ok, _, err := auth.VerifyPassword(encoded, pw)
+	return ok, err
 }

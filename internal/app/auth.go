@@ -106,43 +106,80 @@ func (a *App) Login(ctx context.Context, username, password, clientAddr, userAge
 		return LoginResult{}, &domain.Error{Kind: domain.KindRateLimited, Field: "username", RetryAt: now.Add(retry),
 			Message: fmt.Sprintf("too many login attempts on this account; try again in %d seconds", int(retry.Seconds())+1)}
 	}
+	// 1. Read the account; 2. verify the password outside any transaction
+	// (argon2id takes ~150 ms and must not hold SQLite's single writer);
+	// 3. record the outcome in one transaction that re-reads the login state
+	// under a row lock, so concurrent failures all count.
+	var pol auth.Policy
+	var cred store.Credentials
+	var acct domain.Account
+	known := true
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if pol, err = a.policy(ctx, tx); err != nil {
+			return err
+		}
+		cred, err = tx.CredentialsByUsername(ctx, username)
+		if domain.IsKind(err, domain.KindNotFound) {
+			known = false
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		acct, err = tx.GetAccount(ctx, cred.AccountID)
+		return err
+	})
+	if err != nil {
+		return LoginResult{}, err
+	}
+	if !known {
+		// Spend the time a real check would, then refuse alike.
+		_, _ = a.verifyPassword(ctx, a.dummyHash, password)
+		a.addrLimiter.Record(clientAddr, now)
+		if err := a.recordAlone(ctx, who, AuditEntry{Type: "login.failure", Target: "account:?", Outcome: "failure", Detail: "unknown username"}); err != nil {
+			return LoginResult{}, err
+		}
+		return LoginResult{}, domain.Unauthorized("wrong username or password")
+	}
+	who = domain.Actor{Name: acct.Username, AccountID: acct.ID, OrgID: acct.OrgID, ClientAddr: clientAddr}
+	target := fmt.Sprintf("account:%d", acct.ID)
+	lockedErr := func(until time.Time) error {
+		return &domain.Error{Kind: domain.KindLocked, Field: "username", RetryAt: until,
+			Message: "the account is locked after too many failed logins; try again after " + until.In(chinaZone).Format("15:04")}
+	}
+	if locked, until := pol.Locked(auth.LoginState{Failures: cred.Failures, LockedUntil: cred.LockedUntil}, now); locked {
+		if err := a.recordAlone(ctx, who, AuditEntry{Type: "login.failure", Target: target, Outcome: "denied", Detail: "account locked"}); err != nil {
+			return LoginResult{}, err
+		}
+		return LoginResult{}, lockedErr(until)
+	}
+	ok := false
+	if !cred.Disabled {
+		ok, err = a.verifyPassword(ctx, cred.PasswordHash, password)
+		if err != nil {
+			return LoginResult{}, fmt.Errorf("verifying the password of %s: %w", acct.Username, err)
+		}
+	} else {
+		_, _ = a.verifyPassword(ctx, a.dummyHash, password)
+	}
 	var res LoginResult
 	var failure error
-	err := a.st.Write(ctx, func(tx *store.Tx) error {
-		pol, err := a.policy(ctx, tx)
+	err = a.st.Write(ctx, func(tx *store.Tx) error {
+		fresh, err := tx.CredentialsForUpdate(ctx, acct.ID)
 		if err != nil {
 			return err
 		}
-		cred, err := tx.CredentialsByUsername(ctx, username)
-		if domain.IsKind(err, domain.KindNotFound) {
-			// Spend the time a real check would, then refuse.
-			_, _, _ = auth.VerifyPassword(a.dummyHash, password)
-			failure = domain.Unauthorized("wrong username or password")
-			return a.record(ctx, tx, who, AuditEntry{Type: "login.failure", Target: "account:?", Outcome: "failure", Detail: "unknown username"})
-		}
-		if err != nil {
-			return err
-		}
-		acct, err := tx.GetAccount(ctx, cred.AccountID)
-		if err != nil {
-			return err
-		}
-		who = domain.Actor{Name: acct.Username, AccountID: acct.ID, OrgID: acct.OrgID, ClientAddr: clientAddr}
-		target := fmt.Sprintf("account:%d", acct.ID)
-		state := auth.LoginState{Failures: cred.Failures, LockedUntil: cred.LockedUntil}
+		state := auth.LoginState{Failures: fresh.Failures, LockedUntil: fresh.LockedUntil}
 		if locked, until := pol.Locked(state, now); locked {
-			failure = &domain.Error{Kind: domain.KindLocked, Field: "username", RetryAt: until,
-				Message: "the account is locked after too many failed logins; try again after " + until.In(chinaZone).Format("15:04")}
+			// Locked by a concurrent failure since we read: the right password
+			// does not open it.
+			failure = lockedErr(until)
 			return a.record(ctx, tx, who, AuditEntry{Type: "login.failure", Target: target, Outcome: "denied", Detail: "account locked"})
 		}
-		if cred.Disabled {
-			_, _, _ = auth.VerifyPassword(a.dummyHash, password)
+		if fresh.Disabled {
 			failure = domain.Unauthorized("wrong username or password")
 			return a.record(ctx, tx, who, AuditEntry{Type: "login.failure", Target: target, Outcome: "denied", Detail: "account disabled"})
-		}
-		ok, _, err := auth.VerifyPassword(cred.PasswordHash, password)
-		if err != nil {
-			return fmt.Errorf("verifying the password of %s: %w", acct.Username, err)
 		}
 		if !ok {
 			a.addrLimiter.Record(clientAddr, now)
@@ -155,8 +192,7 @@ func (a *App) Login(ctx context.Context, username, password, clientAddr, userAge
 				return err
 			}
 			if locked, until := pol.Locked(next, now); locked {
-				failure = &domain.Error{Kind: domain.KindLocked, Field: "username", RetryAt: until,
-					Message: "the account is locked after too many failed logins; try again after " + until.In(chinaZone).Format("15:04")}
+				failure = lockedErr(until)
 				return a.record(ctx, tx, who, AuditEntry{Type: "account.lockout", Target: target, Outcome: "success",
 					Detail: fmt.Sprintf("locked until %s", until.UTC().Format(time.RFC3339))})
 			}
@@ -165,11 +201,11 @@ func (a *App) Login(ctx context.Context, username, password, clientAddr, userAge
 		if err := tx.RecordLogin(ctx, acct.ID); err != nil {
 			return err
 		}
-		res.Account = acct
+		res.Account = maskAccount(acct)
 		switch {
-		case cred.MustChangePassword || auth.PasswordExpired(pol, cred.PasswordChangedAt, now):
+		case fresh.MustChangePassword || auth.PasswordExpired(pol, fresh.PasswordChangedAt, now):
 			res.Pending = PendingPasswordChange
-		case cred.TOTPEnabled:
+		case fresh.TOTPEnabled:
 			res.Pending = PendingTOTP
 		case acct.NeedsSecondFactor():
 			res.Pending = PendingTOTPEnrol
@@ -330,7 +366,7 @@ func (a *App) ChangePassword(ctx context.Context, sessionID, current, next, clie
 		if err != nil {
 			return err
 		}
-		ok, _, err := auth.VerifyPassword(cred.PasswordHash, current)
+		ok, err := a.verifyPassword(ctx, cred.PasswordHash, current)
 		if err != nil {
 			return err
 		}

@@ -325,3 +325,31 @@ func TestAuditTrailRecordsAndVerifies(t *testing.T) {
 func itoa(n int64) string {
 	return fmtInt(n)
 }
+
+// Concurrent wrong passwords all count: the account locks, and none of the
+// racing requests can slip the right password through the lock.
+func TestConcurrentFailuresLock(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newAuthFixture(t, e)
+			ctx := context.Background()
+			_, pw := f.secretary(t, "zhao")
+			var wg sync.WaitGroup
+			for i := 0; i < 8; i++ {
+				wg.Add(1)
+				go func(i int) {
+					defer wg.Done()
+					_, _ = f.app.Login(ctx, "zhao", "Wrong-Pass-"+string(rune('a'+i)), "10.2.0."+string(rune('1'+i)), "t")
+				}(i)
+			}
+			wg.Wait()
+			if _, err := f.app.Login(ctx, "zhao", pw, "10.3.0.1", "t"); !domain.IsKind(err, domain.KindLocked) {
+				t.Fatalf("after 8 concurrent failures the right password must meet a lock: %v", err)
+			}
+			f.clk.add(11 * time.Minute)
+			if _, err := f.app.Login(ctx, "zhao", pw, "10.3.0.1", "t"); err != nil {
+				t.Fatalf("after the lock ran out: %v", err)
+			}
+		})
+	}
+}

@@ -316,6 +316,12 @@ func (tx *Tx) CredentialsByID(ctx context.Context, id int64) (Credentials, error
 	return tx.credentials(ctx, "id = $1", id)
 }
 
+// CredentialsForUpdate loads the login state of an account and locks its row
+// until the transaction ends, so concurrent failed logins all count.
+func (tx *Tx) CredentialsForUpdate(ctx context.Context, id int64) (Credentials, error) {
+	return tx.credentials(ctx, "id = $1"+tx.d.forUpdate(), id)
+}
+
 func (tx *Tx) credentials(ctx context.Context, cond string, arg any) (Credentials, error) {
 	var c Credentials
 	var changed, locked string

@@ -28,6 +28,10 @@ type dialect interface {
 	// nothing is needed; PostgreSQL uses a transaction-scoped advisory lock,
 	// shared for activity writes and exclusive for moves.
 	lockTree(ctx context.Context, tx *sql.Tx, exclusive bool) error
+	// forUpdate is the row-lock clause of a SELECT that precedes an update
+	// of the same row: FOR UPDATE on PostgreSQL; nothing on SQLite, whose
+	// single writer already serialises the transaction.
+	forUpdate() string
 }
 
 type sqliteDialect struct{}
@@ -35,6 +39,8 @@ type sqliteDialect struct{}
 func (sqliteDialect) name() string { return "sqlite" }
 
 func (sqliteDialect) lockTree(context.Context, *sql.Tx, bool) error { return nil }
+
+func (sqliteDialect) forUpdate() string { return "" }
 
 func (sqliteDialect) wrap(err error) error {
 	if err == nil {
@@ -90,6 +96,8 @@ func sqliteDSN(path string, readOnly bool) string {
 type postgresDialect struct{}
 
 func (postgresDialect) name() string { return "postgres" }
+
+func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
 
 // treeLockKey is an arbitrary constant naming the org-tree advisory lock.
 const treeLockKey = 7_001_2024
