@@ -353,3 +353,67 @@ func TestConcurrentFailuresLock(t *testing.T) {
 		})
 	}
 }
+
+// The three administrators cannot do each other's work.
+func TestAdministratorsAreSeparated(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newAuthFixture(t, e)
+			ctx := context.Background()
+			acct, _ := f.secretary(t, "sunli")
+			as := func(role string) domain.Actor {
+				return domain.Actor{Name: role, AccountID: f.admins[map[string]string{domain.RoleSystemAdmin: "sysadmin", domain.RoleSecurityAdmin: "secadmin", domain.RoleAuditAdmin: "auditadmin"}[role]].Account.ID,
+					Scope: domain.Scope{Roots: []int64{f.bureau.ID}}, Permissions: roleOf(role).Permissions}
+			}
+			sys, sec, aud := as(domain.RoleSystemAdmin), as(domain.RoleSecurityAdmin), as(domain.RoleAuditAdmin)
+			// Only the system admin creates accounts and tokens.
+			for _, ac := range []domain.Actor{sec, aud} {
+				if _, err := f.app.CreateAccount(ctx, ac, app.AccountInput{Username: "newone", Name: "新人", OrgID: f.school.ID}); !domain.IsKind(err, domain.KindForbidden) {
+					t.Errorf("%s creates an account: %v", ac.Name, err)
+				}
+				if _, err := f.app.ResetPassword(ctx, ac, acct.ID); !domain.IsKind(err, domain.KindForbidden) {
+					t.Errorf("%s resets a password: %v", ac.Name, err)
+				}
+			}
+			// Only the security admin assigns roles, sets the policy and unlocks.
+			for _, ac := range []domain.Actor{sys, aud} {
+				if _, err := f.app.SetRoles(ctx, ac, acct.ID, []string{domain.RoleOfficeAdmin}); !domain.IsKind(err, domain.KindForbidden) {
+					t.Errorf("%s assigns roles: %v", ac.Name, err)
+				}
+				if _, err := f.app.SetPolicy(ctx, ac, auth.Level3()); !domain.IsKind(err, domain.KindForbidden) {
+					t.Errorf("%s sets the policy: %v", ac.Name, err)
+				}
+				if err := f.app.SetAuditSettings(ctx, ac, "sha256", 365); !domain.IsKind(err, domain.KindForbidden) {
+					t.Errorf("%s changes audit settings: %v", ac.Name, err)
+				}
+			}
+			// Only the audit admin reads the trail.
+			for _, ac := range []domain.Actor{sys, sec} {
+				if _, _, err := f.app.ListAudit(ctx, ac, store.AuditFilter{}); !domain.IsKind(err, domain.KindForbidden) {
+					t.Errorf("%s reads the audit trail: %v", ac.Name, err)
+				}
+			}
+			// The security admin cannot make anyone two administrators, nor change its own roles.
+			if _, err := f.app.SetRoles(ctx, sec, acct.ID, []string{domain.RoleSystemAdmin, domain.RoleAuditAdmin}); !domain.IsKind(err, domain.KindConflict) {
+				t.Errorf("two administrator roles on one account: %v", err)
+			}
+			if _, err := f.app.SetRoles(ctx, sec, sec.AccountID, []string{domain.RoleOfficeAdmin}); !domain.IsKind(err, domain.KindForbidden) {
+				t.Errorf("the security admin changes its own roles: %v", err)
+			}
+			// A weaker policy is refused; a tighter one is accepted.
+			weak := auth.Level3()
+			weak.MinLength = 6
+			if _, err := f.app.SetPolicy(ctx, sec, weak); !domain.IsKind(err, domain.KindInvalid) {
+				t.Errorf("a weaker policy: %v", err)
+			}
+			tight := auth.Level3()
+			tight.MinLength = 12
+			if _, err := f.app.SetPolicy(ctx, sec, tight); err != nil {
+				t.Errorf("a tighter policy: %v", err)
+			}
+			if p, _ := f.app.Policy(ctx); p.MinLength != 12 {
+				t.Errorf("policy in force: %+v", p)
+			}
+		})
+	}
+}
