@@ -197,10 +197,21 @@ func ActivitySorts() []string {
 // ListActivities returns a page of activities in the read scope and the total.
 func (tx *Tx) ListActivities(ctx context.Context, scope domain.Scope, f ActivityFilter) ([]domain.Activity, int, error) {
 	args := []any{}
-	where := []string{scopeFilter("a.org_id", scope.ReadRoots(), &args)}
+	var where []string
 	if f.OrgID != 0 {
+		// A subtree inside the scope needs no second, per-row scope check:
+		// check the subtree's root once.
+		ok, err := tx.InScope(ctx, scope.ReadRoots(), f.OrgID)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !ok {
+			return []domain.Activity{}, 0, nil
+		}
 		args = append(args, f.OrgID)
 		where = append(where, fmt.Sprintf("a.org_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = $%d)", len(args)))
+	} else {
+		where = append(where, scopeFilter("a.org_id", scope.ReadRoots(), &args))
 	}
 	if f.TypeIDs != nil {
 		if len(f.TypeIDs) == 0 {

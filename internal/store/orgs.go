@@ -154,10 +154,20 @@ type OrgFilter struct {
 // ListOrgs lists units in the read scope, in tree order (depth, then code).
 func (tx *Tx) ListOrgs(ctx context.Context, scope domain.Scope, f OrgFilter) ([]domain.OrgUnit, int, error) {
 	args := []any{}
-	where := []string{scopeFilter("o.id", scope.ReadRoots(), &args)}
+	var where []string
 	if f.Under != 0 {
+		// As in ListActivities: check the subtree's root against the scope once.
+		ok, err := tx.InScope(ctx, scope.ReadRoots(), f.Under)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !ok {
+			return []domain.OrgUnit{}, 0, nil
+		}
 		args = append(args, f.Under)
 		where = append(where, fmt.Sprintf("o.id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = $%d)", len(args)))
+	} else {
+		where = append(where, scopeFilter("o.id", scope.ReadRoots(), &args))
 	}
 	if f.ParentID != 0 {
 		args = append(args, f.ParentID)
