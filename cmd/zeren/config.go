@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -25,7 +26,8 @@ type setting struct {
 
 var (
 	setDB          = setting{"db", "ZEREN_DB", "SQLite file path, or a postgres:// URL"}
-	setAddr        = setting{"addr", "ZEREN_ADDR", "listen address, host:port on loopback (default 127.0.0.1:8080)"}
+	setAddr        = setting{"addr", "ZEREN_ADDR", "listen address, host:port (default 127.0.0.1:8080, loopback only); :8080 or an interface's IP to serve the network"}
+	setProxies     = setting{"trusted-proxies", "ZEREN_TRUSTED_PROXIES", "comma-separated CIDRs or IPs of reverse proxies whose X-Forwarded-For/-Proto/-Host are believed (default none)"}
 	setDataDir     = setting{"data-dir", "ZEREN_DATA_DIR", "directory of evidence files (default: data next to the SQLite file, ./data for PostgreSQL)"}
 	setLogLevel    = setting{"log-level", "ZEREN_LOG_LEVEL", "debug, info, warn or error (default info)"}
 	setMaxEvidence = setting{"max-evidence-mb", "ZEREN_MAX_EVIDENCE_MB", "largest evidence file in MB, 1 to 1024 (default 20)"}
@@ -46,9 +48,9 @@ type commandSpec struct {
 }
 
 var commands = map[string]commandSpec{
-	"serve":   {"Serve the API and the web app on loopback; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence}},
+	"serve":   {"Serve the API and the web app; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence, setProxies}},
 	"migrate": {"Create the database if it is missing, apply migrations, seed the default catalog when empty.", []setting{setDB, setLogLevel}},
-	"demo":    {"Rebuild the demo county database from scratch and serve it.", []setting{setSeed, setDemoDB, setAddr, setDemoDataDir, setLogLevel, setMaxEvidence}},
+	"demo":    {"Rebuild the demo county database from scratch and serve it.", []setting{setSeed, setDemoDB, setAddr, setDemoDataDir, setLogLevel, setMaxEvidence, setProxies}},
 	"version": {"Print the version, the VCS revision and the Go version.", nil},
 	"help":    {"Print help.", nil},
 }
@@ -75,6 +77,9 @@ type config struct {
 	logLevel      string
 	maxEvidenceMB int64
 	seed          int64
+	// trustedProxies are the reverse proxies whose forwarding headers are
+	// believed (the client's address for the audit trail and rate limits).
+	trustedProxies []netip.Prefix
 }
 
 // usageError is a bad flag or setting: one line, exit code 2.
@@ -155,6 +160,8 @@ func parseConfig(cmd string, args []string) (config, error) {
 			c.maxEvidenceMB, err = checkInt(v, 1, 1024)
 		case "seed":
 			c.seed, err = checkInt(v, -1<<63, 1<<63-1)
+		case "trusted-proxies":
+			c.trustedProxies, err = checkProxies(v)
 		}
 		if err != nil {
 			return c, usagef("%s: %v", src, err)
@@ -197,25 +204,63 @@ func checkDB(v, cmd string) (string, error) {
 	return v, nil
 }
 
-// checkAddr accepts host:port on loopback only: until accounts exist, every
-// request acts as the operator, so the server must not be reachable from
-// the network.
+// checkAddr accepts host:port, where host is an IP address, "localhost", or
+// empty (every interface). Now that every request is authenticated, zeren may
+// listen beyond loopback; the default stays on loopback.
 func checkAddr(v string) (string, error) {
 	host, port, err := net.SplitHostPort(v)
 	if err != nil {
-		return "", fmt.Errorf("%s is not host:port (e.g. 127.0.0.1:8080)", clip(v))
+		return "", fmt.Errorf("%s is not host:port (e.g. 127.0.0.1:8080, or :8080 for every interface)", clip(v))
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		return "", fmt.Errorf("%s: the port must be a number from 0 to 65535", clip(v))
 	}
-	loopback := strings.EqualFold(host, "localhost")
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		loopback = true
-	}
-	if !loopback {
-		return "", fmt.Errorf("%s is not a loopback address; zeren listens on loopback only until accounts exist", clip(v))
+	if host != "" && !strings.EqualFold(host, "localhost") && net.ParseIP(host) == nil {
+		return "", fmt.Errorf("%s: give an IP address of this server (or none, for every interface), not a host name", clip(v))
 	}
 	return v, nil
+}
+
+// isLoopback reports whether addr (checked by checkAddr) listens on loopback only.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// checkProxies reads a comma-separated list of CIDRs or single addresses.
+func checkProxies(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if strings.Contains(f, "/") {
+			p, err := netip.ParsePrefix(f)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8", clip(f))
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an IP address nor a CIDR", clip(f))
+		}
+		ip = ip.Unmap()
+		out = append(out, netip.PrefixFrom(ip, ip.BitLen()))
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("lists no proxy")
+	}
+	return out, nil
 }
 
 func checkLogLevel(v string) (string, error) {

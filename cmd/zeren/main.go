@@ -66,6 +66,7 @@ const usage = `zeren — the ideological-work duty system (意识形态工作责
 
 Usage:
   zeren serve    [--db PATH|URL] [--addr HOST:PORT] [--data-dir DIR] [--log-level LEVEL] [--max-evidence-mb N]
+                 [--trusted-proxies CIDR,…]
   zeren migrate  [--db PATH|URL]
   zeren demo     [--seed N] [--db PATH] [--addr HOST:PORT] [--data-dir DIR]
   zeren init     --bureau-name NAME [--bureau-code CODE] [--db PATH|URL]
@@ -74,8 +75,8 @@ Usage:
   zeren help [COMMAND]
 
 Every setting may also come from the environment (ZEREN_DB, ZEREN_ADDR,
-ZEREN_DATA_DIR, ZEREN_LOG_LEVEL, ZEREN_MAX_EVIDENCE_MB); a flag wins over the
-environment. Run ` + "`zeren help COMMAND`" + ` for a command's settings.
+ZEREN_DATA_DIR, ZEREN_LOG_LEVEL, ZEREN_MAX_EVIDENCE_MB, ZEREN_TRUSTED_PROXIES);
+a flag wins over the environment. Run ` + "`zeren help COMMAND`" + ` for a command's settings.
 `
 
 func helpCmd(args []string, stdout, stderr io.Writer) int {

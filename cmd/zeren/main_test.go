@@ -16,6 +16,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"github.com/zeren-edu/zeren/internal/app"
+	"github.com/zeren-edu/zeren/internal/auth"
+	"github.com/zeren-edu/zeren/internal/demo"
+	"github.com/zeren-edu/zeren/internal/store"
 )
 
 // syncBuffer is an io.Writer safe for the server's goroutines.
@@ -67,11 +74,12 @@ func TestBadSettings(t *testing.T) {
 		{[]string{"serve", "--nope"}, "--nope: unknown flag"},
 		{[]string{"serve", "-nope=1"}, "--nope"},
 		{[]string{"serve", "--addr"}, "--addr: needs a value"},
-		{[]string{"serve", "--addr", "0.0.0.0:80"}, "--addr: 0.0.0.0:80 is not a loopback address; zeren listens on loopback only until accounts exist"},
-		{[]string{"serve", "--addr", ":8080"}, "--addr"},
-		{[]string{"serve", "--addr", "[::]:8080"}, "--addr"},
-		{[]string{"serve", "--addr", "192.168.1.20:8080"}, "--addr"},
-		{[]string{"serve", "--addr", "example.com:80"}, "--addr"},
+		{[]string{"serve", "--addr", "example.com:80"}, "--addr: example.com:80: give an IP address"},
+		{[]string{"serve", "--addr", "8080"}, "--addr: 8080 is not host:port"},
+		{[]string{"serve", "--trusted-proxies", "10.0.0.0/33"}, "--trusted-proxies: \"10.0.0.0/33\" is not a CIDR"},
+		{[]string{"serve", "--trusted-proxies", "proxy.internal"}, "--trusted-proxies: \"proxy.internal\" is neither"},
+		{[]string{"serve", "--trusted-proxies", ","}, "--trusted-proxies: lists no proxy"},
+		{[]string{"migrate", "--trusted-proxies", "10.0.0.1"}, "--trusted-proxies: unknown flag"},
 		{[]string{"serve", "--addr", "127.0.0.1"}, "--addr: 127.0.0.1 is not host:port"},
 		{[]string{"serve", "--addr", "127.0.0.1:99999"}, "--addr"},
 		{[]string{"serve", "--max-evidence-mb", "0"}, "--max-evidence-mb"},
@@ -100,16 +108,35 @@ func TestBadSettings(t *testing.T) {
 }
 
 func TestEnvironment(t *testing.T) {
-	t.Setenv("ZEREN_ADDR", "10.0.0.1:80")
+	t.Setenv("ZEREN_ADDR", "zeren.internal:80")
 	code, _, stderr := runCmd(t, "serve", "--db", filepath.Join(t.TempDir(), "z.db"))
 	if code != exitUsage {
 		t.Fatalf("exit %d", code)
 	}
-	oneLine(t, stderr, "ZEREN_ADDR: 10.0.0.1:80 is not a loopback address")
+	oneLine(t, stderr, "ZEREN_ADDR: zeren.internal:80: give an IP address")
+
+	// Beyond loopback is allowed now that every request is authenticated;
+	// the default stays on loopback.
+	for _, addr := range []string{"0.0.0.0:80", ":8080", "[::]:8080", "192.168.1.20:8080", "localhost:0"} {
+		t.Setenv("ZEREN_ADDR", addr)
+		if cfg, err := parseConfig("serve", nil); err != nil || cfg.addr != addr || isLoopback(addr) != (addr == "localhost:0") {
+			t.Fatalf("ZEREN_ADDR %s: %+v %v", addr, cfg, err)
+		}
+	}
+	t.Setenv("ZEREN_ADDR", "")
+	if cfg, _ := parseConfig("serve", nil); cfg.addr != "127.0.0.1:8080" || !isLoopback(cfg.addr) || cfg.trustedProxies != nil {
+		t.Fatalf("default: %+v", cfg)
+	}
+	t.Setenv("ZEREN_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.5 ,::1,10.1.2.3/16")
+	cfg, err := parseConfig("demo", nil)
+	if err != nil || fmt.Sprint(cfg.trustedProxies) != "[10.0.0.0/8 192.168.1.5/32 ::1/128 10.1.0.0/16]" {
+		t.Fatalf("ZEREN_TRUSTED_PROXIES: %v %v", cfg.trustedProxies, err)
+	}
+	t.Setenv("ZEREN_TRUSTED_PROXIES", "")
 
 	// A flag wins over the environment.
 	t.Setenv("ZEREN_MAX_EVIDENCE_MB", "many")
-	cfg, err := parseConfig("serve", []string{"--addr", "localhost:0", "--max-evidence-mb", "5"})
+	cfg, err = parseConfig("serve", []string{"--addr", "localhost:0", "--max-evidence-mb", "5"})
 	if err != nil || cfg.addr != "localhost:0" || cfg.maxEvidenceMB != 5 {
 		t.Fatalf("flags over env: %+v %v", cfg, err)
 	}
@@ -225,27 +252,107 @@ func startServe(t *testing.T, timeout time.Duration, args ...string) (base strin
 	return base, cancelCtx, ch, out, errb
 }
 
-func postJSON(t *testing.T, url string, body any, v any) {
-	t.Helper()
-	b, _ := json.Marshal(body)
-	res, err := http.Post(url, "application/json", bytes.NewReader(b))
+// client is a browser's view of one login: the session cookie and the CSRF token.
+type client struct {
+	t      *testing.T
+	base   string
+	cookie *http.Cookie
+	csrf   string
+}
+
+// call sends a JSON request and fails unless the status is want; out, when
+// not nil, receives the JSON answer.
+func (c *client) call(method, path string, body any, want int, out any) {
+	c.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.base+path, rd)
 	if err != nil {
-		t.Fatal(err)
+		c.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	c.authorize(req)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
 	}
 	defer res.Body.Close()
-	if res.StatusCode != 201 {
-		msg, _ := io.ReadAll(res.Body)
-		t.Fatalf("POST %s: %d %s", url, res.StatusCode, msg)
+	msg, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		c.t.Fatalf("%s %s: want %d, got %d %s", method, path, want, res.StatusCode, msg)
 	}
-	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
-		t.Fatal(err)
+	for _, ck := range res.Cookies() {
+		if ck.Name == "zeren_session" {
+			c.cookie = ck
+		}
+	}
+	if out != nil {
+		if err := json.Unmarshal(msg, out); err != nil {
+			c.t.Fatalf("%s %s: %v: %s", method, path, err, msg)
+		}
 	}
 }
 
-// TestMigrateThenServe migrates a new database, serves it, and shuts it down
-// the way SIGTERM does (cancelling run's context) while an upload is in
-// flight: the upload completes, new connections are refused, exit code 0.
+func (c *client) authorize(req *http.Request) {
+	if c.cookie != nil {
+		req.AddCookie(&http.Cookie{Name: c.cookie.Name, Value: c.cookie.Value})
+	}
+	if c.csrf != "" && req.Method != "GET" {
+		req.Header.Set("X-CSRF-Token", c.csrf)
+	}
+}
+
+// login logs in through the API and passes the pending steps of a first
+// login: a new password, a second factor.
+func login(t *testing.T, base, username, password string) *client {
+	t.Helper()
+	c := &client{t: t, base: base}
+	var res struct {
+		CSRFToken string `json:"csrf_token"`
+		Pending   string `json:"pending"`
+	}
+	c.call("POST", "api/v1/auth/login", map[string]string{"username": username, "password": password}, 200, &res)
+	c.csrf = res.CSRFToken
+	for pending := res.Pending; pending != ""; {
+		var me struct {
+			Pending string `json:"pending"`
+		}
+		switch pending {
+		case "password_change":
+			next := "Zeren-Cmd-2026!"
+			c.call("POST", "api/v1/auth/password", map[string]string{"current_password": password, "new_password": next}, 200, &me)
+			password = next
+		case "totp_enrol":
+			var en struct{ Secret string }
+			c.call("POST", "api/v1/auth/totp/enrol", nil, 200, &en)
+			code, err := totp.GenerateCode(en.Secret, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.call("POST", "api/v1/auth/totp/verify", map[string]string{"code": code}, 200, &me)
+		default:
+			t.Fatalf("pending %s", pending)
+		}
+		if me.Pending == pending {
+			t.Fatalf("step %s did not pass", pending)
+		}
+		pending = me.Pending
+	}
+	return c
+}
+
+// TestMigrateThenServe migrates a new database, serves it (saying that no
+// one can log in before `zeren init`), initialises it, logs in through the
+// API, and shuts the server down the way SIGTERM does (cancelling run's
+// context) while an upload is in flight: the upload completes, new
+// connections are refused, exit code 0.
 func TestMigrateThenServe(t *testing.T) {
+	ctx := context.Background()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "sub", "zeren.db")
 	code, out, stderr := runCmd(t, "migrate", "--db", db)
@@ -257,8 +364,45 @@ func TestMigrateThenServe(t *testing.T) {
 		t.Fatalf("migrate again: %d %q", code, out)
 	}
 
-	base, cancel, done, _, errb := startServe(t, 20*time.Second, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn")
-	res, err := http.Get(base + "healthz")
+	// Before init: the server says so, and nobody gets in.
+	base, cancel, done, sout, _ := startServe(t, 20*time.Second, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn")
+	if n := strings.Count(sout.String(), "zeren init"); n != 1 {
+		t.Fatalf("no line about zeren init: %q", sout.String())
+	}
+	res, err := http.Get(base + "api/v1/orgs")
+	if err != nil || res.StatusCode != 401 {
+		t.Fatalf("orgs without accounts: %v %v", res, err)
+	}
+	res.Body.Close()
+	cancel()
+	<-done
+
+	code, out, stderr = runCmd(t, "init", "--db", db, "--bureau-name", "示范县教育局", "--bureau-code", "b")
+	if code != exitOK {
+		t.Fatalf("init: %d %s %s", code, out, stderr)
+	}
+	// The bureau's office admin, made behind the API as the administrators would.
+	st, err := store.Open(ctx, db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(st, nil, app.Config{PasswordHashing: auth.TestParams}, nil)
+	op, err := a.OperatorActor(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bureau := op.Scope.Roots[0]
+	office, err := a.CreateAccount(ctx, op, app.AccountInput{Username: "office", Name: "办公室", OrgID: bureau, Roles: []string{"office_admin"}})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	base, cancel, done, sout, errb := startServe(t, 20*time.Second, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn")
+	if strings.Contains(sout.String(), "zeren init") {
+		t.Fatalf("accounts exist, yet: %s", sout.String())
+	}
+	res, err = http.Get(base + "healthz")
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", res, err)
 	}
@@ -267,21 +411,17 @@ func TestMigrateThenServe(t *testing.T) {
 		t.Fatalf("the default data dir next to the database: %v", err)
 	}
 
+	c := login(t, base, "office", office.InitialPassword)
 	var org struct{ ID int64 }
-	postJSON(t, base+"api/v1/orgs", map[string]any{"kind": "bureau", "code": "b", "name": "教育局"}, &org)
+	c.call("POST", "api/v1/orgs", map[string]any{"parent_id": bureau, "kind": "school", "code": "s1", "name": "第一小学"}, 201, &org)
 	var types struct{ Items []struct{ ID int64 } }
-	res, err = http.Get(base + "api/v1/activity-types")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = json.NewDecoder(res.Body).Decode(&types)
-	res.Body.Close()
+	c.call("GET", "api/v1/activity-types", nil, 200, &types)
 	if len(types.Items) == 0 {
 		t.Fatal("the catalog is empty")
 	}
 	var act struct{ ID int64 }
-	postJSON(t, base+"api/v1/activities", map[string]any{"org_id": org.ID, "type_id": types.Items[0].ID,
-		"date": "2025-05-06", "title": "会议", "attendance": 9}, &act)
+	c.call("POST", "api/v1/activities", map[string]any{"org_id": org.ID, "type_id": types.Items[0].ID,
+		"date": "2025-05-06", "title": "会议", "attendance": 9}, 201, &act)
 
 	// A slow upload: the multipart body is written in two halves, with the
 	// shutdown started in between.
@@ -291,6 +431,7 @@ func TestMigrateThenServe(t *testing.T) {
 	go func() {
 		req, _ := http.NewRequest("POST", fmt.Sprintf("%sapi/v1/activities/%d/evidence", base, act.ID), pr)
 		req.Header.Set("Content-Type", mw.FormDataContentType())
+		c.authorize(req)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Errorf("upload: %v", err)
@@ -389,16 +530,18 @@ func TestDemo(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "zeren-demo.db")
 	base, cancel, done, out, errb := startServe(t, 3*time.Minute, "demo", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn")
-	if !strings.Contains(out.String(), "open "+base) || !strings.Contains(out.String(), "seed 1") {
+	if !strings.Contains(out.String(), "open "+base) || !strings.Contains(out.String(), "seed 1") || !strings.Contains(out.String(), "DEMO ACCOUNTS") {
 		t.Fatalf("demo output: %s", out.String())
 	}
-	var orgs struct{ Total int }
 	res, err := http.Get(base + "api/v1/orgs?limit=1")
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || res.StatusCode != 401 {
+		t.Fatalf("the demo without a login: %v %v", res, err)
 	}
-	_ = json.NewDecoder(res.Body).Decode(&orgs)
 	res.Body.Close()
+	// The demo leader covers the whole county.
+	c := login(t, base, "lingdao", demo.DemoPassword)
+	var orgs struct{ Total int }
+	c.call("GET", "api/v1/orgs?limit=1", nil, 200, &orgs)
 	if orgs.Total < 100 {
 		t.Fatalf("the demo county has %d units", orgs.Total)
 	}

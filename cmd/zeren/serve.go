@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/zeren-edu/zeren/internal/app"
@@ -37,11 +38,36 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return fail(stderr, "serve", exitFailed, err)
 	}
 	defer st.Close()
+	n, err := countAccounts(ctx, a)
+	if err != nil {
+		return fail(stderr, "serve", exitFailed, err)
+	}
+	if n == 0 {
+		fmt.Fprintf(stdout, "zeren: no accounts yet, so nobody can log in: run `zeren init --db %s --bureau-name NAME` "+
+			"to create the three administrators\n", redactDSN(cfg.db))
+	}
 	ln, err := listen(cfg.addr)
 	if err != nil {
 		return fail(stderr, "serve", exitFailed, err)
 	}
-	return serveHTTP(ctx, ln, a, log, stdout, stderr, "serve", nil)
+	if !isLoopback(cfg.addr) && len(cfg.trustedProxies) == 0 {
+		log.Warn("serving beyond loopback over plain HTTP: put a TLS-terminating reverse proxy in front and list it in --trusted-proxies, "+
+			"so that session cookies are Secure and the audit trail records the clients' addresses", "addr", cfg.addr)
+	}
+	return serveHTTP(ctx, ln, a, log, stdout, stderr, "serve", cfg.trustedProxies, nil)
+}
+
+// countAccounts says how many accounts exist, as the console sees them.
+func countAccounts(ctx context.Context, a *app.App) (int, error) {
+	op, err := a.OperatorActor(ctx)
+	if err != nil {
+		return 0, err
+	}
+	_, n, err := a.ListAccounts(ctx, op, "", 1, 0)
+	if err != nil {
+		return 0, fmt.Errorf("counting the accounts: %w", err)
+	}
+	return n, nil
 }
 
 // configOrExit parses a command's settings. code is -1 to go on, or the exit
@@ -90,6 +116,12 @@ func openApp(ctx context.Context, cfg config, opt store.Options) (*store.Store, 
 		st.Close()
 		return nil, nil, err
 	}
+	// The built-in roles follow the binary: created, or refreshed after an
+	// upgrade changed their permissions.
+	if err := a.EnsureBuiltinRoles(octx); err != nil {
+		st.Close()
+		return nil, nil, fmt.Errorf("updating the built-in roles: %w", err)
+	}
 	return st, a, nil
 }
 
@@ -127,8 +159,8 @@ func listen(addr string) (net.Listener, error) {
 // lets requests in flight finish (up to shutdownTimeout) and returns. The
 // caller closes the store afterwards, when no handler can use it any more.
 func serveHTTP(ctx context.Context, ln net.Listener, a *app.App, log *slog.Logger, stdout, stderr io.Writer,
-	cmd string, announce func(url string)) int {
-	api := httpapi.New(a, log, httpapi.Options{Version: version})
+	cmd string, proxies []netip.Prefix, announce func(url string)) int {
+	api := httpapi.New(a, log, httpapi.Options{Version: version, TrustedProxies: proxies})
 	srv := &http.Server{
 		Handler: api.Handler(),
 		// Per-request bounds are set by the handler (longer for evidence

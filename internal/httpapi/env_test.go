@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -23,6 +24,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/zeren-edu/zeren/internal/app"
+	"github.com/zeren-edu/zeren/internal/auth"
 	"github.com/zeren-edu/zeren/internal/blob"
 	"github.com/zeren-edu/zeren/internal/domain"
 	"github.com/zeren-edu/zeren/internal/store"
@@ -57,6 +59,7 @@ type env struct {
 	app     *app.App
 	srv     *Server
 	h       http.Handler
+	clk     *testClock
 	dataDir string
 	doc     *openapi3.T
 	router  routers.Router
@@ -65,15 +68,60 @@ type env struct {
 
 	bureau, district, school, school2, branch int64
 	types                                     map[string]domain.ActivityType
+	// admins are the three administrators zeren init made, with their
+	// one-time passwords.
+	admins map[string]app.CreatedAccount
+	// office is the session of the bureau's office admin, which requests
+	// carry unless they say otherwise (as, anon, bearer).
+	office *session
 }
 
-// newEnv builds a server over a fresh database holding the default catalog
-// and a small tree: bureau → district → {school (→ branch), school2}.
+// testClock is the clock of the app, the store and the server; tests move it
+// to expire sessions and locks.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// newEnv builds a server over a fresh database holding the default catalog,
+// the three administrators of `zeren init`, a small tree — bureau → district
+// → {school (→ branch), school2} — and the bureau's office admin, logged in
+// through the API with a changed password and a second factor.
 func newEnv(t testing.TB) *env {
+	t.Helper()
+	e := newBareEnv(t, "xy-edu", "咸阳教育局")
+	op := e.operator(e.bureau)
+	mk := func(parent int64, kind domain.OrgKind, code, name string) int64 {
+		o, err := e.app.CreateOrg(context.Background(), op, app.OrgInput{ParentID: parent, Kind: kind, Code: code, Name: name})
+		if err != nil {
+			t.Fatalf("create %s: %v", code, err)
+		}
+		return o.ID
+	}
+	e.district = mk(e.bureau, domain.OrgDistrict, "xy-d1", "第一学区")
+	e.school = mk(e.district, domain.OrgSchool, "xy-s1", "实验小学")
+	e.school2 = mk(e.district, domain.OrgSchool, "xy-s2", "第二中学")
+	e.branch = mk(e.school, domain.OrgBranch, "xy-s1-b1", "实验小学党支部")
+	e.office = e.newSession("office", "办公室张主任", e.bureau, domain.RoleOfficeAdmin)
+	return e
+}
+
+// newBareEnv builds a server over a fresh database holding the default
+// catalog and what `zeren init` makes: the root bureau and the three
+// administrators. Nobody is logged in.
+func newBareEnv(t testing.TB, bureauCode, bureauName string) *env {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := store.Open(ctx, filepath.Join(dir, "zeren.db"), store.Options{Create: true})
+	clk := &testClock{t: time.Now().UTC().Truncate(time.Second)}
+	st, err := store.Open(ctx, filepath.Join(dir, "zeren.db"), store.Options{Create: true, Now: clk.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,22 +134,20 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := app.New(st, blobs, app.Config{MaxEvidenceSize: testMaxEvidence, MaxEvidencePerActivity: 3}, nil)
+	a := app.New(st, blobs, app.Config{MaxEvidenceSize: testMaxEvidence, MaxEvidencePerActivity: 3,
+		PasswordHashing: auth.TestParams}, clk.now)
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := New(a, log, Options{Version: "test"})
-	e := &env{t: t, st: st, app: a, srv: srv, h: srv.Handler(), dataDir: dataDir, logs: logs, types: map[string]domain.ActivityType{}}
+	srv := New(a, log, Options{Version: "test", Now: clk.now})
+	e := &env{t: t, st: st, app: a, srv: srv, h: srv.Handler(), clk: clk, dataDir: dataDir, logs: logs,
+		types: map[string]domain.ActivityType{}, admins: map[string]app.CreatedAccount{}}
 	srv.observe = func(opID string, status int) {
 		observe(opID, status)
 		e.lastOp = opID
 	}
 	e.loadDoc()
 
-	op, err := a.OperatorActor(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.SeedCatalog(ctx, op); err != nil {
+	if _, err := a.SeedCatalog(ctx, domain.Actor{Name: "test", Operator: true}); err != nil {
 		t.Fatal(err)
 	}
 	types, err := a.ListTypes(ctx, "", false)
@@ -111,25 +157,21 @@ func newEnv(t testing.TB) *env {
 	for _, ty := range types {
 		e.types[ty.Code] = ty
 	}
-	mk := func(parent int64, kind domain.OrgKind, code, name string) int64 {
-		if kind == domain.OrgBureau {
-			op, _ = a.OperatorActor(ctx)
-		}
-		o, err := a.CreateOrg(ctx, op, app.OrgInput{ParentID: parent, Kind: kind, Code: code, Name: name})
-		if err != nil {
-			t.Fatalf("create %s: %v", code, err)
-		}
-		if kind == domain.OrgBureau {
-			op, _ = a.OperatorActor(ctx) // now with the new root in scope
-		}
-		return o.ID
+	res, err := a.Init(ctx, bureauCode, bureauName)
+	if err != nil {
+		t.Fatal(err)
 	}
-	e.bureau = mk(0, domain.OrgBureau, "xy-edu", "咸阳教育局")
-	e.district = mk(e.bureau, domain.OrgDistrict, "xy-d1", "第一学区")
-	e.school = mk(e.district, domain.OrgSchool, "xy-s1", "实验小学")
-	e.school2 = mk(e.district, domain.OrgSchool, "xy-s2", "第二中学")
-	e.branch = mk(e.school, domain.OrgBranch, "xy-s1-b1", "实验小学党支部")
+	e.bureau = res.Bureau.ID
+	for _, c := range res.Accounts {
+		e.admins[c.Account.Username] = c
+	}
 	return e
+}
+
+// operator is the console's actor over one subtree, for building fixtures
+// behind the API.
+func (e *env) operator(root int64) domain.Actor {
+	return domain.Actor{Name: "test", Operator: true, Scope: domain.Scope{Roots: []int64{root}}}
 }
 
 // lockedWriter serialises log writes from concurrent handlers.
@@ -201,12 +243,40 @@ func (r resp) errorOf(t testing.TB) errorDetail {
 	return *b.Error
 }
 
-// request is a request to send.
+// request is a request to send. Unless it says otherwise (as, anon,
+// bearer), env.do sends it with the office admin's session.
 type request struct {
 	method, target string
 	body           []byte
 	header         http.Header
+	sess           *session
+	anonymous      bool
+	token          string
+	remote         string // the client's host:port; "" is httptest's 192.0.2.1:1234
+	noCSRF         bool   // a session's change without its CSRF token
 }
+
+// withoutCSRF sends a session's change without the X-CSRF-Token header.
+func (r *request) withoutCSRF() *request { r.noCSRF = true; return r }
+
+// from sends the request from another client address.
+func (r *request) from(remote string) *request { r.remote = remote; return r }
+
+// clone copies the request, so that one can be sent as several actors.
+func (r *request) clone() *request {
+	c := *r
+	c.header = r.header.Clone()
+	return &c
+}
+
+// as sends the request with s's session cookie and, on a change, its CSRF token.
+func (r *request) as(s *session) *request { r.sess = s; return r }
+
+// anon sends the request without credentials.
+func (r *request) anon() *request { r.anonymous = true; return r }
+
+// bearer sends the request with an API token instead of a session.
+func (r *request) bearer(token string) *request { r.token = token; return r }
 
 // req builds a request; body may be nil, a []byte or string (sent as is), or
 // a value (sent as JSON). JSON bodies get Content-Type application/json.
@@ -243,6 +313,22 @@ func (r *request) with(key, value string) *request {
 func (r *request) build() *http.Request {
 	hr := httptest.NewRequest(r.method, r.target, bytes.NewReader(r.body))
 	hr.Header = r.header.Clone()
+	if r.remote != "" {
+		hr.RemoteAddr = r.remote
+	}
+	switch {
+	case r.token != "":
+		hr.Header.Set("Authorization", "Bearer "+r.token)
+	case r.sess != nil:
+		csrf := hr.Header.Get(csrfHeader)
+		r.sess.authorize(hr)
+		switch {
+		case r.noCSRF:
+			hr.Header.Del(csrfHeader)
+		case csrf != "": // a test's own token wins
+			hr.Header.Set(csrfHeader, csrf)
+		}
+	}
 	return hr
 }
 
@@ -252,6 +338,9 @@ func (r *request) build() *http.Request {
 // itself validated against the document as well.
 func (e *env) do(r *request) resp {
 	e.t.Helper()
+	if r.sess == nil && !r.anonymous && r.token == "" {
+		r.sess = e.office
+	}
 	rec := httptest.NewRecorder()
 	e.lastOp = ""
 	e.h.ServeHTTP(rec, r.build())
@@ -298,7 +387,7 @@ func (e *env) check(r *request, out resp) {
 		e.t.Fatalf("%s %s: the server's route %s is not the document's (%v)", r.method, r.target, e.lastOp, err)
 	}
 	in := &openapi3filter.RequestValidationInput{Request: hr, PathParams: pathParams, Route: route,
-		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}}
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true, AuthenticationFunc: checkCredentials}}
 	rv := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: out.status, Header: out.header,
 		Options: in.Options}
 	rv.SetBodyBytes(out.body)
@@ -311,6 +400,27 @@ func (e *env) check(r *request, out resp) {
 			e.t.Fatalf("%s %s succeeded but the request does not match the document: %v", r.method, r.target, err)
 		}
 	}
+}
+
+// checkCredentials holds a successful request to the security the document
+// declares for its operation: the cookie, the CSRF header, or a bearer token.
+func checkCredentials(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	r := in.RequestValidationInput.Request
+	switch in.SecuritySchemeName {
+	case "cookieAuth":
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			return nil
+		}
+	case "csrfToken":
+		if r.Header.Get(csrfHeader) != "" {
+			return nil
+		}
+	case "bearerAuth":
+		if strings.HasPrefix(r.Header.Get("Authorization"), "Bearer zrn_") {
+			return nil
+		}
+	}
+	return in.NewError(nil)
 }
 
 func isMultipart(r *request) bool {
@@ -374,10 +484,7 @@ type counts struct{ activities, orgs, types, closures, blobs, evidence int }
 func (e *env) counts() counts {
 	e.t.Helper()
 	ctx := context.Background()
-	op, err := e.app.OperatorActor(ctx)
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	op := e.operator(e.bureau)
 	var c counts
 	acts, n, err := e.app.ListActivities(ctx, op, app.ActivityQuery{Limit: app.MaxPageSize})
 	if err != nil {

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/zeren-edu/zeren/internal/domain"
@@ -17,13 +19,15 @@ import (
 // place where the two vocabularies meet; an error of a kind not listed here is
 // a bug and answers 500.
 var statusOf = map[domain.Kind]int{
-	domain.KindInvalid:     http.StatusBadRequest,
-	domain.KindNotFound:    http.StatusNotFound,
-	domain.KindConflict:    http.StatusConflict,
-	domain.KindForbidden:   http.StatusForbidden,
-	domain.KindLocked:      http.StatusLocked,
-	domain.KindTooLarge:    http.StatusRequestEntityTooLarge,
-	domain.KindUnavailable: http.StatusServiceUnavailable,
+	domain.KindInvalid:      http.StatusBadRequest,
+	domain.KindNotFound:     http.StatusNotFound,
+	domain.KindConflict:     http.StatusConflict,
+	domain.KindForbidden:    http.StatusForbidden,
+	domain.KindLocked:       http.StatusLocked,
+	domain.KindTooLarge:     http.StatusRequestEntityTooLarge,
+	domain.KindUnavailable:  http.StatusServiceUnavailable,
+	domain.KindUnauthorized: http.StatusUnauthorized,
+	domain.KindRateLimited:  http.StatusTooManyRequests,
 }
 
 // Codes of errors the HTTP layer itself raises, besides the domain kinds.
@@ -34,16 +38,19 @@ const (
 	codeNotFound         = "not_found" // an unknown route; the same word as domain.KindNotFound
 	codeUnsupportedMedia = "unsupported_media_type"
 	codeInternal         = "internal"
+	codeCSRF             = "csrf"    // a cookie-authenticated change without the CSRF token, or from another origin
+	codePending          = "pending" // the session must pass a login step first
 )
 
 // errorCodes lists every code a client may see, for the OpenAPI document.
 func errorCodes() []string {
 	codes := []string{}
 	for _, k := range []domain.Kind{domain.KindInvalid, domain.KindNotFound, domain.KindConflict, domain.KindForbidden,
-		domain.KindLocked, domain.KindTooLarge, domain.KindUnavailable} {
+		domain.KindLocked, domain.KindTooLarge, domain.KindUnavailable, domain.KindUnauthorized, domain.KindRateLimited} {
 		codes = append(codes, string(k))
 	}
-	return append(codes, codeBadJSON, codeUnknownField, codeMethodNotAllowed, codeUnsupportedMedia, codeInternal)
+	return append(codes, codeBadJSON, codeUnknownField, codeMethodNotAllowed, codeUnsupportedMedia, codeInternal,
+		codeCSRF, codePending)
 }
 
 // httpError is an error about the request's form (its JSON, its media type, its
@@ -75,6 +82,9 @@ type errorDetail struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	// RetryAt says when trying again can succeed: a locked account, a rate
+	// limit. The Retry-After header says the same in seconds.
+	RetryAt *time.Time `json:"retry_at,omitempty"`
 }
 
 // writeError answers err in the error shape. Domain errors carry a message
@@ -91,6 +101,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		log.Warn("request failed", "err", err)
 	default:
 		log.Debug("request refused", "err", err)
+	}
+	if t := body.Error.RetryAt; t != nil {
+		secs := int64(math.Ceil(t.Sub(s.now()).Seconds()))
+		w.Header().Set("Retry-After", strconv.FormatInt(max(secs, 1), 10))
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="zeren"`)
 	}
 	writeJSON(w, status, body)
 }
@@ -110,7 +127,15 @@ func (s *Server) classify(r *http.Request, err error) (int, errorBody) {
 	var de *domain.Error
 	if errors.As(err, &de) {
 		if status, ok := statusOf[de.Kind]; ok {
-			return status, errorBody{errorDetail{Code: string(de.Kind), Message: de.Message, Field: de.Field}}
+			d := errorDetail{Code: string(de.Kind), Message: de.Message, Field: de.Field}
+			if !de.RetryAt.IsZero() {
+				t := de.RetryAt.UTC().Truncate(time.Second)
+				if t.Before(de.RetryAt) {
+					t = t.Add(time.Second) // never earlier than the lock ends
+				}
+				d.RetryAt = &t
+			}
+			return status, errorBody{d}
 		}
 	}
 	if errors.Is(err, context.DeadlineExceeded) && r.Context().Err() != nil {

@@ -135,7 +135,7 @@ func TestEvidenceRefused(t *testing.T) {
 			t.Fatalf("huge: %+v", got)
 		}
 		// Far over the limit without a Content-Length: MaxBytesReader stops it.
-		r := upload(target, "huge.png", pngBytes(testMaxEvidence+uploadMargin+10, 9))
+		r := upload(target, "huge.png", pngBytes(testMaxEvidence+uploadMargin+10, 9)).as(e.office)
 		hr := r.build()
 		hr.ContentLength = -1
 		rec := httptest.NewRecorder()

@@ -69,6 +69,7 @@ func FuzzRequests(f *testing.F) {
 		post := httptest.NewRequest("POST", "/api/v1/activities", bytes.NewReader(body))
 		post.Header.Set("Content-Type", "application/json")
 		for _, r := range append(reqs, post) {
+			e.office.authorize(r)
 			rec := httptest.NewRecorder()
 			e.h.ServeHTTP(rec, r)
 			if rec.Code >= 500 {

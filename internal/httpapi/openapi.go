@@ -19,6 +19,12 @@ func buildOpenAPI(routes []*route, version string) ([]byte, error) {
 	schemas := componentSchemas()
 	paths := obj{}
 	for _, rt := range routes {
+		if rt.noDB && !rt.public {
+			return nil, fmt.Errorf("%s: only a public route answers without the database; authentication reads it", rt.opID)
+		}
+		if rt.public && (len(rt.perms) > 0 || rt.session || len(rt.steps) > 0) {
+			return nil, fmt.Errorf("%s: a public route has no permissions, session or steps", rt.opID)
+		}
 		for _, name := range []string{rt.resp, bodySchema(rt)} {
 			if _, ok := schemas[name]; name != "" && !ok {
 				return nil, fmt.Errorf("%s: no schema %q", rt.opID, name)
@@ -52,6 +58,18 @@ func buildOpenAPI(routes []*route, version string) ([]byte, error) {
 		if rt.body != nil {
 			op["requestBody"] = requestBodyDoc(rt.body)
 		}
+		op["security"] = securityDoc(rt)
+		op["x-zeren-scope"] = rt.reachOf()
+		if !rt.public {
+			perms := []string{}
+			for _, p := range rt.perms {
+				perms = append(perms, string(p))
+			}
+			op["x-zeren-permissions"] = perms
+		}
+		if len(rt.steps) > 0 {
+			op["x-zeren-pending-steps"] = rt.steps
+		}
 		item[method] = op
 	}
 	doc := obj{
@@ -61,9 +79,9 @@ func buildOpenAPI(routes []*route, version string) ([]byte, error) {
 			"version": version,
 			"summary": "The activity ledger of a county education bureau's ideological-work duty system (意识形态工作责任制).",
 			"description": "Every figure is a query over records entered once. Errors take one shape: " +
-				"`{\"error\": {\"code\", \"message\", \"field\"}}`, where `code` is one of " + strings.Join(errorCodes(), ", ") +
-				" and `field`, when present, names the offending body field or parameter. Until accounts exist, the server " +
-				"listens on loopback only and every request acts as the console operator.",
+				"`{\"error\": {\"code\", \"message\", \"field\", \"retry_at\"}}`, where `code` is one of " + strings.Join(errorCodes(), ", ") +
+				", `field`, when present, names the offending body field or parameter, and `retry_at` says when a locked " +
+				"account or a rate limit lets the client try again.\n\n" + authDescription,
 			"license": obj{"name": "Apache-2.0", "identifier": "Apache-2.0"},
 		},
 		"tags": []obj{
@@ -74,11 +92,15 @@ func buildOpenAPI(routes []*route, version string) ([]byte, error) {
 			{"name": "evidence", "description": "Evidence files (佐证材料), stored once per content."},
 			{"name": "aggregates", "description": "Figures, always fresh, each knowing its records."},
 			{"name": "periods", "description": "Periods and their closure."},
+			{"name": "auth", "description": "Login, logout, password change and the second factor of the caller's own session."},
+			{"name": "accounts", "description": "Accounts, roles, coverage and API tokens."},
+			{"name": "security", "description": "The security policy and the audit trail (三员: security and audit administrators)."},
 		},
 		"paths": paths,
 		"components": obj{
-			"schemas":   schemas,
-			"responses": errorResponses(),
+			"schemas":         schemas,
+			"responses":       errorResponses(),
+			"securitySchemes": securitySchemes(),
 		},
 	}
 	var buf bytes.Buffer
@@ -115,6 +137,9 @@ func paramDoc(p param) obj {
 	case kindDate:
 		s["type"] = "string"
 		s["format"] = "date"
+	case kindTime:
+		s["type"] = "string"
+		s["format"] = "date-time"
 	default:
 		s["type"] = "string"
 		switch {
@@ -143,6 +168,9 @@ func paramDoc(p param) obj {
 	}
 	if p.required {
 		d["required"] = true
+	}
+	if p.example != nil {
+		d["example"] = p.example
 	}
 	return d
 }
@@ -191,6 +219,11 @@ func responsesDoc(rt *route) obj {
 func errorStatuses(rt *route) []int {
 	// 400: every route refuses unknown query parameters, besides its own checks.
 	sts := []int{400, 500}
+	if !rt.public {
+		// 401 without valid credentials; 403 for a missing CSRF token, a
+		// pending login step, or a permission the actor lacks.
+		sts = append(sts, 401, 403)
+	}
 	if rt.body != nil {
 		sts = append(sts, 413, 415)
 	}
@@ -205,12 +238,14 @@ func errorStatuses(rt *route) []int {
 var errorResponseNames = map[int]string{
 	304: "NotModified",
 	400: "BadRequest",
+	401: "Unauthorized",
 	403: "Forbidden",
 	404: "NotFound",
 	409: "Conflict",
 	413: "TooLarge",
 	415: "UnsupportedMediaType",
 	423: "Locked",
+	429: "TooManyRequests",
 	500: "Internal",
 	503: "Unavailable",
 }
@@ -219,12 +254,17 @@ func errorResponses() obj {
 	desc := map[int]string{
 		400: "The request is wrong: malformed JSON (`bad_json`, with the byte offset), an unknown field or parameter " +
 			"(`unknown_field`), or a value that is not valid (`invalid`); `field` names it.",
-		403: "The actor may not do this (`forbidden`).",
+		401: "No valid session or API token (`unauthorized`): log in, or the session ended (idle too long, logged out, " +
+			"password changed elsewhere), or the token is malformed, unknown, expired or revoked.",
+		403: "The actor may not do this (`forbidden`); a cookie-authenticated change lacks the session's `X-CSRF-Token`, or " +
+			"comes from another origin (`csrf`); or the session must first pass the login step its message names (`pending`).",
 		404: "No such record, or not in the actor's scope (`not_found`); the two are not told apart.",
 		409: "A uniqueness or state rule is broken (`conflict`), such as a stale `version` or approving a draft.",
 		413: "The body or file is over its limit (`too_large`).",
 		415: "The body is not of the media type the endpoint takes (`unsupported_media_type`).",
-		423: "The record is approved and dated in a closed period (`locked`); reopen the period to change it.",
+		423: "The record is approved and dated in a closed period (`locked`); reopen the period to change it. On login: " +
+			"the account is locked after too many failed logins, until `retry_at` (also in `Retry-After`), whatever password is given.",
+		429: "Too many login attempts (`rate_limited`); try again at `retry_at` (also in `Retry-After`, in seconds).",
 		500: "A bug (`internal`). The message carries the request id under which the server logged it.",
 		503: "The database is not available (`unavailable`); try again shortly.",
 	}
@@ -234,10 +274,59 @@ func errorResponses() obj {
 			out[name] = obj{"description": "The client's copy (If-None-Match) is current."}
 			continue
 		}
-		out[name] = obj{
+		r := obj{
 			"description": desc[st],
 			"content":     obj{"application/json": obj{"schema": ref("Error")}},
 		}
+		if st == 423 || st == 429 {
+			r["headers"] = obj{"Retry-After": obj{
+				"description": "Seconds until trying again can succeed (a locked account, a rate limit).",
+				"schema":      obj{"type": "integer", "minimum": 1}}}
+		}
+		if st == 401 {
+			r["headers"] = obj{"WWW-Authenticate": obj{"description": "Bearer realm=\"zeren\".", "schema": obj{"type": "string"}}}
+		}
+		out[name] = r
 	}
 	return out
+}
+
+// authDescription explains authentication in the document's description.
+const authDescription = "Every endpoint but the health probes, this document and POST /api/v1/auth/login needs credentials: " +
+	"the session cookie `zeren_session` that login sets, or an API token for machine clients (`Authorization: Bearer zrn_…`). " +
+	"Cookie-authenticated POST, PUT, PATCH and DELETE requests must also carry the session's CSRF token in `X-CSRF-Token` " +
+	"(from the login answer or GET /api/v1/auth/me), and an `Origin` or `Referer`, when sent, of this server. " +
+	"A session whose login step is pending (a password to change, a second factor) may call only the auth endpoints " +
+	"its step needs. Each operation says what it needs in `x-zeren-permissions` (any one of them suffices; empty: any " +
+	"logged-in actor) and what it reaches in `x-zeren-scope`: `org` — records of the org tree, limited to the actor's " +
+	"subtree and covered units, an id outside answering 404; `installation` — one thing for the whole installation (the " +
+	"catalog, period closures, roles, the policy, the audit trail); `self` — the caller's own session; `public`."
+
+// securitySchemes are the two ways to authenticate, and the CSRF header.
+func securitySchemes() obj {
+	return obj{
+		"cookieAuth": obj{"type": "apiKey", "in": "cookie", "name": sessionCookie,
+			"description": "The session cookie POST /api/v1/auth/login sets (HttpOnly, SameSite=Strict, Secure over TLS). " +
+				"Sessions end after the policy's idle minutes without a request."},
+		"csrfToken": obj{"type": "apiKey", "in": "header", "name": csrfHeader,
+			"description": "The session's CSRF token; required with the cookie on POST, PUT, PATCH and DELETE."},
+		"bearerAuth": obj{"type": "http", "scheme": "bearer", "bearerFormat": "zrn_<16 hex>_<64 hex>",
+			"description": "An API token (POST /api/v1/tokens) for machine clients. No CSRF token is needed."},
+	}
+}
+
+// securityDoc is the security requirement of an operation: alternatives,
+// each a set of schemes that must all be present.
+func securityDoc(rt *route) []obj {
+	if rt.public {
+		return []obj{}
+	}
+	cookie := obj{"cookieAuth": []string{}}
+	if unsafeMethod(rt.method) {
+		cookie["csrfToken"] = []string{}
+	}
+	if rt.session {
+		return []obj{cookie}
+	}
+	return []obj{cookie, {"bearerAuth": []string{}}}
 }

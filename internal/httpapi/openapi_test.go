@@ -82,6 +82,26 @@ func TestOpenAPIDocument(t *testing.T) {
 					t.Errorf("%s: no %s response", key, st)
 				}
 			}
+			// Every operation says how to authenticate; only these few need
+			// nothing, and every other one answers 401 and 403.
+			security, ok := o["security"].([]any)
+			if !ok || o["x-zeren-scope"] == nil {
+				t.Errorf("%s: no security or x-zeren-scope", key)
+			}
+			public := map[string]bool{"health": true, "ready": true, "openapi": true, "login": true}
+			if public[o["operationId"].(string)] != (len(security) == 0) {
+				t.Errorf("%s: security %v", key, security)
+			}
+			if len(security) > 0 && (responses["401"] == nil || responses["403"] == nil || o["x-zeren-permissions"] == nil) {
+				t.Errorf("%s: a protected operation without 401, 403 or x-zeren-permissions", key)
+			}
+			for _, req := range security {
+				for scheme := range req.(map[string]any) {
+					if resolvePointer(doc, "#/components/securitySchemes/"+scheme) == nil {
+						t.Errorf("%s: unknown security scheme %s", key, scheme)
+					}
+				}
+			}
 		}
 	}
 	for key := range inTable {

@@ -12,6 +12,16 @@ func (s *Server) listOrgs(c *call) error {
 	if err != nil {
 		return err
 	}
+	// A filter naming a unit outside the actor's scope answers 404, as the
+	// unit itself would: an empty page would differ from the answer for a
+	// unit that does not exist.
+	for _, name := range []string{"under", "parent_id"} {
+		if id := c.p.int(name); id != 0 {
+			if _, err := s.app.GetOrg(c.ctx(), ac, id); err != nil {
+				return renameField(err, "", name)
+			}
+		}
+	}
 	f := app.OrgFilter{
 		Under:    c.p.int("under"),
 		ParentID: c.p.int("parent_id"),

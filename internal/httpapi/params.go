@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/zeren-edu/zeren/internal/domain"
@@ -20,6 +21,7 @@ const (
 	kindInt
 	kindBool
 	kindDate // YYYY-MM-DD
+	kindTime // RFC 3339 date-time
 )
 
 // param declares a path or query parameter. The declaration is the single
@@ -40,6 +42,7 @@ type param struct {
 	repeated bool
 	required bool
 	maxLen   int // for strings; 0: defaultMaxLen
+	example  any // documented example value
 
 	re *regexp.Regexp // compiled pattern, set by compileParams
 }
@@ -78,6 +81,10 @@ func qDate(name, desc string) param {
 	return param{name: name, in: "query", kind: kindDate, desc: desc}
 }
 
+func qTime(name, desc string) param {
+	return param{name: name, in: "query", kind: kindTime, desc: desc}
+}
+
 func qString(name, desc string) param {
 	return param{name: name, in: "query", kind: kindString, desc: desc}
 }
@@ -93,6 +100,8 @@ func (p param) many() param { p.repeated = true; return p }
 func (p param) withDefault(v any) param { p.def = v; return p }
 
 func (p param) withPattern(re string) param { p.pattern = re; return p }
+
+func (p param) withExample(v any) param { p.example = v; return p }
 
 // paramValues holds the parsed parameters of one request: int64, bool, string
 // or domain.Date values, or slices of them for repeated parameters.
@@ -142,6 +151,11 @@ func (v paramValues) bool(name string) *bool {
 
 func (v paramValues) date(name string) domain.Date {
 	x, _ := v.get(name).(domain.Date)
+	return x
+}
+
+func (v paramValues) time(name string) time.Time {
+	x, _ := v.get(name).(time.Time)
 	return x
 }
 
@@ -254,6 +268,12 @@ func (p param) parse(s string) (any, error) {
 			return nil, domain.Invalid(p.name, "%q is not a date of the form YYYY-MM-DD", clip(s))
 		}
 		return d, nil
+	case kindTime:
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return nil, domain.Invalid(p.name, "%q is not a time of the form 2006-01-02T15:04:05+08:00 (RFC 3339)", clip(s))
+		}
+		return t, nil
 	}
 	if !utf8.ValidString(s) {
 		return nil, domain.Invalid(p.name, "is not valid UTF-8")

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/zeren-edu/zeren/internal/app"
@@ -25,11 +26,73 @@ type route struct {
 	resp    string // component schema of the success body; "" for none
 	binary  bool   // the success body is a stored file, not JSON
 	errors  []int  // error statuses besides those every route may answer
-	noDB    bool   // answers without the database (no 503)
+	noDB    bool   // answers without the database (no 503); public routes only
 	// transfer marks evidence uploads and downloads, which get the longer
 	// transfer timeout.
 	transfer bool
 	handle   func(*Server, *call) error
+
+	// Who may call it. A public route answers without credentials; every
+	// other route needs a login session (the zeren_session cookie) or an API
+	// token (Authorization: Bearer zrn_…).
+	public bool
+	// session marks the routes that work on the caller's own login session
+	// (logout, password, second factor): an API token cannot call them.
+	session bool
+	// steps are the pending login steps (app.Pending…) in which a session may
+	// call the route. A session with a step pending may call nothing else.
+	steps []string
+	// perms are the permissions of which any one allows the call, as the app
+	// layer checks them; empty means any authenticated actor, its scope
+	// applying. Documented as x-zeren-permissions; the scope matrix test
+	// holds the app layer to it.
+	perms []domain.Permission
+	// reach says what data the route reaches (x-zeren-scope); "" means
+	// reachOrg for a protected route. See reachOf.
+	reach string
+}
+
+// What a route reaches, documented as x-zeren-scope.
+const (
+	// reachPublic: nothing behind a login (health, this document, login).
+	reachPublic = "public"
+	// reachSelf: the caller's own session and account only.
+	reachSelf = "self"
+	// reachOrg: records of the org tree, limited to the actor's subtree plus
+	// the units it covers; an id outside answers 404.
+	reachOrg = "org"
+	// reachInstallation: one thing for the whole installation — the activity
+	// catalog, period closures, roles, the security policy, the audit trail —
+	// guarded by the route's permission alone.
+	reachInstallation = "installation"
+)
+
+// reachOf returns what rt reaches.
+func (rt *route) reachOf() string {
+	switch {
+	case rt.public:
+		return reachPublic
+	case rt.session:
+		return reachSelf
+	case rt.reach == "":
+		return reachOrg
+	}
+	return rt.reach
+}
+
+// allowedIn reports whether a session with the pending step may call rt.
+func (rt *route) allowedIn(step string) bool {
+	return step == "" || slices.Contains(rt.steps, step)
+}
+
+// unsafeMethod reports whether a request of this method changes something,
+// and so needs the CSRF token when a cookie authenticates it.
+func unsafeMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return true
 }
 
 // bodySpec describes a request body.
@@ -87,7 +150,7 @@ var (
 	pPillar    = qEnum("pillar", "Only activity types of this pillar (六个方面).", pillarCodes()...)
 	pTypeIDs   = qIDs("type_id", "Only these activity types; repeat the parameter for several. Combined with pillar, the intersection.")
 	pStatuses  = qEnum("status", "Only these statuses; repeat the parameter for several.", statusNames()...).many()
-	pPeriodQ   = qString("period", "A period code or Chinese label: 2024, 2024Q3, 2024-09, 2024-W05, 2024-09-01, 2024FA, 2024-2025学年, 2024年秋季学期.")
+	pPeriodQ   = qString("period", "A period code or Chinese label: 2024, 2024Q3, 2024-09, 2024-W05, 2024-09-01, 2024FA, 2024-2025学年, 2024年秋季学期.").withExample("2024")
 )
 
 // routeTable is every endpoint of the server.
@@ -96,29 +159,37 @@ func routeTable() []*route {
 		// Operations.
 		{method: "GET", path: "/healthz", opID: "health", tag: "ops", summary: "The process is up",
 			desc:   "Answers 200 as long as the process serves HTTP; it does not touch the database (see /readyz).",
-			status: 200, resp: "Health", noDB: true, handle: (*Server).health},
+			status: 200, resp: "Health", noDB: true, public: true,
+			handle: (*Server).health},
 		{method: "GET", path: "/readyz", opID: "ready", tag: "ops", summary: "The database answers",
 			desc:   "200 when the database answers, 503 in the error shape when it does not. Load balancers route on it.",
-			status: 200, resp: "Health", handle: (*Server).ready},
+			status: 200, resp: "Health", public: true,
+			handle: (*Server).ready},
 		{method: "GET", path: "/api/openapi.json", opID: "openapi", tag: "ops", summary: "This API's OpenAPI 3.1 document",
-			status: 200, resp: "OpenAPIDocument", noDB: true, handle: (*Server).openAPIDoc},
+			status: 200, resp: "OpenAPIDocument", noDB: true, public: true,
+			handle: (*Server).openAPIDoc},
 
 		// Catalog.
 		{method: "GET", path: api + "/pillars", opID: "listPillars", tag: "catalog", summary: "The six pillars of the work (六个方面)",
-			status: 200, resp: "PillarList", noDB: true, handle: (*Server).listPillars},
+			status: 200, resp: "PillarList", reach: reachInstallation,
+			handle: (*Server).listPillars},
 		{method: "GET", path: api + "/activity-types", opID: "listActivityTypes", tag: "catalog", summary: "The activity catalog",
 			params: []param{pPillar, qBool("active", "true: only types in use; false: only retired types; absent: all.")},
-			status: 200, resp: "ActivityTypeList", handle: (*Server).listActivityTypes},
+			status: 200, resp: "ActivityTypeList", reach: reachInstallation,
+			handle: (*Server).listActivityTypes},
 		{method: "POST", path: api + "/activity-types", opID: "createActivityType", tag: "catalog", summary: "Add an activity type",
-			body: jsonBody("ActivityTypeInput"), status: 201, resp: "ActivityType", errors: []int{403, 409},
+			body: jsonBody("ActivityTypeCreate"), status: 201, resp: "ActivityType", errors: []int{403, 409},
+			reach: reachInstallation, perms: []domain.Permission{domain.PermCatalogManage},
 			handle: (*Server).createActivityType},
 		{method: "GET", path: api + "/activity-types/{id}", opID: "getActivityType", tag: "catalog", summary: "One activity type",
 			params: []param{pathID("The activity type's id.")}, status: 200, resp: "ActivityType", errors: []int{404},
+			reach:  reachInstallation,
 			handle: (*Server).getActivityType},
 		{method: "PUT", path: api + "/activity-types/{id}", opID: "updateActivityType", tag: "catalog", summary: "Change an activity type",
 			desc:   "Replaces the type's fields. The code cannot change: records and reports refer to it. An absent `active` keeps the current value.",
 			params: []param{pathID("The activity type's id.")}, body: jsonBody("ActivityTypeInput"),
-			status: 200, resp: "ActivityType", errors: []int{403, 404, 409}, handle: (*Server).updateActivityType},
+			status: 200, resp: "ActivityType", errors: []int{403, 404, 409}, reach: reachInstallation, perms: []domain.Permission{domain.PermCatalogManage},
+			handle: (*Server).updateActivityType},
 
 		// Org tree.
 		{method: "GET", path: api + "/orgs", opID: "listOrgs", tag: "orgs", summary: "Org units in scope, in tree order",
@@ -130,30 +201,36 @@ func routeTable() []*route {
 				qString("q", "A substring of the code, name or an alias."),
 				pLimit, pOffset,
 			},
-			status: 200, resp: "OrgPage", handle: (*Server).listOrgs},
+			status: 200, resp: "OrgPage", errors: []int{404}, handle: (*Server).listOrgs},
 		{method: "POST", path: api + "/orgs", opID: "createOrg", tag: "orgs", summary: "Add an org unit",
-			body: jsonBody("OrgInput"), status: 201, resp: "OrgUnit", errors: []int{403, 404, 409}, handle: (*Server).createOrg},
+			body: jsonBody("OrgInput"), status: 201, resp: "OrgUnit", errors: []int{403, 404, 409}, perms: []domain.Permission{domain.PermOrgManage},
+			handle: (*Server).createOrg},
 		{method: "GET", path: api + "/orgs/{id}", opID: "getOrg", tag: "orgs", summary: "One org unit",
 			params: []param{pathID("The unit's id.")}, status: 200, resp: "OrgUnit", errors: []int{404}, handle: (*Server).getOrg},
 		{method: "PATCH", path: api + "/orgs/{id}", opID: "updateOrg", tag: "orgs", summary: "Rename a unit or replace its aliases",
 			params: []param{pathID("The unit's id.")}, body: jsonBody("OrgPatch"),
-			status: 200, resp: "OrgUnit", errors: []int{404, 409}, handle: (*Server).updateOrg},
+			status: 200, resp: "OrgUnit", errors: []int{404, 409}, perms: []domain.Permission{domain.PermOrgManage},
+			handle: (*Server).updateOrg},
 		{method: "POST", path: api + "/orgs/{id}/move", opID: "moveOrg", tag: "orgs", summary: "Move a unit and its subtree under another parent",
 			desc:   "Aggregates follow at once: the subtree's figures leave the old ancestors and join the new ones in the same transaction.",
 			params: []param{pathID("The unit's id.")}, body: jsonBody("OrgMove"),
-			status: 200, resp: "OrgUnit", errors: []int{404, 409}, handle: (*Server).moveOrg},
+			status: 200, resp: "OrgUnit", errors: []int{404, 409}, perms: []domain.Permission{domain.PermOrgManage},
+			handle: (*Server).moveOrg},
 		{method: "POST", path: api + "/orgs/{id}/deactivate", opID: "deactivateOrg", tag: "orgs", summary: "End a unit's active life",
 			params: []param{pathID("The unit's id.")}, body: &bodySpec{schema: "OrgDeactivate", optional: true},
-			status: 200, resp: "OrgUnit", errors: []int{404, 409}, handle: (*Server).deactivateOrg},
+			status: 200, resp: "OrgUnit", errors: []int{404, 409}, perms: []domain.Permission{domain.PermOrgManage},
+			handle: (*Server).deactivateOrg},
 		{method: "POST", path: api + "/orgs/{id}/reactivate", opID: "reactivateOrg", tag: "orgs", summary: "Make a deactivated unit active again",
 			params: []param{pathID("The unit's id.")}, status: 200, resp: "OrgUnit", errors: []int{404, 409},
+			perms:  []domain.Permission{domain.PermOrgManage},
 			handle: (*Server).reactivateOrg},
 		{method: "GET", path: api + "/orgs/{id}/calendar", opID: "getOrgCalendar", tag: "orgs", summary: "The semester calendar that applies to a unit",
 			params: []param{pathID("The unit's id.")}, status: 200, resp: "SemesterCalendar", errors: []int{404},
 			handle: (*Server).getOrgCalendar},
 		{method: "PUT", path: api + "/orgs/{id}/calendar", opID: "setOrgCalendar", tag: "orgs", summary: "Set a bureau's semester boundaries",
 			params: []param{pathID("The bureau's id.")}, body: jsonBody("SemesterCalendar"),
-			status: 200, resp: "SemesterCalendar", errors: []int{403, 404}, handle: (*Server).setOrgCalendar},
+			status: 200, resp: "SemesterCalendar", errors: []int{403, 404}, perms: []domain.Permission{domain.PermPeriodClose},
+			handle: (*Server).setOrgCalendar},
 
 		// Activity ledger.
 		{method: "GET", path: api + "/activities", opID: "listActivities", tag: "activities", summary: "A page of the ledger",
@@ -172,52 +249,66 @@ func routeTable() []*route {
 				qEnum("order", "Sort direction.", "asc", "desc").withDefault("desc"),
 				pLimit, pOffset,
 			},
-			status: 200, resp: "ActivityPage", errors: []int{404}, handle: (*Server).listActivities},
+			status: 200, resp: "ActivityPage", errors: []int{404}, perms: []domain.Permission{domain.PermActivityRead},
+			handle: (*Server).listActivities},
 		{method: "POST", path: api + "/activities", opID: "createActivity", tag: "activities", summary: "Record an activity",
 			desc: "Creates a draft, or a submitted record when `submit` is true (the phone page's one-tap flow).",
-			body: jsonBody("ActivityCreate"), status: 201, resp: "Activity", errors: []int{404}, handle: (*Server).createActivity},
+			body: jsonBody("ActivityCreate"), status: 201, resp: "Activity", errors: []int{404}, perms: []domain.Permission{domain.PermActivityWrite},
+			handle: (*Server).createActivity},
 		{method: "POST", path: api + "/activities/approve", opID: "bulkApproveActivities", tag: "activities", summary: "Approve several submitted activities at once",
 			desc: "All or none: the first activity that cannot be approved is named in `field` (ids[i]) and nothing is changed.",
 			body: jsonBody("BulkApprove"), status: 200, resp: "ActivityList", errors: []int{404, 409, 423},
+			perms:  []domain.Permission{domain.PermActivityApprove},
 			handle: (*Server).bulkApprove},
 		{method: "GET", path: api + "/activities/{id}", opID: "getActivity", tag: "activities", summary: "One activity",
 			params: []param{pathID("The activity's id.")}, status: 200, resp: "Activity", errors: []int{404},
+			perms:  []domain.Permission{domain.PermActivityRead},
 			handle: (*Server).getActivity},
 		{method: "PUT", path: api + "/activities/{id}", opID: "updateActivity", tag: "activities", summary: "Change an activity",
 			desc:   "Replaces the client-set fields. `version` must be the version read: a stale one answers 409, so two editors cannot overwrite each other.",
 			params: []param{pathID("The activity's id.")}, body: jsonBody("ActivityUpdate"),
-			status: 200, resp: "Activity", errors: []int{404, 409, 423}, handle: (*Server).updateActivity},
+			status: 200, resp: "Activity", errors: []int{404, 409, 423}, perms: []domain.Permission{domain.PermActivityWrite},
+			handle: (*Server).updateActivity},
 		{method: "DELETE", path: api + "/activities/{id}", opID: "deleteActivity", tag: "activities", summary: "Delete an activity",
-			params: []param{pathID("The activity's id.")}, status: 204, errors: []int{404, 423}, handle: (*Server).deleteActivity},
+			params: []param{pathID("The activity's id.")}, status: 204, errors: []int{404, 423}, perms: []domain.Permission{domain.PermActivityWrite},
+			handle: (*Server).deleteActivity},
 		{method: "POST", path: api + "/activities/{id}/submit", opID: "submitActivity", tag: "activities", summary: "Submit a draft or returned activity for review",
 			params: []param{pathID("The activity's id.")}, status: 200, resp: "Activity", errors: []int{404, 409},
+			perms:  []domain.Permission{domain.PermActivitySubmit},
 			handle: (*Server).submitActivity},
 		{method: "POST", path: api + "/activities/{id}/approve", opID: "approveActivity", tag: "activities", summary: "Approve a submitted activity",
 			params: []param{pathID("The activity's id.")}, status: 200, resp: "Activity", errors: []int{404, 409},
+			perms:  []domain.Permission{domain.PermActivityApprove},
 			handle: (*Server).approveActivity},
 		{method: "POST", path: api + "/activities/{id}/return", opID: "returnActivity", tag: "activities", summary: "Return a submitted activity to its author, saying why",
 			params: []param{pathID("The activity's id.")}, body: jsonBody("ReturnRequest"),
-			status: 200, resp: "Activity", errors: []int{404, 409}, handle: (*Server).returnActivity},
+			status: 200, resp: "Activity", errors: []int{404, 409}, perms: []domain.Permission{domain.PermActivityApprove},
+			handle: (*Server).returnActivity},
 
 		// Evidence.
 		{method: "POST", path: api + "/activities/{id}/evidence", opID: "attachEvidence", tag: "evidence", summary: "Attach an evidence file",
 			desc: "multipart/form-data with the file in the field `file`. The file is streamed to storage, checked by its content " +
 				"(see /api/v1/evidence-limits) and stored once per content: the same photo attached twice is one file.",
 			params: []param{pathID("The activity's id.")}, body: &bodySpec{schema: "EvidenceUpload", multipart: true},
-			status: 201, resp: "Activity", errors: []int{404, 423}, transfer: true, handle: (*Server).attachEvidence},
+			status: 201, resp: "Activity", errors: []int{404, 423}, transfer: true, perms: []domain.Permission{domain.PermActivityWrite},
+			handle: (*Server).attachEvidence},
 		{method: "DELETE", path: api + "/activities/{id}/evidence/{sha}", opID: "detachEvidence", tag: "evidence", summary: "Remove an evidence file from an activity",
 			params: []param{pathID("The activity's id."), pSHA}, status: 200, resp: "Activity", errors: []int{404, 423},
+			perms:  []domain.Permission{domain.PermActivityWrite},
 			handle: (*Server).detachEvidence},
 		{method: "GET", path: api + "/evidence/{sha}", opID: "getEvidence", tag: "evidence", summary: "A file's metadata and the activities carrying it",
-			params: []param{pSHA}, status: 200, resp: "EvidenceBlob", errors: []int{404}, handle: (*Server).getEvidence},
+			params: []param{pSHA}, status: 200, resp: "EvidenceBlob", errors: []int{404}, perms: []domain.Permission{domain.PermActivityRead},
+			handle: (*Server).getEvidence},
 		{method: "GET", path: api + "/evidence/{sha}/content", opID: "getEvidenceContent", tag: "evidence", summary: "A file's content",
 			desc: "Served with its checked media type, `X-Content-Type-Options: nosniff`, the filename it was attached with, " +
 				"ETag = the SHA-256 and immutable caching; photos and PDF inline, other files as attachments.",
 			params: []param{pSHA}, status: 200, binary: true, errors: []int{304, 404}, transfer: true,
+			perms:  []domain.Permission{domain.PermActivityRead},
 			handle: (*Server).getEvidenceContent},
 		{method: "GET", path: api + "/evidence-limits", opID: "getEvidenceLimits", tag: "evidence", summary: "What files are accepted, and how large",
 			desc:   "So that clients can explain the limits before an upload.",
-			status: 200, resp: "EvidenceLimits", noDB: true, handle: (*Server).getEvidenceLimits},
+			status: 200, resp: "EvidenceLimits", reach: reachInstallation,
+			handle: (*Server).getEvidenceLimits},
 
 		// Figures.
 		{method: "GET", path: api + "/aggregates", opID: "getAggregate", tag: "aggregates", summary: "A figure: count and attendance",
@@ -231,7 +322,8 @@ func routeTable() []*route {
 				qEnum("group_by", "Split the figure by activity type, direct child unit, month or status.", groupBys()...),
 				qEnum("compare", "Also answer the same period one year earlier.", "last_year"),
 			},
-			status: 200, resp: "AggResult", errors: []int{404}, handle: (*Server).getAggregate},
+			status: 200, resp: "AggResult", errors: []int{404}, perms: []domain.Permission{domain.PermActivityRead},
+			handle: (*Server).getAggregate},
 
 		// Periods.
 		{method: "GET", path: api + "/periods/current", opID: "getCurrentPeriod", tag: "periods", summary: "The period of a kind containing today",
@@ -242,21 +334,155 @@ func routeTable() []*route {
 			status: 200, resp: "ResolvedPeriod", errors: []int{404}, handle: (*Server).getCurrentPeriod},
 		{method: "GET", path: api + "/periods/{code}", opID: "getPeriod", tag: "periods", summary: "Parse a period and resolve its dates",
 			params: []param{
-				pathString("code", "A period code or Chinese label (URL-encoded): 2024, 2024Q3, 2024-09, 2024FA, 2024-2025学年…"),
+				pathString("code", "A period code or Chinese label (URL-encoded): 2024, 2024Q3, 2024-09, 2024FA, 2024-2025学年…").withExample("2024Q3"),
 				qID("org_id", "Resolve semesters and school years with this unit's bureau calendar."),
 			},
 			status: 200, resp: "ResolvedPeriod", errors: []int{404}, handle: (*Server).getPeriod},
 		{method: "GET", path: api + "/period-closures", opID: "listPeriodClosures", tag: "periods", summary: "Closed periods, newest first",
-			status: 200, resp: "PeriodClosureList", handle: (*Server).listPeriodClosures},
+			status: 200, resp: "PeriodClosureList", reach: reachInstallation,
+			handle: (*Server).listPeriodClosures},
 		{method: "POST", path: api + "/period-closures", opID: "closePeriod", tag: "periods", summary: "Close a period",
 			desc: "Approved activities dated in a closed period are locked against edits (423) until it is reopened.",
 			body: jsonBody("PeriodClosureRequest"), status: 201, resp: "PeriodClosure", errors: []int{403, 409},
+			reach: reachInstallation, perms: []domain.Permission{domain.PermPeriodClose},
 			handle: (*Server).closePeriod},
 		{method: "DELETE", path: api + "/period-closures/{period}", opID: "reopenPeriod", tag: "periods", summary: "Reopen a closed period",
-			params: []param{pathString("period", "The closed period's code (URL-encoded).")}, status: 204, errors: []int{403, 404},
+			params: []param{pathString("period", "The closed period's code (URL-encoded).").withExample("2023")}, status: 204, errors: []int{403, 404},
+			reach: reachInstallation, perms: []domain.Permission{domain.PermPeriodClose},
 			handle: (*Server).reopenPeriod},
+
+		// Login and the caller's own session.
+		{method: "POST", path: api + "/auth/login", opID: "login", tag: "auth", summary: "Log in with a username and password",
+			desc: "Answers the session in a cookie, `zeren_session` (HttpOnly, SameSite=Strict, Secure over TLS), and in the body the " +
+				"`csrf_token` that every cookie-authenticated POST, PUT, PATCH and DELETE must carry in the `X-CSRF-Token` header. " +
+				"`pending` names the step the session must pass before anything else: `password_change` (first login, or the password " +
+				"expired), `totp_enrol` (the role needs a second factor and none is enrolled) or `totp` (enter the current code). " +
+				"A wrong username and a wrong password answer alike (401). After too many failures the account is locked (423) and " +
+				"too many attempts are slowed down (429); both say in `retry_at` and `Retry-After` when to try again.",
+			public: true, body: jsonBody("LoginRequest"), status: 200, resp: "LoginResult", errors: []int{401, 403, 423, 429},
+			handle: (*Server).login},
+		{method: "POST", path: api + "/auth/logout", opID: "logout", tag: "auth", summary: "End the session",
+			session: true, steps: allSteps, status: 204, handle: (*Server).logout},
+		{method: "GET", path: api + "/auth/me", opID: "getMe", tag: "auth", summary: "Who is logged in, with what permissions, and what step is pending",
+			desc:    "Also answers the session's `csrf_token`, so a reloaded web app can recover it.",
+			session: true, steps: allSteps, status: 200, resp: "Me", handle: (*Server).getMe},
+		{method: "POST", path: api + "/auth/password", opID: "changePassword", tag: "auth", summary: "Change the password",
+			desc: "Checks the current password and the policy (GET /api/v1/policy): length, character classes, no reuse of recent " +
+				"passwords. Every other session of the account ends. Answers the session as GET /api/v1/auth/me does: a second " +
+				"factor may still be pending.",
+			session: true, steps: []string{app.PendingPasswordChange}, body: jsonBody("PasswordChange"),
+			status: 200, resp: "Me", handle: (*Server).changePassword},
+		{method: "POST", path: api + "/auth/totp/enrol", opID: "enrolTOTP", tag: "auth", summary: "Start enrolling a second factor (TOTP)",
+			desc: "Answers a new secret and its otpauth:// URI, to show once as a QR code. The second factor takes effect when a " +
+				"code from it is confirmed with POST /api/v1/auth/totp/verify.",
+			session: true, steps: []string{app.PendingTOTPEnrol}, status: 200, resp: "TOTPEnrolment", errors: []int{409},
+			handle: (*Server).enrolTOTP},
+		{method: "POST", path: api + "/auth/totp/verify", opID: "verifyTOTP", tag: "auth", summary: "Enter a second-factor code",
+			desc:    "Confirms an enrolment, or passes the second factor of a login. A code is accepted once.",
+			session: true, steps: []string{app.PendingTOTP, app.PendingTOTPEnrol}, body: jsonBody("TOTPCode"),
+			status: 200, resp: "Me", errors: []int{409}, handle: (*Server).verifyTOTP},
+
+		// Accounts.
+		{method: "GET", path: api + "/accounts", opID: "listAccounts", tag: "accounts", summary: "Accounts of the actor's subtree",
+			desc:   "Phone numbers are masked.",
+			params: []param{qString("q", "A substring of the username or name."), pLimit, pOffset},
+			perms:  []domain.Permission{domain.PermAccountManage, domain.PermRoleManage, domain.PermAccountUnlock, domain.PermCoverageManage},
+			status: 200, resp: "AccountPage", handle: (*Server).listAccounts},
+		{method: "POST", path: api + "/accounts", opID: "createAccount", tag: "accounts", summary: "Create an account",
+			desc: "The account gets a one-time password, answered here once as `initial_password`; it must be changed at first " +
+				"login. Roles are assigned by the security administrator (PUT /api/v1/accounts/{id}/roles).",
+			body: jsonBody("AccountInput"), perms: []domain.Permission{domain.PermAccountManage},
+			status: 201, resp: "CreatedAccount", errors: []int{404, 409}, handle: (*Server).createAccount},
+		{method: "PUT", path: api + "/accounts/{id}/roles", opID: "setAccountRoles", tag: "accounts", summary: "Replace an account's roles",
+			desc: "One account holds at most one of the system, security and audit administrator roles, and an administrator " +
+				"holds no other role. No one changes their own roles.",
+			params: []param{pathID("The account's id.")}, body: jsonBody("RoleAssignment"),
+			perms:  []domain.Permission{domain.PermRoleManage},
+			status: 200, resp: "Account", errors: []int{404, 409}, handle: (*Server).setAccountRoles},
+		{method: "PUT", path: api + "/accounts/{id}/coverage", opID: "setAccountCoverage", tag: "accounts", summary: "Replace the units a leader covers (分片包抓)",
+			desc:   "Covered units are visible read-only to the account.",
+			params: []param{pathID("The account's id.")}, body: jsonBody("CoverageAssignment"),
+			perms:  []domain.Permission{domain.PermCoverageManage},
+			status: 200, resp: "Account", errors: []int{404}, handle: (*Server).setAccountCoverage},
+		{method: "POST", path: api + "/accounts/{id}/unlock", opID: "unlockAccount", tag: "accounts", summary: "Unlock an account locked after failed logins",
+			params: []param{pathID("The account's id.")}, perms: []domain.Permission{domain.PermAccountUnlock},
+			status: 204, errors: []int{404}, handle: (*Server).unlockAccount},
+		{method: "POST", path: api + "/accounts/{id}/disable", opID: "disableAccount", tag: "accounts", summary: "Disable an account",
+			desc:   "Its sessions end at once.",
+			params: []param{pathID("The account's id.")}, perms: []domain.Permission{domain.PermAccountManage},
+			status: 200, resp: "Account", errors: []int{404}, handle: (*Server).disableAccount},
+		{method: "POST", path: api + "/accounts/{id}/enable", opID: "enableAccount", tag: "accounts", summary: "Enable a disabled account",
+			params: []param{pathID("The account's id.")}, perms: []domain.Permission{domain.PermAccountManage},
+			status: 200, resp: "Account", errors: []int{404}, handle: (*Server).enableAccount},
+		{method: "POST", path: api + "/accounts/{id}/reset-password", opID: "resetAccountPassword", tag: "accounts", summary: "Give an account a new one-time password",
+			desc:   "The password is answered here once and must be changed at the next login; the account's sessions end.",
+			params: []param{pathID("The account's id.")}, perms: []domain.Permission{domain.PermAccountManage},
+			status: 200, resp: "InitialPassword", errors: []int{404}, handle: (*Server).resetAccountPassword},
+
+		// Roles.
+		{method: "GET", path: api + "/roles", opID: "listRoles", tag: "accounts", summary: "Built-in and custom roles",
+			reach: reachInstallation, perms: []domain.Permission{domain.PermRoleManage, domain.PermAccountManage},
+			status: 200, resp: "RoleList", handle: (*Server).listRoles},
+		{method: "POST", path: api + "/roles", opID: "createRole", tag: "accounts", summary: "Add a custom role",
+			desc:  "A permission set over the same permissions as the built-in roles; administration and business permissions do not mix.",
+			reach: reachInstallation, body: jsonBody("RoleInput"), perms: []domain.Permission{domain.PermRoleManage},
+			status: 201, resp: "Role", errors: []int{409}, handle: (*Server).createRole},
+		{method: "PUT", path: api + "/roles/{id}", opID: "updateRole", tag: "accounts", summary: "Change a custom role",
+			desc:  "Replaces its names and permissions; its code stays. Built-in roles cannot change (409).",
+			reach: reachInstallation, params: []param{pathID("The role's id.")}, body: jsonBody("RoleUpdate"),
+			perms:  []domain.Permission{domain.PermRoleManage},
+			status: 200, resp: "Role", errors: []int{404, 409}, handle: (*Server).updateRole},
+
+		// API tokens.
+		{method: "GET", path: api + "/tokens", opID: "listTokens", tag: "accounts", summary: "API tokens of the actor's subtree",
+			desc:  "Never the tokens themselves: they are shown once, when created, and stored hashed.",
+			perms: []domain.Permission{domain.PermAccountManage}, status: 200, resp: "TokenList", handle: (*Server).listTokens},
+		{method: "POST", path: api + "/tokens", opID: "createToken", tag: "accounts", summary: "Issue an API token for a machine client",
+			desc: "The token acts with one role (never an administrator's) over one unit's subtree until it expires or is revoked. " +
+				"It is answered here once, in `token`; send it as `Authorization: Bearer <token>`.",
+			body: jsonBody("TokenInput"), perms: []domain.Permission{domain.PermAccountManage},
+			status: 201, resp: "CreatedToken", errors: []int{404}, handle: (*Server).createToken},
+		{method: "DELETE", path: api + "/tokens/{id}", opID: "revokeToken", tag: "accounts", summary: "Revoke an API token at once",
+			params: []param{pathString("id", "The token's id (16 hexadecimal digits, the part after zrn_).").withPattern(tokenIDPattern)},
+			perms:  []domain.Permission{domain.PermAccountManage}, status: 204, errors: []int{404}, handle: (*Server).revokeToken},
+
+		// Security policy and the audit trail.
+		{method: "GET", path: api + "/policy", opID: "getPolicy", tag: "security", summary: "The password and session policy",
+			desc:  "Anyone logged in may read it, so that the web app can explain the rules.",
+			reach: reachInstallation, status: 200, resp: "Policy", handle: (*Server).getPolicy},
+		{method: "PUT", path: api + "/policy", opID: "setPolicy", tag: "security", summary: "Change the password and session policy",
+			desc:  "The MLPS level-3 defaults may be tightened, never weakened: a weaker value is refused, naming its field.",
+			reach: reachInstallation, body: jsonBody("Policy"), perms: []domain.Permission{domain.PermPolicyManage},
+			status: 200, resp: "Policy", handle: (*Server).setPolicy},
+		{method: "GET", path: api + "/audit/events", opID: "listAuditEvents", tag: "security", summary: "The audit trail, newest first",
+			desc: "Only the audit administrator reads it. The trail is one for the installation, append-only and hash-chained; " +
+				"no endpoint changes or deletes an event.",
+			params: []param{
+				qString("type", "Only events whose type starts with this, e.g. login or activity.update."),
+				qID("actor_id", "Only events of this account."),
+				qString("target", "Only events about this target, e.g. account:12 or activity:34."),
+				qTime("from", "Only events at or after this time (RFC 3339)."),
+				qTime("to", "Only events before this time (RFC 3339)."),
+				pLimit, pOffset,
+			},
+			reach: reachInstallation, perms: []domain.Permission{domain.PermAuditRead},
+			status: 200, resp: "AuditPage", handle: (*Server).listAuditEvents},
+		{method: "POST", path: api + "/audit/verify", opID: "verifyAudit", tag: "security", summary: "Re-compute the audit trail's hash chain",
+			desc:  "Reports the first event that was modified, deleted or reordered, if any (as `zeren audit verify` does at the console).",
+			reach: reachInstallation, perms: []domain.Permission{domain.PermAuditRead},
+			status: 200, resp: "AuditReport", handle: (*Server).verifyAudit},
+		{method: "PUT", path: api + "/audit/settings", opID: "setAuditSettings", tag: "security", summary: "Choose the audit hash and retention",
+			desc:  "The hash of new events (sha256 or sm3; the chain may mix them) and how long events are kept: at least 184 days.",
+			reach: reachInstallation, body: jsonBody("AuditSettings"), perms: []domain.Permission{domain.PermPolicyManage},
+			status: 200, resp: "AuditSettings", handle: (*Server).setAuditSettings},
 	}
 }
+
+// allSteps: a route every pending session may call.
+var allSteps = []string{app.PendingPasswordChange, app.PendingTOTPEnrol, app.PendingTOTP}
+
+// tokenIDPattern is the public id of an API token.
+const tokenIDPattern = "^[0-9a-f]{16}$"
 
 func pillarCodes() []string {
 	var out []string

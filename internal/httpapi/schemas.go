@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/zeren-edu/zeren/internal/app"
+	"github.com/zeren-edu/zeren/internal/auth"
 	"github.com/zeren-edu/zeren/internal/domain"
 )
 
@@ -69,6 +70,13 @@ func pageSchema(desc, item string) obj {
 	}, "items", "total", "limit", "offset")
 }
 
+// ex adds an example to a schema. The scope matrix test fills request bodies
+// from the examples, so they must be valid values.
+func ex(o obj, v any) obj {
+	o["examples"] = []any{v}
+	return o
+}
+
 func venueCodes() []string { return slices.Sorted(maps.Keys(domain.VenueNames)) }
 
 // merge returns the union of property maps (for request schemas that extend
@@ -100,8 +108,8 @@ func activityInputProps() obj {
 	return obj{
 		"org_id":      id("The unit the activity belongs to (in the actor's write scope, active)."),
 		"type_id":     id("The activity type (active)."),
-		"date":        date("The day it happened: not in the future, inside the unit's active life."),
-		"title":       strMax("Title; required, at most 200 characters.", domain.MaxTitleLen),
+		"date":        ex(date("The day it happened: not in the future, inside the unit's active life."), "2024-03-05"),
+		"title":       ex(strMax("Title; required, at most 200 characters.", domain.MaxTitleLen), "宣讲进课堂"),
 		"description": strMax("What happened.", domain.MaxDescLen),
 		"attendance":  obj{"type": "integer", "minimum": 0, "maximum": domain.MaxAttendance, "description": "Participants (人次); required before submitting when the type expects attendance."},
 		"venues":      array("Venue tags allowed by the type (宣讲进机关、校园、课堂…).", enum("", venueCodes()...)),
@@ -128,6 +136,8 @@ func componentSchemas() obj {
 				"code":    enum("What kind of error: a domain kind or a request-form error.", errorCodes()...),
 				"message": str("What is wrong, for a person to read."),
 				"field":   str("The body field or parameter at fault (ids[3] for a position), when there is one."),
+				"retry_at": dateTime("When trying again can succeed: the end of an account's lockout (423) or of a rate " +
+					"limit (429). The Retry-After header says the same in seconds."),
 			}, "code", "message"),
 		}, "error"),
 		"Health": object("", obj{"status": obj{"const": "ok", "type": "string"}}, "status"),
@@ -157,20 +167,9 @@ func componentSchemas() obj {
 			"description":        str("What counts as this type."),
 		}, "id", "code", "pillar", "name", "name_en", "venues", "expects_attendance", "expects_evidence",
 			"tracks_publication", "active", "order"),
-		"ActivityTypeList": listSchema("Activity types in display order.", "ActivityType"),
-		"ActivityTypeInput": object("An activity type as a client sets it. On change, `code` may be omitted and cannot differ.", obj{
-			"code":               obj{"type": "string", "pattern": codePattern, "description": "Stable code; required when creating."},
-			"pillar":             enum("", pillarCodes()...),
-			"name":               strMax("Chinese name.", domain.MaxNameLen),
-			"name_en":            strMax("English name.", domain.MaxNameLen),
-			"venues":             array("", enum("", venueCodes()...)),
-			"expects_attendance": boolean(""),
-			"expects_evidence":   boolean(""),
-			"tracks_publication": boolean(""),
-			"active":             boolean("Default true when creating; absent on change keeps the current value."),
-			"order":              obj{"type": "integer", "minimum": 0},
-			"description":        strMax("", domain.MaxDescLen),
-		}, "pillar", "name"),
+		"ActivityTypeList":   listSchema("Activity types in display order.", "ActivityType"),
+		"ActivityTypeInput":  object("An activity type as a client changes it: `code` may be omitted and cannot differ.", typeInputProps(), "pillar", "name"),
+		"ActivityTypeCreate": object("A new activity type.", typeInputProps(), "code", "pillar", "name"),
 
 		"OrgUnit": object("A node of the org tree.", obj{
 			"id":           id(""),
@@ -189,21 +188,21 @@ func componentSchemas() obj {
 		"OrgPage": pageSchema("A page of org units, in tree order.", "OrgUnit"),
 		"OrgInput": object("A new unit. A bureau is a root (no parent_id); every other kind needs a parent that may hold it.", obj{
 			"parent_id":   id("The parent unit."),
-			"kind":        enum("", orgKinds()...),
+			"kind":        ex(enum("", orgKinds()...), "branch"),
 			"code":        obj{"type": "string", "pattern": codePattern, "description": "Unique code."},
-			"name":        strMax("", domain.MaxNameLen),
+			"name":        ex(strMax("", domain.MaxNameLen), "党支部"),
 			"aliases":     array("", strMax("", domain.MaxAliasLen)),
 			"active_from": date("First day of its active life; not in the future."),
 		}, "kind", "code", "name"),
 		"OrgPatch": object("What to change; absent fields stay.", obj{
-			"name":    strMax("", domain.MaxNameLen),
+			"name":    ex(strMax("", domain.MaxNameLen), "第三实验小学"),
 			"aliases": array("Replaces the aliases.", strMax("", domain.MaxAliasLen)),
 		}),
 		"OrgMove":       object("", obj{"parent_id": id("The new parent.")}, "parent_id"),
 		"OrgDeactivate": object("", obj{"date": date("Last day of the unit's active life; default today.")}),
 		"SemesterCalendar": object("A bureau's semester boundaries (month-day); semesters tile the year.", obj{
-			"spring_start": obj{"type": "string", "pattern": "^[0-9]{2}-[0-9]{2}$", "description": "First day of the spring term, MM-DD."},
-			"autumn_start": obj{"type": "string", "pattern": "^[0-9]{2}-[0-9]{2}$", "description": "First day of the autumn term, MM-DD."},
+			"spring_start": obj{"type": "string", "pattern": "^[0-9]{2}-[0-9]{2}$", "description": "First day of the spring term, MM-DD.", "examples": []string{"02-20"}},
+			"autumn_start": obj{"type": "string", "pattern": "^[0-9]{2}-[0-9]{2}$", "description": "First day of the autumn term, MM-DD.", "examples": []string{"09-01"}},
 		}, "spring_start", "autumn_start"),
 
 		"Evidence": object("A file attached to an activity.", obj{
@@ -240,7 +239,7 @@ func componentSchemas() obj {
 		"ActivityUpdate": extend("A changed activity: ActivityInput plus the `version` read.", "ActivityInput", obj{
 			"version": obj{"type": "integer", "minimum": 1, "description": "The version read; a stale one answers 409."},
 		}, "version"),
-		"ReturnRequest": object("", obj{"reason": strMax("Why, so the author can fix it.", app.MaxReasonLen)}, "reason"),
+		"ReturnRequest": object("", obj{"reason": ex(strMax("Why, so the author can fix it.", app.MaxReasonLen), "缺少照片")}, "reason"),
 		"BulkApprove": object("", obj{
 			"ids": obj{"type": "array", "items": id(""), "minItems": 1, "maxItems": app.MaxBulk, "description": "Submitted activities to approve."},
 		}, "ids"),
@@ -287,13 +286,151 @@ func componentSchemas() obj {
 			"closed_by": str(""),
 		}, "period", "range", "closed_at", "closed_by"),
 		"PeriodClosureList":    listSchema("Closed periods, newest first.", "PeriodClosure"),
-		"PeriodClosureRequest": object("", obj{"period": str("A period code or Chinese label.")}, "period"),
+		"PeriodClosureRequest": object("", obj{"period": ex(str("A period code or Chinese label."), "2023")}, "period"),
 
 		"Group": object("One row of a grouped figure.", merge(figure, obj{
 			"key": str("The type id, child unit id, month (YYYY-MM) or status, as text."),
 		}), "key", "count", "attendance"),
 		"LastYear": object("The same figure one year earlier.", merge(figure, obj{"period": ref("ResolvedPeriod")}),
 			"period", "count", "attendance"),
+		// Accounts, roles, tokens, the policy and the audit trail.
+		"LoginRequest": object("", obj{
+			"username": ex(strMax("", 64), "wang.li"),
+			"password": ex(strMax("", 1024), "Xuexi-2026!"),
+		}, "username", "password"),
+		"LoginResult": object("A new session. The session id itself travels in the zeren_session cookie only.", obj{
+			"csrf_token": str("Send it in X-CSRF-Token with every cookie-authenticated POST, PUT, PATCH and DELETE."),
+			"account":    ref("Account"),
+			"pending":    pendingSchema(),
+		}, "csrf_token", "account", "pending"),
+		"Me": object("The session behind the request.", obj{
+			"account":     ref("Account"),
+			"pending":     pendingSchema(),
+			"permissions": array("What the session may do now: none while a step is pending.", enum("", permissionNames()...)),
+			"csrf_token":  str("The session's CSRF token."),
+		}, "account", "pending", "permissions", "csrf_token"),
+		"PasswordChange": object("", obj{
+			"current_password": ex(strMax("", 1024), "Zr-initial-9a"),
+			"new_password": ex(strMax("At least 8 characters from 3 of: lower-case, upper-case, digits, others; "+
+				"not one of the last 5; see GET /api/v1/policy.", 1024), "Xuexi-2026!"),
+		}, "current_password", "new_password"),
+		"TOTPEnrolment": object("A new second factor, to show once as a QR code.", obj{
+			"secret": str("The base32 secret, for typing into an authenticator app."),
+			"uri":    str("The otpauth:// URI, for a QR code."),
+		}, "secret", "uri"),
+		"TOTPCode": object("", obj{"code": ex(obj{"type": "string", "maxLength": 20,
+			"description": "The 6 digits the authenticator app shows now."}, "123456")}, "code"),
+
+		"Role": object("A named permission set. Built-in roles cannot change.", obj{
+			"id":          id(""),
+			"code":        obj{"type": "string", "description": "Stable code, e.g. school_admin."},
+			"name":        str("Chinese name."),
+			"name_en":     str("English name."),
+			"builtin":     boolean(""),
+			"admin":       enum("Which of the three separated administrators (三员) the role is, if any.", "system", "security", "audit"),
+			"permissions": array("", enum("", permissionNames()...)),
+		}, "id", "code", "name", "name_en", "builtin", "permissions"),
+		"RoleList": listSchema("Roles.", "Role"),
+		"RoleInput": object("A custom role.", obj{
+			"code":        ex(obj{"type": "string", "pattern": codePattern, "description": "Unique code."}, "inspector"),
+			"name":        ex(strMax("Chinese name.", 50), "督导员"),
+			"name_en":     strMax("English name.", 50),
+			"permissions": ex(array("Administration and business permissions do not mix.", enum("", permissionNames()...)), []string{"activity.read"}),
+		}, "code", "name", "permissions"),
+		"RoleUpdate": object("A custom role's new names and permissions.", obj{
+			"name":        ex(strMax("Chinese name.", 50), "督导员"),
+			"name_en":     strMax("English name.", 50),
+			"permissions": ex(array("Administration and business permissions do not mix.", enum("", permissionNames()...)), []string{"activity.read", "export"}),
+		}, "name", "permissions"),
+
+		"Account": object("A login of one person, who belongs to one unit. The phone is masked.", obj{
+			"id":                   id(""),
+			"username":             str(""),
+			"name":                 str(""),
+			"org_id":               id("The unit the person belongs to."),
+			"phone":                str("Masked: 139****5678."),
+			"roles":                array("", ref("Role")),
+			"coverage":             array("Units the account covers (分片包抓), read-only.", id("")),
+			"disabled":             boolean(""),
+			"must_change_password": boolean("A one-time password is set: the next login must change it."),
+			"password_changed_at":  dateTime(""),
+			"totp_enabled":         boolean("A second factor is enrolled."),
+			"locked_until":         dateTime("Locked after failed logins until then."),
+			"last_login_at":        dateTime(""),
+			"created_at":           dateTime(""),
+		}, "id", "username", "name", "org_id", "roles", "coverage", "disabled", "must_change_password",
+			"password_changed_at", "totp_enabled", "created_at"),
+		"AccountPage": pageSchema("A page of accounts, by username.", "Account"),
+		"AccountInput": object("A new account.", obj{
+			"username": ex(obj{"type": "string", "pattern": "^[a-z0-9._-]{3,64}$", "description": "Lower-case letters, digits, '.', '_', '-'."}, "wang.li"),
+			"name":     ex(strMax("The person's name.", 50), "王丽"),
+			"org_id":   id("The unit the person belongs to, in the actor's subtree."),
+			"phone":    ex(strMax("Digits, '+', '-' and spaces.", 20), "13912345678"),
+			"roles":    array("Role codes; only the security administrator assigns roles.", obj{"type": "string"}),
+		}, "username", "name", "org_id"),
+		"CreatedAccount": object("A new account and its one-time password, shown once.", obj{
+			"account":          ref("Account"),
+			"initial_password": str("Give it to the person; it must be changed at first login."),
+		}, "account", "initial_password"),
+		"InitialPassword": object("A new one-time password, shown once.", obj{
+			"initial_password": str("It must be changed at the next login."),
+		}, "initial_password"),
+		"RoleAssignment": object("", obj{
+			"roles": ex(array("Role codes; [] removes every role.", obj{"type": "string"}), []string{"school_admin"}),
+		}, "roles"),
+		"CoverageAssignment": object("", obj{
+			"org_ids": array("The units covered; [] removes every one.", id("")),
+		}, "org_ids"),
+
+		"APIToken":  tokenSchema("An API token's record; never the token itself.", nil),
+		"TokenList": listSchema("API tokens, newest first.", "APIToken"),
+		"TokenInput": object("A new API token.", obj{
+			"name":       ex(strMax("What the client is.", 100), "台账导入"),
+			"role":       ex(obj{"type": "string", "description": "The code of the role it acts with; not an administrator's."}, "member"),
+			"org_id":     id("The unit whose subtree it reaches, in the actor's subtree."),
+			"valid_days": ex(obj{"type": "integer", "minimum": 1, "maximum": 366, "description": "Days until it expires."}, 30),
+		}, "name", "role", "org_id", "valid_days"),
+		"CreatedToken": tokenSchema("A new API token.", obj{
+			"token": str("The token, shown once: send it as Authorization: Bearer <token>."),
+		}),
+
+		"Policy": policySchema(),
+		"AuditEvent": object("One event of the hash-chained audit trail.", obj{
+			"seq":         obj{"type": "integer", "minimum": 1, "description": "Position in the chain."},
+			"time":        dateTime(""),
+			"actor":       str("Username, token:<id>, or the console."),
+			"actor_id":    id("The account, when there is one."),
+			"org_id":      id("The actor's unit, when there is one."),
+			"client_addr": str("The client's address."),
+			"type":        str("What happened: login.success, account.roles, activity.update, evidence.download…"),
+			"target":      str("What it happened to: account:12, activity:34…"),
+			"outcome":     enum("", "success", "failure", "denied"),
+			"before":      obj{"description": "The record before the change (any JSON)."},
+			"after":       obj{"description": "The record after the change (any JSON)."},
+			"detail":      str(""),
+			"prev_hash":   str("The hash of the event before."),
+			"hash":        str("This event's hash."),
+			"alg":         enum("", "sha256", "sm3"),
+		}, "seq", "time", "actor", "client_addr", "type", "target", "outcome", "prev_hash", "hash", "alg"),
+		"AuditPage": pageSchema("A page of the audit trail, newest first.", "AuditEvent"),
+		"AuditReport": object("The outcome of re-computing the chain.", obj{
+			"ok":      boolean("No event was modified, deleted or reordered."),
+			"checked": obj{"type": "integer", "minimum": 0, "description": "Events verified good."},
+			"last": object("The newest good event.", obj{
+				"seq":  obj{"type": "integer", "minimum": 0},
+				"hash": str(""),
+			}, "seq", "hash"),
+			"first_bad": object("The first bad event.", obj{
+				"seq":     obj{"type": "integer"},
+				"kind":    enum("", "modified", "missing", "reordered", "broken_link", "bad_alg", "truncated", "head_mismatch"),
+				"message": str(""),
+			}, "seq", "kind", "message"),
+		}, "ok", "checked", "last"),
+		"AuditSettings": object("", obj{
+			"alg":            ex(enum("The hash of new events.", "sha256", "sm3"), "sha256"),
+			"retention_days": ex(obj{"type": "integer", "minimum": 184, "description": "How long events are kept: at least 184 days (MLPS level 3)."}, 184),
+		}, "alg", "retention_days"),
+
 		"AggResult": object("A figure that knows its query.", merge(figure, obj{
 			"org_id":    id("The unit whose subtree is counted."),
 			"period":    ref("ResolvedPeriod"),
@@ -304,5 +441,76 @@ func componentSchemas() obj {
 			"records":   str("The query string for GET /api/v1/activities listing exactly the records counted."),
 			"last_year": ref("LastYear"),
 		}), "org_id", "period", "type_ids", "statuses", "count", "attendance", "records"),
+	}
+}
+
+func pendingSchema() obj {
+	return enum("The step the session must pass before anything else; empty when none.",
+		"", app.PendingPasswordChange, app.PendingTOTPEnrol, app.PendingTOTP)
+}
+
+func permissionNames() []string {
+	var out []string
+	for _, p := range domain.AllPermissions {
+		out = append(out, string(p))
+	}
+	return out
+}
+
+func tokenSchema(desc string, extra obj) obj {
+	props := obj{
+		"id":           obj{"type": "string", "pattern": tokenIDPattern, "description": "The public id (the part after zrn_)."},
+		"name":         str(""),
+		"role_id":      id("The role it acts with."),
+		"org_id":       id("The unit whose subtree it reaches."),
+		"created_by":   id("The account that issued it."),
+		"created_at":   dateTime(""),
+		"expires_at":   dateTime(""),
+		"revoked_at":   dateTime("Revoked then; absent while valid."),
+		"last_used_at": dateTime(""),
+	}
+	required := []string{"id", "name", "role_id", "org_id", "created_at", "expires_at"}
+	for k, v := range extra {
+		props[k] = v
+		required = append(required, k)
+	}
+	return object(desc, props, required...)
+}
+
+// policySchema describes auth.Policy; its examples are the level-3 defaults,
+// which may be tightened (the bounds say which way) but not weakened.
+func policySchema() obj {
+	d := auth.Level3()
+	n := func(desc string, def, min, max int) obj {
+		return obj{"type": "integer", "minimum": min, "maximum": max, "description": desc, "examples": []int{def}}
+	}
+	return object("The password and session policy. The examples are the MLPS level-3 defaults; a value may only be "+
+		"tightened (a longer minimum, a shorter expiry…), never weakened.", obj{
+		"min_length":                  n("Fewest characters of a password.", d.MinLength, d.MinLength, 64),
+		"min_classes":                 n("How many of lower-case, upper-case, digits and others a password mixes.", d.MinClasses, d.MinClasses, 4),
+		"expiry_days":                 n("Days before a password must be changed.", d.ExpiryDays, 1, d.ExpiryDays),
+		"history_count":               n("How many previous passwords may not be reused.", d.HistoryCount, d.HistoryCount, 24),
+		"max_failures":                n("Consecutive failed logins that lock the account.", d.MaxFailures, 1, d.MaxFailures),
+		"lockout_minutes":             n("How long the lock lasts.", d.LockoutMinutes, d.LockoutMinutes, 1440),
+		"idle_minutes":                n("Minutes without a request that end a session.", d.IdleMinutes, 1, d.IdleMinutes),
+		"account_attempts_per_minute": n("Login attempts a minute on one account.", d.AccountAttemptsPerMinute, 1, d.AccountAttemptsPerMinute),
+		"address_failures_per_minute": n("Failed logins a minute from one client address.", d.AddressFailuresPerMinute, 1, d.AddressFailuresPerMinute),
+	}, "min_length", "min_classes", "expiry_days", "history_count", "max_failures", "lockout_minutes", "idle_minutes",
+		"account_attempts_per_minute", "address_failures_per_minute")
+}
+
+func typeInputProps() obj {
+	return obj{
+		"code":               ex(obj{"type": "string", "pattern": codePattern, "description": "Stable code; required when creating, never changed."}, "reading_club"),
+		"pillar":             enum("", pillarCodes()...),
+		"name":               ex(strMax("Chinese name.", domain.MaxNameLen), "读书会"),
+		"name_en":            strMax("English name.", domain.MaxNameLen),
+		"venues":             array("", enum("", venueCodes()...)),
+		"expects_attendance": boolean(""),
+		"expects_evidence":   boolean(""),
+		"tracks_publication": boolean(""),
+		"active":             boolean("Default true when creating; absent on change keeps the current value."),
+		"order":              obj{"type": "integer", "minimum": 0},
+		"description":        strMax("", domain.MaxDescLen),
 	}
 }

@@ -7,6 +7,12 @@
 // document cannot drift from the code. Errors take one shape everywhere, and
 // domain error kinds map to statuses in one map (errors.go).
 //
+// Every route but the health probes, the OpenAPI document, the web app's
+// files and the login authenticates its request first (auth.go): a session
+// cookie, with its CSRF token on changes, or an API token. The resulting
+// actor goes to the app layer, which checks permissions and scope; nothing in
+// request handling acts as the console operator.
+//
 // The package talks to the use cases in internal/app only; it never imports
 // the store.
 package httpapi
@@ -17,6 +23,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -37,6 +44,12 @@ type Options struct {
 	TransferTimeout time.Duration
 	// Version is reported in the OpenAPI document.
 	Version string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For,
+	// X-Forwarded-Proto and X-Forwarded-Host are believed. Empty: none; the
+	// client's address is the connection's peer.
+	TrustedProxies []netip.Prefix
+	// Now is the clock (tests); nil means time.Now. It should be the app's.
+	Now func() time.Time
 }
 
 // Default timeouts. A request against the rollups answers in milliseconds; the
@@ -156,6 +169,12 @@ type call struct {
 	w  http.ResponseWriter
 	r  *http.Request
 	p  paramValues
+
+	addr      string          // the client's address (see clientAddr)
+	ac        domain.Actor    // who makes the request; zero on a public route
+	method    authMethod      // how it authenticated
+	sessionID string          // the login session, when authenticated by one
+	info      app.SessionInfo // the session's state, likewise
 }
 
 // endpoint wraps a route's handler: timeout, parameters, errors.
@@ -177,9 +196,17 @@ func (s *Server) endpoint(rt *route) http.Handler {
 		if s.observe != nil {
 			defer func() { s.observe(rt.opID, sw.status) }()
 		}
-		c := &call{s: s, rt: rt, w: sw, r: r}
+		c := &call{s: s, rt: rt, w: sw, r: r, addr: s.clientAddr(r)}
 		var err error
-		if c.p, err = parseParams(rt, r); err == nil {
+		if !rt.public {
+			// Credentials first: without them, a client learns nothing,
+			// not even whether its parameters would be valid.
+			err = s.authenticate(c)
+		}
+		if err == nil {
+			c.p, err = parseParams(rt, r)
+		}
+		if err == nil {
 			err = rt.handle(s, c)
 		}
 		if err != nil {
@@ -196,9 +223,22 @@ func (s *Server) endpoint(rt *route) http.Handler {
 
 func (c *call) ctx() context.Context { return c.r.Context() }
 
-// actor is who makes the request. Until accounts exist, every request acts as
-// the console operator: the server listens on loopback only.
-func (c *call) actor() (domain.Actor, error) { return c.s.app.OperatorActor(c.ctx()) }
+// actor is who makes the request, as authenticate found it. A public route
+// has no actor: calling this there is a bug.
+func (c *call) actor() (domain.Actor, error) {
+	if c.method == authNone {
+		panic("httpapi: " + c.rt.opID + " asks for the actor of a public route")
+	}
+	return c.ac, nil
+}
+
+// now is the server's clock.
+func (s *Server) now() time.Time {
+	if s.opt.Now == nil {
+		return time.Now()
+	}
+	return s.opt.Now()
+}
 
 // reply writes v with the route's success status.
 func (c *call) reply(v any) error {
