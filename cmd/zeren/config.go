@@ -51,6 +51,8 @@ var commands = map[string]commandSpec{
 	"serve":   {"Serve the API and the web app; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence, setProxies}},
 	"migrate": {"Create the database if it is missing, apply migrations, seed the default catalog when empty.", []setting{setDB, setLogLevel}},
 	"demo":    {"Rebuild the demo county database from scratch and serve it.", []setting{setSeed, setDemoDB, setAddr, setDemoDataDir, setLogLevel, setMaxEvidence, setProxies}},
+	"init":    {"Set up a new installation: the root bureau and the three administrators with one-time passwords (flags: --db, --bureau-name, --bureau-code).", []setting{setDB}},
+	"audit":   {"`zeren audit verify`: re-compute the audit trail's hash chain and name the first tampered event (flag: --db).", []setting{setDB}},
 	"version": {"Print the version, the VCS revision and the Go version.", nil},
 	"help":    {"Print help.", nil},
 }

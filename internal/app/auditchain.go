@@ -64,6 +64,7 @@ func (a *App) ListAudit(ctx context.Context, ac domain.Actor, f store.AuditFilte
 	if f.Limit < 0 || f.Limit > MaxPageSize {
 		return nil, 0, domain.Invalid("limit", "must be between 1 and %d", MaxPageSize)
 	}
+	f.Scope = ac.Scope // an audit admin reads the events of its own subtree
 	var out []store.AuditRow
 	var total int
 	err := a.st.Read(ctx, func(tx *store.Tx) error {

@@ -272,7 +272,13 @@ func TestAuditTrailRecordsAndVerifies(t *testing.T) {
 			if err := f.app.Logout(ctx, res.SessionID, "10.0.0.7"); err != nil {
 				t.Fatal(err)
 			}
-			aud := domain.Actor{Name: "auditadmin", Permissions: roleOf(domain.RoleAuditAdmin).Permissions}
+			aud := domain.Actor{Name: "auditadmin", Scope: domain.Scope{Roots: []int64{f.bureau.ID}}, Permissions: roleOf(domain.RoleAuditAdmin).Permissions}
+			// An audit admin of another subtree does not see this school's events.
+			elsewhere := aud
+			elsewhere.Scope = domain.Scope{Roots: []int64{f.school.ID + 1000}}
+			if rows, _, err := f.app.ListAudit(ctx, elsewhere, store.AuditFilter{Target: "activity:" + itoa(act.ID)}); err != nil || len(rows) != 0 {
+				t.Fatalf("a foreign audit admin sees %d events of this school (%v)", len(rows), err)
+			}
 			rows, _, err := f.app.ListAudit(ctx, aud, store.AuditFilter{Limit: 500})
 			if err != nil {
 				t.Fatal(err)

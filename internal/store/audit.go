@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/zeren-edu/zeren/internal/domain"
 )
 
 // AuditRow is one stored audit event. The store knows nothing of hashing: the
@@ -70,6 +72,10 @@ func scanAudit(sc interface{ Scan(...any) error }) (AuditRow, error) {
 
 // AuditFilter narrows ListAudit.
 type AuditFilter struct {
+	// Scope limits events to those of actors in these subtrees, plus events
+	// with no unit (failed logins of unknown usernames, the command line).
+	// Required: an empty scope lists nothing.
+	Scope    domain.Scope
 	Type     string // prefix, e.g. "login"
 	ActorID  int64
 	Target   string
@@ -81,7 +87,11 @@ type AuditFilter struct {
 // ListAudit lists events, newest first. Only the audit admin reaches it.
 func (tx *Tx) ListAudit(ctx context.Context, f AuditFilter) ([]AuditRow, int, error) {
 	args := []any{}
-	where := []string{"1=1"}
+	roots := f.Scope.ReadRoots()
+	if len(roots) == 0 {
+		return []AuditRow{}, 0, nil
+	}
+	where := []string{"(org_id = 0 OR " + scopeFilter("org_id", roots, &args) + ")"}
 	if f.Type != "" {
 		args = append(args, likeEscape(f.Type)+"%")
 		where = append(where, fmt.Sprintf(`type LIKE $%d ESCAPE '\'`, len(args)))
