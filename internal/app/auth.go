@@ -354,15 +354,7 @@ func (a *App) Logout(ctx context.Context, sessionID, clientAddr string) error {
 func (a *App) ChangePassword(ctx context.Context, sessionID, current, next, clientAddr string) error {
 	idHash := hashSecret(sessionID)
 	return a.st.Write(ctx, func(tx *store.Tx) error {
-		s, err := tx.GetSession(ctx, idHash)
-		if err != nil {
-			return domain.Unauthorized("log in first")
-		}
-		cred, err := tx.CredentialsByID(ctx, s.AccountID)
-		if err != nil {
-			return err
-		}
-		acct, err := tx.GetAccount(ctx, s.AccountID)
+		cred, acct, err := sessionAccount(ctx, tx, idHash)
 		if err != nil {
 			return err
 		}
@@ -440,15 +432,7 @@ func (a *App) VerifyTOTP(ctx context.Context, sessionID, code, clientAddr string
 	idHash := hashSecret(sessionID)
 	var failure error
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
-		s, err := tx.GetSession(ctx, idHash)
-		if err != nil {
-			return domain.Unauthorized("log in first")
-		}
-		cred, err := tx.CredentialsByID(ctx, s.AccountID)
-		if err != nil {
-			return err
-		}
-		acct, err := tx.GetAccount(ctx, s.AccountID)
+		cred, acct, err := sessionAccount(ctx, tx, idHash)
 		if err != nil {
 			return err
 		}
@@ -510,4 +494,18 @@ func (a *App) TokenActor(ctx context.Context, token, clientAddr string) (domain.
 		return nil
 	})
 	return ac, err
+}
+
+// sessionAccount loads the account behind a session, with its credentials.
+func sessionAccount(ctx context.Context, tx *store.Tx, idHash string) (store.Credentials, domain.Account, error) {
+	s, err := tx.GetSession(ctx, idHash)
+	if err != nil {
+		return store.Credentials{}, domain.Account{}, domain.Unauthorized("log in first")
+	}
+	cred, err := tx.CredentialsByID(ctx, s.AccountID)
+	if err != nil {
+		return cred, domain.Account{}, err
+	}
+	acct, err := tx.GetAccount(ctx, s.AccountID)
+	return cred, acct, err
 }

@@ -197,22 +197,11 @@ func ActivitySorts() []string {
 // ListActivities returns a page of activities in the read scope and the total.
 func (tx *Tx) ListActivities(ctx context.Context, scope domain.Scope, f ActivityFilter) ([]domain.Activity, int, error) {
 	args := []any{}
-	var where []string
-	if f.OrgID != 0 {
-		// A subtree inside the scope needs no second, per-row scope check:
-		// check the subtree's root once.
-		ok, err := tx.InScope(ctx, scope.ReadRoots(), f.OrgID)
-		if err != nil {
-			return nil, 0, err
-		}
-		if !ok {
-			return []domain.Activity{}, 0, nil
-		}
-		args = append(args, f.OrgID)
-		where = append(where, fmt.Sprintf("a.org_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = $%d)", len(args)))
-	} else {
-		where = append(where, scopeFilter("a.org_id", scope.ReadRoots(), &args))
+	cond, ok, err := tx.subtreeInScope(ctx, scope, "a.org_id", f.OrgID, &args)
+	if err != nil || !ok {
+		return []domain.Activity{}, 0, err
 	}
+	where := []string{cond}
 	if f.TypeIDs != nil {
 		if len(f.TypeIDs) == 0 {
 			return []domain.Activity{}, 0, nil
@@ -241,7 +230,7 @@ func (tx *Tx) ListActivities(ctx context.Context, scope domain.Scope, f Activity
 		args = append(args, f.EvidenceSHA)
 		where = append(where, fmt.Sprintf("a.id IN (SELECT activity_id FROM activity_evidence WHERE sha256 = $%d)", len(args)))
 	}
-	cond := strings.Join(where, " AND ")
+	cond = strings.Join(where, " AND ")
 	var total int
 	if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM activities a WHERE "+cond, args...).Scan(&total); err != nil {
 		return nil, 0, tx.d.wrap(err)

@@ -46,6 +46,21 @@ func scopeFilter(col string, roots []int64, args *[]any) string {
 	return fmt.Sprintf("EXISTS (SELECT 1 FROM org_closure sc WHERE sc.descendant_id = %s AND sc.ancestor_id IN (%s))", col, placeholders(args, int64s(roots)...))
 }
 
+// subtreeInScope returns the condition limiting col to root's subtree when
+// root is given, or to the whole read scope when it is 0. A subtree inside
+// the scope needs no per-row scope check: its root is checked once here, and
+// ok is false when it lies outside the scope (the caller returns nothing).
+func (tx *Tx) subtreeInScope(ctx context.Context, scope domain.Scope, col string, root int64, args *[]any) (cond string, ok bool, err error) {
+	if root == 0 {
+		return scopeFilter(col, scope.ReadRoots(), args), true, nil
+	}
+	if ok, err := tx.InScope(ctx, scope.ReadRoots(), root); err != nil || !ok {
+		return "", false, err
+	}
+	*args = append(*args, root)
+	return fmt.Sprintf("%s IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = $%d)", col, len(*args)), true, nil
+}
+
 // InScope reports whether org id lies inside the subtrees of roots.
 func (tx *Tx) InScope(ctx context.Context, roots []int64, id int64) (bool, error) {
 	if len(roots) == 0 {
@@ -154,21 +169,11 @@ type OrgFilter struct {
 // ListOrgs lists units in the read scope, in tree order (depth, then code).
 func (tx *Tx) ListOrgs(ctx context.Context, scope domain.Scope, f OrgFilter) ([]domain.OrgUnit, int, error) {
 	args := []any{}
-	var where []string
-	if f.Under != 0 {
-		// As in ListActivities: check the subtree's root against the scope once.
-		ok, err := tx.InScope(ctx, scope.ReadRoots(), f.Under)
-		if err != nil {
-			return nil, 0, err
-		}
-		if !ok {
-			return []domain.OrgUnit{}, 0, nil
-		}
-		args = append(args, f.Under)
-		where = append(where, fmt.Sprintf("o.id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = $%d)", len(args)))
-	} else {
-		where = append(where, scopeFilter("o.id", scope.ReadRoots(), &args))
+	cond, ok, err := tx.subtreeInScope(ctx, scope, "o.id", f.Under, &args)
+	if err != nil || !ok {
+		return []domain.OrgUnit{}, 0, err
 	}
+	where := []string{cond}
 	if f.ParentID != 0 {
 		args = append(args, f.ParentID)
 		where = append(where, fmt.Sprintf("o.parent_id = $%d", len(args)))
@@ -186,7 +191,7 @@ func (tx *Tx) ListOrgs(ctx context.Context, scope domain.Scope, f OrgFilter) ([]
 		k := len(args)
 		where = append(where, fmt.Sprintf(`(o.code LIKE $%d ESCAPE '\' OR o.name LIKE $%d ESCAPE '\' OR o.aliases LIKE $%d ESCAPE '\')`, k, k, k))
 	}
-	cond := strings.Join(where, " AND ")
+	cond = strings.Join(where, " AND ")
 	var total int
 	if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM org_units o WHERE "+cond, args...).Scan(&total); err != nil {
 		return nil, 0, tx.d.wrap(err)
