@@ -2,6 +2,8 @@ module github.com/zeren-edu/zeren
 
 go 1.26.0
 
+ignore ./web/node_modules
+
 require (
 	github.com/emmansun/gmsm v0.44.1
 	github.com/getkin/kin-openapi v0.153.0

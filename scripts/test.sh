@@ -7,7 +7,8 @@
 #    folder), stopped and removed at the end, even on failure.
 # 2. go test -count=1 ./...   (extra flags: GOTEST_FLAGS, e.g. GOTEST_FLAGS=-v)
 # 3. go vet ./...
-# 4. web unit tests (npm --prefix web test) when web/package.json exists,
+# 4. web unit tests (npm --prefix web test) when web/package.json exists (after
+#    npm ci when web/node_modules is missing),
 #    and browser tests (npm --prefix web run e2e) when web/e2e exists.
 #
 # Every step runs even if an earlier one failed; the script fails if any step failed.
@@ -70,6 +71,9 @@ step "go test" gotest
 step "go vet" go vet ./...
 
 if [ -f web/package.json ]; then
+	if [ ! -d web/node_modules ]; then
+		step "web npm ci" npm --prefix web ci
+	fi
 	step "web unit tests" npm --prefix web test
 fi
 if [ -d web/e2e ]; then

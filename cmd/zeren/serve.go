@@ -15,6 +15,7 @@ import (
 	"github.com/zeren-edu/zeren/internal/blob"
 	"github.com/zeren-edu/zeren/internal/httpapi"
 	"github.com/zeren-edu/zeren/internal/store"
+	"github.com/zeren-edu/zeren/web"
 )
 
 // Timeouts of the process, as opposed to those of one request (httpapi).
@@ -160,7 +161,7 @@ func listen(addr string) (net.Listener, error) {
 // caller closes the store afterwards, when no handler can use it any more.
 func serveHTTP(ctx context.Context, ln net.Listener, a *app.App, log *slog.Logger, stdout, stderr io.Writer,
 	cmd string, proxies []netip.Prefix, announce func(url string)) int {
-	api := httpapi.New(a, log, httpapi.Options{Version: version, TrustedProxies: proxies})
+	api := httpapi.New(a, log, httpapi.Options{Version: version, TrustedProxies: proxies, Web: web.App()})
 	srv := &http.Server{
 		Handler: api.Handler(),
 		// Per-request bounds are set by the handler (longer for evidence

@@ -32,7 +32,7 @@ func TestWebPlaceholder(t *testing.T) {
 	e := newEnv(t)
 	for _, path := range []string{"/", "/ledger/2024", "/ledger/../x"} {
 		r := e.call(req("GET", path, nil), 200)
-		if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.body), "后续版本") {
+		if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.body), "make build") {
 			t.Fatalf("GET %s: %s %s", path, r.header.Get("Content-Type"), r.body)
 		}
 		if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe") {

@@ -28,10 +28,12 @@ const (
 
 // webHandler serves the web app from fsys: its files by path, and index.html
 // for any other path, so the app's client-side routes survive a reload. A nil
-// fsys serves the placeholder page.
+// fsys, or one without index.html (the app not built yet), serves the
+// placeholder page. A missing file under assets/ is a 404, not index.html: a
+// stale hashed name must not be cached for a year as the app's page.
 func webHandler(fsys fs.FS, s *Server) http.Handler {
 	csp := webAppCSP
-	if fsys == nil {
+	if fsys == nil || !isFile(fsys, "index.html") {
 		sub, err := fs.Sub(placeholderFS, "placeholder")
 		if err != nil {
 			panic(err) // the directory is embedded above
@@ -47,6 +49,10 @@ func webHandler(fsys fs.FS, s *Server) http.Handler {
 		}
 		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
 		if name == "" || !fs.ValidPath(name) || !isFile(fsys, name) {
+			if strings.HasPrefix(name, "assets/") {
+				s.writeError(w, r, &httpError{status: http.StatusNotFound, code: codeNotFound, message: "no such file"})
+				return
+			}
 			name = "index.html"
 		}
 		h := w.Header()

@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ApiError, api, errorMessage, formatRetry, setCsrfToken } from './client'
+import zh from '@/locales/zh-CN'
+import en from '@/locales/en'
+import { createI18n } from 'vue-i18n'
+
+function mockFetch(status: number, body?: unknown) {
+  const fn = vi.fn(async (_url: string, _init?: RequestInit) =>
+    new Response(body === undefined ? null : JSON.stringify(body), {
+      status,
+      headers: { 'Content-Type': 'application/json' },
+    }),
+  )
+  vi.stubGlobal('fetch', fn)
+  return fn
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+  setCsrfToken('')
+})
+
+describe('request', () => {
+  it('sends the CSRF token on unsafe methods only, with same-origin credentials', async () => {
+    setCsrfToken('tok-1')
+    const f = mockFetch(200, { ok: true })
+    await api.get('/api/v1/auth/me')
+    await api.post('/api/v1/auth/logout')
+    await api.put('/api/v1/policy', { min_length: 10 })
+    await api.delete('/api/v1/x/1')
+    const headers = f.mock.calls.map((c) => (c[1]?.headers ?? {}) as Record<string, string>)
+    expect(headers[0]['X-CSRF-Token']).toBeUndefined()
+    expect(headers[1]['X-CSRF-Token']).toBe('tok-1')
+    expect(headers[2]['X-CSRF-Token']).toBe('tok-1')
+    expect(headers[3]['X-CSRF-Token']).toBe('tok-1')
+    expect(headers[2]['Content-Type']).toBe('application/json')
+    expect(f.mock.calls[2][1]?.body).toBe('{"min_length":10}')
+    for (const c of f.mock.calls) expect(c[1]?.credentials).toBe('same-origin')
+  })
+
+  it('resolves 204 to undefined', async () => {
+    mockFetch(204)
+    await expect(api.post('/api/v1/auth/logout')).resolves.toBeUndefined()
+  })
+
+  it('turns the error shape into ApiError', async () => {
+    mockFetch(423, { error: { code: 'locked', message: 'locked', field: 'username', retry_at: '2026-03-02T06:05:00Z' } })
+    const err = (await api.post("/api/v1/auth/login", {}).catch((e) => e)) as ApiError
+    expect(err).toBeInstanceOf(ApiError)
+    expect(err.status).toBe(423)
+    expect(err.code).toBe('locked')
+    expect(err.field).toBe('username')
+    expect(err.retryAt?.toISOString()).toBe('2026-03-02T06:05:00.000Z')
+  })
+
+  it('copes with a body that is not the error shape, and with no network', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>bad gateway</html>', { status: 502 })))
+    expect(((await api.get("/x").catch((e) => e)) as ApiError).code).toBe('http_502')
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))))
+    expect(((await api.get("/x").catch((e) => e)) as ApiError).code).toBe('network')
+  })
+})
+
+describe('errorMessage', () => {
+  const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zh, en } })
+  const g = i18n.global
+  const msg = (e: unknown) => errorMessage(e, g.t, (k) => g.te(k), g.locale.value)
+
+  it('translates by code, with the retry time for a lockout', () => {
+    const retry = new Date(Date.now() + 10 * 60_000)
+    const e = new ApiError(423, { code: 'locked', message: 'x', retry_at: retry.toISOString() })
+    const time = formatRetry(retry, 'zh-CN')
+    expect(msg(e)).toContain('账号已锁定')
+    expect(msg(e)).toContain(time)
+    g.locale.value = 'en'
+    expect(msg(e)).toContain('locked')
+    expect(msg(e)).toContain(formatRetry(retry, 'en'))
+    expect(msg(new ApiError(429, { code: 'rate_limited', message: 'x', retry_at: retry.toISOString() }))).toMatch(/^Too many attempts; try again after /)
+    expect(msg(new ApiError(429, { code: 'rate_limited', message: 'x' }))).toBe('Too many attempts; try again later')
+    g.locale.value = 'zh-CN'
+  })
+
+  it('falls back to the server message for an unknown code, and to a generic one otherwise', () => {
+    expect(msg(new ApiError(418, { code: 'teapot', message: 'short and stout' }))).toBe('操作失败：short and stout')
+    expect(msg(new Error('boom'))).toBe(zh.errors.unknown)
+    expect(msg(new ApiError(0, { code: 'network', message: '' }))).toBe(zh.errors.network)
+  })
+
+  it('has the same keys in both languages', () => {
+    const keys = (o: object, p = ''): string[] =>
+      Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v, `${p}${k}.`) : [`${p}${k}`]))
+    expect(keys(en).sort()).toEqual(keys(zh).sort())
+  })
+})

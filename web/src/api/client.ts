@@ -1,0 +1,115 @@
+// A small fetch wrapper for the zeren API: same-origin cookies, the CSRF
+// header on unsafe methods, and API errors as ApiError (see errorMessage).
+import type { components } from './schema'
+
+export type Schemas = components['schemas']
+export type Me = Schemas['Me']
+export type Account = Schemas['Account']
+export type LoginResult = Schemas['LoginResult']
+export type Policy = Schemas['Policy']
+export type TOTPEnrolment = Schemas['TOTPEnrolment']
+export type OrgUnit = Schemas['OrgUnit']
+
+/** The error shape of every API answer that is not 2xx. */
+export interface ApiErrorBody {
+  code: string
+  message: string
+  field?: string
+  retry_at?: string
+}
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly field?: string
+  readonly retryAt?: Date
+
+  constructor(status: number, body: ApiErrorBody) {
+    super(body.message || body.code)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = body.code
+    this.field = body.field
+    this.retryAt = body.retry_at ? new Date(body.retry_at) : undefined
+  }
+}
+
+let csrfToken = ''
+
+/** Remembers the session's CSRF token (from login or GET /auth/me). */
+export function setCsrfToken(token: string): void {
+  csrfToken = token
+}
+
+export function getCsrfToken(): string {
+  return csrfToken
+}
+
+const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** Calls the API; resolves to the decoded JSON (undefined for 204), rejects with ApiError. */
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (unsafe.has(method.toUpperCase()) && csrfToken) headers['X-CSRF-Token'] = csrfToken
+  let res: Response
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  } catch {
+    throw new ApiError(0, { code: 'network', message: 'the server cannot be reached' })
+  }
+  if (res.status === 204) return undefined as T
+  let data: unknown
+  try {
+    data = await res.json()
+  } catch {
+    data = undefined
+  }
+  if (!res.ok) {
+    const e = (data as { error?: ApiErrorBody } | undefined)?.error
+    throw new ApiError(res.status, e?.code ? e : { code: `http_${res.status}`, message: res.statusText })
+  }
+  return data as T
+}
+
+export const api = {
+  get: <T>(path: string) => request<T>('GET', path),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
+  patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body ?? {}),
+  delete: <T>(path: string) => request<T>('DELETE', path),
+}
+
+type Translate = (key: string, params?: Record<string, unknown>) => string
+type Exists = (key: string) => boolean
+
+/** The local time at which to retry, e.g. "14:05" today or "3月2日 14:05". */
+export function formatRetry(at: Date, locale: string, now = new Date()): string {
+  const sameDay = at.toDateString() === now.toDateString()
+  const opts: Intl.DateTimeFormatOptions = sameDay
+    ? { hour: '2-digit', minute: '2-digit', hour12: false }
+    : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }
+  return new Intl.DateTimeFormat(locale, opts).format(at)
+}
+
+/**
+ * A user-facing message for an error, translated by its code
+ * (errors.<code> in the locale files; {time} is the retry time). An unknown
+ * code falls back to the server's message.
+ */
+export function errorMessage(err: unknown, t: Translate, te: Exists, locale: string): string {
+  if (err instanceof ApiError) {
+    // A lockout or rate limit says when to retry (errors.<code>_retry).
+    const key = err.retryAt && te(`errors.${err.code}_retry`) ? `errors.${err.code}_retry` : `errors.${err.code}`
+    if (te(key)) {
+      return t(key, { time: err.retryAt ? formatRetry(err.retryAt, locale) : '', field: err.field ?? '' })
+    }
+    return err.message ? t('errors.fallback', { message: err.message }) : t('errors.unknown')
+  }
+  return t('errors.unknown')
+}

@@ -1,0 +1,40 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { pendingRoute, useAuthStore } from './stores/auth'
+
+// Pages of the login steps, reachable without a finished login.
+const loginSteps = new Set(['/login', '/password', '/totp/enrol', '/totp'])
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue') },
+  { path: '/password', name: 'password', component: () => import('./views/PasswordView.vue') },
+  { path: '/totp/enrol', name: 'totp-enrol', component: () => import('./views/TotpEnrolView.vue') },
+  { path: '/totp', name: 'totp', component: () => import('./views/TotpVerifyView.vue') },
+  {
+    path: '/',
+    component: () => import('./layouts/MainLayout.vue'),
+    children: [{ path: '', name: 'home', meta: { title: 'menu.home' }, component: () => import('./views/HomeView.vue') }],
+  },
+  { path: '/:rest(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({ history: createWebHistory(), routes })
+
+router.beforeEach(async (to) => {
+  const auth = useAuthStore()
+  try {
+    await auth.ensureLoaded()
+  } catch {
+    // The server is away: let the login page say so when it is used.
+    auth.setMe(null)
+  }
+  if (!auth.loggedIn) {
+    return to.path === '/login' ? true : { path: '/login', query: to.path === '/' ? {} : { redirect: to.fullPath } }
+  }
+  const step = pendingRoute(auth.pending)
+  if (step) return to.path === step ? true : step
+  if (loginSteps.has(to.path)) {
+    const redirect = typeof to.query.redirect === 'string' && to.query.redirect.startsWith('/') ? to.query.redirect : '/'
+    return redirect
+  }
+  return true
+})

@@ -1,0 +1,79 @@
+import { defineStore } from 'pinia'
+import { ApiError, api, setCsrfToken, type LoginResult, type Me, type TOTPEnrolment } from '@/api/client'
+
+const v1 = '/api/v1'
+
+export type Pending = Me['pending']
+
+/** The session: who is logged in, what they may do, and which login step is pending. */
+export const useAuthStore = defineStore('auth', {
+  state: () => ({
+    me: null as Me | null,
+    loaded: false,
+  }),
+  getters: {
+    loggedIn: (s) => s.me !== null,
+    pending: (s): Pending => s.me?.pending ?? '',
+    account: (s) => s.me?.account ?? null,
+    permissions: (s): string[] => s.me?.permissions ?? [],
+  },
+  actions: {
+    setMe(me: Me | null) {
+      this.me = me
+      this.loaded = true
+      setCsrfToken(me?.csrf_token ?? '')
+    },
+    /** Loads the session once (GET /auth/me); no session is not an error. */
+    async ensureLoaded() {
+      if (!this.loaded) await this.refresh()
+    },
+    async refresh() {
+      try {
+        this.setMe(await api.get<Me>(`${v1}/auth/me`))
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) {
+          this.setMe(null)
+          return
+        }
+        throw e
+      }
+    },
+    async login(username: string, password: string) {
+      const res = await api.post<LoginResult>(`${v1}/auth/login`, { username, password })
+      setCsrfToken(res.csrf_token)
+      await this.refresh()
+    },
+    async logout() {
+      try {
+        await api.post<void>(`${v1}/auth/logout`)
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 401)) throw e
+      } finally {
+        this.setMe(null)
+      }
+    },
+    async changePassword(currentPassword: string, newPassword: string) {
+      this.setMe(await api.post<Me>(`${v1}/auth/password`, { current_password: currentPassword, new_password: newPassword }))
+    },
+    async enrolTotp(): Promise<TOTPEnrolment> {
+      return api.post<TOTPEnrolment>(`${v1}/auth/totp/enrol`)
+    },
+    async verifyTotp(code: string) {
+      this.setMe(await api.post<Me>(`${v1}/auth/totp/verify`, { code }))
+    },
+  },
+})
+
+/** The route of the login step a session must pass, or null when none is pending. */
+export function pendingRoute(p: Pending): string | null {
+  switch (p) {
+    case 'password_change':
+      return '/password'
+    case 'totp_enrol':
+      return '/totp/enrol'
+    case 'totp':
+      return '/totp'
+    default:
+      return null
+  }
+}
