@@ -90,8 +90,23 @@ func (a *App) Aggregate(ctx context.Context, ac domain.Actor, r AggRequest) (Agg
 		if err != nil {
 			return err
 		}
+		total := store.Total(groups)
+		if r.GroupBy == store.GroupChild {
+			// Children's subtrees leave out records filed on the unit itself:
+			// the figure is the whole subtree, as its records link lists, and
+			// the unit's own share is a group keyed by its own id.
+			whole, err := tx.Aggregate(ctx, ac.Scope, q, store.GroupNone)
+			if err != nil {
+				return err
+			}
+			all := store.Total(whole)
+			if own := (store.Figure{Count: all.Count - total.Count, Attendance: all.Attendance - total.Attendance}); own != (store.Figure{}) {
+				groups = append(groups, store.Group{Key: strconv.FormatInt(r.OrgID, 10), Figure: own})
+			}
+			total = all
+		}
 		out = AggResult{OrgID: r.OrgID, Period: rp, Pillar: r.Pillar, TypeIDs: r.TypeIDs, Statuses: statuses,
-			Figure: store.Total(groups), Records: recordsQuery(r.OrgID, rp.Code, r.TypeIDs, r.Pillar, statuses)}
+			Figure: total, Records: recordsQuery(r.OrgID, rp.Code, r.TypeIDs, r.Pillar, statuses)}
 		if out.TypeIDs == nil {
 			out.TypeIDs = []int64{}
 		}

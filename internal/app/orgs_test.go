@@ -109,6 +109,28 @@ func TestAggregateTraceableAndLastYear(t *testing.T) {
 			if err != nil || int64(total) != res.Count {
 				t.Fatalf("records behind the figure: %d, figure %d (%v)", total, res.Count, err)
 			}
+			// Grouped by child, the figure is still the whole subtree: records filed
+			// on the unit itself are a group keyed by its own id.
+			own, err := f.app.CreateActivity(ctx, f.op, f.lecture(f.districts[0].ID, "2025-04-01", 7), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustTransition(t, f, own.ID, domain.ActApprove, "")
+			byChild, err := f.app.Aggregate(ctx, f.op, app.AggRequest{OrgID: f.districts[0].ID, Period: "2025", GroupBy: "child"})
+			if err != nil || byChild.Count != 4 {
+				t.Fatalf("by child: %+v %v", byChild.Figure, err)
+			}
+			var sum int64
+			selfCount := int64(-1)
+			for _, g := range byChild.Groups {
+				sum += g.Count
+				if g.Key == fmtInt(f.districts[0].ID) {
+					selfCount = g.Count
+				}
+			}
+			if sum != byChild.Count || selfCount != 1 {
+				t.Fatalf("groups %+v do not add up to %d (own share %d)", byChild.Groups, byChild.Count, selfCount)
+			}
 			// The autumn term spans the new year; with a custom calendar it moves.
 			sem, err := f.app.Aggregate(ctx, f.op, app.AggRequest{OrgID: f.bureau.ID, Period: "2025年秋季学期"})
 			if err != nil || sem.Count != 1 || sem.Period.Range.To != date("2026-02-01") {

@@ -11,11 +11,16 @@ export interface MenuEntry {
 
 export const menu: MenuEntry[] = [
   { path: '/', title: 'menu.home', built: true },
-  { path: '/dashboard', title: 'menu.dashboard', built: false, permission: 'activity.read' },
+  { path: '/dashboard', title: 'menu.dashboard', built: true, permission: 'activity.read' },
   { path: '/ledger', title: 'menu.ledger', built: false, permission: 'activity.read' },
   { path: '/admin', title: 'menu.admin', built: false },
 ]
 
 export function visibleMenu(permissions: readonly string[], entries: readonly MenuEntry[] = menu): MenuEntry[] {
   return entries.filter((e) => e.built && (!e.permission || permissions.includes(e.permission)))
+}
+
+/** Where a finished login lands: the dashboard for those who may read activities, else home. */
+export function landingPath(permissions: readonly string[]): string {
+  return permissions.includes('activity.read') ? '/dashboard' : '/'
 }

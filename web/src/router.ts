@@ -1,4 +1,5 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { landingPath } from './menu'
 import { pendingRoute, useAuthStore } from './stores/auth'
 
 // Pages of the login steps, reachable without a finished login.
@@ -12,7 +13,15 @@ export const routes: RouteRecordRaw[] = [
   {
     path: '/',
     component: () => import('./layouts/MainLayout.vue'),
-    children: [{ path: '', name: 'home', meta: { title: 'menu.home' }, component: () => import('./views/HomeView.vue') }],
+    children: [
+      { path: '', name: 'home', meta: { title: 'menu.home' }, component: () => import('./views/HomeView.vue') },
+      {
+        path: 'dashboard',
+        name: 'dashboard',
+        meta: { title: 'menu.dashboard', permission: 'activity.read' },
+        component: () => import('./views/DashboardView.vue'),
+      },
+    ],
   },
   { path: '/:rest(.*)*', redirect: '/' },
 ]
@@ -33,8 +42,11 @@ router.beforeEach(async (to) => {
   const step = pendingRoute(auth.pending)
   if (step) return to.path === step ? true : step
   if (loginSteps.has(to.path)) {
-    const redirect = typeof to.query.redirect === 'string' && to.query.redirect.startsWith('/') ? to.query.redirect : '/'
+    const redirect = typeof to.query.redirect === 'string' && to.query.redirect.startsWith('/') ? to.query.redirect : landingPath(auth.permissions)
     return redirect
   }
+  // A page that needs a permission the session lacks: home instead.
+  const needs = to.meta.permission
+  if (typeof needs === 'string' && !auth.permissions.includes(needs)) return '/'
   return true
 })

@@ -2,7 +2,7 @@ import { beforeEach, afterEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { getCsrfToken, setCsrfToken, type Me } from '@/api/client'
 import { pendingRoute, useAuthStore } from './auth'
-import { visibleMenu } from '@/menu'
+import { landingPath, visibleMenu } from '@/menu'
 
 const account = {
   id: 7, username: 'xuequ', name: '学区管理员', org_id: 2, phone: '139****0000', roles: [], coverage: [],
@@ -92,12 +92,17 @@ describe('auth store', () => {
 
 describe('menu', () => {
   it('shows only built entries the session may use', () => {
-    expect(visibleMenu(['activity.read']).map((e) => e.path)).toEqual(['/'])
+    expect(visibleMenu(['activity.read']).map((e) => e.path)).toEqual(['/', '/dashboard'])
+    expect(visibleMenu([]).map((e) => e.path)).toEqual(['/'])
     const entries = [
       { path: '/a', title: 'a', built: true, permission: 'audit.read' },
       { path: '/b', title: 'b', built: false },
     ]
     expect(visibleMenu([], entries)).toEqual([])
     expect(visibleMenu(['audit.read'], entries).map((e) => e.path)).toEqual(['/a'])
+  })
+  it('lands on the dashboard when the session may read activities', () => {
+    expect(landingPath(['activity.read', 'export'])).toBe('/dashboard')
+    expect(landingPath(['audit.read'])).toBe('/')
   })
 })

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest'
+import en from './en'
+import zh from './zh-CN'
+
+// Every string is translated: zh-CN and en have exactly the same keys, and no
+// message is empty.
+function keys(o: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) =>
+    v !== null && typeof v === 'object' ? keys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`],
+  )
+}
+
+function leaves(o: Record<string, unknown>): unknown[] {
+  return Object.values(o).flatMap((v) => (v !== null && typeof v === 'object' ? leaves(v as Record<string, unknown>) : [v]))
+}
+
+describe('locales', () => {
+  it('zh-CN and en have the same keys', () => {
+    expect(keys(en).sort()).toEqual(keys(zh).sort())
+  })
+  it('no message is empty', () => {
+    for (const v of [...leaves(zh), ...leaves(en)]) expect(typeof v === 'string' && v.trim() !== '').toBe(true)
+  })
+})

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { fillMonths, formatChange, monthsOf, pctChange, periodYear, recordsQuery, shadeColor, shadeIsDark, shadeLevel } from './helpers'
+
+describe('pctChange', () => {
+  it('computes the change in whole percent', () => {
+    expect(pctChange(110, 100)).toBe(10)
+    expect(pctChange(101, 114)).toBe(-11)
+    expect(pctChange(50, 50)).toBe(0)
+    expect(pctChange(0, 20)).toBe(-100)
+  })
+  it('has no value without a base', () => {
+    expect(pctChange(5, 0)).toBeNull()
+    expect(pctChange(0, 0)).toBeNull()
+    expect(pctChange(Number.NaN, 3)).toBeNull()
+  })
+  it('formats with arrows', () => {
+    expect(formatChange(12)).toBe('▲ 12%')
+    expect(formatChange(-5)).toBe('▼ 5%')
+    expect(formatChange(0)).toBe('— 0%')
+    expect(formatChange(null)).toBe('')
+  })
+})
+
+describe('shading', () => {
+  it('scales against the largest value', () => {
+    expect(shadeLevel(0, 10)).toBe(0)
+    expect(shadeLevel(5, 10)).toBe(0.5)
+    expect(shadeLevel(10, 10)).toBe(1)
+    expect(shadeLevel(12, 10)).toBe(1)
+    expect(shadeLevel(3, 0)).toBe(0)
+  })
+  it('highlights zero and darkens with the value', () => {
+    expect(shadeColor(0, 10)).toContain('245, 108, 108')
+    expect(shadeColor(1, 10)).toBe('rgba(64, 158, 255, 0.15)')
+    expect(shadeColor(10, 10)).toBe('rgba(64, 158, 255, 0.80)')
+    expect(shadeIsDark(10, 10)).toBe(true)
+    expect(shadeIsDark(2, 10)).toBe(false)
+  })
+})
+
+describe('recordsQuery', () => {
+  const records = 'org_id=4&period=2026&pillar=theory&status=approved'
+  it('keeps the aggregate query and adds a page', () => {
+    expect(recordsQuery(records, {}, { limit: 20, offset: 40 })).toBe(`${records}&limit=20&offset=40`)
+  })
+  it('replaces the unit for a heatmap cell', () => {
+    expect(recordsQuery(records, { org_id: 15 })).toBe('org_id=15&period=2026&pillar=theory&status=approved')
+  })
+  it('replaces the period for a month and keeps repeated parameters', () => {
+    const q = recordsQuery('org_id=4&period=2026&type_id=3&type_id=5&status=approved', { period: '2026-03' })
+    expect(q).toBe('org_id=4&period=2026-03&type_id=3&type_id=5&status=approved')
+    expect(recordsQuery('?org_id=4', { offset: 0 })).toBe('org_id=4&offset=0')
+  })
+})
+
+describe('periods and months', () => {
+  it('finds the year of a period', () => {
+    expect(periodYear('2026')).toBe('2026')
+    expect(periodYear('2025Q3')).toBe('2025')
+    expect(periodYear('2026FA')).toBe('2026')
+  })
+  it('fills the twelve months', () => {
+    expect(monthsOf('2026')).toHaveLength(12)
+    const m = fillMonths('2026', [{ key: '2026-03', count: 4, attendance: 90 }])
+    expect(m).toHaveLength(12)
+    expect(m[0]).toEqual({ key: '2026-01', count: 0, attendance: 0 })
+    expect(m[2]).toEqual({ key: '2026-03', count: 4, attendance: 90 })
+  })
+})

@@ -1,0 +1,84 @@
+// Pure helpers of the dashboard: year-on-year change, heatmap shading and the
+// query strings that list the records behind a figure.
+
+/**
+ * The change from last year to now, in whole percent, or null when there is
+ * no base to compare with (last year was 0).
+ */
+export function pctChange(now: number, lastYear: number): number | null {
+  if (!Number.isFinite(now) || !Number.isFinite(lastYear) || lastYear <= 0) return null
+  return Math.round(((now - lastYear) / lastYear) * 100)
+}
+
+/** "▲ 12%", "▼ 5%", "— 0%" or "" (no base), for a pctChange result. */
+export function formatChange(pct: number | null): string {
+  if (pct === null) return ''
+  if (pct > 0) return `▲ ${pct}%`
+  if (pct < 0) return `▼ ${-pct}%`
+  return '— 0%'
+}
+
+/**
+ * The intensity of a heatmap cell, 0…1, by its value against the largest
+ * value of the table (0 for zero, negative or a table of zeros).
+ */
+export function shadeLevel(value: number, max: number): number {
+  if (!(value > 0) || !(max > 0)) return 0
+  return Math.min(1, value / max)
+}
+
+/**
+ * The cell's background: zero is highlighted in a warning red (a lagging
+ * unit), anything else a blue whose strength grows with the value.
+ */
+export function shadeColor(value: number, max: number): string {
+  if (!(value > 0)) return 'rgba(245, 108, 108, 0.18)'
+  const level = shadeLevel(value, max)
+  const alpha = 0.08 + 0.72 * level
+  return `rgba(64, 158, 255, ${alpha.toFixed(2)})`
+}
+
+/** Whether text on shadeColor(value, max) should be white to stay readable. */
+export function shadeIsDark(value: number, max: number): boolean {
+  return shadeLevel(value, max) > 0.6
+}
+
+/**
+ * A records query (as returned by GET /api/v1/aggregates) with some parameters
+ * replaced — e.g. {org_id: child} for a heatmap cell or {period: '2026-03'} for
+ * a month — and a page (limit, offset) added. Other parameters, repeated ones
+ * included, are kept in order.
+ */
+export function recordsQuery(
+  records: string,
+  overrides: Record<string, string | number> = {},
+  page?: { limit: number; offset: number },
+): string {
+  const params = new URLSearchParams(records.startsWith('?') ? records.slice(1) : records)
+  const set = { ...overrides, ...(page ? { limit: page.limit, offset: page.offset } : {}) }
+  for (const [k, v] of Object.entries(set)) params.set(k, String(v))
+  return params.toString()
+}
+
+/** The year of a period code: 2026 for 2026, 2026Q3, 2026-09, 2026FA, 2026-2027学年. */
+export function periodYear(code: string): string {
+  const m = /^(\d{4})/.exec(code)
+  return m ? m[1] : String(new Date().getFullYear())
+}
+
+/** The twelve month keys of a year, 2026-01 … 2026-12. */
+export function monthsOf(year: string): string[] {
+  return Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`)
+}
+
+export interface Group {
+  key: string
+  count: number
+  attendance: number
+}
+
+/** The twelve months of a year with their figures, zero where nothing was recorded. */
+export function fillMonths(year: string, groups: readonly Group[]): Group[] {
+  const byKey = new Map(groups.map((g) => [g.key, g]))
+  return monthsOf(year).map((key) => byKey.get(key) ?? { key, count: 0, attendance: 0 })
+}
