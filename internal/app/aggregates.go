@@ -115,6 +115,14 @@ func (a *App) Aggregate(ctx context.Context, ac domain.Actor, r AggRequest) (Agg
 		}
 		if r.CompareLast {
 			lp := resolved(p.SameLastYear(), cal)
+			// A period still in progress is compared like with like: last
+			// year's period up to the same day, not all of it.
+			if today := a.Today(); rp.Range.Contains(today) {
+				cut := domain.NewDate(today.Year-1, today.Month, today.Day).AddDays(1)
+				if cut.Before(lp.Range.To) && lp.Range.From.Before(cut) {
+					lp.Range.To = cut
+				}
+			}
 			q.Range = lp.Range
 			lg, err := tx.Aggregate(ctx, ac.Scope, q, store.GroupNone)
 			if err != nil {

@@ -131,6 +131,16 @@ func TestAggregateTraceableAndLastYear(t *testing.T) {
 			if sum != byChild.Count || selfCount != 1 {
 				t.Fatalf("groups %+v do not add up to %d (own share %d)", byChild.Groups, byChild.Count, selfCount)
 			}
+			// A period in progress (2026, today 2026-11-29) is compared with last
+			// year up to the same day.
+			ytd, err := f.app.Aggregate(ctx, f.op, app.AggRequest{OrgID: f.bureau.ID, Period: "2026", CompareLast: true})
+			if err != nil || ytd.LastYear.Period.Range.To != date("2025-11-30") || ytd.LastYear.Period.Range.From != date("2025-01-01") {
+				t.Fatalf("year to date: %+v %v", ytd.LastYear, err)
+			}
+			full, _ := f.app.Aggregate(ctx, f.op, app.AggRequest{OrgID: f.bureau.ID, Period: "2025", CompareLast: true})
+			if full.LastYear.Period.Range.To != date("2025-01-01") {
+				t.Fatalf("a finished period compares with all of last year: %+v", full.LastYear.Period)
+			}
 			// The autumn term spans the new year; with a custom calendar it moves.
 			sem, err := f.app.Aggregate(ctx, f.op, app.AggRequest{OrgID: f.bureau.ID, Period: "2025年秋季学期"})
 			if err != nil || sem.Count != 1 || sem.Period.Range.To != date("2026-02-01") {
