@@ -146,6 +146,12 @@ func (t Target) reuse(ctx context.Context, data *Dataset) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A dataset saved by an older build lacks the newer tables (accounts,
+	// audit): bring its schema up to date before measuring.
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
 	l, err := attach(ctx, t.Engine, st, data, m)
 	if err != nil {
 		st.Close()
