@@ -108,7 +108,6 @@ func TestAggregatesMatchRecount(t *testing.T) {
 			})
 		})
 	}
-	_ = fmt.Sprint
 }
 
 func (f *fixture) allUnits(t rapid.TB) []domain.OrgUnit {

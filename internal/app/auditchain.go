@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"time"
 
 	"github.com/zeren-edu/zeren/internal/audit"
 	"github.com/zeren-edu/zeren/internal/domain"
@@ -134,5 +133,3 @@ func (a *App) SetAuditSettings(ctx context.Context, ac domain.Actor, alg string,
 		return a.record(ctx, tx, ac, AuditEntry{Type: "config.audit", Target: "audit", After: map[string]any{"alg": al, "retention_days": retentionDays}})
 	})
 }
-
-var _ = time.Now

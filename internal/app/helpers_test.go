@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/blob"
@@ -120,8 +119,6 @@ func wantKind(t testing.TB, err error, kind domain.Kind, field string) {
 		t.Fatalf("want %s on %q, got %s on %q: %v", kind, field, e.Kind, e.Field, err)
 	}
 }
-
-var _ = time.Now
 
 func appAll(org int64) app.AggRequest {
 	return app.AggRequest{OrgID: org, Period: "2025", Statuses: domain.Statuses}

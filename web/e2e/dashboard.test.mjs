@@ -2,37 +2,20 @@
 // clicks a figure and finds exactly that many records in the drawer; the
 // heatmap cells do the same. Run by e2e/run.sh, which sets ZEREN_URL.
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { test, after, before } from 'node:test'
-import { chromium } from 'playwright-core'
+import { base, shots, launch } from './browser.mjs'
 
-const base = process.env.ZEREN_URL ?? 'http://127.0.0.1:8080'
-const shots = new URL('./screenshots/', import.meta.url).pathname
-mkdirSync(shots, { recursive: true })
-
+let browser
 let context
-let profile
 const consoleErrors = []
 
 before(async () => {
-  profile = mkdtempSync(join(tmpdir(), 'zeren-chromium-'))
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-    viewport: { width: 1440, height: 900 },
-    locale: 'zh-CN',
-  })
+  browser = await launch({ width: 1440, height: 900 })
+  context = browser.context
 })
 
 after(async () => {
-  await context?.close()
-  if (profile) rmSync(profile, { recursive: true, force: true })
+  await browser?.close()
 })
 
 const pillars = ['leadership', 'theory', 'civility', 'online', 'issues', 'team']
