@@ -2,6 +2,7 @@
 // clicks a figure and finds exactly that many records in the drawer; the
 // heatmap cells do the same. Run by e2e/run.sh, which sets ZEREN_URL.
 import assert from 'node:assert/strict'
+import { join } from 'node:path'
 import { test, after, before } from 'node:test'
 import { base, shots, launch } from './browser.mjs'
 

@@ -1,6 +1,7 @@
 // Login, home page, language switch and lockout, in Debian's chromium.
 // Run by e2e/run.sh, which starts the demo server and sets ZEREN_URL.
 import assert from 'node:assert/strict'
+import { join } from 'node:path'
 import { test, after, before } from 'node:test'
 import { base, shots, launch } from './browser.mjs'
 
