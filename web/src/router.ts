@@ -1,6 +1,10 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { landingPath } from './menu'
 import { pendingRoute, useAuthStore } from './stores/auth'
+import { routes as adminRoutes } from './views/admin/routes'
+import { routes as ledgerRoutes } from './views/ledger/routes'
+import { routes as reportRoutes } from './views/report/routes'
+import { routes as rosterRoutes } from './views/roster/routes'
 
 // Pages of the login steps, reachable without a finished login.
 const loginSteps = new Set(['/login', '/password', '/totp/enrol', '/totp'])
@@ -21,6 +25,10 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.dashboard', permission: 'activity.read' },
         component: () => import('./views/DashboardView.vue'),
       },
+      ...ledgerRoutes,
+      ...adminRoutes,
+      ...reportRoutes,
+      ...rosterRoutes,
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },

@@ -1,0 +1,4 @@
+import type { RouteRecordRaw } from 'vue-router'
+
+// The admin pages: children of the main layout (paths without a leading slash).
+export const routes: RouteRecordRaw[] = []
