@@ -20,6 +20,8 @@ const (
 	PermCatalogManage   Permission = "catalog.manage"   // activity types
 	PermPeriodClose     Permission = "period.close"     // close and reopen periods; semester calendars
 	PermCoverageManage  Permission = "coverage.manage"  // leaders' coverage (分片包抓)
+	PermReportManage    Permission = "report.manage"    // report templates, generated reports, problem decisions
+	PermRosterManage    Permission = "roster.manage"    // teams and their members (宣讲队伍, 监督员队伍)
 )
 
 // Administration permissions, split over the three separated administrators (三员).
@@ -36,7 +38,7 @@ const (
 // AllPermissions lists every permission, business first.
 var AllPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
-	PermCatalogManage, PermPeriodClose, PermCoverageManage,
+	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage,
 	PermOrgManage, PermAccountManage, PermConfigManage, PermRoleManage, PermPolicyManage, PermAccountUnlock, PermAuditRead,
 }
 
@@ -44,7 +46,7 @@ var AllPermissions = []Permission{
 // three administrators may hold one.
 var BusinessPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
-	PermCatalogManage, PermPeriodClose, PermCoverageManage,
+	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage,
 }
 
 // Valid reports whether p is a known permission.
@@ -97,12 +99,14 @@ func BuiltinRoles() []Role {
 	ledgerAll := []Permission{PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport}
 	return []Role{
 		{Code: RoleOfficeAdmin, Name: "局办公室管理员", NameEN: "Bureau office admin", Builtin: true,
-			Permissions: append(slices.Clone(ledgerAll), PermCatalogManage, PermPeriodClose, PermCoverageManage, PermOrgManage)},
+			Permissions: append(slices.Clone(ledgerAll), PermCatalogManage, PermPeriodClose, PermCoverageManage, PermOrgManage,
+				PermReportManage, PermRosterManage)},
 		{Code: RoleLeader, Name: "分管领导", NameEN: "Leader", Builtin: true,
 			Permissions: []Permission{PermActivityRead, PermExport}},
-		{Code: RoleDistrictAdmin, Name: "学区管理员", NameEN: "District admin", Builtin: true, Permissions: slices.Clone(ledgerAll)},
+		{Code: RoleDistrictAdmin, Name: "学区管理员", NameEN: "District admin", Builtin: true,
+			Permissions: append(slices.Clone(ledgerAll), PermRosterManage)},
 		{Code: RoleSchoolAdmin, Name: "学校管理员/支部书记", NameEN: "School admin / branch secretary", Builtin: true,
-			Permissions: []Permission{PermActivityRead, PermActivityWrite, PermActivitySubmit, PermExport}},
+			Permissions: []Permission{PermActivityRead, PermActivityWrite, PermActivitySubmit, PermExport, PermRosterManage}},
 		{Code: RoleMember, Name: "教师/党员", NameEN: "Member (teacher)", Builtin: true, Permissions: []Permission{PermActivityRead}},
 		{Code: RoleMonitor, Name: "舆情监督员", NameEN: "Opinion monitor", Builtin: true, Permissions: []Permission{PermActivityRead}},
 		{Code: RoleSystemAdmin, Name: "系统管理员", NameEN: "System admin", Builtin: true, Admin: AdminSystem,
