@@ -174,7 +174,7 @@ export interface paths {
         put?: never;
         /**
          * Record an activity
-         * @description Creates a draft, or a submitted record when `submit` is true (the phone page's one-tap flow).
+         * @description Creates a draft, or a submitted record when `submit` is true (the phone page's one-tap flow). With an `Idempotency-Key` header (a UUID the client generates once per activity and keeps across retries) a repeated request is safe: the same key with the same body from the same account (or API token) answers 201 with the activity the first request created, and the header `Idempotent-Replayed: true`, and creates nothing; the same key with a different body answers 409 naming `Idempotency-Key` and the fields that differ. Concurrent requests with one key create one activity. Keys are per account: another account's key never matches. Deleting the activity forgets its key.
          */
         post: operations["createActivity"];
         delete?: never;
@@ -197,6 +197,26 @@ export interface paths {
          * @description All or none: the first activity that cannot be approved is named in `field` (ids[i]) and nothing is changed.
          */
         post: operations["bulkApproveActivities"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The ledger of a filter as an Excel workbook
+         * @description The same filter as GET /api/v1/activities, every matching record (no paging), as an .xlsx file named 工作台账-<period or dates>.xlsx: a header row (日期, 单位, 单位编码, 活动类型, 方面, 标题, 参与人次, 场所, 状态, 佐证材料数, 编号) and one row per activity, in the list's order. A filter matching more rows than an export holds answers 413 naming the limit, never a cut-short file. Exports are audited.
+         */
+        get: operations["exportActivities"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1535,7 +1555,7 @@ export interface components {
              */
             pending: "" | "password_change" | "totp_enrol" | "totp";
             /** @description What the session may do now: none while a step is pending. */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description An OpenAPI 3.1 document (this one). */
         OpenAPIDocument: Record<string, never>;
@@ -1776,7 +1796,7 @@ export interface components {
             name: string;
             /** @description English name. */
             name_en: string;
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         RoleAssignment: {
             /**
@@ -1807,7 +1827,7 @@ export interface components {
              *       "activity.read"
              *     ]
              */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description Roles. */
         RoleList: {
@@ -1829,7 +1849,7 @@ export interface components {
              *       "export"
              *     ]
              */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description A bureau's semester boundaries (month-day); semesters tile the year. */
         SemesterCalendar: {
@@ -2340,7 +2360,13 @@ export interface operations {
     createActivity: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A client-generated key (a UUID) making the creation safe to retry.
+                 * @example 5f0c6a1e-8d1b-4c3e-9a57-1d2f3e4a5b6c
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2363,6 +2389,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["Internal"];
@@ -2399,6 +2426,63 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             423: components["responses"]["Locked"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportActivities: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree. */
+                org_id?: number;
+                /** @description Only these activity types; repeat the parameter for several. Combined with pillar, the intersection. */
+                type_id?: number[];
+                /** @description Only activity types of this pillar (六个方面). */
+                pillar?: "leadership" | "theory" | "civility" | "online" | "issues" | "team";
+                /**
+                 * @description A period code or Chinese label: 2024, 2024Q3, 2024-09, 2024-W05, 2024-09-01, 2024FA, 2024-2025学年, 2024年秋季学期.
+                 * @example 2024
+                 */
+                period?: string;
+                /** @description Only activities on or after this date (when no period is given). */
+                from?: string;
+                /** @description Only activities on or before this date (when no period is given). */
+                to?: string;
+                /** @description Only these statuses; repeat the parameter for several. */
+                status?: ("draft" | "submitted" | "approved" | "returned")[];
+                /** @description Only activities with (true) or without (false) evidence files. */
+                has_evidence?: boolean;
+                /** @description A substring of the title. */
+                q?: string;
+                /** @description Only activities carrying the file with this SHA-256. */
+                evidence?: string;
+                /** @description Sort key. */
+                sort?: "date" | "created_at" | "updated_at" | "attendance" | "title" | "id";
+                /** @description Sort direction. */
+                order?: "asc" | "desc";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
