@@ -19,11 +19,24 @@ function initialLocale(): Locale {
   return saved === 'en' || saved === 'zh-CN' ? saved : 'zh-CN'
 }
 
+/**
+ * Keys a page asked for that no locale has. The browser tests read them from
+ * window.__zerenMissingKeys: vue-i18n's own warnings are stripped from
+ * production builds, so without this a missing key would show its raw name
+ * on screen and no test would notice.
+ */
+export function recordMissingKey(locale: string, key: string): void {
+  if (typeof window === 'undefined') return
+  const w = window as unknown as { __zerenMissingKeys?: string[] }
+  ;(w.__zerenMissingKeys ??= []).push(`${locale}:${key}`)
+}
+
 export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
   messages: { 'zh-CN': zh, en },
+  missing: (locale, key) => recordMissingKey(locale, key),
 })
 
 export function setLocale(l: Locale): void {
