@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/zeren-edu/zeren/internal/domain"
 )
@@ -178,6 +179,11 @@ type ActivityFilter struct {
 	HasEvidence *bool
 	Query       string // substring of the title
 	EvidenceSHA string // only activities carrying this blob
+	// CreatedBy and CreatedFrom/CreatedTo narrow by who entered a record and
+	// when ([from, to), zero: unbounded): the records of a back-filled batch.
+	CreatedBy   string
+	CreatedFrom time.Time
+	CreatedTo   time.Time
 	Sort        string // date (default), created_at, updated_at, attendance, title, id
 	Asc         bool
 	Limit       int
@@ -229,6 +235,13 @@ func (tx *Tx) ListActivities(ctx context.Context, scope domain.Scope, f Activity
 	if f.EvidenceSHA != "" {
 		args = append(args, f.EvidenceSHA)
 		where = append(where, fmt.Sprintf("a.id IN (SELECT activity_id FROM activity_evidence WHERE sha256 = $%d)", len(args)))
+	}
+	if f.CreatedBy != "" {
+		args = append(args, f.CreatedBy)
+		where = append(where, fmt.Sprintf("a.created_by = $%d", len(args)))
+	}
+	if c := createdRange(f.CreatedFrom, f.CreatedTo, &args); c != "" {
+		where = append(where, c)
 	}
 	cond = strings.Join(where, " AND ")
 	var total int
