@@ -1,0 +1,537 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/zeren-edu/zeren/internal/domain"
+)
+
+// ——— figures: the records behind a count ———
+
+// RecordFilter selects the records a report figure counts: one unit's
+// subtree, a date range, types, statuses and optionally a venue tag. It is the
+// ledger list's filter plus the venue, which the rollups do not carry.
+type RecordFilter struct {
+	OrgID    int64
+	TypeIDs  []int64 // nil: every type; empty: nothing
+	Range    domain.Range
+	Statuses []domain.Status // nil: approved only
+	Venue    string          // "": any
+}
+
+// RecordRow is one counted record: its id, unit and attendance.
+type RecordRow struct {
+	ID         int64
+	OrgID      int64
+	Attendance int64
+}
+
+// figureWhere builds the WHERE clause of a RecordFilter over activities a. ok
+// is false when the filter can match nothing (empty type list).
+func figureWhere(f RecordFilter, args *[]any) (string, bool) {
+	statuses := f.Statuses
+	if statuses == nil {
+		statuses = []domain.Status{domain.StatusApproved}
+	}
+	*args = append(*args, f.OrgID, f.Range.From.String(), f.Range.To.String())
+	n := len(*args)
+	where := []string{
+		fmt.Sprintf("a.org_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = $%d)", n-2),
+		fmt.Sprintf("a.date >= $%d AND a.date < $%d", n-1, n),
+		"a.status IN (" + placeholders(args, strs(statuses)...) + ")",
+	}
+	if f.TypeIDs != nil {
+		if len(f.TypeIDs) == 0 {
+			return "", false
+		}
+		where = append(where, "a.type_id IN ("+placeholders(args, int64s(f.TypeIDs)...)+")")
+	}
+	if f.Venue != "" {
+		// Venues are stored as a JSON list of plain tags (["campus","classroom"]);
+		// a quoted tag matches exactly one element.
+		*args = append(*args, `%"`+likeEscape(f.Venue)+`"%`)
+		where = append(where, fmt.Sprintf(`a.venues LIKE $%d ESCAPE '\'`, len(*args)))
+	}
+	return strings.Join(where, " AND "), true
+}
+
+// FigureRecords lists the records a figure counts, by id: one indexed query
+// over the unit's subtree (the closure) and the date. The unit must lie in the
+// read scope; outside it the answer is not found.
+func (tx *Tx) FigureRecords(ctx context.Context, scope domain.Scope, f RecordFilter) ([]RecordRow, error) {
+	ok, err := tx.InScope(ctx, scope.ReadRoots(), f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, domain.NotFound("org unit %d", f.OrgID)
+	}
+	args := []any{}
+	where, ok := figureWhere(f, &args)
+	if !ok {
+		return []RecordRow{}, nil
+	}
+	rows, err := tx.query(ctx, "SELECT a.id, a.org_id, a.attendance FROM activities a WHERE "+where+" ORDER BY a.id", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []RecordRow{}
+	for rows.Next() {
+		var r RecordRow
+		if err := rows.Scan(&r.ID, &r.OrgID, &r.Attendance); err != nil {
+			return nil, tx.d.wrap(err)
+		}
+		out = append(out, r)
+	}
+	return out, tx.d.wrap(rows.Err())
+}
+
+// FigureByChild answers a figure per direct child unit of f.OrgID (each with
+// its subtree) straight from the records, for filters the rollups cannot
+// answer (a venue). Records filed on the unit itself form a group keyed by the
+// unit's own id, so the groups add up to the whole figure.
+func (tx *Tx) FigureByChild(ctx context.Context, scope domain.Scope, f RecordFilter) ([]Group, error) {
+	ok, err := tx.InScope(ctx, scope.ReadRoots(), f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, domain.NotFound("org unit %d", f.OrgID)
+	}
+	args := []any{}
+	where, ok := figureWhere(f, &args)
+	if !ok {
+		return []Group{}, nil
+	}
+	args = append(args, f.OrgID)
+	root := len(args)
+	q := fmt.Sprintf(`SELECT CAST(COALESCE(ch.id, $%d) AS TEXT), COUNT(*), CAST(COALESCE(SUM(a.attendance), 0) AS BIGINT)
+		FROM activities a
+		LEFT JOIN org_closure cc ON cc.descendant_id = a.org_id AND cc.ancestor_id IN (SELECT id FROM org_units WHERE parent_id = $%d)
+		LEFT JOIN org_units ch ON ch.id = cc.ancestor_id
+		WHERE %s GROUP BY COALESCE(ch.id, $%d) ORDER BY 1`, root, root, where, root)
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Group{}
+	for rows.Next() {
+		var g Group
+		if err := rows.Scan(&g.Key, &g.Count, &g.Attendance); err != nil {
+			return nil, tx.d.wrap(err)
+		}
+		out = append(out, g)
+	}
+	return out, tx.d.wrap(rows.Err())
+}
+
+// UnitsWithRecords counts the units of a kind inside f.OrgID's subtree whose
+// own subtree holds at least one record matching f (a school counts when it
+// or one of its branches held the activity). It returns the unit ids.
+func (tx *Tx) UnitsWithRecords(ctx context.Context, scope domain.Scope, kind domain.OrgKind, f RecordFilter) ([]int64, error) {
+	ok, err := tx.InScope(ctx, scope.ReadRoots(), f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, domain.NotFound("org unit %d", f.OrgID)
+	}
+	args := []any{}
+	where, ok := figureWhere(f, &args)
+	if !ok {
+		return []int64{}, nil
+	}
+	args = append(args, string(kind))
+	q := fmt.Sprintf(`SELECT DISTINCT u.id FROM activities a
+		JOIN org_closure ua ON ua.descendant_id = a.org_id
+		JOIN org_units u ON u.id = ua.ancestor_id AND u.kind = $%d
+		WHERE %s AND u.id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = $1) ORDER BY u.id`, len(args), where)
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, tx.d.wrap(err)
+		}
+		out = append(out, id)
+	}
+	return out, tx.d.wrap(rows.Err())
+}
+
+// ——— templates ———
+
+// ReportTemplate is a named, versioned report template; Source is the text of
+// Version (or of the version asked for).
+type ReportTemplate struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Version   int       `json:"version"`
+	IsDefault bool      `json:"is_default"`
+	Source    string    `json:"source,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedBy string    `json:"updated_by"`
+}
+
+// TemplateVersion is one stored version of a template.
+type TemplateVersion struct {
+	Version   int       `json:"version"`
+	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedBy string    `json:"updated_by"`
+}
+
+// CreateReportTemplate stores a template as version 1.
+func (tx *Tx) CreateReportTemplate(ctx context.Context, name, source string, isDefault bool, by string) (ReportTemplate, error) {
+	now := timeText(tx.now)
+	var id int64
+	err := tx.queryRow(ctx, `INSERT INTO report_templates (name, is_default, version, created_at, updated_at, updated_by)
+		VALUES ($1, $2, 1, $3, $3, $4) RETURNING id`, name, isDefault, now, by).Scan(&id)
+	if err != nil {
+		err = tx.d.wrap(err)
+		if domain.IsKind(err, domain.KindConflict) {
+			return ReportTemplate{}, domain.Conflict("name", "a template named %q already exists", name)
+		}
+		return ReportTemplate{}, err
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO report_template_versions (template_id, version, source, created_by, created_at)
+		VALUES ($1, 1, $2, $3, $4)`, id, source, by, now); err != nil {
+		return ReportTemplate{}, err
+	}
+	return tx.GetReportTemplate(ctx, id, 0)
+}
+
+// AddTemplateVersion stores a new version of a template. expect is the
+// version the editor started from: if another edit came first, a conflict.
+func (tx *Tx) AddTemplateVersion(ctx context.Context, id int64, expect int, source, by string) (ReportTemplate, error) {
+	now := timeText(tx.now)
+	res, err := tx.exec(ctx, `UPDATE report_templates SET version = version + 1, updated_at = $1, updated_by = $2
+		WHERE id = $3 AND version = $4`, now, by, id, expect)
+	if err != nil {
+		return ReportTemplate{}, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		cur, err := tx.GetReportTemplate(ctx, id, 0)
+		if err != nil {
+			return cur, err
+		}
+		return cur, domain.Conflict("version", "the template was changed by someone else (version %d, yours %d); reload and try again", cur.Version, expect)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO report_template_versions (template_id, version, source, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5)`, id, expect+1, source, by, now); err != nil {
+		return ReportTemplate{}, err
+	}
+	return tx.GetReportTemplate(ctx, id, 0)
+}
+
+// GetReportTemplate returns a template with the source of version (0: the current one).
+func (tx *Tx) GetReportTemplate(ctx context.Context, id int64, version int) (ReportTemplate, error) {
+	var t ReportTemplate
+	var updated string
+	err := tx.queryRow(ctx, `SELECT id, name, version, is_default, updated_at, updated_by FROM report_templates WHERE id = $1`, id).
+		Scan(&t.ID, &t.Name, &t.Version, &t.IsDefault, &updated, &t.UpdatedBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, domain.NotFound("report template %d", id)
+	}
+	if err != nil {
+		return t, tx.d.wrap(err)
+	}
+	t.UpdatedAt = parseTime(updated)
+	if version == 0 {
+		version = t.Version
+	}
+	var created string
+	err = tx.queryRow(ctx, `SELECT source, created_by, created_at FROM report_template_versions WHERE template_id = $1 AND version = $2`, id, version).
+		Scan(&t.Source, &t.UpdatedBy, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, &domain.Error{Kind: domain.KindNotFound, Field: "version", Message: fmt.Sprintf("report template %d has no version %d", id, version)}
+	}
+	if err != nil {
+		return t, tx.d.wrap(err)
+	}
+	t.Version = version
+	t.UpdatedAt = parseTime(created)
+	return t, nil
+}
+
+// ReportTemplateByName finds a template by its name.
+func (tx *Tx) ReportTemplateByName(ctx context.Context, name string) (ReportTemplate, error) {
+	var id int64
+	err := tx.queryRow(ctx, `SELECT id FROM report_templates WHERE name = $1`, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ReportTemplate{}, domain.NotFound("report template %q", name)
+	}
+	if err != nil {
+		return ReportTemplate{}, tx.d.wrap(err)
+	}
+	return tx.GetReportTemplate(ctx, id, 0)
+}
+
+// DefaultReportTemplate returns the template marked default, if any.
+func (tx *Tx) DefaultReportTemplate(ctx context.Context) (ReportTemplate, bool, error) {
+	var id int64
+	err := tx.queryRow(ctx, `SELECT id FROM report_templates WHERE is_default ORDER BY id LIMIT 1`).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ReportTemplate{}, false, nil
+	}
+	if err != nil {
+		return ReportTemplate{}, false, tx.d.wrap(err)
+	}
+	t, err := tx.GetReportTemplate(ctx, id, 0)
+	return t, err == nil, err
+}
+
+// ListReportTemplates lists templates (without sources), default first.
+func (tx *Tx) ListReportTemplates(ctx context.Context) ([]ReportTemplate, error) {
+	rows, err := tx.query(ctx, `SELECT id, name, version, is_default, updated_at, updated_by FROM report_templates ORDER BY is_default DESC, name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ReportTemplate{}
+	for rows.Next() {
+		var t ReportTemplate
+		var updated string
+		if err := rows.Scan(&t.ID, &t.Name, &t.Version, &t.IsDefault, &updated, &t.UpdatedBy); err != nil {
+			return nil, tx.d.wrap(err)
+		}
+		t.UpdatedAt = parseTime(updated)
+		out = append(out, t)
+	}
+	return out, tx.d.wrap(rows.Err())
+}
+
+// ListTemplateVersions lists a template's versions, newest first.
+func (tx *Tx) ListTemplateVersions(ctx context.Context, id int64) ([]TemplateVersion, error) {
+	if _, err := tx.GetReportTemplate(ctx, id, 0); err != nil {
+		return nil, err
+	}
+	rows, err := tx.query(ctx, `SELECT version, created_by, created_at FROM report_template_versions WHERE template_id = $1 ORDER BY version DESC`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []TemplateVersion{}
+	for rows.Next() {
+		var v TemplateVersion
+		var created string
+		if err := rows.Scan(&v.Version, &v.UpdatedBy, &created); err != nil {
+			return nil, tx.d.wrap(err)
+		}
+		v.UpdatedAt = parseTime(created)
+		out = append(out, v)
+	}
+	return out, tx.d.wrap(rows.Err())
+}
+
+// ——— snapshots ———
+
+// StoredFigure is one figure of a stored report.
+type StoredFigure struct {
+	Index    int
+	Expr     string
+	Value    int64
+	Query    string
+	Records  string
+	Digest   string // hex SHA-256 of the sorted record ids
+	NRecords int
+}
+
+// SnapshotRecord is a record behind a stored report, as it stood then.
+type SnapshotRecord struct {
+	ActivityID int64
+	Version    int64
+	Status     domain.Status
+	Title      string
+}
+
+// NewReport is what CreateReport stores.
+type NewReport struct {
+	OrgID           int64
+	Period          string
+	TemplateID      int64
+	TemplateVersion int
+	Params          string // JSON
+	Rendered        string // JSON
+	CreatedBy       string
+	Figures         []StoredFigure
+}
+
+// StoredReport is a report snapshot as listed (Rendered only from GetReport).
+type StoredReport struct {
+	ID              int64
+	OrgID           int64
+	Period          string
+	TemplateID      int64
+	TemplateName    string
+	TemplateVersion int
+	Params          string
+	Rendered        string
+	CreatedBy       string
+	CreatedAt       time.Time
+	StaleCount      int
+}
+
+// CreateReport stores a snapshot, its figures and the records behind them as
+// they stand in this transaction (version, status, title), so staleness is a
+// join. ids are the distinct record ids of all figures.
+func (tx *Tx) CreateReport(ctx context.Context, r NewReport, ids []int64) (int64, error) {
+	var id int64
+	err := tx.queryRow(ctx, `INSERT INTO reports (org_id, period, template_id, template_version, params, rendered, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		r.OrgID, r.Period, r.TemplateID, r.TemplateVersion, r.Params, r.Rendered, r.CreatedBy, timeText(tx.now)).Scan(&id)
+	if err != nil {
+		return 0, tx.d.wrap(err)
+	}
+	for _, f := range r.Figures {
+		if _, err := tx.exec(ctx, `INSERT INTO report_figures (report_id, idx, expr, value, query, records, digest, n_records)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, f.Index, f.Expr, f.Value, f.Query, f.Records, f.Digest, f.NRecords); err != nil {
+			return 0, err
+		}
+	}
+	// Copy the records' current state in batches, by INSERT … SELECT: the
+	// rows never travel through Go.
+	const batch = 500
+	for i := 0; i < len(ids); i += batch {
+		j := min(i+batch, len(ids))
+		args := []any{id}
+		in := placeholders(&args, int64s(ids[i:j])...)
+		if _, err := tx.exec(ctx, `INSERT INTO report_records (report_id, activity_id, version, status, title)
+			SELECT $1, a.id, a.version, a.status, a.title FROM activities a WHERE a.id IN (`+in+`)`, args...); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// reportScope limits reports to those of units in the read scope.
+func reportScope(scope domain.Scope, args *[]any) string {
+	return scopeFilter("r.org_id", scope.ReadRoots(), args)
+}
+
+// ListReports lists stored reports of units inside scope (of org's subtree
+// when org is not 0), newest first, with the number of stale records.
+func (tx *Tx) ListReports(ctx context.Context, scope domain.Scope, org int64, limit, offset int) ([]StoredReport, int, error) {
+	args := []any{}
+	cond, ok, err := tx.subtreeInScope(ctx, scope, "r.org_id", org, &args)
+	if err != nil || !ok {
+		return []StoredReport{}, 0, err
+	}
+	var total int
+	if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM reports r WHERE "+cond, args...).Scan(&total); err != nil {
+		return nil, 0, tx.d.wrap(err)
+	}
+	if limit <= 0 {
+		limit = 50
+	}
+	args = append(args, limit, offset)
+	q := fmt.Sprintf(`SELECT r.id, r.org_id, r.period, r.template_id, t.name, r.template_version, r.created_by, r.created_at,
+		(SELECT COUNT(*) FROM report_records rr LEFT JOIN activities a ON a.id = rr.activity_id
+		 WHERE rr.report_id = r.id AND (a.id IS NULL OR a.version <> rr.version OR a.status <> rr.status))
+		FROM reports r JOIN report_templates t ON t.id = r.template_id
+		WHERE %s ORDER BY r.created_at DESC, r.id DESC LIMIT $%d OFFSET $%d`, cond, len(args)-1, len(args))
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []StoredReport{}
+	for rows.Next() {
+		var r StoredReport
+		var created string
+		if err := rows.Scan(&r.ID, &r.OrgID, &r.Period, &r.TemplateID, &r.TemplateName, &r.TemplateVersion, &r.CreatedBy, &created, &r.StaleCount); err != nil {
+			return nil, 0, tx.d.wrap(err)
+		}
+		r.CreatedAt = parseTime(created)
+		out = append(out, r)
+	}
+	return out, total, tx.d.wrap(rows.Err())
+}
+
+// GetReport returns a stored report inside scope with its figures.
+func (tx *Tx) GetReport(ctx context.Context, scope domain.Scope, id int64) (StoredReport, []StoredFigure, error) {
+	args := []any{id}
+	q := `SELECT r.id, r.org_id, r.period, r.template_id, t.name, r.template_version, r.params, r.rendered, r.created_by, r.created_at
+		FROM reports r JOIN report_templates t ON t.id = r.template_id WHERE r.id = $1 AND ` + reportScope(scope, &args)
+	var r StoredReport
+	var created string
+	err := tx.queryRow(ctx, q, args...).Scan(&r.ID, &r.OrgID, &r.Period, &r.TemplateID, &r.TemplateName, &r.TemplateVersion,
+		&r.Params, &r.Rendered, &r.CreatedBy, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, nil, domain.NotFound("report %d", id)
+	}
+	if err != nil {
+		return r, nil, tx.d.wrap(err)
+	}
+	r.CreatedAt = parseTime(created)
+	rows, err := tx.query(ctx, `SELECT idx, expr, value, query, records, digest, n_records FROM report_figures WHERE report_id = $1 ORDER BY idx`, id)
+	if err != nil {
+		return r, nil, err
+	}
+	defer rows.Close()
+	figs := []StoredFigure{}
+	for rows.Next() {
+		var f StoredFigure
+		if err := rows.Scan(&f.Index, &f.Expr, &f.Value, &f.Query, &f.Records, &f.Digest, &f.NRecords); err != nil {
+			return r, nil, tx.d.wrap(err)
+		}
+		figs = append(figs, f)
+	}
+	return r, figs, tx.d.wrap(rows.Err())
+}
+
+// StaleRecord is a record behind a report that changed after it was generated.
+type StaleRecord struct {
+	ID        int64     `json:"id"`
+	Title     string    `json:"title"`
+	Change    string    `json:"change"` // "edited", "status", "deleted"
+	Status    string    `json:"status,omitempty"`
+	ChangedAt time.Time `json:"changed_at,omitzero"`
+}
+
+// StaleRecords lists the records behind a report whose version or status
+// moved, or which were deleted, since the snapshot: one join on the primary
+// keys of report_records and activities. The caller has checked the report is
+// in scope.
+func (tx *Tx) StaleRecords(ctx context.Context, report int64) ([]StaleRecord, error) {
+	rows, err := tx.query(ctx, `SELECT rr.activity_id, COALESCE(a.title, rr.title), rr.status, a.id IS NULL,
+		COALESCE(a.status, ''), COALESCE(a.updated_at, '')
+		FROM report_records rr LEFT JOIN activities a ON a.id = rr.activity_id
+		WHERE rr.report_id = $1 AND (a.id IS NULL OR a.version <> rr.version OR a.status <> rr.status)
+		ORDER BY rr.activity_id`, report)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []StaleRecord{}
+	for rows.Next() {
+		var s StaleRecord
+		var was, now, updated string
+		var deleted bool
+		if err := rows.Scan(&s.ID, &s.Title, &was, &deleted, &now, &updated); err != nil {
+			return nil, tx.d.wrap(err)
+		}
+		switch {
+		case deleted:
+			s.Change = "deleted"
+		case was != now:
+			s.Change, s.Status = "status", now
+		default:
+			s.Change, s.Status = "edited", now
+		}
+		if updated != "" {
+			s.ChangedAt = parseTime(updated)
+		}
+		out = append(out, s)
+	}
+	return out, tx.d.wrap(rows.Err())
+}
