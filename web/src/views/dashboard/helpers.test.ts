@@ -61,9 +61,18 @@ describe('periods and months', () => {
   })
   it('fills the twelve months', () => {
     expect(monthsOf('2026')).toHaveLength(12)
-    const m = fillMonths('2026', [{ key: '2026-03', count: 4, attendance: 90 }])
+    const m = fillMonths('2026', [{ key: '2026-03', count: 4, attendance: 90 }], new Date(2027, 0, 5))
     expect(m).toHaveLength(12)
     expect(m[0]).toEqual({ key: '2026-01', count: 0, attendance: 0 })
     expect(m[2]).toEqual({ key: '2026-03', count: 4, attendance: 90 })
+    expect(m.some((g) => g.future)).toBe(false)
+  })
+  it('marks the months of the running year that have not begun', () => {
+    const m = fillMonths('2026', [{ key: '2026-03', count: 4, attendance: 90 }], new Date(2026, 4, 31))
+    expect(m.filter((g) => !g.future).map((g) => g.key)).toEqual(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05'])
+    expect(m[5]).toEqual({ key: '2026-06', count: 0, attendance: 0, future: true })
+    // A past year has no future months; a coming year is all future.
+    expect(fillMonths('2025', [], new Date(2026, 4, 31)).some((g) => g.future)).toBe(false)
+    expect(fillMonths('2027', [], new Date(2026, 4, 31)).every((g) => g.future)).toBe(true)
   })
 })

@@ -75,10 +75,20 @@ export interface Group {
   key: string
   count: number
   attendance: number
+  /** A month that has not begun yet: no figure, rather than a misleading zero. */
+  future?: boolean
 }
 
-/** The twelve months of a year with their figures, zero where nothing was recorded. */
-export function fillMonths(year: string, groups: readonly Group[]): Group[] {
+/**
+ * The twelve months of a year with their figures, zero where nothing was
+ * recorded. Months after today's month are marked future, so the trend of the
+ * running year stops at this month instead of falling to zero.
+ */
+export function fillMonths(year: string, groups: readonly Group[], today: Date = new Date()): Group[] {
   const byKey = new Map(groups.map((g) => [g.key, g]))
-  return monthsOf(year).map((key) => byKey.get(key) ?? { key, count: 0, attendance: 0 })
+  const current = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}`
+  return monthsOf(year).map((key) => {
+    const g = byKey.get(key) ?? { key, count: 0, attendance: 0 }
+    return key > current ? { ...g, future: true } : g
+  })
 }
