@@ -1,0 +1,878 @@
+package reporttpl
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Variables are the names `{{ name }}` may print; Render takes their values
+// from its vars argument. A fixed list so a typo is a parse error, not an
+// empty hole in a report.
+var knownVariables = map[string]string{
+	"unit.name":    "the report's unit, e.g. 某县教育局",
+	"unit.code":    "the unit's code",
+	"period.label": "the period in words, e.g. 2024年度",
+	"period.year":  "the period's year, e.g. 2024",
+	"period.start": "the first day of the period, e.g. 2024年1月1日",
+	"period.end":   "the last day of the period, e.g. 2024年12月31日",
+	"today":        "the day the report is generated, e.g. 2024年12月20日",
+}
+
+// Variables lists the variable names a template may use, with a description.
+func Variables() map[string]string {
+	out := make(map[string]string, len(knownVariables))
+	for k, v := range knownVariables {
+		out[k] = v
+	}
+	return out
+}
+
+// Template is a parsed template.
+type Template struct {
+	blocks []tblock
+}
+
+type tblockKind int
+
+const (
+	tText tblockKind = iota + 1
+	tSlot
+)
+
+type tblock struct {
+	kind  tblockKind
+	bkind BlockKind
+	line  int
+	nodes []node // tText
+	// tSlot
+	slot, label string
+	problems    bool
+}
+
+// node is one piece of inline content: text, or an expression.
+type node struct {
+	text string
+	expr *Expr
+}
+
+// Expr is a parsed `{{ … }}` expression.
+type Expr struct {
+	Line, Col int
+	// exactly one of: a call (Func set), a variable (Var set), a string literal (IsStr)
+	Func    string
+	Args    []Arg
+	Var     string
+	IsStr   bool
+	Str     string
+	Filters []Filter
+}
+
+// Arg is one named argument of a call.
+type Arg struct {
+	Name      string
+	Line, Col int
+	Value     Value
+}
+
+// Filter is one `| name` or `| name("arg")` after an expression.
+type Filter struct {
+	Name      string
+	Line, Col int
+	Args      []Value
+}
+
+// String prints the expression canonically (it parses back to itself).
+func (e *Expr) String() string {
+	var b strings.Builder
+	switch {
+	case e.Func != "":
+		b.WriteString(e.Func)
+		b.WriteByte('(')
+		for i, a := range e.Args {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(a.Name)
+			b.WriteString(": ")
+			b.WriteString(a.Value.String())
+		}
+		b.WriteByte(')')
+	case e.Var != "":
+		b.WriteString(e.Var)
+	default:
+		b.WriteString(quote(e.Str))
+	}
+	for _, f := range e.Filters {
+		b.WriteString(" | ")
+		b.WriteString(f.Name)
+		if len(f.Args) > 0 {
+			b.WriteByte('(')
+			for i, a := range f.Args {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(a.String())
+			}
+			b.WriteByte(')')
+		}
+	}
+	return b.String()
+}
+
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			if r < 0x20 || r == 0x7f {
+				fmt.Fprintf(&b, `\u{%x}`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// Exprs lists the template's expressions in document order.
+func (t *Template) Exprs() []*Expr {
+	var out []*Expr
+	for _, b := range t.blocks {
+		for _, n := range b.nodes {
+			if n.expr != nil {
+				out = append(out, n.expr)
+			}
+		}
+	}
+	return out
+}
+
+// Parse parses a template. Errors are *SyntaxError.
+func Parse(src string) (*Template, error) {
+	p := &parser{}
+	if err := p.parse(src); err != nil {
+		return nil, err
+	}
+	return &Template{blocks: p.blocks}, nil
+}
+
+type parser struct {
+	blocks   []tblock
+	titled   bool
+	para     *tblock // the paragraph being gathered, nil between paragraphs
+	lastRune rune    // last rune of the paragraph so far, to join lines
+}
+
+func (p *parser) endPara() {
+	if p.para != nil {
+		p.blocks = append(p.blocks, *p.para)
+		p.para = nil
+	}
+}
+
+func (p *parser) parse(src string) error {
+	src = strings.TrimPrefix(src, "\uFEFF")
+	src = strings.ReplaceAll(src, "\r\n", "\n")
+	lines := strings.Split(src, "\n")
+	for i, raw := range lines {
+		ln := i + 1
+		line := []rune(strings.TrimRight(raw, " \t\r\u3000"))
+		// col0 is the 0-based rune offset of the first non-blank character.
+		col0 := 0
+		for col0 < len(line) && (line[col0] == ' ' || line[col0] == '\t' || line[col0] == '\u3000') {
+			col0++
+		}
+		if col0 == len(line) {
+			p.endPara()
+			continue
+		}
+		rest := line[col0:]
+		if !p.titled {
+			if rest[0] != '#' || (len(rest) > 1 && rest[1] == '#') {
+				if hasPrefix(rest, "{#") {
+					if err := p.commentOnly(rest, ln, col0); err != nil {
+						return err
+					}
+					continue
+				}
+				return errAt(ln, col0+1, "text before the title: a template starts with a title line \"# …\"")
+			}
+		}
+		switch {
+		case rest[0] == '#' && !hasPrefix(rest, "{#"):
+			p.endPara()
+			level := 0
+			for level < len(rest) && rest[level] == '#' {
+				level++
+			}
+			if level > 3 {
+				return errAt(ln, col0+1, "too many \"#\": \"#\" is the title, \"##\" a first-level heading, \"###\" a second-level heading")
+			}
+			kind := []BlockKind{BlockTitle, BlockHeading1, BlockHeading2}[level-1]
+			if level == 1 {
+				if p.titled {
+					return errAt(ln, col0+1, "a second title: a template has one title line \"# …\" (use \"##\" for a heading)")
+				}
+				p.titled = true
+			}
+			if err := p.lineBlock(kind, line, col0+level, ln); err != nil {
+				return err
+			}
+		case rest[0] == '>':
+			p.endPara()
+			if err := p.lineBlock(BlockSubtitle, line, col0+1, ln); err != nil {
+				return err
+			}
+		case rest[0] == '@':
+			p.endPara()
+			if err := p.lineBlock(BlockSignature, line, col0+1, ln); err != nil {
+				return err
+			}
+		case hasPrefix(rest, "{%"):
+			p.endPara()
+			if err := p.directive(line, col0, ln); err != nil {
+				return err
+			}
+		default:
+			if err := p.paraLine(line, col0, ln); err != nil {
+				return err
+			}
+		}
+	}
+	p.endPara()
+	if !p.titled {
+		return errAt(len(lines), 1, "no title: a template starts with a title line \"# …\"")
+	}
+	return nil
+}
+
+func hasPrefix(r []rune, s string) bool {
+	return strings.HasPrefix(string(r[:min(len(r), len(s))]), s)
+}
+
+// commentOnly accepts a line that holds nothing but `{# … #}` comments
+// (allowed before the title).
+func (p *parser) commentOnly(line []rune, ln, off int) error {
+	nodes, err := parseInline(line, ln, off)
+	if err != nil {
+		return err
+	}
+	for _, n := range nodes {
+		if n.expr != nil || strings.TrimSpace(n.text) != "" {
+			return errAt(ln, off+1, "text before the title: a template starts with a title line \"# …\"")
+		}
+	}
+	return nil
+}
+
+// lineBlock parses a one-line block (title, heading, subtitle, signature)
+// whose content starts at rune offset from.
+func (p *parser) lineBlock(kind BlockKind, line []rune, from, ln int) error {
+	for from < len(line) && (line[from] == ' ' || line[from] == '\t' || line[from] == '\u3000') {
+		from++
+	}
+	if from >= len(line) {
+		return errAt(ln, from+1, "empty %s", kindWord(kind))
+	}
+	nodes, err := parseInline(line[from:], ln, from)
+	if err != nil {
+		return err
+	}
+	p.blocks = append(p.blocks, tblock{kind: tText, bkind: kind, line: ln, nodes: nodes})
+	return nil
+}
+
+func kindWord(k BlockKind) string {
+	switch k {
+	case BlockTitle:
+		return "title"
+	case BlockHeading1, BlockHeading2:
+		return "heading"
+	case BlockSubtitle:
+		return "subtitle"
+	case BlockSignature:
+		return "signature line"
+	}
+	return string(k)
+}
+
+// paraLine adds a line to the current paragraph. Lines of one paragraph join
+// without a separator (Chinese text), except that a space is kept between two
+// Latin letters or digits so English words do not run together.
+func (p *parser) paraLine(line []rune, col0, ln int) error {
+	nodes, err := parseInline(line[col0:], ln, col0)
+	if err != nil {
+		return err
+	}
+	if p.para == nil {
+		p.para = &tblock{kind: tText, bkind: BlockParagraph, line: ln}
+	} else if len(nodes) > 0 && isLatin(p.lastRune) {
+		if nodes[0].expr != nil || (nodes[0].text != "" && isLatin([]rune(nodes[0].text)[0])) {
+			p.para.nodes = append(p.para.nodes, node{text: " "})
+		}
+	}
+	p.para.nodes = append(p.para.nodes, nodes...)
+	if len(nodes) > 0 {
+		last := nodes[len(nodes)-1]
+		if last.expr != nil {
+			p.lastRune = '0'
+		} else if r := []rune(last.text); len(r) > 0 {
+			p.lastRune = r[len(r)-1]
+		}
+	}
+	return nil
+}
+
+func isLatin(r rune) bool {
+	return r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// directive parses a `{% … %}` line: `{% problems %}` or `{% slot NAME %}` /
+// `{% slot NAME "label" %}`.
+func (p *parser) directive(line []rune, col0, ln int) error {
+	lx := &lexer{src: line, pos: col0 + 2, line: ln}
+	open := col0 + 1
+	name, err := lx.next()
+	if err != nil {
+		return err
+	}
+	if name.kind == tkEOL {
+		return errAt(ln, open, "unclosed \"{%%\": a directive ends with \"%%}\" on the same line")
+	}
+	if name.kind != tkIdent {
+		return errAt(ln, name.col, "expected a directive name (problems or slot) after \"{%%\", found %s", name.desc())
+	}
+	b := tblock{kind: tSlot, bkind: BlockParagraph, line: ln}
+	switch name.text {
+	case "problems":
+		b.slot, b.problems = "problems", true
+	case "slot":
+		id, err := lx.next()
+		if err != nil {
+			return err
+		}
+		if id.kind != tkIdent {
+			return errAt(ln, id.col, "expected a slot name after \"slot\", e.g. {%% slot next_steps %%}, found %s", id.desc())
+		}
+		b.slot = id.text
+		pk := lx.peekString()
+		if pk {
+			lbl, err := lx.next()
+			if err != nil {
+				return err
+			}
+			b.label = lbl.text
+		}
+	default:
+		return errAt(ln, name.col, "unknown directive %q: use {%% problems %%} or {%% slot NAME %%}", name.text)
+	}
+	end, err := lx.next()
+	if err != nil {
+		return err
+	}
+	if end.kind == tkEOL {
+		return errAt(ln, open, "unclosed \"{%%\": a directive ends with \"%%}\" on the same line")
+	}
+	if end.kind != tkCloseDir {
+		return errAt(ln, end.col, "unexpected %s in directive: expected \"%%}\"", end.desc())
+	}
+	for i := lx.pos; i < len(line); i++ {
+		if line[i] != ' ' && line[i] != '\t' {
+			return errAt(ln, i+1, "a directive stands on its own line: text after \"%%}\"")
+		}
+	}
+	p.blocks = append(p.blocks, b)
+	return nil
+}
+
+// parseInline splits a line's content into text and `{{ }}` expressions,
+// dropping `{# #}` comments. off is the rune offset of content[0] in its line.
+func parseInline(content []rune, ln, off int) ([]node, error) {
+	var nodes []node
+	var text []rune
+	flush := func() {
+		if len(text) > 0 {
+			nodes = append(nodes, node{text: string(text)})
+			text = nil
+		}
+	}
+	for i := 0; i < len(content); {
+		c := content[i]
+		if c == '{' && i+1 < len(content) {
+			switch content[i+1] {
+			case '{':
+				flush()
+				lx := &lexer{src: content, pos: i + 2, line: ln, off: off}
+				e, err := parseExpr(lx, ln, off+i+1)
+				if err != nil {
+					return nil, err
+				}
+				nodes = append(nodes, node{expr: e})
+				i = lx.pos
+				continue
+			case '#':
+				end := indexFrom(content, i+2, "#}")
+				if end < 0 {
+					return nil, errAt(ln, off+i+1, "unclosed comment \"{#\": a comment ends with \"#}\" on the same line")
+				}
+				i = end + 2
+				continue
+			case '%':
+				return nil, errAt(ln, off+i+1, "a directive {%% … %%} stands on its own line")
+			}
+		}
+		if c == '}' && i+1 < len(content) && content[i+1] == '}' {
+			return nil, errAt(ln, off+i+1, "\"}}\" without an opening \"{{\"")
+		}
+		text = append(text, c)
+		i++
+	}
+	flush()
+	return nodes, nil
+}
+
+func indexFrom(r []rune, from int, s string) int {
+	sr := []rune(s)
+	for i := from; i+len(sr) <= len(r); i++ {
+		if string(r[i:i+len(sr)]) == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// parseExpr parses from just after `{{` through the closing `}}`.
+func parseExpr(lx *lexer, ln, openCol int) (*Expr, error) {
+	unclosed := func() error {
+		return errAt(ln, openCol, "unclosed \"{{\": an expression ends with \"}}\" on the same line")
+	}
+	t, err := lx.next()
+	if err != nil {
+		return nil, err
+	}
+	e := &Expr{Line: ln, Col: t.col}
+	switch t.kind {
+	case tkEOL:
+		return nil, unclosed()
+	case tkClose:
+		return nil, errAt(ln, openCol, "empty expression \"{{ }}\"")
+	case tkString:
+		e.IsStr, e.Str = true, t.text
+	case tkIdent:
+		nt, err := lx.next()
+		if err != nil {
+			return nil, err
+		}
+		if nt.kind == tkLParen {
+			e.Func = t.text
+			if err := parseArgs(lx, e, ln, unclosed); err != nil {
+				return nil, err
+			}
+		} else {
+			name := t.text
+			for nt.kind == tkDot {
+				id, err := lx.next()
+				if err != nil {
+					return nil, err
+				}
+				if id.kind != tkIdent {
+					if id.kind == tkEOL {
+						return nil, unclosed()
+					}
+					return nil, errAt(ln, id.col, "expected a name after \".\", found %s", id.desc())
+				}
+				name += "." + id.text
+				if nt, err = lx.next(); err != nil {
+					return nil, err
+				}
+			}
+			if _, ok := knownVariables[name]; !ok {
+				return nil, errAt(ln, t.col, "unknown variable %q (known: %s); a figure function is called with parentheses, e.g. count(type: \"…\")", name, variableList())
+			}
+			e.Var = name
+			lx.unread(nt)
+		}
+	default:
+		if t.kind == tkInt {
+			return nil, errAt(ln, t.col, "a number cannot be a figure: figures come from functions such as count(…); write the number as text outside {{ }}")
+		}
+		return nil, errAt(ln, t.col, "expected a function, a variable or a string, found %s", t.desc())
+	}
+	// filters
+	for {
+		t, err := lx.next()
+		if err != nil {
+			return nil, err
+		}
+		switch t.kind {
+		case tkClose:
+			return e, nil
+		case tkEOL:
+			return nil, unclosed()
+		case tkPipe:
+			f, err := lx.next()
+			if err != nil {
+				return nil, err
+			}
+			if f.kind != tkIdent {
+				if f.kind == tkEOL {
+					return nil, unclosed()
+				}
+				return nil, errAt(ln, f.col, "expected a filter name after \"|\", found %s", f.desc())
+			}
+			flt := Filter{Name: f.text, Line: ln, Col: f.col}
+			nt, err := lx.next()
+			if err != nil {
+				return nil, err
+			}
+			if nt.kind == tkLParen {
+				for {
+					v, vt, err := parseValue(lx, ln, unclosed, true)
+					if err != nil {
+						return nil, err
+					}
+					if vt.kind == tkRParen && v == nil {
+						break
+					}
+					flt.Args = append(flt.Args, *v)
+					sep, err := lx.next()
+					if err != nil {
+						return nil, err
+					}
+					if sep.kind == tkRParen {
+						break
+					}
+					if sep.kind == tkEOL {
+						return nil, unclosed()
+					}
+					if sep.kind != tkComma {
+						return nil, errAt(ln, sep.col, "expected \",\" or \")\" in the arguments of filter %q, found %s", flt.Name, sep.desc())
+					}
+				}
+			} else {
+				lx.unread(nt)
+			}
+			if err := checkFilter(e, flt); err != nil {
+				return nil, err
+			}
+			e.Filters = append(e.Filters, flt)
+		default:
+			return nil, errAt(ln, t.col, "unexpected %s: expected \"|\" and a filter, or \"}}\"", t.desc())
+		}
+	}
+}
+
+func variableList() string {
+	return "unit.name, unit.code, period.label, period.year, period.start, period.end, today"
+}
+
+// parseArgs parses `name: value, …)` after a call's "(".
+func parseArgs(lx *lexer, e *Expr, ln int, unclosed func() error) error {
+	seen := map[string]bool{}
+	for {
+		t, err := lx.next()
+		if err != nil {
+			return err
+		}
+		switch t.kind {
+		case tkRParen:
+			return nil
+		case tkEOL:
+			return unclosed()
+		case tkIdent:
+		default:
+			return errAt(ln, t.col, "expected an argument name (e.g. type: \"…\") or \")\", found %s", t.desc())
+		}
+		if seen[t.text] {
+			return errAt(ln, t.col, "duplicate argument %q in %s(…)", t.text, e.Func)
+		}
+		if t.text == CompareArg {
+			return errAt(ln, t.col, "argument %q is set by the filter | vs_last_year; do not write it", CompareArg)
+		}
+		seen[t.text] = true
+		colon, err := lx.next()
+		if err != nil {
+			return err
+		}
+		if colon.kind != tkColon {
+			if colon.kind == tkEOL {
+				return unclosed()
+			}
+			return errAt(ln, colon.col, "expected \":\" after argument name %q, found %s", t.text, colon.desc())
+		}
+		v, vt, err := parseValue(lx, ln, unclosed, false)
+		if err != nil {
+			return err
+		}
+		_ = vt
+		e.Args = append(e.Args, Arg{Name: t.text, Line: ln, Col: t.col, Value: *v})
+		sep, err := lx.next()
+		if err != nil {
+			return err
+		}
+		switch sep.kind {
+		case tkComma:
+		case tkRParen:
+			return nil
+		case tkEOL:
+			return unclosed()
+		default:
+			return errAt(ln, sep.col, "expected \",\" or \")\" after argument %q, found %s", t.text, sep.desc())
+		}
+	}
+}
+
+// parseValue parses a literal. With allowClose, a ")" in place of the value
+// returns (nil, that token) so empty argument lists and trailing commas work.
+func parseValue(lx *lexer, ln int, unclosed func() error, allowClose bool) (*Value, token, error) {
+	t, err := lx.next()
+	if err != nil {
+		return nil, t, err
+	}
+	switch t.kind {
+	case tkString:
+		return &Value{Kind: KindString, Str: t.text}, t, nil
+	case tkInt:
+		return &Value{Kind: KindInt, Int: t.num}, t, nil
+	case tkIdent:
+		if t.text == "true" || t.text == "false" {
+			return &Value{Kind: KindBool, Bool: t.text == "true"}, t, nil
+		}
+		return nil, t, errAt(ln, t.col, "expected a value (a \"string\", a number, a list [\"a\", \"b\"], true or false), found name %q: strings need double quotes", t.text)
+	case tkLBrack:
+		v := &Value{Kind: KindList, List: []string{}}
+		for {
+			it, err := lx.next()
+			if err != nil {
+				return nil, t, err
+			}
+			switch it.kind {
+			case tkRBrack:
+				return v, t, nil
+			case tkString:
+				v.List = append(v.List, it.text)
+			case tkEOL:
+				return nil, t, unclosed()
+			default:
+				return nil, t, errAt(ln, it.col, "a list holds strings only, e.g. [\"a\", \"b\"]; found %s", it.desc())
+			}
+			sep, err := lx.next()
+			if err != nil {
+				return nil, t, err
+			}
+			switch sep.kind {
+			case tkComma:
+			case tkRBrack:
+				return v, t, nil
+			case tkEOL:
+				return nil, t, unclosed()
+			default:
+				return nil, t, errAt(ln, sep.col, "expected \",\" or \"]\" in a list, found %s", sep.desc())
+			}
+		}
+	case tkRParen:
+		if allowClose {
+			return nil, t, nil
+		}
+	case tkEOL:
+		return nil, t, unclosed()
+	}
+	return nil, t, errAt(ln, t.col, "expected a value (a \"string\", a number, a list [\"a\", \"b\"], true or false), found %s", t.desc())
+}
+
+// ---- lexer ----
+
+type tokKind int
+
+const (
+	tkEOL tokKind = iota + 1
+	tkIdent
+	tkString
+	tkInt
+	tkLParen
+	tkRParen
+	tkLBrack
+	tkRBrack
+	tkComma
+	tkColon
+	tkPipe
+	tkDot
+	tkClose    // }}
+	tkCloseDir // %}
+)
+
+type token struct {
+	kind tokKind
+	text string
+	num  int64
+	col  int // 1-based column in the line
+}
+
+func (t token) desc() string {
+	switch t.kind {
+	case tkEOL:
+		return "the end of the line"
+	case tkIdent:
+		return fmt.Sprintf("name %q", t.text)
+	case tkString:
+		return "a string"
+	case tkInt:
+		return "a number"
+	case tkClose:
+		return "\"}}\""
+	case tkCloseDir:
+		return "\"%}\""
+	}
+	return fmt.Sprintf("%q", t.text)
+}
+
+type lexer struct {
+	src    []rune
+	pos    int // rune index into src
+	line   int
+	off    int // column offset of src[0] in the line
+	pushed *token
+}
+
+func (lx *lexer) unread(t token) { lx.pushed = &t }
+
+func (lx *lexer) peekString() bool {
+	if lx.pushed != nil {
+		return lx.pushed.kind == tkString
+	}
+	i := lx.pos
+	for i < len(lx.src) && (lx.src[i] == ' ' || lx.src[i] == '\t') {
+		i++
+	}
+	return i < len(lx.src) && lx.src[i] == '"'
+}
+
+func (lx *lexer) next() (token, error) {
+	if lx.pushed != nil {
+		t := *lx.pushed
+		lx.pushed = nil
+		return t, nil
+	}
+	for lx.pos < len(lx.src) && (lx.src[lx.pos] == ' ' || lx.src[lx.pos] == '\t' || lx.src[lx.pos] == '\u3000') {
+		lx.pos++
+	}
+	col := lx.off + lx.pos + 1
+	if lx.pos >= len(lx.src) {
+		return token{kind: tkEOL, col: col}, nil
+	}
+	c := lx.src[lx.pos]
+	two := func(s string) bool {
+		return lx.pos+1 < len(lx.src) && string(lx.src[lx.pos:lx.pos+2]) == s
+	}
+	single := map[rune]tokKind{'(': tkLParen, ')': tkRParen, '[': tkLBrack, ']': tkRBrack, ',': tkComma, ':': tkColon, '|': tkPipe, '.': tkDot,
+		// full-width punctuation typed by a Chinese input method means the same
+		'（': tkLParen, '）': tkRParen, '，': tkComma, '：': tkColon}
+	switch {
+	case two("}}"):
+		lx.pos += 2
+		return token{kind: tkClose, text: "}}", col: col}, nil
+	case two("%}"):
+		lx.pos += 2
+		return token{kind: tkCloseDir, text: "%}", col: col}, nil
+	case c == '"' || c == '“' || c == '”':
+		return lx.str(col)
+	case c == '-' || (c >= '0' && c <= '9'):
+		start := lx.pos
+		lx.pos++
+		for lx.pos < len(lx.src) && lx.src[lx.pos] >= '0' && lx.src[lx.pos] <= '9' {
+			lx.pos++
+		}
+		s := string(lx.src[start:lx.pos])
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return token{}, errAt(lx.line, col, "bad number %q: write a whole number between -9223372036854775808 and 9223372036854775807", s)
+		}
+		return token{kind: tkInt, num: n, text: s, col: col}, nil
+	case c == '_' || (c < 0x80 && unicode.IsLetter(c)):
+		start := lx.pos
+		for lx.pos < len(lx.src) {
+			r := lx.src[lx.pos]
+			if r == '_' || (r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r))) {
+				lx.pos++
+				continue
+			}
+			break
+		}
+		return token{kind: tkIdent, text: string(lx.src[start:lx.pos]), col: col}, nil
+	}
+	if k, ok := single[c]; ok {
+		lx.pos++
+		return token{kind: k, text: string(c), col: col}, nil
+	}
+	return token{}, errAt(lx.line, col, "unexpected character %q in an expression", c)
+}
+
+// str lexes a double-quoted string. Escapes: \" \\ \n \t \u{HEX}. Chinese
+// curly quotes “…” are accepted as quotes too (an input method types them).
+func (lx *lexer) str(col int) (token, error) {
+	open := lx.src[lx.pos]
+	closeQ := '"'
+	if open == '“' || open == '”' {
+		closeQ = '”'
+	}
+	lx.pos++
+	var b strings.Builder
+	for {
+		if lx.pos >= len(lx.src) {
+			return token{}, errAt(lx.line, col, "unterminated string: a string ends with a double quote on the same line")
+		}
+		c := lx.src[lx.pos]
+		if c == closeQ || (closeQ == '"' && c == '"') {
+			lx.pos++
+			return token{kind: tkString, text: b.String(), col: col}, nil
+		}
+		if c == '\\' {
+			ecol := lx.off + lx.pos + 1
+			if lx.pos+1 >= len(lx.src) {
+				return token{}, errAt(lx.line, ecol, "unterminated string: a string ends with a double quote on the same line")
+			}
+			e := lx.src[lx.pos+1]
+			lx.pos += 2
+			switch e {
+			case '"', '\\', '“', '”':
+				b.WriteRune(e)
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
+			case 'u':
+				if lx.pos >= len(lx.src) || lx.src[lx.pos] != '{' {
+					return token{}, errAt(lx.line, ecol, "bad escape: write \\u{hex digits}, e.g. \\u{3000}")
+				}
+				end := lx.pos + 1
+				for end < len(lx.src) && lx.src[end] != '}' {
+					end++
+				}
+				hex := string(lx.src[lx.pos+1 : min(end, len(lx.src))])
+				n, err := strconv.ParseUint(hex, 16, 32)
+				if end >= len(lx.src) || err != nil || n > unicode.MaxRune || (n >= 0xD800 && n <= 0xDFFF) {
+					return token{}, errAt(lx.line, ecol, "bad escape \\u{%s}: write \\u{hex digits} of a Unicode character", hex)
+				}
+				b.WriteRune(rune(n))
+				lx.pos = end + 1
+			default:
+				return token{}, errAt(lx.line, ecol, "bad escape \"\\%c\" in a string: use \\\" \\\\ \\n \\t or \\u{hex}", e)
+			}
+			continue
+		}
+		b.WriteRune(c)
+		lx.pos++
+	}
+}
