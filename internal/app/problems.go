@@ -105,12 +105,12 @@ type Problem struct {
 	// Key identifies the problem within its unit and period: a hash of the
 	// kind and its parameters (the quarter, the pillar, the child unit, the
 	// file, the account and day), the same every time the rules run.
-	Key      string `json:"key"`
-	Kind     string `json:"kind"`
-	Title    string `json:"title"`     // short, in the register of the report (zh)
-	TitleEN  string `json:"title_en"`  // for the English interface
-	Detail   string `json:"detail"`    // one sentence with the exact numbers (zh): the report's paragraph
-	DetailEN string `json:"detail_en"` // the same in English
+	Key      string          `json:"key"`
+	Kind     string          `json:"kind"`
+	Title    string          `json:"title"`     // short, in the register of the report (zh)
+	TitleEN  string          `json:"title_en"`  // for the English interface
+	Detail   string          `json:"detail"`    // one sentence with the exact numbers (zh): the report's paragraph
+	DetailEN string          `json:"detail_en"` // the same in English
 	Evidence ProblemEvidence `json:"evidence"`
 	// Decision is nil while undecided, else "accepted" or "dropped".
 	Decision  *string    `json:"decision"`
