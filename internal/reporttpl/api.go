@@ -52,6 +52,21 @@ func (k ValueKind) String() string {
 	return "unknown"
 }
 
+// MarshalText names the kind in JSON ("string", "integer", "list", "bool").
+func (k ValueKind) MarshalText() ([]byte, error) {
+	switch k {
+	case KindString:
+		return []byte("string"), nil
+	case KindInt:
+		return []byte("integer"), nil
+	case KindList:
+		return []byte("list"), nil
+	case KindBool:
+		return []byte("bool"), nil
+	}
+	return []byte("any"), nil
+}
+
 // Value is a literal argument: a string, an integer, a list of strings or a bool.
 type Value struct {
 	Kind ValueKind
@@ -107,8 +122,7 @@ const (
 // ArgSpec describes one argument a figure function accepts.
 type ArgSpec struct {
 	Name     string    `json:"name"`
-	Kind     ValueKind `json:"-"`
-	KindName string    `json:"kind"` // filled by FuncMap users for JSON; Kind is authoritative
+	Kind     ValueKind `json:"kind"` // JSON: "string", "integer", "list" or "bool"
 	Required bool      `json:"required"`
 	Doc      string    `json:"doc"`
 }

@@ -458,6 +458,9 @@ func parseExpr(lx *lexer, ln, openCol int) (*Expr, error) {
 	unclosed := func() error {
 		return errAt(ln, openCol, "unclosed \"{{\": an expression ends with \"}}\" on the same line")
 	}
+	if indexFrom(lx.src, lx.pos, "}}") < 0 {
+		return nil, unclosed()
+	}
 	t, err := lx.next()
 	if err != nil {
 		return nil, err

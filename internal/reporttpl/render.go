@@ -39,7 +39,9 @@ func (t *Template) Render(ctx context.Context, ev Evaluator, vars map[string]str
 					blk.Spans = append(blk.Spans, sp)
 				}
 			}
-			r.out.Blocks = append(r.out.Blocks, blk)
+			if len(blk.Spans) > 0 { // a line of only {# comments #} leaves nothing
+				r.out.Blocks = append(r.out.Blocks, blk)
+			}
 		}
 	}
 	return r.out, nil
