@@ -88,6 +88,11 @@ func (t *Template) Check(fns FuncSet) error {
 				return errAt(a.Line, a.Col, "argument %q of %s takes a %s, not a %s", a.Name, e.Func, as.Kind, a.Value.Kind)
 			}
 		}
+		for _, f := range e.Filters {
+			if _, ok := spec.Arg(CompareArg); f.Name == "vs_last_year" && !ok {
+				return errAt(f.Line, f.Col, "%s has no last-year figure, so | vs_last_year cannot compare it", e.Func)
+			}
+		}
 		for _, as := range spec.Args {
 			if !as.Required {
 				continue

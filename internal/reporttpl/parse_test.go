@@ -12,9 +12,9 @@ var testFuncs = FuncMap{
 	"count": {Name: "count", Unit: "场次", Args: []ArgSpec{
 		{Name: "type", Kind: KindString}, {Name: "types", Kind: KindList}, {Name: "pillar", Kind: KindString},
 		{Name: "venue", Kind: KindString}, {Name: "unit", Kind: KindString}, {Name: "period", Kind: KindString},
-		{Name: "status", Kind: KindString}}},
-	"attendance": {Name: "attendance", Unit: "人次", Args: []ArgSpec{{Name: "pillar", Kind: KindString}, {Name: "type", Kind: KindString}}},
-	"teams":      {Name: "teams", Unit: "支", Args: []ArgSpec{{Name: "kind", Kind: KindString, Required: true}}},
+		{Name: "status", Kind: KindString}, {Name: CompareArg, Kind: KindString}}},
+	"attendance": {Name: "attendance", Unit: "人次", Args: []ArgSpec{{Name: "pillar", Kind: KindString}, {Name: "type", Kind: KindString}, {Name: CompareArg, Kind: KindString}}},
+	"teams":      {Name: "teams", Unit: "支", Args: []ArgSpec{{Name: "kind", Kind: KindString, Required: true}, {Name: CompareArg, Kind: KindString}}},
 	"limit":      {Name: "limit", Args: []ArgSpec{{Name: "n", Kind: KindInt}, {Name: "on", Kind: KindBool}}},
 }
 
@@ -94,6 +94,7 @@ func TestCheckErrors(t *testing.T) {
 		{"wrong kind string for list", "# 甲\n{{ count(types: \"a\") }}", 2, 10, "takes a list of strings, not a string"},
 		{"wrong kind int for string", "# 甲\n{{ count(type: 3) }}", 2, 10, "takes a string, not a integer"},
 		{"wrong kind bool", "# 甲\n{{ limit(n: true) }}", 2, 10, "takes a integer, not a true/false"},
+		{"no last-year figure", "# 甲\n{{ limit(n: 1) | vs_last_year }}", 2, 18, "limit has no last-year figure"},
 		{"missing required", "# 甲\n## 队伍{{ teams() }}", 2, 9, "teams needs argument \"kind\""},
 		{"second figure wrong", "# 甲\n{{ count() }}\n\n{{ attendance(venue: \"x\") }}", 4, 15, "unknown argument \"venue\""},
 	}
