@@ -48,7 +48,7 @@ test('a district admin logs in, sees the home page, switches language and logs o
 
   await login(page, 'xuequ', 'Zeren-Demo-2026')
   // A role that reads activities lands on the dashboard; home stays in the menu.
-  await page.waitForURL(base + '/dashboard')
+  await page.waitForURL((u) => u.pathname === '/dashboard')
   await page.locator('.el-aside .el-menu-item', { hasText: '首页' }).click()
   await page.waitForURL(base + '/')
   const name = (await page.locator('[data-test=user-name]').textContent())?.trim()
