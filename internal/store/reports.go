@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -344,6 +345,7 @@ type StoredFigure struct {
 	Records  string
 	Digest   string // hex SHA-256 of the sorted record ids
 	NRecords int
+	IDs      []int64 // what it counted (activity or roster ids)
 }
 
 // SnapshotRecord is a record behind a stored report, as it stood then.
@@ -393,8 +395,12 @@ func (tx *Tx) CreateReport(ctx context.Context, r NewReport, ids []int64) (int64
 		return 0, tx.d.wrap(err)
 	}
 	for _, f := range r.Figures {
-		if _, err := tx.exec(ctx, `INSERT INTO report_figures (report_id, idx, expr, value, query, records, digest, n_records)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, f.Index, f.Expr, f.Value, f.Query, f.Records, f.Digest, f.NRecords); err != nil {
+		ids := f.IDs
+		if ids == nil {
+			ids = []int64{}
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO report_figures (report_id, idx, expr, value, query, records, digest, n_records, record_ids)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, f.Index, f.Expr, f.Value, f.Query, f.Records, f.Digest, f.NRecords, jsonText(ids)); err != nil {
 			return 0, err
 		}
 	}
@@ -473,7 +479,7 @@ func (tx *Tx) GetReport(ctx context.Context, scope domain.Scope, id int64) (Stor
 		return r, nil, tx.d.wrap(err)
 	}
 	r.CreatedAt = parseTime(created)
-	rows, err := tx.query(ctx, `SELECT idx, expr, value, query, records, digest, n_records FROM report_figures WHERE report_id = $1 ORDER BY idx`, id)
+	rows, err := tx.query(ctx, `SELECT idx, expr, value, query, records, digest, n_records, record_ids FROM report_figures WHERE report_id = $1 ORDER BY idx`, id)
 	if err != nil {
 		return r, nil, err
 	}
@@ -481,8 +487,12 @@ func (tx *Tx) GetReport(ctx context.Context, scope domain.Scope, id int64) (Stor
 	figs := []StoredFigure{}
 	for rows.Next() {
 		var f StoredFigure
-		if err := rows.Scan(&f.Index, &f.Expr, &f.Value, &f.Query, &f.Records, &f.Digest, &f.NRecords); err != nil {
+		var ids string
+		if err := rows.Scan(&f.Index, &f.Expr, &f.Value, &f.Query, &f.Records, &f.Digest, &f.NRecords, &ids); err != nil {
 			return r, nil, tx.d.wrap(err)
+		}
+		if err := json.Unmarshal([]byte(ids), &f.IDs); err != nil {
+			return r, nil, fmt.Errorf("report %d figure %d: record ids: %w", id, f.Index, err)
 		}
 		figs = append(figs, f)
 	}
@@ -534,4 +544,34 @@ func (tx *Tx) StaleRecords(ctx context.Context, report int64) ([]StaleRecord, er
 		out = append(out, s)
 	}
 	return out, tx.d.wrap(rows.Err())
+}
+
+// ActivitiesByID returns the activities with the ids inside the read scope,
+// in id order (missing or out-of-scope ids are left out; no evidence loaded).
+func (tx *Tx) ActivitiesByID(ctx context.Context, scope domain.Scope, ids []int64) ([]domain.Activity, error) {
+	out := []domain.Activity{}
+	const batch = 500
+	for i := 0; i < len(ids); i += batch {
+		j := min(i+batch, len(ids))
+		args := []any{}
+		in := placeholders(&args, int64s(ids[i:j])...)
+		q := "SELECT " + activityCols + " FROM activities a WHERE a.id IN (" + in + ") AND " + scopeFilter("a.org_id", scope.ReadRoots(), &args) + " ORDER BY a.id"
+		rows, err := tx.query(ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			a, err := scanActivity(rows)
+			if err != nil {
+				rows.Close()
+				return nil, tx.d.wrap(err)
+			}
+			out = append(out, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, tx.d.wrap(err)
+		}
+	}
+	return out, nil
 }

@@ -35,8 +35,9 @@ CREATE TABLE reports (
 );
 CREATE INDEX reports_org ON reports(org_id, created_at);
 
--- One row per figure: value, canonical query, records link and the SHA-256
--- of its sorted record ids (hex).
+-- One row per figure: value, canonical query, records link, the SHA-256 of
+-- its sorted record ids (hex) and the ids themselves as a JSON list (the
+-- appendix lists them; a recheck recomputes the digest against them).
 CREATE TABLE report_figures (
     report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
     idx       INTEGER NOT NULL,
@@ -46,6 +47,7 @@ CREATE TABLE report_figures (
     records   TEXT    NOT NULL DEFAULT '',
     digest    TEXT    NOT NULL,
     n_records INTEGER NOT NULL DEFAULT 0,
+    record_ids TEXT   NOT NULL DEFAULT '[]',
     PRIMARY KEY (report_id, idx)
 );
 

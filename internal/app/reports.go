@@ -1,0 +1,654 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/zeren-edu/zeren/internal/domain"
+	"github.com/zeren-edu/zeren/internal/report"
+	"github.com/zeren-edu/zeren/internal/reporttpl"
+	"github.com/zeren-edu/zeren/internal/store"
+)
+
+// The work report (issue 5). Templates are versioned: an edit adds a version
+// and never overwrites one. A preview renders a template for a unit and
+// period without storing anything; generating stores a snapshot — the
+// rendered report, every figure's value, query, records link and the digest
+// of the ids it counted, and the state (version, status) of every activity
+// behind it — so a later edit of one of those records flags the report as
+// stale with one indexed join. Records that would NOW be counted but were
+// not (a late approval) are found by recomputing the figures' digests, on
+// demand (?recheck=true), since that costs a full render.
+//
+// The default template is stored the first time anyone lists templates or
+// writes a report (as the system, audited), so every database has it;
+// `zeren demo` lists it while building.
+
+// MaxTemplateSize bounds a template's source.
+const MaxTemplateSize = 256 << 10
+
+// ReportFunctions describes the figure functions a template may call.
+func (a *App) ReportFunctions(ac domain.Actor) ([]reporttpl.FuncSpec, error) {
+	if err := ac.Require(domain.PermActivityRead); err != nil {
+		return nil, err
+	}
+	return a.reportRegistry(ac).Specs(), nil
+}
+
+// checkTemplate parses and checks a template source; a mistake is invalid
+// field "source" with "line L, column C: …".
+func (a *App) checkTemplate(ac domain.Actor, src string) (*reporttpl.Template, error) {
+	if strings.TrimSpace(src) == "" {
+		return nil, domain.Invalid("source", "is empty; a template starts with a title line \"# …\"")
+	}
+	if len(src) > MaxTemplateSize {
+		return nil, &domain.Error{Kind: domain.KindTooLarge, Field: "source", Message: fmt.Sprintf("is %d bytes; at most %d", len(src), MaxTemplateSize)}
+	}
+	if !utf8.ValidString(src) {
+		return nil, domain.Invalid("source", "is not valid UTF-8")
+	}
+	t, err := reporttpl.Parse(src)
+	if err == nil {
+		err = t.Check(a.reportRegistry(ac))
+	}
+	var se *reporttpl.SyntaxError
+	if errors.As(err, &se) {
+		return nil, domain.Invalid("source", "%s", se.Error())
+	}
+	return t, err
+}
+
+// ensureDefaultTemplate stores the default template when no template is
+// marked default yet.
+func (a *App) ensureDefaultTemplate(ctx context.Context) error {
+	var have bool
+	if err := a.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		_, have, err = tx.DefaultReportTemplate(ctx)
+		return err
+	}); err != nil || have {
+		return err
+	}
+	sys := domain.Actor{Name: "system", Operator: true}
+	return a.st.Write(ctx, func(tx *store.Tx) error {
+		if _, ok, err := tx.DefaultReportTemplate(ctx); err != nil || ok {
+			return err
+		}
+		t, err := tx.CreateReportTemplate(ctx, report.DefaultTemplateName, report.DefaultTemplate(), true, sys.Name)
+		if err != nil {
+			return err
+		}
+		return a.record(ctx, tx, sys, AuditEntry{Type: "report_template.create", Target: templateTarget(t.ID), After: map[string]any{"name": t.Name, "version": 1, "default": true}})
+	})
+}
+
+func templateTarget(id int64) string { return fmt.Sprintf("report_template:%d", id) }
+func reportTarget(id int64) string   { return fmt.Sprintf("report:%d", id) }
+
+// ListReportTemplates lists the templates (the default one first).
+func (a *App) ListReportTemplates(ctx context.Context, ac domain.Actor) ([]store.ReportTemplate, error) {
+	if err := ac.Require(domain.PermActivityRead); err != nil {
+		return nil, err
+	}
+	if err := a.ensureDefaultTemplate(ctx); err != nil {
+		return nil, err
+	}
+	var out []store.ReportTemplate
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.ListReportTemplates(ctx)
+		return err
+	})
+	return out, err
+}
+
+// GetReportTemplate returns a template with the source of version (0: current).
+func (a *App) GetReportTemplate(ctx context.Context, ac domain.Actor, id int64, version int) (store.ReportTemplate, error) {
+	if err := ac.Require(domain.PermActivityRead); err != nil {
+		return store.ReportTemplate{}, err
+	}
+	if version < 0 {
+		return store.ReportTemplate{}, domain.Invalid("version", "must be positive")
+	}
+	var out store.ReportTemplate
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.GetReportTemplate(ctx, id, version)
+		return err
+	})
+	return out, err
+}
+
+// ListTemplateVersions lists a template's versions, newest first.
+func (a *App) ListTemplateVersions(ctx context.Context, ac domain.Actor, id int64) ([]store.TemplateVersion, error) {
+	if err := ac.Require(domain.PermActivityRead); err != nil {
+		return nil, err
+	}
+	var out []store.TemplateVersion
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.ListTemplateVersions(ctx, id)
+		return err
+	})
+	return out, err
+}
+
+// CreateReportTemplate stores a new template as version 1.
+func (a *App) CreateReportTemplate(ctx context.Context, ac domain.Actor, name, source string) (store.ReportTemplate, error) {
+	if err := ac.Require(domain.PermReportManage); err != nil {
+		return store.ReportTemplate{}, err
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
+		return store.ReportTemplate{}, domain.Invalid("name", "is required, at most 100 characters")
+	}
+	if _, err := a.checkTemplate(ac, source); err != nil {
+		return store.ReportTemplate{}, err
+	}
+	if err := a.ensureDefaultTemplate(ctx); err != nil {
+		return store.ReportTemplate{}, err
+	}
+	var out store.ReportTemplate
+	err := a.st.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		if out, err = tx.CreateReportTemplate(ctx, name, source, false, ac.Name); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "report_template.create", Target: templateTarget(out.ID), After: map[string]any{"name": name, "version": 1}})
+	})
+	return out, err
+}
+
+// UpdateReportTemplate stores source as a new version; version is the one the
+// editor started from (stale: conflict).
+func (a *App) UpdateReportTemplate(ctx context.Context, ac domain.Actor, id int64, version int, source string) (store.ReportTemplate, error) {
+	if err := ac.Require(domain.PermReportManage); err != nil {
+		return store.ReportTemplate{}, err
+	}
+	if version <= 0 {
+		return store.ReportTemplate{}, domain.Invalid("version", "is required: the version you edited")
+	}
+	if _, err := a.checkTemplate(ac, source); err != nil {
+		return store.ReportTemplate{}, err
+	}
+	var out store.ReportTemplate
+	err := a.st.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		if out, err = tx.AddTemplateVersion(ctx, id, version, source, ac.Name); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "report_template.update", Target: templateTarget(id),
+			Before: map[string]any{"version": version}, After: map[string]any{"version": out.Version}})
+	})
+	return out, err
+}
+
+// ReportRequest asks for a report: a unit, a period, a template (stored, by
+// id or name; or a source to preview; default: the default template) and the
+// office's slots (next_steps).
+type ReportRequest struct {
+	OrgID        int64               `json:"org_id"`
+	Period       string              `json:"period"`
+	TemplateID   int64               `json:"template_id,omitempty"`
+	TemplateName string              `json:"-"`
+	Source       string              `json:"source,omitempty"`
+	Slots        map[string][]string `json:"slots,omitempty"`
+	// Breakdown also splits every figure by child unit (the .xlsx appendix).
+	Breakdown bool `json:"-"`
+}
+
+// built is a rendered report with what a snapshot needs.
+type built struct {
+	doc report.Document
+	ids []int64 // the activities behind it, distinct
+}
+
+// templateFor resolves the template a request names.
+func (a *App) templateFor(ctx context.Context, tx *store.Tx, r ReportRequest) (store.ReportTemplate, error) {
+	switch {
+	case r.TemplateID != 0:
+		t, err := tx.GetReportTemplate(ctx, r.TemplateID, 0)
+		return t, withField(err, "template_id")
+	case r.TemplateName != "":
+		t, err := tx.ReportTemplateByName(ctx, r.TemplateName)
+		return t, withField(err, "template")
+	}
+	t, ok, err := tx.DefaultReportTemplate(ctx)
+	if err == nil && !ok {
+		err = domain.NotFound("default report template")
+	}
+	return t, err
+}
+
+// buildReport renders a report in tx. withIDs fetches the record ids of every
+// figure (a stored snapshot needs them; a preview does not).
+func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r ReportRequest, withIDs bool) (built, error) {
+	if r.OrgID <= 0 {
+		return built{}, domain.Invalid("org_id", "is required")
+	}
+	if strings.TrimSpace(r.Period) == "" {
+		return built{}, domain.Invalid("period", "is required (e.g. 2024, 2024Q3, 2024年第三季度)")
+	}
+	src := a.newReportSource(tx, ac)
+	unit, err := src.unitByID(ctx, r.OrgID)
+	if err != nil {
+		return built{}, fieldNotFound(err, "org_id")
+	}
+	per, err := src.Period(ctx, unit, r.Period, false)
+	if err != nil {
+		return built{}, withField(err, "period")
+	}
+	var tpl store.ReportTemplate
+	source := r.Source
+	if source == "" {
+		if tpl, err = a.templateFor(ctx, tx, r); err != nil {
+			return built{}, err
+		}
+		source = tpl.Source
+	}
+	t, err := a.checkTemplate(ac, source)
+	if err != nil {
+		return built{}, err
+	}
+	slots := map[string][]string{}
+	for k, v := range r.Slots {
+		if k == "problems" {
+			return built{}, domain.Invalid("slots", "the problems come from the accepted problems; accept them in 问题")
+		}
+		for i, p := range v {
+			if !utf8.ValidString(p) || strings.ContainsAny(p, "\r\n\t") {
+				return built{}, domain.Invalid("slots", "%s[%d]: one paragraph per item, plain text without line breaks", k, i)
+			}
+		}
+		slots[k] = v
+	}
+	problems, err := a.AcceptedProblems(ctx, ac, unit.ID, per.Code)
+	if err != nil {
+		return built{}, err
+	}
+	for _, p := range problems {
+		slots["problems"] = append(slots["problems"], p.Detail)
+	}
+	today := a.Today()
+	vars := map[string]string{
+		"unit.name":    unit.Name,
+		"unit.code":    unit.Code,
+		"period.label": per.Label,
+		"period.year":  strconv.Itoa(per.Year),
+		"period.start": zhDate(per.Range.From),
+		"period.end":   zhDate(per.Range.To.AddDays(-1)),
+		"today":        zhDate(today),
+	}
+	reg := a.reportRegistry(ac)
+	env := &report.Env{Src: src, Unit: unit, Period: per, WithIDs: withIDs}
+	doc, err := reg.Build(ctx, t, env, report.BuildOptions{Vars: vars, Slots: slots, Breakdown: r.Breakdown, UnitName: src.unitName})
+	if err != nil {
+		var fe *reporttpl.FigureError
+		if errors.As(err, &fe) {
+			var de *domain.Error
+			if errors.As(fe.Err, &de) && de.Kind != domain.KindInvalid && de.Kind != domain.KindNotFound {
+				return built{}, err
+			}
+			return built{}, domain.Invalid("source", "line %d, column %d: %s: %v", fe.Line, fe.Col, fe.Expr, fe.Err)
+		}
+		return built{}, err
+	}
+	doc.TemplateID, doc.TemplateVersion = tpl.ID, tpl.Version
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, f := range doc.Figures {
+		if !f.CountsActivities() {
+			continue
+		}
+		for _, id := range f.RecordIDs() {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	return built{doc: doc, ids: ids}, nil
+}
+
+func zhDate(d domain.Date) string { return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day) }
+
+// PreviewReport renders a report without storing it.
+func (a *App) PreviewReport(ctx context.Context, ac domain.Actor, r ReportRequest) (report.Document, error) {
+	if err := ac.Require(domain.PermActivityRead); err != nil {
+		return report.Document{}, err
+	}
+	if r.Source == "" {
+		if err := a.ensureDefaultTemplate(ctx); err != nil {
+			return report.Document{}, err
+		}
+	}
+	var out built
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = a.buildReport(ctx, tx, ac, r, false)
+		return err
+	})
+	return out.doc, err
+}
+
+// ReportView is a stored report with its staleness.
+type ReportView struct {
+	report.Document
+	Stale Staleness `json:"stale"`
+}
+
+// Staleness says what changed behind a stored report: records edited,
+// re-reviewed or deleted since (always checked), and, when rechecked, the
+// figures whose records now differ (e.g. a late approval in the period).
+type Staleness struct {
+	Count      int                 `json:"count"`
+	Activities []store.StaleRecord `json:"activities"`
+	Rechecked  bool                `json:"rechecked"`
+	Figures    []StaleFigure       `json:"figures,omitempty"`
+}
+
+// StaleFigure is a figure whose recount differs from the snapshot.
+type StaleFigure struct {
+	Index int    `json:"index"`
+	Expr  string `json:"expr"`
+	Was   int64  `json:"was"`
+	Now   int64  `json:"now"`
+}
+
+// GenerateReport renders a report and stores it as a snapshot, in one
+// transaction, with its audit row.
+func (a *App) GenerateReport(ctx context.Context, ac domain.Actor, r ReportRequest) (ReportView, error) {
+	if err := ac.Require(domain.PermReportManage); err != nil {
+		return ReportView{}, err
+	}
+	if r.Source != "" {
+		return ReportView{}, domain.Invalid("source", "a stored report uses a stored template; save the template first")
+	}
+	if err := a.ensureDefaultTemplate(ctx); err != nil {
+		return ReportView{}, err
+	}
+	r.Breakdown = true
+	var out ReportView
+	err := a.st.Write(ctx, func(tx *store.Tx) error {
+		if ok, err := tx.InScope(ctx, ac.Scope.Roots, r.OrgID); err != nil {
+			return err
+		} else if !ok && r.OrgID > 0 {
+			return &domain.Error{Kind: domain.KindNotFound, Field: "org_id", Message: fmt.Sprintf("org unit %d not found", r.OrgID)}
+		}
+		b, err := a.buildReport(ctx, tx, ac, r, true)
+		if err != nil {
+			return err
+		}
+		params, _ := json.Marshal(map[string]any{"org_id": r.OrgID, "period": b.doc.Period, "template_id": b.doc.TemplateID, "slots": r.Slots})
+		rendered, err := json.Marshal(b.doc)
+		if err != nil {
+			return err
+		}
+		nr := store.NewReport{OrgID: b.doc.OrgID, Period: b.doc.Period, TemplateID: b.doc.TemplateID, TemplateVersion: b.doc.TemplateVersion,
+			Params: string(params), Rendered: string(rendered), CreatedBy: ac.Name}
+		for _, f := range b.doc.Figures {
+			nr.Figures = append(nr.Figures, store.StoredFigure{Index: f.Index, Expr: f.Expr, Value: f.Value, Query: f.Query, Records: f.Records,
+				Digest: f.Digest, NRecords: f.NRecords, IDs: f.RecordIDs()})
+		}
+		id, err := tx.CreateReport(ctx, nr, b.ids)
+		if err != nil {
+			return err
+		}
+		if err := a.record(ctx, tx, ac, AuditEntry{Type: "report.generate", Target: reportTarget(id),
+			After: map[string]any{"org_id": b.doc.OrgID, "period": b.doc.Period, "template_id": b.doc.TemplateID, "template_version": b.doc.TemplateVersion, "figures": len(b.doc.Figures)}}); err != nil {
+			return err
+		}
+		out, err = a.reportView(ctx, tx, ac, id, false)
+		return err
+	})
+	return out, err
+}
+
+// ReportSummary is a stored report in a list.
+type ReportSummary struct {
+	ID              int64     `json:"id"`
+	OrgID           int64     `json:"org_id"`
+	Period          string    `json:"period"`
+	TemplateID      int64     `json:"template_id"`
+	TemplateName    string    `json:"template_name"`
+	TemplateVersion int       `json:"template_version"`
+	CreatedAt       time.Time `json:"created_at"`
+	CreatedBy       string    `json:"created_by"`
+	StaleCount      int       `json:"stale_count"`
+}
+
+// ListReports lists stored reports of units in the actor's scope (of org's
+// subtree when given), newest first, each with its number of stale records.
+func (a *App) ListReports(ctx context.Context, ac domain.Actor, org int64, limit, offset int) ([]ReportSummary, int, error) {
+	if err := ac.Require(domain.PermActivityRead); err != nil {
+		return nil, 0, err
+	}
+	if limit < 0 || limit > MaxPageSize {
+		return nil, 0, domain.Invalid("limit", "must be between 1 and %d", MaxPageSize)
+	}
+	if offset < 0 {
+		return nil, 0, domain.Invalid("offset", "cannot be negative")
+	}
+	var rows []store.StoredReport
+	var total int
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		if org != 0 {
+			if _, err := tx.GetOrg(ctx, ac.Scope, org); err != nil {
+				return fieldNotFound(err, "org_id")
+			}
+		}
+		var err error
+		rows, total, err = tx.ListReports(ctx, ac.Scope, org, limit, offset)
+		return err
+	})
+	out := make([]ReportSummary, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, ReportSummary{ID: r.ID, OrgID: r.OrgID, Period: r.Period, TemplateID: r.TemplateID, TemplateName: r.TemplateName,
+			TemplateVersion: r.TemplateVersion, CreatedAt: r.CreatedAt, CreatedBy: r.CreatedBy, StaleCount: r.StaleCount})
+	}
+	return out, total, err
+}
+
+// GetReport returns a stored report with what changed behind it; recheck
+// also recounts every figure and names those whose records now differ.
+func (a *App) GetReport(ctx context.Context, ac domain.Actor, id int64, recheck bool) (ReportView, error) {
+	if err := ac.Require(domain.PermActivityRead); err != nil {
+		return ReportView{}, err
+	}
+	var out ReportView
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = a.reportView(ctx, tx, ac, id, recheck)
+		return err
+	})
+	return out, err
+}
+
+func (a *App) reportView(ctx context.Context, tx *store.Tx, ac domain.Actor, id int64, recheck bool) (ReportView, error) {
+	sr, figs, err := tx.GetReport(ctx, ac.Scope, id)
+	if err != nil {
+		return ReportView{}, err
+	}
+	var v ReportView
+	if err := json.Unmarshal([]byte(sr.Rendered), &v.Document); err != nil {
+		return v, fmt.Errorf("report %d: stored rendering: %w", id, err)
+	}
+	v.ID, v.CreatedBy = sr.ID, sr.CreatedBy
+	created := sr.CreatedAt
+	v.CreatedAt = &created
+	if v.Stale.Activities, err = tx.StaleRecords(ctx, id); err != nil {
+		return v, err
+	}
+	v.Stale.Count = len(v.Stale.Activities)
+	if recheck {
+		var params struct {
+			Slots map[string][]string `json:"slots"`
+		}
+		_ = json.Unmarshal([]byte(sr.Params), &params)
+		tpl, err := tx.GetReportTemplate(ctx, sr.TemplateID, sr.TemplateVersion)
+		if err != nil {
+			return v, err
+		}
+		now, err := a.buildReport(ctx, tx, ac, ReportRequest{OrgID: sr.OrgID, Period: sr.Period, Source: tpl.Source, Slots: params.Slots}, true)
+		if err != nil {
+			return v, err
+		}
+		v.Stale.Rechecked = true
+		v.Stale.Figures = []StaleFigure{}
+		for i, f := range figs {
+			if i >= len(now.doc.Figures) {
+				break
+			}
+			nf := now.doc.Figures[i]
+			if nf.Digest != f.Digest || nf.Value != f.Value {
+				v.Stale.Figures = append(v.Stale.Figures, StaleFigure{Index: f.Index, Expr: f.Expr, Was: f.Value, Now: nf.Value})
+			}
+		}
+	}
+	return v, nil
+}
+
+// ReportFile is a downloadable rendering of a report.
+type ReportFile struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// Report download formats.
+const (
+	FormatDOCX = "docx"
+	FormatXLSX = "xlsx"
+	FormatHTML = "html"
+)
+
+// DownloadReport renders a stored report as a file (export permission),
+// audited like every export.
+func (a *App) DownloadReport(ctx context.Context, ac domain.Actor, id int64, format string) (ReportFile, error) {
+	if err := ac.Require(domain.PermExport); err != nil {
+		return ReportFile{}, err
+	}
+	if err := checkFormat(format); err != nil {
+		return ReportFile{}, err
+	}
+	var view ReportView
+	var records map[int][]report.RecordLine
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if view, err = a.reportView(ctx, tx, ac, id, false); err != nil {
+			return err
+		}
+		if format == FormatXLSX {
+			_, figs, err := tx.GetReport(ctx, ac.Scope, id)
+			if err != nil {
+				return err
+			}
+			records, err = a.figureRecords(ctx, tx, ac, view.Document, func(i int) []int64 { return figs[i].IDs })
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return ReportFile{}, err
+	}
+	f, err := a.renderReport(view.Document, format, records)
+	if err != nil {
+		return f, err
+	}
+	err = a.recordAlone(ctx, ac, AuditEntry{Type: "report.download", Target: reportTarget(id), Detail: format})
+	return f, err
+}
+
+// ExportReport renders a report without storing it (the CLI): the same
+// files a stored report downloads as.
+func (a *App) ExportReport(ctx context.Context, ac domain.Actor, r ReportRequest, format string) (ReportFile, report.Document, error) {
+	if err := ac.Require(domain.PermExport); err != nil {
+		return ReportFile{}, report.Document{}, err
+	}
+	if err := checkFormat(format); err != nil {
+		return ReportFile{}, report.Document{}, err
+	}
+	if err := a.ensureDefaultTemplate(ctx); err != nil {
+		return ReportFile{}, report.Document{}, err
+	}
+	r.Breakdown = format == FormatXLSX
+	var b built
+	var records map[int][]report.RecordLine
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if b, err = a.buildReport(ctx, tx, ac, r, format == FormatXLSX); err != nil {
+			return err
+		}
+		if format == FormatXLSX {
+			records, err = a.figureRecords(ctx, tx, ac, b.doc, func(i int) []int64 { return b.doc.Figures[i].RecordIDs() })
+		}
+		return err
+	})
+	if err != nil {
+		return ReportFile{}, b.doc, err
+	}
+	f, err := a.renderReport(b.doc, format, records)
+	return f, b.doc, err
+}
+
+func checkFormat(format string) error {
+	switch format {
+	case FormatDOCX, FormatXLSX, FormatHTML:
+		return nil
+	}
+	return domain.Invalid("format", "must be docx, xlsx or html, not %q", format)
+}
+
+// figureRecords lists the activities behind each ledger figure (the appendix
+// lists them; records deleted since are left out).
+func (a *App) figureRecords(ctx context.Context, tx *store.Tx, ac domain.Actor, d report.Document, ids func(int) []int64) (map[int][]report.RecordLine, error) {
+	reg := a.reportRegistry(ac)
+	types, err := tx.ListTypes(ctx, "", false)
+	if err != nil {
+		return nil, err
+	}
+	typeName := map[int64]string{}
+	for _, t := range types {
+		typeName[t.ID] = t.Name
+	}
+	src := a.newReportSource(tx, ac)
+	out := map[int][]report.RecordLine{}
+	for i, f := range d.Figures {
+		if !reg.CountsActivities(f.Func) {
+			continue
+		}
+		acts, err := tx.ActivitiesByID(ctx, ac.Scope, ids(i))
+		if err != nil {
+			return nil, err
+		}
+		lines := make([]report.RecordLine, 0, len(acts))
+		for _, x := range acts {
+			lines = append(lines, report.RecordLine{ID: x.ID, Date: x.Date.String(), Unit: src.unitName(ctx, x.OrgID), Type: typeName[x.TypeID],
+				Title: x.Title, Attendance: int64(x.Attendance), Status: string(x.Status)})
+		}
+		out[i] = lines
+	}
+	return out, nil
+}
+
+// renderReport writes a document in a format.
+func (a *App) renderReport(d report.Document, format string, records map[int][]report.RecordLine) (ReportFile, error) {
+	base := d.PeriodLabel + "意识形态工作责任制落实情况报告"
+	switch format {
+	case FormatHTML:
+		b, err := report.HTML(d, "")
+		return ReportFile{Name: base + ".html", ContentType: "text/html; charset=utf-8", Data: b}, err
+	case FormatDOCX:
+		b, err := report.DOCX(d)
+		return ReportFile{Name: base + ".docx", ContentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Data: b}, err
+	default:
+		b, err := report.XLSX(d, records)
+		return ReportFile{Name: base + "（附表）.xlsx", ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: b}, err
+	}
+}

@@ -1,0 +1,284 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/zeren-edu/zeren/internal/domain"
+	"github.com/zeren-edu/zeren/internal/period"
+	"github.com/zeren-edu/zeren/internal/report"
+	"github.com/zeren-edu/zeren/internal/reporttpl"
+	"github.com/zeren-edu/zeren/internal/store"
+)
+
+// reportSource is the ledger as a report reads it: one read transaction, one
+// actor's scope. Counts come from the rollups (the aggregate use case's
+// query); a venue, which the rollups do not carry, is counted from the
+// records, and so are the record ids a snapshot keeps.
+type reportSource struct {
+	a  *App
+	tx *store.Tx
+	ac domain.Actor
+	// records caches FigureRecords by filter, so a venue figure's tally and
+	// its ids cost one query.
+	records map[string][]store.RecordRow
+	names   map[int64]string
+}
+
+func (a *App) newReportSource(tx *store.Tx, ac domain.Actor) *reportSource {
+	return &reportSource{a: a, tx: tx, ac: ac, records: map[string][]store.RecordRow{}, names: map[int64]string{}}
+}
+
+func unitOf(o domain.OrgUnit) report.Unit {
+	return report.Unit{ID: o.ID, Code: o.Code, Name: o.Name, Kind: o.Kind}
+}
+
+func (s *reportSource) UnitByCode(ctx context.Context, code string) (report.Unit, error) {
+	o, err := s.tx.OrgByCode(ctx, s.ac.Scope, code)
+	if err != nil {
+		return report.Unit{}, err
+	}
+	return unitOf(o), nil
+}
+
+func (s *reportSource) unitByID(ctx context.Context, id int64) (report.Unit, error) {
+	o, err := s.tx.GetOrg(ctx, s.ac.Scope, id)
+	if err != nil {
+		return report.Unit{}, err
+	}
+	return unitOf(o), nil
+}
+
+// unitName names a unit for the appendix (by id; "" when out of scope).
+func (s *reportSource) unitName(ctx context.Context, id int64) string {
+	if n, ok := s.names[id]; ok {
+		return n
+	}
+	u, err := s.unitByID(ctx, id)
+	if err != nil {
+		return strconv.FormatInt(id, 10)
+	}
+	s.names[id] = u.Name
+	return u.Name
+}
+
+func (s *reportSource) Period(ctx context.Context, u report.Unit, code string, lastYear bool) (report.Period, error) {
+	p, err := period.Parse(code)
+	if err != nil {
+		return report.Period{}, err
+	}
+	cal, err := s.a.calendarOf(ctx, s.tx, u.ID)
+	if err != nil {
+		return report.Period{}, err
+	}
+	cur := resolved(p, cal)
+	if !lastYear {
+		return report.Period{Code: cur.Code, Label: cur.LabelZH, Year: p.Year, Range: cur.Range, Exact: true}, nil
+	}
+	lp := p.SameLastYear()
+	last := resolved(lp, cal)
+	out := report.Period{Code: last.Code, Label: last.LabelZH, Year: lp.Year, Range: last.Range, Exact: true}
+	// A period still in progress is compared like with like, as the
+	// aggregate use case does: last year's period up to the same day.
+	if today := s.a.Today(); cur.Range.Contains(today) {
+		cut := domain.NewDate(today.Year-1, today.Month, today.Day).AddDays(1)
+		if cut.Before(out.Range.To) && out.Range.From.Before(cut) {
+			out.Range.To, out.Exact = cut, false
+		}
+	}
+	return out, nil
+}
+
+func (s *reportSource) TypeIDs(ctx context.Context, codes []string, pillar string) ([]int64, error) {
+	var ids []int64
+	if codes != nil {
+		ids = []int64{}
+		seen := map[int64]bool{}
+		for _, c := range codes {
+			t, err := s.tx.TypeByCode(ctx, c)
+			if domain.IsKind(err, domain.KindNotFound) {
+				return nil, domain.Invalid("type", "unknown activity type %q", c)
+			}
+			if err != nil {
+				return nil, err
+			}
+			if !seen[t.ID] {
+				seen[t.ID] = true
+				ids = append(ids, t.ID)
+			}
+		}
+	}
+	return s.a.resolveTypes(ctx, s.tx, ids, pillar)
+}
+
+func recordFilter(f report.Filter) store.RecordFilter {
+	return store.RecordFilter{OrgID: f.Unit.ID, TypeIDs: f.TypeIDs, Range: f.Period.Range, Statuses: f.Statuses, Venue: f.Venue}
+}
+
+func (s *reportSource) rows(ctx context.Context, f report.Filter) ([]store.RecordRow, error) {
+	key := report.Query("records", f)
+	if r, ok := s.records[key]; ok {
+		return r, nil
+	}
+	r, err := s.tx.FigureRecords(ctx, s.ac.Scope, recordFilter(f))
+	if err != nil {
+		return nil, err
+	}
+	s.records[key] = r
+	return r, nil
+}
+
+func (s *reportSource) Tally(ctx context.Context, f report.Filter) (report.Tally, error) {
+	if f.Venue != "" {
+		rows, err := s.rows(ctx, f)
+		if err != nil {
+			return report.Tally{}, err
+		}
+		t := report.Tally{Count: int64(len(rows))}
+		for _, r := range rows {
+			t.Attendance += r.Attendance
+		}
+		return t, nil
+	}
+	groups, err := s.tx.Aggregate(ctx, s.ac.Scope, store.AggQuery{OrgID: f.Unit.ID, TypeIDs: f.TypeIDs, Range: f.Period.Range, Statuses: f.Statuses}, store.GroupNone)
+	if err != nil {
+		return report.Tally{}, err
+	}
+	t := store.Total(groups)
+	return report.Tally{Count: t.Count, Attendance: t.Attendance}, nil
+}
+
+func (s *reportSource) RecordIDs(ctx context.Context, f report.Filter) ([]int64, error) {
+	rows, err := s.rows(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return ids, nil
+}
+
+func (s *reportSource) ByChild(ctx context.Context, f report.Filter) ([]report.Group, error) {
+	var groups []store.Group
+	var err error
+	if f.Venue != "" {
+		groups, err = s.tx.FigureByChild(ctx, s.ac.Scope, recordFilter(f))
+	} else {
+		// The same split as the aggregate use case's group_by=child: the
+		// children's subtrees, plus the unit's own records as its own group.
+		q := store.AggQuery{OrgID: f.Unit.ID, TypeIDs: f.TypeIDs, Range: f.Period.Range, Statuses: f.Statuses}
+		groups, err = s.tx.Aggregate(ctx, s.ac.Scope, q, store.GroupChild)
+		if err == nil {
+			var whole []store.Group
+			whole, err = s.tx.Aggregate(ctx, s.ac.Scope, q, store.GroupNone)
+			all, part := store.Total(whole), store.Total(groups)
+			if own := (store.Figure{Count: all.Count - part.Count, Attendance: all.Attendance - part.Attendance}); own != (store.Figure{}) {
+				groups = append(groups, store.Group{Key: strconv.FormatInt(f.Unit.ID, 10), Figure: own})
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]report.Group, 0, len(groups))
+	for _, g := range groups {
+		id, err := strconv.ParseInt(g.Key, 10, 64)
+		if err != nil {
+			return nil, errors.New("report: a child group without a unit id: " + g.Key)
+		}
+		out = append(out, report.Group{UnitID: id, Tally: report.Tally{Count: g.Count, Attendance: g.Attendance}})
+	}
+	return out, nil
+}
+
+func (s *reportSource) UnitsWith(ctx context.Context, kind domain.OrgKind, f report.Filter, ids bool) ([]int64, []int64, error) {
+	units, err := s.tx.UnitsWithRecords(ctx, s.ac.Scope, kind, recordFilter(f))
+	if err != nil || !ids {
+		return units, nil, err
+	}
+	recs, err := s.RecordIDs(ctx, f)
+	return units, recs, err
+}
+
+// reportRegistry is the figure functions of this application: the ledger's,
+// plus the rosters' and the problems' (the modules that own the data answer
+// through their own use cases, with the same actor).
+func (a *App) reportRegistry(ac domain.Actor) *report.Registry {
+	r := report.NewRegistry()
+	kindArg := func(doc string) reporttpl.ArgSpec {
+		return reporttpl.ArgSpec{Name: "kind", Kind: reporttpl.KindString, Doc: doc}
+	}
+	unitArg := reporttpl.ArgSpec{Name: "unit", Kind: reporttpl.KindString, Doc: "org unit code (default: the report's unit); teams of its whole subtree count"}
+	periodArg := reporttpl.ArgSpec{Name: "period", Kind: reporttpl.KindString, Doc: "period whose last day the roster is counted on (default: the report's period)"}
+	roster := func(members bool) func(context.Context, *report.Env, reporttpl.Args) (reporttpl.Result, error) {
+		return func(ctx context.Context, env *report.Env, args reporttpl.Args) (reporttpl.Result, error) {
+			u, p := env.Unit, env.Period
+			if v, ok := args["unit"]; ok {
+				var err error
+				if u, err = env.Src.UnitByCode(ctx, v.Str); err != nil {
+					return reporttpl.Result{}, withField(err, "unit")
+				}
+			}
+			if v, ok := args["period"]; ok || u.ID != env.Unit.ID {
+				code := p.Code
+				if ok {
+					code = v.Str
+				}
+				var err error
+				if p, err = env.Src.Period(ctx, u, code, false); err != nil {
+					return reporttpl.Result{}, withField(err, "period")
+				}
+			}
+			if args[reporttpl.CompareArg].Str == reporttpl.CompareLastYear {
+				var err error
+				if p, err = env.Src.Period(ctx, u, p.Code, true); err != nil {
+					return reporttpl.Result{}, err
+				}
+			}
+			at := p.Range.To.AddDays(-1)
+			if today := a.Today(); today.Before(at) {
+				at = today
+			}
+			rc, err := a.RosterCounts(ctx, ac, RosterQuery{OrgID: u.ID, Kind: args["kind"].Str, Role: args["role"].Str, At: at})
+			if err != nil {
+				return reporttpl.Result{}, err
+			}
+			q := "teams"
+			res := reporttpl.Result{Value: rc.Teams, Unit: "支", Records: rc.Records, RecordIDs: rc.TeamIDs}
+			if members {
+				q = "members"
+				res.Value, res.Unit, res.RecordIDs = rc.Members, "人", rc.MemberIDs
+			}
+			res.Query = q + " unit=" + u.Code + "(" + strconv.FormatInt(u.ID, 10) + ") at=" + at.String() + " kind=" + args["kind"].Str
+			if role := args["role"].Str; members && role != "" {
+				res.Query += " role=" + role
+			}
+			return res, nil
+		}
+	}
+	cmp := reporttpl.ArgSpec{Name: reporttpl.CompareArg, Kind: reporttpl.KindString, Doc: "last_year (added by | vs_last_year)"}
+	r.MustRegister(report.Provider{Spec: reporttpl.FuncSpec{Name: "teams", Unit: "支",
+		Doc:  "number of teams (宣讲队, 监督员队伍 …) of the unit's subtree standing on the period's last day (or today)",
+		Args: []reporttpl.ArgSpec{kindArg("team kind: outreach, commentator, monitor, information, volunteer (default: all)"), unitArg, periodArg, cmp}},
+		Eval: roster(false)})
+	r.MustRegister(report.Provider{Spec: reporttpl.FuncSpec{Name: "members", Unit: "人",
+		Doc: "number of members of those teams on that day (a person in two teams counts in each)",
+		Args: []reporttpl.ArgSpec{kindArg("team kind (default: all)"),
+			{Name: "role", Kind: reporttpl.KindString, Doc: "only members with this role: leader, deputy, member, liaison"}, unitArg, periodArg, cmp}},
+		Eval: roster(true)})
+	r.MustRegister(report.Provider{Spec: reporttpl.FuncSpec{Name: "problems", Unit: "个",
+		Doc: "number of problems the office accepted for the report's unit and period (listed by {% problems %})"},
+		Eval: func(ctx context.Context, env *report.Env, args reporttpl.Args) (reporttpl.Result, error) {
+			ps, err := a.AcceptedProblems(ctx, ac, env.Unit.ID, env.Period.Code)
+			if err != nil {
+				return reporttpl.Result{}, err
+			}
+			return reporttpl.Result{Value: int64(len(ps)), Unit: "个",
+				Query:   "problems accepted unit=" + env.Unit.Code + " period=" + env.Period.Code,
+				Records: "/problems?org_id=" + strconv.FormatInt(env.Unit.ID, 10) + "&period=" + env.Period.Code}, nil
+		}})
+	return r
+}
