@@ -109,24 +109,33 @@ func (a *App) CreateActivity(ctx context.Context, ac domain.Actor, in domain.Act
 	}
 	var out domain.Activity
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
-		in, t, err := a.validateActivity(ctx, tx, ac, in)
-		if err != nil {
-			return err
-		}
-		status := domain.StatusDraft
-		if submit {
-			if err := complete(in, t); err != nil {
-				return err
-			}
-			status = domain.StatusSubmitted
-		}
-		out, err = tx.CreateActivity(ctx, ac.Scope, in, status, ac.Name)
-		if err != nil {
-			return err
-		}
-		return a.record(ctx, tx, ac, AuditEntry{Type: "activity.create", Target: actTarget(out.ID), After: out})
+		var err error
+		out, err = a.createActivity(ctx, tx, ac, in, submit)
+		return err
 	})
 	return out, err
+}
+
+// createActivity is CreateActivity's transaction body, shared with the
+// idempotent create (CreateActivityOnce), which stores its key in the same
+// transaction.
+func (a *App) createActivity(ctx context.Context, tx *store.Tx, ac domain.Actor, in domain.ActivityInput, submit bool) (domain.Activity, error) {
+	in, t, err := a.validateActivity(ctx, tx, ac, in)
+	if err != nil {
+		return domain.Activity{}, err
+	}
+	status := domain.StatusDraft
+	if submit {
+		if err := complete(in, t); err != nil {
+			return domain.Activity{}, err
+		}
+		status = domain.StatusSubmitted
+	}
+	out, err := tx.CreateActivity(ctx, ac.Scope, in, status, ac.Name)
+	if err != nil {
+		return out, err
+	}
+	return out, a.record(ctx, tx, ac, AuditEntry{Type: "activity.create", Target: actTarget(out.ID), After: out})
 }
 
 // complete checks what a submitted record must have.

@@ -87,7 +87,16 @@ func (s *Server) createActivity(c *call) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.app.CreateActivity(c.ctx(), ac, in, b.Submit)
+	var a domain.Activity
+	if key := c.p.str("Idempotency-Key"); key != "" {
+		var replayed bool
+		a, replayed, err = s.app.CreateActivityOnce(c.ctx(), ac, key, in, b.Submit)
+		if replayed {
+			c.w.Header().Set("Idempotent-Replayed", "true")
+		}
+	} else {
+		a, err = s.app.CreateActivity(c.ctx(), ac, in, b.Submit)
+	}
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ const (
 // as ?org=5 cannot silently widen a figure.
 type param struct {
 	name     string
-	in       string // "path" or "query"
+	in       string // "path", "query" or "header"
 	kind     paramKind
 	desc     string
 	enum     []string
@@ -83,6 +83,11 @@ func qDate(name, desc string) param {
 
 func qTime(name, desc string) param {
 	return param{name: name, in: "query", kind: kindTime, desc: desc}
+}
+
+// hString is a request header, e.g. Idempotency-Key.
+func hString(name, desc string) param {
+	return param{name: name, in: "header", kind: kindString, desc: desc}
 }
 
 func qString(name, desc string) param {
@@ -180,9 +185,12 @@ func parseParams(rt *route, r *http.Request) (paramValues, error) {
 	}
 	for _, p := range rt.params {
 		var raw []string
-		if p.in == "path" {
+		switch p.in {
+		case "path":
 			raw = []string{r.PathValue(p.name)}
-		} else {
+		case "header":
+			raw = r.Header.Values(p.name)
+		default:
 			raw = q[p.name]
 		}
 		if len(raw) == 0 {

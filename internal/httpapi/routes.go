@@ -252,8 +252,16 @@ func routeTable() []*route {
 			status: 200, resp: "ActivityPage", errors: []int{404}, perms: []domain.Permission{domain.PermActivityRead},
 			handle: (*Server).listActivities},
 		{method: "POST", path: api + "/activities", opID: "createActivity", tag: "activities", summary: "Record an activity",
-			desc: "Creates a draft, or a submitted record when `submit` is true (the phone page's one-tap flow).",
-			body: jsonBody("ActivityCreate"), status: 201, resp: "Activity", errors: []int{404}, perms: []domain.Permission{domain.PermActivityWrite},
+			desc: "Creates a draft, or a submitted record when `submit` is true (the phone page's one-tap flow). " +
+				"With an `Idempotency-Key` header (a UUID the client generates once per activity and keeps across retries) " +
+				"a repeated request is safe: the same key with the same body from the same account (or API token) answers 201 " +
+				"with the activity the first request created, and the header `Idempotent-Replayed: true`, and creates nothing; " +
+				"the same key with a different body answers 409 naming `Idempotency-Key` and the fields that differ. " +
+				"Concurrent requests with one key create one activity. Keys are per account: another account's key never matches. " +
+				"Deleting the activity forgets its key.",
+			params: []param{hString("Idempotency-Key", "A client-generated key (a UUID) making the creation safe to retry.").
+				withPattern(`^[A-Za-z0-9._:-]{1,100}$`).withExample("5f0c6a1e-8d1b-4c3e-9a57-1d2f3e4a5b6c")},
+			body: jsonBody("ActivityCreate"), status: 201, resp: "Activity", errors: []int{404, 409}, perms: []domain.Permission{domain.PermActivityWrite},
 			handle: (*Server).createActivity},
 		{method: "POST", path: api + "/activities/approve", opID: "bulkApproveActivities", tag: "activities", summary: "Approve several submitted activities at once",
 			desc: "All or none: the first activity that cannot be approved is named in `field` (ids[i]) and nothing is changed.",
