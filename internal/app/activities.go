@@ -176,6 +176,11 @@ type ActivityQuery struct {
 	Asc         bool
 	Limit       int
 	Offset      int
+
+	// CreatedBy and EnteredOn narrow to the records one account entered on
+	// one day (China time): the records of a back-filled batch.
+	CreatedBy string
+	EnteredOn domain.Date
 }
 
 // MaxPageSize bounds a list page.
@@ -211,6 +216,10 @@ func (a *App) ListActivities(ctx context.Context, ac domain.Actor, q ActivityQue
 	err := a.st.Read(ctx, func(tx *store.Tx) error {
 		f := store.ActivityFilter{OrgID: q.OrgID, TypeIDs: q.TypeIDs, Statuses: q.Statuses, HasEvidence: q.HasEvidence,
 			Query: q.Query, EvidenceSHA: q.EvidenceSHA, Sort: q.Sort, Asc: q.Asc, Limit: q.Limit, Offset: q.Offset}
+		f.CreatedBy = q.CreatedBy
+		if !q.EnteredOn.IsZero() {
+			f.CreatedFrom, f.CreatedTo = EnteredRange(q.EnteredOn)
+		}
 		if q.OrgID != 0 {
 			if _, err := tx.GetOrg(ctx, ac.Scope, q.OrgID); err != nil {
 				return fieldNotFound(err, "org_id")
