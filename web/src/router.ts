@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
-import { landingPath } from './menu'
+import { landingPath, permitted } from './menu'
 import { pendingRoute, useAuthStore } from './stores/auth'
 import { routes as adminRoutes } from './views/admin/routes'
 import { routes as ledgerRoutes } from './views/ledger/routes'
@@ -54,7 +54,8 @@ router.beforeEach(async (to) => {
     return redirect
   }
   // A page that needs a permission the session lacks: home instead.
+  // permission: one permission, or a list of which any one will do.
   const needs = to.meta.permission
-  if (typeof needs === 'string' && !auth.permissions.includes(needs)) return '/'
+  if ((typeof needs === 'string' || Array.isArray(needs)) && !permitted(auth.permissions, needs)) return '/'
   return true
 })
