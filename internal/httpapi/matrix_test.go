@@ -94,6 +94,7 @@ const (
 	kToken    slotKind = "token"
 	kSHA      slotKind = "sha"
 	kSearch   slotKind = "search" // a free-text filter
+	kReport   slotKind = "report"
 )
 
 // slot is one reference of a request that can point to an own or a foreign resource.
@@ -138,6 +139,7 @@ var (
 	pathCollections = map[string]slotKind{
 		"activities": kActivity, "orgs": kOrg, "accounts": kAccount, "tokens": kToken,
 		"activity-types": "", "roles": "",
+		"reports": kReport, "report-templates": "",
 	}
 )
 
@@ -291,6 +293,7 @@ type matrix struct {
 	bActs                       []int64
 	bAccount                    int64
 	bToken, bSHA                string
+	bReport                     int64
 	bPhoto                      []byte
 	markers                     []string
 	before                      string // B's records before the run
@@ -370,6 +373,17 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 		t.Fatal(err)
 	}
 	m.scratch = map[string]any{"activity-types": ty.ID, "roles": role2.ID}
+	// The work report: a template to edit, and B's stored report.
+	tpl, err := e.app.CreateReportTemplate(ctx, opA, "矩阵模板", "# 矩阵报告\n\n共{{ count() }}场次。\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.scratch["report-templates"] = tpl.ID
+	br, err := e.app.GenerateReport(ctx, opB, app.ReportRequest{OrgID: m.schoolB, Period: "2024"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.bReport = br.ID
 	m.fresh = map[slotKind][]any{}
 	m.ownActivities()
 	m.versionOf = func(id int64) int64 {
@@ -456,6 +470,8 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			return []any{m.bSHA}
 		case kSearch:
 			return []any{"乙县"}
+		case kReport:
+			return []any{m.bReport}
 		}
 		m.t.Fatalf("no foreign %s", k)
 	}
@@ -505,6 +521,12 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 		c = []any{m.ownSHA}
 	case kSearch:
 		c = []any{"甲县"}
+	case kReport:
+		r, err := m.app.GenerateReport(ctx, op, app.ReportRequest{OrgID: m.u, Period: "2024"})
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		c = []any{r.ID}
 	default:
 		m.t.Fatalf("no own %s", k)
 	}
