@@ -31,9 +31,11 @@ import "math"
 // (w:snapToGrid="0"; the grid stays declared, so Word's page setup shows 22 × 28 and new
 // text typed by the user follows it). Instead they get what the grid would give, in
 // terms every reader honours: exact line spacing of one pitch (579) and 三号 runs
-// condensed by 5 twips (w:spacing w:val="-5"), i.e. 315 twips per character, the
-// whole-twip advance closest to 315.89 that still fits 28: 28 × 315 = 8820 ≤ 8845
-// (316 would give 27). Measured with LibreOffice: 22 lines of 28 characters.
+// condensed by 6 twips (w:spacing w:val="-6"), i.e. 314 twips per character. The
+// arithmetic bound is 315 (8845 / 28 = 315.89; 28 × 315 = 8820 ≤ 8845), but LibreOffice
+// keeps character spacing in 1/100 mm and, measured, still broke lines at 27 with −5;
+// with −6 it sets 28, and so does Word: 28 × 314 = 8792 ≤ 8845 < 29 × 314. The 53 twips
+// (0.9 mm) left over are spread by justification. TestLibreOfficeLinesAndChars measures it.
 const (
 	pageWidth  = 11906 // A4 width, 210 mm
 	pageHeight = 16838 // A4 height, 297 mm
@@ -62,15 +64,16 @@ var (
 	linePitch = textHeight / linesPerPage // 579 (integer division rounds down)
 
 	// condense is the character spacing of 三号 text, in twips (see above).
-	condense = textWidth/charsPerLine - bodyHalfPoints*10 // 315 − 320 = −5
+	condense = textWidth/charsPerLine - bodyHalfPoints*10 - 1 // 315 − 320 − 1 = −6
 
 	// charSpace is docGrid's w:charSpace for 28 characters per line (see above).
 	charSpace = int(math.Floor((float64(textWidth)/charsPerLine/20 - bodyHalfPoints/2) * 4096))
 
-	// footerDistance puts the page number's line about 7 mm below the text area, as
-	// GB/T 9704 §7.5 asks: the bottom margin is 35 mm, the number's line (14 pt ≈ 5 mm)
-	// ends 35 − 7 − 5 = 23 mm above the page's bottom edge.
-	footerDistance = mmToTwips(23)
+	// footerDistance puts the page number's 一字线 7 mm below the text area, as GB/T 9704
+	// §7.5 asks. The dashes sit at the middle of the number's line (四号 in a CJK face,
+	// about 18 pt or 6.4 mm tall), whose bottom is the footer distance from the page's
+	// edge: 35 − 7 − 6.4 / 2 ≈ 25 mm. TestLibreOfficeRendersReport measures it.
+	footerDistance = mmToTwips(25)
 
 	// headerDistance is unused by the content (there is no header) but Word requires it.
 	headerDistance = mmToTwips(15)

@@ -1,0 +1,204 @@
+package docx
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/zeren-edu/zeren/internal/officecheck"
+)
+
+// These tests open the .docx in LibreOffice (headless, via officecheck), as a reader
+// would, and check the PDF it makes: that it opens without repair (a document LibreOffice
+// has to repair does not convert silently), the page, the text and the layout.
+
+const ptPerMM = 72 / 25.4
+
+// toPDF writes d, converts it and returns pdfinfo's answer and the pages' lines.
+func toPDF(t *testing.T, d Document) (officecheck.Info, []officecheck.Page, string) {
+	t.Helper()
+	officecheck.Require(t)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "report.docx")
+	if err := os.WriteFile(src, write(t, d), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	pdf, err := officecheck.ConvertToPDF(ctx, src, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := officecheck.PDFInfo(ctx, pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := officecheck.PDFLines(ctx, pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := officecheck.PDFText(ctx, pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info, pages, text
+}
+
+var pageNumberRe = regexp.MustCompile(`^—\s*(\d+)\s*—$`)
+
+func squeeze(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func TestLibreOfficeRendersReport(t *testing.T) {
+	t.Parallel()
+	d := sample()
+	// Enough text for a second page, before the signature.
+	tail := d.Blocks[len(d.Blocks)-2:]
+	d.Blocks = d.Blocks[:len(d.Blocks)-2]
+	for i := 1; i <= 12; i++ {
+		d.Blocks = append(d.Blocks, Block{Kind: Body, Runs: []Run{
+			{Text: fmt.Sprintf("第%d段：各学校结合实际开展主题教育活动，", i)},
+			{Text: fmt.Sprint(100 + i), Figure: true},
+			{Text: "场次，教师思想政治素质和师德师风建设水平不断提升，校园意识形态阵地管理进一步规范。"},
+		}})
+	}
+	d.Blocks = append(d.Blocks, tail...)
+	info, pages, text := toPDF(t, d)
+
+	if math.Abs(info.PageWidthMM-210) > 1 || math.Abs(info.PageHeightMM-297) > 1 {
+		t.Errorf("page %.1f × %.1f mm, want A4 210 × 297", info.PageWidthMM, info.PageHeightMM)
+	}
+	if info.Pages < 2 || info.Pages != len(pages) {
+		t.Fatalf("pdfinfo says %d pages, pdftotext %d; want at least 2", info.Pages, len(pages))
+	}
+
+	// Every piece of text is there (pdftotext breaks lines and spaces CJK from digits,
+	// so compare without white space, the page numbers taken out).
+	var body strings.Builder
+	for _, line := range strings.Split(text, "\n") {
+		if !pageNumberRe.MatchString(strings.TrimSpace(strings.Trim(line, "\f"))) {
+			body.WriteString(line)
+		}
+	}
+	all := squeeze(body.String())
+	want := []string{d.Title, d.Subtitle}
+	for _, b := range d.Blocks {
+		var para strings.Builder
+		for _, r := range b.Runs {
+			want = append(want, r.Text)
+			para.WriteString(r.Text)
+		}
+		want = append(want, para.String())
+	}
+	for _, w := range want {
+		if !strings.Contains(all, squeeze(w)) {
+			t.Errorf("PDF text lacks %q", w)
+		}
+	}
+
+	// Page numbers: "— n —" on every page, odd pages one character (14 pt) in from the
+	// right edge of the text area, even pages from the left; about 7 mm below the text.
+	textLeft, textRight, textBottom := 28*ptPerMM, (210-26)*ptPerMM, (297-35)*ptPerMM
+	for i, p := range pages {
+		n := i + 1
+		var num *officecheck.Line
+		for j := range p.Lines {
+			if m := pageNumberRe.FindStringSubmatch(p.Lines[j].Text); m != nil && m[1] == fmt.Sprint(n) {
+				num = &p.Lines[j]
+			}
+		}
+		if num == nil {
+			t.Errorf("page %d: no page number \"— %d —\"", n, n)
+			continue
+		}
+		if n%2 == 1 {
+			if math.Abs(num.XMax-(textRight-14)) > 3 {
+				t.Errorf("page %d: number ends at %.1f pt, want %.1f (right, one character in)", n, num.XMax, textRight-14)
+			}
+		} else if math.Abs(num.XMin-(textLeft+14)) > 3 {
+			t.Errorf("page %d: number starts at %.1f pt, want %.1f (left, one character in)", n, num.XMin, textLeft+14)
+		}
+		// The 一字线 sit at the middle of the line's box in a CJK face.
+		if below := ((num.YMin+num.YMax)/2 - textBottom) / ptPerMM; math.Abs(below-7) > 1.5 {
+			t.Errorf("page %d: number %.1f mm below the text area, want 7", n, below)
+		}
+		for _, l := range p.Lines {
+			if l != *num && l.YMax > textBottom+1 {
+				t.Errorf("page %d: text %q runs below the text area (%.1f > %.1f pt)", n, l.Text, l.YMax, textBottom)
+			}
+		}
+	}
+	// The title starts at the top margin, each of its lines centred.
+	var title string
+	for i, l := range pages[0].Lines {
+		if !strings.HasPrefix(squeeze(d.Title), title+squeeze(l.Text)) {
+			t.Fatalf("line %d %q: want the title %q", i+1, l.Text, d.Title)
+		}
+		title += squeeze(l.Text)
+		if mid := (l.XMin + l.XMax) / 2; math.Abs(mid-(textLeft+textRight)/2) > 3 {
+			t.Errorf("title line %d centred at %.1f pt, want %.1f", i+1, mid, (textLeft+textRight)/2)
+		}
+		if title == squeeze(d.Title) {
+			break
+		}
+	}
+	if top := pages[0].Lines[0].YMin / ptPerMM; top < 37-1 || top > 37+4 {
+		t.Errorf("title top at %.1f mm, want just below the 37 mm margin", top)
+	}
+}
+
+// TestLibreOfficeLinesAndChars measures GB/T 9704's 22 lines of 28 characters: a
+// paragraph of 82 characters (26 after the two-character indent, then 28, 28) and short
+// one-line paragraphs after it; page 1 must hold the title, the blank line after it and
+// 20 text lines.
+func TestLibreOfficeLinesAndChars(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("国", 82)
+	d := Document{Title: "版心测试", Blocks: []Block{{Kind: Body, Runs: []Run{{Text: long}}}}}
+	for i := 1; i <= 40; i++ {
+		d.Blocks = append(d.Blocks, Block{Kind: Body, Runs: []Run{{Text: fmt.Sprintf("第%02d行", i)}}})
+	}
+	_, pages, _ := toPDF(t, d)
+
+	var textLines []officecheck.Line // page 1 minus the title and the page number
+	for _, l := range pages[0].Lines[1:] {
+		if !pageNumberRe.MatchString(l.Text) {
+			textLines = append(textLines, l)
+		}
+	}
+	if len(textLines) < 3 {
+		t.Fatalf("page 1 has %d text lines: %+v", len(textLines), textLines)
+	}
+	for i, want := range []int{26, 28, 28} {
+		if got := utf8.RuneCountInString(squeeze(textLines[i].Text)); got != want {
+			t.Errorf("line %d of the long paragraph holds %d characters, want %d", i+1, got, want)
+		}
+	}
+	// Title + blank line + 3 + 17 short lines = 22.
+	if got := 2 + len(textLines); got < 21 || got > 23 {
+		t.Errorf("page 1 holds %d lines, want 22 (±1): %d text lines after the title", got, len(textLines))
+	} else if got != 22 {
+		t.Logf("page 1 holds %d lines (22 wanted, ±1 tolerated)", got)
+	}
+	if last := squeeze(textLines[len(textLines)-1].Text); last != "第17行" {
+		t.Logf("last line of page 1: %q (第17行 expected with exactly 22 lines)", last)
+	}
+	// The pitch between lines is the fixed 28.95 pt.
+	for i := 1; i < len(textLines); i++ {
+		if pitch := textLines[i].YMin - textLines[i-1].YMin; math.Abs(pitch-28.95) > 0.2 {
+			t.Errorf("line %d: pitch %.2f pt, want 28.95 (579 twips)", i+1, pitch)
+		}
+	}
+}
