@@ -166,3 +166,11 @@ export function debounce<A extends unknown[]>(f: (...a: A) => void, ms: number) 
   }
   return d
 }
+
+/**
+ * The ledger link of one record (a stale report's changed activity): the
+ * ledger filtered to that id within the report's unit.
+ */
+export function activityHref(id: number, orgId: number): string {
+  return `/ledger?org_id=${orgId}&id=${id}`
+}
