@@ -197,48 +197,59 @@ func (a *App) ListActivities(ctx context.Context, ac domain.Actor, q ActivityQue
 	if q.Offset < 0 {
 		return nil, 0, domain.Invalid("offset", "cannot be negative")
 	}
+	var out []domain.Activity
+	var total int
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		f, err := a.activityFilter(ctx, tx, ac, q)
+		if err != nil {
+			return err
+		}
+		out, total, err = tx.ListActivities(ctx, ac.Scope, f)
+		return err
+	})
+	return out, total, err
+}
+
+// activityFilter checks a ledger query and resolves it (unit in scope, pillar
+// to types, period to dates) into the store's filter. The list and the export
+// share it, so an export holds exactly the rows its list shows.
+func (a *App) activityFilter(ctx context.Context, tx *store.Tx, ac domain.Actor, q ActivityQuery) (store.ActivityFilter, error) {
 	if q.Sort != "" {
 		ok := false
 		for _, s := range store.ActivitySorts() {
 			ok = ok || s == q.Sort
 		}
 		if !ok {
-			return nil, 0, domain.Invalid("sort", "must be one of %s", strings.Join(store.ActivitySorts(), ", "))
+			return store.ActivityFilter{}, domain.Invalid("sort", "must be one of %s", strings.Join(store.ActivitySorts(), ", "))
 		}
 	}
 	for _, s := range q.Statuses {
 		if !s.Valid() {
-			return nil, 0, domain.Invalid("status", "%q is not a status (draft, submitted, approved, returned)", s)
+			return store.ActivityFilter{}, domain.Invalid("status", "%q is not a status (draft, submitted, approved, returned)", s)
 		}
 	}
-	var out []domain.Activity
-	var total int
-	err := a.st.Read(ctx, func(tx *store.Tx) error {
-		f := store.ActivityFilter{OrgID: q.OrgID, TypeIDs: q.TypeIDs, Statuses: q.Statuses, HasEvidence: q.HasEvidence,
-			Query: q.Query, EvidenceSHA: q.EvidenceSHA, Sort: q.Sort, Asc: q.Asc, Limit: q.Limit, Offset: q.Offset}
-		f.CreatedBy = q.CreatedBy
-		if !q.EnteredOn.IsZero() {
-			f.CreatedFrom, f.CreatedTo = EnteredRange(q.EnteredOn)
+	f := store.ActivityFilter{OrgID: q.OrgID, TypeIDs: q.TypeIDs, Statuses: q.Statuses, HasEvidence: q.HasEvidence,
+		Query: q.Query, EvidenceSHA: q.EvidenceSHA, Sort: q.Sort, Asc: q.Asc, Limit: q.Limit, Offset: q.Offset}
+	f.CreatedBy = q.CreatedBy
+	if !q.EnteredOn.IsZero() {
+		f.CreatedFrom, f.CreatedTo = EnteredRange(q.EnteredOn)
+	}
+	if q.OrgID != 0 {
+		if _, err := tx.GetOrg(ctx, ac.Scope, q.OrgID); err != nil {
+			return f, fieldNotFound(err, "org_id")
 		}
-		if q.OrgID != 0 {
-			if _, err := tx.GetOrg(ctx, ac.Scope, q.OrgID); err != nil {
-				return fieldNotFound(err, "org_id")
-			}
-		}
-		types, err := a.resolveTypes(ctx, tx, q.TypeIDs, q.Pillar)
-		if err != nil {
-			return err
-		}
-		f.TypeIDs = types
-		r, err := a.resolveRange(ctx, tx, q.OrgID, q.Period, q.From, q.To)
-		if err != nil {
-			return err
-		}
-		f.Range = r
-		out, total, err = tx.ListActivities(ctx, ac.Scope, f)
-		return err
-	})
-	return out, total, err
+	}
+	types, err := a.resolveTypes(ctx, tx, q.TypeIDs, q.Pillar)
+	if err != nil {
+		return f, err
+	}
+	f.TypeIDs = types
+	r, err := a.resolveRange(ctx, tx, q.OrgID, q.Period, q.From, q.To)
+	if err != nil {
+		return f, err
+	}
+	f.Range = r
+	return f, nil
 }
 
 // UpdateActivity replaces an activity's fields; version guards against lost updates.

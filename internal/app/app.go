@@ -21,6 +21,8 @@ var chinaZone = time.FixedZone("CST", 8*3600)
 type Config struct {
 	MaxEvidenceSize        int64 // bytes per file
 	MaxEvidencePerActivity int
+	// MaxExportRows bounds one Excel export; zero means DefaultMaxExportRows.
+	MaxExportRows int
 	// PasswordHashing is the argon2id cost; zero means auth.DefaultParams.
 	// Tests pass auth.TestParams.
 	PasswordHashing auth.HashParams

@@ -8,6 +8,25 @@ import (
 )
 
 func (s *Server) listActivities(c *call) error {
+	q, err := ledgerQuery(c)
+	if err != nil {
+		return err
+	}
+	q.Limit, q.Offset = int(c.p.int("limit")), int(c.p.int("offset"))
+	ac, err := c.actor()
+	if err != nil {
+		return err
+	}
+	items, total, err := s.app.ListActivities(c.ctx(), ac, q)
+	if err != nil {
+		return err
+	}
+	return c.reply(page[domain.Activity]{Items: nonNil(items), Total: total, Limit: q.Limit, Offset: q.Offset})
+}
+
+// ledgerQuery reads the ledger filter of a list or export request; paging
+// is the list's own.
+func ledgerQuery(c *call) (app.ActivityQuery, error) {
 	q := app.ActivityQuery{
 		OrgID:       c.p.int("org_id"),
 		TypeIDs:     c.p.ints("type_id"),
@@ -18,10 +37,10 @@ func (s *Server) listActivities(c *call) error {
 		HasEvidence: c.p.bool("has_evidence"),
 		Query:       c.p.str("q"),
 		EvidenceSHA: c.p.str("evidence"),
+		CreatedBy:   c.p.str("created_by"),
+		EnteredOn:   c.p.date("entered_on"),
 		Sort:        c.p.str("sort"),
 		Asc:         c.p.str("order") == "asc",
-		Limit:       int(c.p.int("limit")),
-		Offset:      int(c.p.int("offset")),
 	}
 	for _, st := range c.p.strs("status") {
 		q.Statuses = append(q.Statuses, domain.Status(st))
@@ -29,17 +48,9 @@ func (s *Server) listActivities(c *call) error {
 	if q.Period != "" && (c.p.has("from") || c.p.has("to")) {
 		// The app would silently prefer the period; a client that sent both
 		// believes something the answer would not honour.
-		return domain.Invalid("period", "give either a period or from/to, not both")
+		return q, domain.Invalid("period", "give either a period or from/to, not both")
 	}
-	ac, err := c.actor()
-	if err != nil {
-		return err
-	}
-	items, total, err := s.app.ListActivities(c.ctx(), ac, q)
-	if err != nil {
-		return err
-	}
-	return c.reply(page[domain.Activity]{Items: nonNil(items), Total: total, Limit: q.Limit, Offset: q.Offset})
+	return q, nil
 }
 
 // activityFields are the client-set fields of an activity (domain.ActivityInput,

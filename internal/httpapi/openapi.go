@@ -190,6 +190,14 @@ func responsesDoc(rt *route) obj {
 	out := obj{}
 	code := strconv.Itoa(rt.status)
 	switch {
+	case rt.binary && rt.download != "":
+		out[code] = obj{
+			"description": "The generated file.",
+			"headers": obj{
+				"Content-Disposition": obj{"description": "attachment, with the filename (RFC 5987 for non-ASCII names).", "schema": obj{"type": "string"}},
+			},
+			"content": obj{rt.download: obj{"schema": obj{"type": "string", "format": "binary"}}},
+		}
 	case rt.binary:
 		out[code] = obj{
 			"description": "The file's bytes, with the media type it was accepted as.",

@@ -30,6 +30,9 @@ type route struct {
 	// transfer marks evidence uploads and downloads, which get the longer
 	// transfer timeout.
 	transfer bool
+	// download is the media type of a generated binary body (an export);
+	// "" for a stored file served with its own type.
+	download string
 	handle   func(*Server, *call) error
 
 	// Who may call it. A public route answers without credentials; every
@@ -153,6 +156,26 @@ var (
 	pPeriodQ   = qString("period", "A period code or Chinese label: 2024, 2024Q3, 2024-09, 2024-W05, 2024-09-01, 2024FA, 2024-2025学年, 2024年秋季学期.").withExample("2024")
 )
 
+// ledgerFilterParams are the ledger's filter and order, shared by the list
+// and its export.
+func ledgerFilterParams() []param {
+	return []param{
+		qID("org_id", "Only this unit's subtree."),
+		pTypeIDs, pPillar,
+		pPeriodQ,
+		qDate("from", "Only activities on or after this date (when no period is given)."),
+		qDate("to", "Only activities on or before this date (when no period is given)."),
+		pStatuses,
+		qBool("has_evidence", "Only activities with (true) or without (false) evidence files."),
+		qString("q", "A substring of the title."),
+		qString("evidence", "Only activities carrying the file with this SHA-256.").withPattern(shaPattern),
+		qString("created_by", "Only activities entered by this account (its username)."),
+		qDate("entered_on", "Only activities entered on this day (China time)."),
+		qEnum("sort", "Sort key.", app.ActivitySorts()...).withDefault("date"),
+		qEnum("order", "Sort direction.", "asc", "desc").withDefault("desc"),
+	}
+}
+
 // routeTable is every endpoint of the server.
 func routeTable() []*route {
 	return []*route{
@@ -234,23 +257,18 @@ func routeTable() []*route {
 
 		// Activity ledger.
 		{method: "GET", path: api + "/activities", opID: "listActivities", tag: "activities", summary: "A page of the ledger",
-			desc: "The records behind any figure: GET /api/v1/aggregates returns, in `records`, the query string that lists exactly the activities it counted.",
-			params: []param{
-				qID("org_id", "Only this unit's subtree."),
-				pTypeIDs, pPillar,
-				pPeriodQ,
-				qDate("from", "Only activities on or after this date (when no period is given)."),
-				qDate("to", "Only activities on or before this date (when no period is given)."),
-				pStatuses,
-				qBool("has_evidence", "Only activities with (true) or without (false) evidence files."),
-				qString("q", "A substring of the title."),
-				qString("evidence", "Only activities carrying the file with this SHA-256.").withPattern(shaPattern),
-				qEnum("sort", "Sort key.", app.ActivitySorts()...).withDefault("date"),
-				qEnum("order", "Sort direction.", "asc", "desc").withDefault("desc"),
-				pLimit, pOffset,
-			},
+			desc:   "The records behind any figure: GET /api/v1/aggregates returns, in `records`, the query string that lists exactly the activities it counted.",
+			params: append(ledgerFilterParams(), pLimit, pOffset),
 			status: 200, resp: "ActivityPage", errors: []int{404}, perms: []domain.Permission{domain.PermActivityRead},
 			handle: (*Server).listActivities},
+		{method: "GET", path: api + "/activities/export", opID: "exportActivities", tag: "activities", summary: "The ledger of a filter as an Excel workbook",
+			desc: "The same filter as GET /api/v1/activities, every matching record (no paging), as an .xlsx file named " +
+				"工作台账-<period or dates>.xlsx: a header row (日期, 单位, 单位编码, 活动类型, 方面, 标题, 参与人次, 场所, 状态, 佐证材料数, 编号) " +
+				"and one row per activity, in the list's order. A filter matching more rows than an export holds answers 413 " +
+				"naming the limit, never a cut-short file. Exports are audited.",
+			params: ledgerFilterParams(), status: 200, binary: true, download: xlsxType, errors: []int{404, 413}, transfer: true,
+			perms:  []domain.Permission{domain.PermExport},
+			handle: (*Server).exportActivities},
 		{method: "POST", path: api + "/activities", opID: "createActivity", tag: "activities", summary: "Record an activity",
 			desc: "Creates a draft, or a submitted record when `submit` is true (the phone page's one-tap flow). " +
 				"With an `Idempotency-Key` header (a UUID the client generates once per activity and keeps across retries) " +

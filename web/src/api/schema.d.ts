@@ -2325,6 +2325,10 @@ export interface operations {
                 q?: string;
                 /** @description Only activities carrying the file with this SHA-256. */
                 evidence?: string;
+                /** @description Only activities entered by this account (its username). */
+                created_by?: string;
+                /** @description Only activities entered on this day (China time). */
+                entered_on?: string;
                 /** @description Sort key. */
                 sort?: "date" | "created_at" | "updated_at" | "attendance" | "title" | "id";
                 /** @description Sort direction. */
@@ -2456,6 +2460,10 @@ export interface operations {
                 q?: string;
                 /** @description Only activities carrying the file with this SHA-256. */
                 evidence?: string;
+                /** @description Only activities entered by this account (its username). */
+                created_by?: string;
+                /** @description Only activities entered on this day (China time). */
+                entered_on?: string;
                 /** @description Sort key. */
                 sort?: "date" | "created_at" | "updated_at" | "attendance" | "title" | "id";
                 /** @description Sort direction. */

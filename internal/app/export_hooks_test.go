@@ -1,0 +1,13 @@
+package app
+
+import (
+	"context"
+
+	"github.com/zeren-edu/zeren/internal/domain"
+)
+
+// ExportInPages runs an export reading pageSize rows at a time, so that tests
+// exercise the paging with a small ledger.
+func (a *App) ExportInPages(ctx context.Context, ac domain.Actor, q ActivityQuery, pageSize int) (*LedgerExport, error) {
+	return a.export(ctx, ac, q, pageSize)
+}
