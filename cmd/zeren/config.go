@@ -53,6 +53,9 @@ var commands = map[string]commandSpec{
 	"demo":    {"Rebuild the demo county database from scratch and serve it.", []setting{setSeed, setDemoDB, setAddr, setDemoDataDir, setLogLevel, setMaxEvidence, setProxies}},
 	"init":    {"Set up a new installation: the root bureau and the three administrators with one-time passwords (flags: --db, --bureau-name, --bureau-code).", []setting{setDB}},
 	"audit":   {"`zeren audit verify`: re-compute the audit trail's hash chain and name the first tampered event (flag: --db).", []setting{setDB}},
+	"report": {"Write a unit's work report for a period to a file, as the console operator over the whole tree (flags: --unit CODE, --period PERIOD, " +
+		"-o FILE, --format docx|html|xlsx (default: from the file's extension, else docx), --template NAME (default: the default template), --db). " +
+		"Nothing is stored; stored snapshots are made in the web app.", []setting{setDB}},
 	"version": {"Print the version, the VCS revision and the Go version.", nil},
 	"help":    {"Print help.", nil},
 }

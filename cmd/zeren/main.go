@@ -53,6 +53,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runInit(ctx, rest, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, rest, stdout, stderr)
+	case "report":
+		return reportCmd(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		return versionCmd(rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":
@@ -71,6 +73,7 @@ Usage:
   zeren demo     [--seed N] [--db PATH] [--addr HOST:PORT] [--data-dir DIR]
   zeren init     --bureau-name NAME [--bureau-code CODE] [--db PATH|URL]
   zeren audit verify [--db PATH|URL]
+  zeren report   --unit CODE --period PERIOD -o FILE [--format docx|html|xlsx] [--template NAME] [--db PATH|URL]
   zeren version
   zeren help [COMMAND]
 

@@ -194,6 +194,7 @@ func (a *App) UpdateReportTemplate(ctx context.Context, ac domain.Actor, id int6
 // office's slots (next_steps).
 type ReportRequest struct {
 	OrgID        int64               `json:"org_id"`
+	OrgCode      string              `json:"-"` // instead of OrgID (the CLI's --unit)
 	Period       string              `json:"period"`
 	TemplateID   int64               `json:"template_id,omitempty"`
 	TemplateName string              `json:"-"`
@@ -229,16 +230,21 @@ func (a *App) templateFor(ctx context.Context, tx *store.Tx, r ReportRequest) (s
 // buildReport renders a report in tx. withIDs fetches the record ids of every
 // figure (a stored snapshot needs them; a preview does not).
 func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r ReportRequest, withIDs bool) (built, error) {
-	if r.OrgID <= 0 {
+	if r.OrgID <= 0 && r.OrgCode == "" {
 		return built{}, domain.Invalid("org_id", "is required")
 	}
 	if strings.TrimSpace(r.Period) == "" {
 		return built{}, domain.Invalid("period", "is required (e.g. 2024, 2024Q3, 2024年第三季度)")
 	}
 	src := a.newReportSource(tx, ac)
-	unit, err := src.unitByID(ctx, r.OrgID)
-	if err != nil {
-		return built{}, fieldNotFound(err, "org_id")
+	var unit report.Unit
+	var err error
+	if r.OrgID > 0 {
+		if unit, err = src.unitByID(ctx, r.OrgID); err != nil {
+			return built{}, fieldNotFound(err, "org_id")
+		}
+	} else if unit, err = src.UnitByCode(ctx, r.OrgCode); err != nil {
+		return built{}, fieldNotFound(err, "unit")
 	}
 	per, err := src.Period(ctx, unit, r.Period, false)
 	if err != nil {

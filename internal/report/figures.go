@@ -243,13 +243,17 @@ func ledgerProviders() []Provider {
 			Eval: func(ctx context.Context, env *Env, a reporttpl.Args) (reporttpl.Result, error) {
 				return ledgerFigure(ctx, env, "count", a)
 			},
-			Breakdown: func(ctx context.Context, env *Env, a reporttpl.Args) ([]Group, error) { return ledgerBreakdown(ctx, env, a) }},
+			Breakdown: func(ctx context.Context, env *Env, a reporttpl.Args) ([]Group, error) {
+				return ledgerBreakdown(ctx, env, a)
+			}},
 		{Activities: true, Spec: reporttpl.FuncSpec{Name: "attendance", Unit: "人次", Args: ledgerArgs(),
 			Doc: "summed attendance (人次) of the same activities count() counts"},
 			Eval: func(ctx context.Context, env *Env, a reporttpl.Args) (reporttpl.Result, error) {
 				return ledgerFigure(ctx, env, "attendance", a)
 			},
-			Breakdown: func(ctx context.Context, env *Env, a reporttpl.Args) ([]Group, error) { return ledgerBreakdown(ctx, env, a) }},
+			Breakdown: func(ctx context.Context, env *Env, a reporttpl.Args) ([]Group, error) {
+				return ledgerBreakdown(ctx, env, a)
+			}},
 		{Activities: true, Spec: reporttpl.FuncSpec{Name: "units", Unit: "个", Args: append([]reporttpl.ArgSpec{
 			{Name: "kind", Kind: reporttpl.KindString, Required: true, Doc: "unit kind counted: school, district or branch"}}, ledgerArgs()...),
 			Doc: "number of units of a kind (e.g. schools) in the subtree that held at least one such activity (themselves or their branches)"},

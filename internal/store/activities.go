@@ -179,6 +179,7 @@ type ActivityFilter struct {
 	HasEvidence *bool
 	Query       string // substring of the title
 	EvidenceSHA string // only activities carrying this blob
+	Venue       string // only activities carrying this venue tag (a report figure's venue:)
 	// CreatedBy and CreatedFrom/CreatedTo narrow by who entered a record and
 	// when ([from, to), zero: unbounded): the records of a back-filled batch.
 	CreatedBy   string
@@ -231,6 +232,12 @@ func (tx *Tx) ListActivities(ctx context.Context, scope domain.Scope, f Activity
 	if f.Query != "" {
 		args = append(args, "%"+likeEscape(f.Query)+"%")
 		where = append(where, fmt.Sprintf(`a.title LIKE $%d ESCAPE '\'`, len(args)))
+	}
+	if f.Venue != "" {
+		// The same test as a report figure's venue (figureWhere): a quoted
+		// tag matches one element of the JSON list.
+		args = append(args, `%"`+likeEscape(f.Venue)+`"%`)
+		where = append(where, fmt.Sprintf(`a.venues LIKE $%d ESCAPE '\'`, len(args)))
 	}
 	if f.EvidenceSHA != "" {
 		args = append(args, f.EvidenceSHA)
