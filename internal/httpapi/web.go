@@ -27,7 +27,8 @@ const (
 )
 
 // webHandler serves the web app from fsys: its files by path, and index.html
-// for any other path, so the app's client-side routes survive a reload. A nil
+// for any other path, so the app's client-side routes survive a reload
+// (m.html for the phone pages' paths /m and /m/…). A nil
 // fsys, or one without index.html (the app not built yet), serves the
 // placeholder page. A missing file under assets/ is a 404, not index.html: a
 // stale hashed name must not be cached for a year as the app's page.
@@ -53,7 +54,7 @@ func webHandler(fsys fs.FS, s *Server) http.Handler {
 				s.writeError(w, r, &httpError{status: http.StatusNotFound, code: codeNotFound, message: "no such file"})
 				return
 			}
-			name = "index.html"
+			name = pageFor(fsys, name)
 		}
 		h := w.Header()
 		h.Set("Content-Security-Policy", csp)
@@ -68,6 +69,16 @@ func webHandler(fsys fs.FS, s *Server) http.Handler {
 			s.writeError(w, r, &httpError{status: http.StatusNotFound, code: codeNotFound, message: "no such page"})
 		}
 	})
+}
+
+// pageFor is the page that answers a client-side route: the phone pages
+// (m.html, their routes under /m/) for /m and /m/…, when the build has them,
+// and the desktop app (index.html) for everything else.
+func pageFor(fsys fs.FS, name string) string {
+	if (name == "m" || strings.HasPrefix(name, "m/")) && isFile(fsys, "m.html") {
+		return "m.html"
+	}
+	return "index.html"
 }
 
 // serveFile serves one file of fsys. http.ServeFileFS would judge the request
