@@ -102,7 +102,7 @@ func pretty(n *node) string {
 		b.WriteString(strings.Repeat("  ", depth) + "<" + x.name)
 		for _, a := range x.attrs {
 			b.WriteString(" " + qname(a.Name) + `="`)
-			xml.EscapeText(&b, []byte(a.Value))
+			_ = xml.EscapeText(&b, []byte(a.Value))
 			b.WriteString(`"`)
 		}
 		switch {
@@ -110,7 +110,7 @@ func pretty(n *node) string {
 			b.WriteString("/>\n")
 		case len(x.children) == 0:
 			b.WriteString(">")
-			xml.EscapeText(&b, []byte(x.text))
+			_ = xml.EscapeText(&b, []byte(x.text))
 			b.WriteString("</" + x.name + ">\n")
 		default:
 			b.WriteString(">\n")
