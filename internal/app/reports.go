@@ -215,10 +215,10 @@ func (a *App) templateFor(ctx context.Context, tx *store.Tx, r ReportRequest) (s
 	switch {
 	case r.TemplateID != 0:
 		t, err := tx.GetReportTemplate(ctx, r.TemplateID, 0)
-		return t, withField(err, "template_id")
+		return t, fieldErr(err, "template_id")
 	case r.TemplateName != "":
 		t, err := tx.ReportTemplateByName(ctx, r.TemplateName)
-		return t, withField(err, "template")
+		return t, fieldErr(err, "template")
 	}
 	t, ok, err := tx.DefaultReportTemplate(ctx)
 	if err == nil && !ok {
@@ -248,7 +248,7 @@ func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r 
 	}
 	per, err := src.Period(ctx, unit, r.Period, false)
 	if err != nil {
-		return built{}, withField(err, "period")
+		return built{}, fieldErr(err, "period")
 	}
 	var tpl store.ReportTemplate
 	source := r.Source
@@ -320,6 +320,14 @@ func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r 
 		}
 	}
 	return built{doc: doc, ids: ids}, nil
+}
+
+// fieldErr names the field of a typed error (nil stays nil).
+func fieldErr(err error, field string) error {
+	if err == nil {
+		return nil
+	}
+	return withField(err, field)
 }
 
 func zhDate(d domain.Date) string { return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day) }

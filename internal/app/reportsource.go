@@ -219,7 +219,7 @@ func (a *App) reportRegistry(ac domain.Actor) *report.Registry {
 			if v, ok := args["unit"]; ok {
 				var err error
 				if u, err = env.Src.UnitByCode(ctx, v.Str); err != nil {
-					return reporttpl.Result{}, withField(err, "unit")
+					return reporttpl.Result{}, fieldErr(err, "unit")
 				}
 			}
 			if v, ok := args["period"]; ok || u.ID != env.Unit.ID {
@@ -229,7 +229,7 @@ func (a *App) reportRegistry(ac domain.Actor) *report.Registry {
 				}
 				var err error
 				if p, err = env.Src.Period(ctx, u, code, false); err != nil {
-					return reporttpl.Result{}, withField(err, "period")
+					return reporttpl.Result{}, fieldErr(err, "period")
 				}
 			}
 			if args[reporttpl.CompareArg].Str == reporttpl.CompareLastYear {
