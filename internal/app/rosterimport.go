@@ -134,6 +134,14 @@ func (a *App) ImportMembers(ctx context.Context, ac domain.Actor, teamID int64, 
 	if len(data) > MaxImportFileSize {
 		return ImportResult{}, domain.TooLarge("file", "the workbook must be at most %d MB", MaxImportFileSize>>20)
 	}
+	// The team first: a team out of scope is not found, whatever the file.
+	err = a.st.Read(ctx, func(tx *store.Tx) error {
+		_, err := tx.WritableTeam(ctx, ac.Scope, teamID)
+		return err
+	})
+	if err != nil {
+		return ImportResult{}, err
+	}
 	rows, err := readSheetRows(data)
 	if err != nil {
 		return ImportResult{}, err

@@ -66,6 +66,13 @@ func (a *App) ListTeams(ctx context.Context, ac domain.Actor, q TeamQuery) ([]do
 	var out []domain.Team
 	var total int
 	err = a.st.Read(ctx, func(tx *store.Tx) error {
+		if q.OrgID != 0 {
+			// A unit outside the scope is not found, as everywhere, rather
+			// than an empty list that would pass for "no teams there".
+			if _, err := tx.GetOrg(ctx, ac.Scope, q.OrgID); err != nil {
+				return fieldNotFound(err, "org_id")
+			}
+		}
 		var err error
 		out, total, err = tx.ListTeams(ctx, ac.Scope, store.TeamFilter{OrgID: q.OrgID, Kind: kind, Active: q.Active, Query: q.Query,
 			At: a.Today(), Limit: q.Limit, Offset: q.Offset})

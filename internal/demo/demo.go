@@ -221,6 +221,10 @@ func Build(ctx context.Context, a *app.App, opts Options) (Summary, error) {
 		}
 	}
 
+	if err := buildRosters(ctx, a, ac, opts.Seed, units, today); err != nil {
+		return Summary{}, fmt.Errorf("building the rosters: %w", err)
+	}
+
 	sum, err := summarize(ctx, a, ac, today)
 	if err != nil {
 		return Summary{}, err

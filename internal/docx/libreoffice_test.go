@@ -160,15 +160,17 @@ func TestLibreOfficeRendersReport(t *testing.T) {
 }
 
 // TestLibreOfficeLinesAndChars measures GB/T 9704's 22 lines of 28 characters: a
-// paragraph of 82 characters (26 after the two-character indent, then 28, 28) and short
-// one-line paragraphs after it; page 1 must hold the title, the blank line after it and
+// paragraph of 82 characters (26 after the two-character indent, then 28, 28) and
+// two-line paragraphs after it; page 1 must hold the title, the blank line after it and
 // 20 text lines.
 func TestLibreOfficeLinesAndChars(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("国", 82)
 	d := Document{Title: "版心测试", Blocks: []Block{{Kind: Body, Runs: []Run{{Text: long}}}}}
-	for i := 1; i <= 40; i++ {
-		d.Blocks = append(d.Blocks, Block{Kind: Body, Runs: []Run{{Text: fmt.Sprintf("第%02d行", i)}}})
+	// Then paragraphs of two lines each (26 + 8 characters): page 1 ends after the first
+	// line of the ninth, as widow/orphan control is off and every page is full.
+	for i := 1; i <= 20; i++ {
+		d.Blocks = append(d.Blocks, Block{Kind: Body, Runs: []Run{{Text: fmt.Sprintf("第%02d段", i) + strings.Repeat("国", 30)}}})
 	}
 	_, pages, _ := toPDF(t, d)
 
@@ -186,14 +188,14 @@ func TestLibreOfficeLinesAndChars(t *testing.T) {
 			t.Errorf("line %d of the long paragraph holds %d characters, want %d", i+1, got, want)
 		}
 	}
-	// Title + blank line + 3 + 17 short lines = 22.
+	// Title + blank line + 3 + 17 = 22.
 	if got := 2 + len(textLines); got < 21 || got > 23 {
 		t.Errorf("page 1 holds %d lines, want 22 (±1): %d text lines after the title", got, len(textLines))
 	} else if got != 22 {
 		t.Logf("page 1 holds %d lines (22 wanted, ±1 tolerated)", got)
 	}
-	if last := squeeze(textLines[len(textLines)-1].Text); last != "第17行" {
-		t.Logf("last line of page 1: %q (第17行 expected with exactly 22 lines)", last)
+	if last := squeeze(textLines[len(textLines)-1].Text); !strings.HasPrefix(last, "第09段") {
+		t.Errorf("last line of page 1: %q, want the first line of 第09段", last)
 	}
 	// The pitch between lines is the fixed 28.95 pt.
 	for i := 1; i < len(textLines); i++ {

@@ -16,6 +16,9 @@ func stylesXML(lang string) string {
 	b.WriteString(`<w:docDefaults><w:rPrDefault>`)
 	runProps{lang: lang, halfPoints: bodyHalfPoints, face: faceBody}.write(&b)
 	b.WriteString(`</w:rPrDefault><w:pPrDefault><w:pPr>`)
+	// No widow/orphan control: every full page holds its 22 lines, as official
+	// documents do (and Word and LibreOffice then break pages at the same line).
+	b.WriteString(`<w:widowControl w:val="0"/>`)
 	b.WriteString(exactSpacing)
 	b.WriteString(`</w:pPr></w:pPrDefault></w:docDefaults>`)
 

@@ -95,7 +95,7 @@ type Team struct {
 	Name        string   `json:"name"`
 	Description string   `json:"description"`
 	FoundedOn   Date     `json:"founded_on"`
-	DissolvedOn Date     `json:"dissolved_on,omitempty"`
+	DissolvedOn Date     `json:"dissolved_on,omitzero"`
 	Active      bool     `json:"active"`
 	// Members counts the members in the team today (joined, not left).
 	Members   int       `json:"members"`
@@ -129,7 +129,7 @@ type Member struct {
 	Title    string     `json:"title"`
 	Phone    string     `json:"phone"`
 	JoinedOn Date       `json:"joined_on"`
-	LeftOn   Date       `json:"left_on,omitempty"`
+	LeftOn   Date       `json:"left_on,omitzero"`
 	// PhoneMasked tells the client whether Phone is masked (domain.MaskPhone).
 	PhoneMasked bool      `json:"phone_masked"`
 	CreatedAt   time.Time `json:"created_at"`

@@ -95,6 +95,8 @@ const (
 	kSHA      slotKind = "sha"
 	kSearch   slotKind = "search" // a free-text filter
 	kReport   slotKind = "report"
+	kTeam     slotKind = "team"
+	kMember   slotKind = "member" // a team's member, in the path after the team
 )
 
 // slot is one reference of a request that can point to an own or a foreign resource.
@@ -140,6 +142,7 @@ var (
 		"activities": kActivity, "orgs": kOrg, "accounts": kAccount, "tokens": kToken,
 		"activity-types": "", "roles": "",
 		"reports": kReport, "report-templates": "",
+		"teams": kTeam,
 	}
 )
 
@@ -219,6 +222,8 @@ func opSlots(t *testing.T, mo *matrixOp) []slot {
 			}
 		case p.In == "path" && p.Name == "sha":
 			out = append(out, slot{in: "path", name: "sha", kind: kSHA, lookup: true})
+		case p.In == "path" && p.Name == "member_id":
+			out = append(out, slot{in: "path", name: "member_id", kind: kMember, lookup: true})
 		case p.In == "path":
 			if p.Example == nil {
 				t.Fatalf("%s: path parameter {%s} is neither a known reference nor has an example", mo.id, p.Name)
@@ -294,6 +299,7 @@ type matrix struct {
 	bAccount                    int64
 	bToken, bSHA                string
 	bReport                     int64
+	bTeam, bMember              int64
 	bPhoto                      []byte
 	markers                     []string
 	before                      string // B's records before the run
@@ -384,6 +390,16 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 		t.Fatal(err)
 	}
 	m.bReport = br.ID
+	// B's roster: a team with a member.
+	bt2, err := e.app.CreateTeam(ctx, opB, domain.TeamInput{OrgID: m.schoolB, Kind: domain.TeamOutreach, Name: "乙县宣讲队"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bm, err := e.app.AddMember(ctx, opB, bt2.ID, domain.MemberInput{Name: "乙县队员", Role: domain.RoleTeamMember, OrgID: m.schoolB, Phone: "13900002222"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.bTeam, m.bMember = bt2.ID, bm.ID
 	m.fresh = map[slotKind][]any{}
 	m.ownActivities()
 	m.versionOf = func(id int64) int64 {
@@ -472,6 +488,10 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			return []any{"乙县"}
 		case kReport:
 			return []any{m.bReport}
+		case kTeam:
+			return []any{m.bTeam}
+		case kMember:
+			return []any{m.bMember}
 		}
 		m.t.Fatalf("no foreign %s", k)
 	}
@@ -527,6 +547,19 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			m.t.Fatal(err)
 		}
 		c = []any{r.ID}
+	case kTeam:
+		tm, err := m.app.CreateTeam(ctx, op, domain.TeamInput{OrgID: m.schoolA, Kind: domain.TeamMonitor, Name: fmt.Sprintf("甲县监督员队%d", m.next())})
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		c = []any{tm.ID}
+	case kMember:
+		team := m.candidates(kTeam, false)[0].(int64) // the member of the operation's own team
+		mb, err := m.app.AddMember(ctx, op, team, domain.MemberInput{Name: fmt.Sprintf("甲县队员%d", m.next()), Role: domain.RoleTeamMember, OrgID: m.schoolA})
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		c = []any{mb.ID}
 	default:
 		m.t.Fatalf("no own %s", k)
 	}
@@ -748,6 +781,12 @@ func (m *matrix) build(op *matrixOp, a assignment) *request {
 	if len(query) > 0 {
 		path += "?" + query.Encode()
 	}
+	if isMultipartOp(op.op) && strings.HasSuffix(op.path, "/members/import") {
+		// A roster import takes a workbook: one new member of the team's unit.
+		r := upload(path, "名单.xlsx", rosterWorkbook(t, [][]string{{"姓名", "角色"}, {fmt.Sprintf("甲县导入%d", m.next()), "成员"}}))
+		r.method = op.method
+		return r
+	}
 	if isMultipartOp(op.op) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
@@ -845,14 +884,16 @@ func (m *matrix) snapshotB() string {
 	acts, _, err2 := m.app.ListActivities(ctx, op, app.ActivityQuery{Limit: app.MaxPageSize})
 	accts, _, err3 := m.app.ListAccounts(ctx, op, "", app.MaxPageSize, 0)
 	toks, err4 := m.app.ListTokens(ctx, op)
-	for _, err := range []error{err1, err2, err3, err4} {
+	teams, _, err5 := m.app.ListTeams(ctx, op, app.TeamQuery{})
+	members, err6 := m.app.ListMembers(ctx, op, m.bTeam, true)
+	for _, err := range []error{err1, err2, err3, err4, err5, err6} {
 		if err != nil {
 			m.t.Fatal(err)
 		}
 	}
 	file := m.findBlob()
 	b, err := json.Marshal(map[string]any{"orgs": orgs, "activities": acts, "accounts": accts, "tokens": toks,
-		"file": bytes.Equal(file, m.bPhoto)})
+		"teams": teams, "members": members, "file": bytes.Equal(file, m.bPhoto)})
 	if err != nil {
 		m.t.Fatal(err)
 	}

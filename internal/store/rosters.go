@@ -100,6 +100,12 @@ func (tx *Tx) UpdateTeam(ctx context.Context, scope domain.Scope, id int64, in d
 		return old, err
 	}
 	if in.OrgID != old.OrgID {
+		if ok, err := tx.InScope(ctx, scope.Roots, in.OrgID); err != nil || !ok {
+			if err == nil {
+				err = orgOutOfScope("org_id", in.OrgID)
+			}
+			return old, err
+		}
 		return old, domain.Invalid("org_id", "a team stays with its unit; create a team in the other unit instead")
 	}
 	_, err = tx.exec(ctx, `UPDATE teams SET kind = $1, name = $2, description = $3, founded_on = $4, updated_at = $5 WHERE id = $6`,
