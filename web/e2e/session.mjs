@@ -82,8 +82,10 @@ export async function login(page, username, password = demoPassword) {
 // loginWithTotp logs username in from /login, enrolling a second factor the
 // first time (remembering its secret for later logins) or entering the code
 // of the one enrolled earlier in this run. It returns when the app left the
-// login steps.
+// login steps. It first ends any session of the page's browser context: the
+// context's pages share one cookie jar.
 export async function loginWithTotp(page, username, password = demoPassword) {
+  await page.context().clearCookies()
   await page.goto(base + '/login')
   await login(page, username, password)
   await page.waitForURL(/\/totp/)
