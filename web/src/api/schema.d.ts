@@ -888,6 +888,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Teams of the actor's subtree, with today's member counts
+         * @description Outreach teams (宣讲队伍), online commentators (网评员), opinion monitors (舆情监督员), information officers (信息员) and volunteer teams (志愿服务队伍), by unit then name.
+         */
+        get: operations["listTeams"];
+        put?: never;
+        /** Create a team of a unit */
+        post: operations["createTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/import-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Excel template of a member import
+         * @description An .xlsx workbook: the header row (姓名, 角色, 单位编码, 单位名称, 职务, 手机号, 加入日期), one example row, and a second sheet explaining each column.
+         */
+        get: operations["getMemberImportTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One team */
+        get: operations["getTeam"];
+        /**
+         * Change a team's kind, name, description or founding date
+         * @description A team stays with its unit: `org_id` must be the team's own.
+         */
+        put: operations["updateTeam"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reactivate a deactivated team */
+        post: operations["activateTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate a team as of today
+         * @description The team no longer counts in figures from today; it still counts for periods that ended before.
+         */
+        post: operations["deactivateTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A team's members
+         * @description Phones are masked. Today's members, leaders first; with `all=true` also those who left, last.
+         */
+        get: operations["listMembers"];
+        put?: never;
+        /**
+         * Add a member to a team
+         * @description The member's unit (`org_id`) must lie in the team's unit's subtree and in the caller's scope. A person (name and unit) is a current member of a team once (409).
+         */
+        post: operations["addMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/members/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a team's members from an Excel workbook
+         * @description multipart/form-data with the .xlsx in the field `file` (see GET /api/v1/teams/import-template for the columns). All or nothing: any bad row answers 400 and imports nothing; the message lists every problem, one a line, with its row number as Excel shows it and its column (第 5 行 角色：未知角色“队员长”…), and `field` names the first one (rows[5].role). A person twice in the file, or already a member, is such a problem.
+         */
+        post: operations["importMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/members/{member_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One member
+         * @description The phone is in full only for a roster.manage holder who may change the team; masked otherwise (`phone_masked`).
+         */
+        get: operations["getMember"];
+        /**
+         * Change a member; `left_on` records leaving
+         * @description A member who left keeps counting for periods that ended before `left_on`.
+         */
+        put: operations["updateMember"];
+        post?: never;
+        /**
+         * Delete a member entered by mistake
+         * @description To record that someone left, set `left_on` instead (PUT): past figures then stay as they were.
+         */
+        delete: operations["removeMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tokens": {
         parameters: {
             query?: never;
@@ -1557,6 +1728,100 @@ export interface components {
             /** @description What the session may do now: none while a step is pending. */
             permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
+        /** @description One person's place in a team. No ID numbers, no political or religious affiliation are kept. */
+        Member: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date */
+            joined_on: string;
+            /**
+             * Format: date
+             * @description Present when the person left.
+             */
+            left_on?: string;
+            /**
+             * @description The person's name.
+             * @example 王晓明
+             */
+            name: string;
+            /**
+             * Format: int64
+             * @description The unit the person works in: in the team's unit's subtree and the caller's write scope.
+             */
+            org_id: number;
+            /** @description The member's unit's name. */
+            org_name: string;
+            /** @description Digits, or masked (138****5678) when `phone_masked`; empty when not given. */
+            phone: string;
+            /** @description Whether `phone` is masked. */
+            phone_masked: boolean;
+            /**
+             * @description leader 队长, deputy 副队长, member 成员, liaison 联络员.
+             * @example member
+             * @enum {string}
+             */
+            role: "leader" | "deputy" | "member" | "liaison";
+            /** Format: int64 */
+            team_id: number;
+            /** @description Position (职务), optional. */
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A finished import. */
+        MemberImportResult: {
+            /** @description Members added. */
+            imported: number;
+            /** @description The team's members today, after the import. */
+            members: number;
+            /** Format: int64 */
+            team_id: number;
+        };
+        /** @description A multipart/form-data upload. */
+        MemberImportUpload: {
+            /** @description The .xlsx workbook (at most 5 MB, 2000 members) with the template's header row. */
+            file: string;
+        };
+        /** @description What a client may set on a member. */
+        MemberInput: {
+            /**
+             * Format: date
+             * @description Default today; not in the future.
+             * @example 2024-03-01
+             */
+            joined_on?: string;
+            /** @description The day the person left (YYYY-MM-DD, not in the future), or empty while a member. Counts stop that day. */
+            left_on?: string;
+            /**
+             * @description The person's name.
+             * @example 王晓明
+             */
+            name: string;
+            /**
+             * Format: int64
+             * @description The unit the person works in: in the team's unit's subtree and the caller's write scope.
+             */
+            org_id: number;
+            /**
+             * @description Optional: a mobile 138-1234-5678 or a landline 0915-1234567; stored as digits.
+             * @example 138-1234-5678
+             */
+            phone?: string;
+            /**
+             * @description leader 队长, deputy 副队长, member 成员, liaison 联络员.
+             * @example member
+             * @enum {string}
+             */
+            role: "leader" | "deputy" | "member" | "liaison";
+            /** @description Position (职务), optional. */
+            title?: string;
+        };
+        /** @description Members. */
+        MemberList: {
+            items: components["schemas"]["Member"][];
+        };
         /** @description An OpenAPI 3.1 document (this one). */
         OpenAPIDocument: Record<string, never>;
         OrgDeactivate: {
@@ -1877,6 +2142,88 @@ export interface components {
             secret: string;
             /** @description The otpauth:// URI, for a QR code. */
             uri: string;
+        };
+        /** @description A team (队伍) of a unit. */
+        Team: {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** @description What the team does. */
+            description: string;
+            /**
+             * Format: date
+             * @description The day it was deactivated; absent while active.
+             */
+            dissolved_on?: string;
+            /**
+             * Format: date
+             * @description The day the team stood up (default today; not in the future). It counts in figures from then.
+             * @example 2024-03-01
+             */
+            founded_on: string;
+            /** Format: int64 */
+            id: number;
+            /**
+             * @description outreach 宣讲队伍, commentator 网评员队伍, monitor 舆情监督员队伍, information 信息员队伍, volunteer 志愿服务队伍.
+             * @example outreach
+             * @enum {string}
+             */
+            kind: "outreach" | "commentator" | "monitor" | "information" | "volunteer";
+            /** @description Members today. */
+            members: number;
+            /**
+             * @description Unique within the unit.
+             * @example 红烛宣讲队
+             */
+            name: string;
+            /**
+             * Format: int64
+             * @description The unit owning the team (in the caller's write scope, active).
+             */
+            org_id: number;
+            /** @description The owning unit's name. */
+            org_name: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description What a client may set on a team. */
+        TeamInput: {
+            /** @description What the team does. */
+            description?: string;
+            /**
+             * Format: date
+             * @description The day the team stood up (default today; not in the future). It counts in figures from then.
+             * @example 2024-03-01
+             */
+            founded_on?: string;
+            /**
+             * @description outreach 宣讲队伍, commentator 网评员队伍, monitor 舆情监督员队伍, information 信息员队伍, volunteer 志愿服务队伍.
+             * @example outreach
+             * @enum {string}
+             */
+            kind: "outreach" | "commentator" | "monitor" | "information" | "volunteer";
+            /**
+             * @description Unique within the unit.
+             * @example 红烛宣讲队
+             */
+            name: string;
+            /**
+             * Format: int64
+             * @description The unit owning the team (in the caller's write scope, active).
+             */
+            org_id: number;
+        };
+        /** @description A page of teams. */
+        TeamPage: {
+            /** @description This page. */
+            items: components["schemas"]["Team"][];
+            /** @description The page size used. */
+            limit: number;
+            /** @description How many were skipped. */
+            offset: number;
+            /** @description How many match, over all pages. */
+            total: number;
         };
         /** @description A new API token. */
         TokenInput: {
@@ -3906,6 +4253,429 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listTeams: {
+        parameters: {
+            query?: {
+                /** @description Only teams of this unit's subtree. */
+                org_id?: number;
+                /** @description Only teams of this kind. */
+                kind?: "outreach" | "commentator" | "monitor" | "information" | "volunteer";
+                /** @description Only active (true) or deactivated (false) teams. */
+                active?: boolean;
+                /** @description A substring of the team's name. */
+                q?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description How many items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Teams of the actor's subtree, with today's member counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamInput"];
+            };
+        };
+        responses: {
+            /** @description Create a team of a unit. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMemberImportTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One team. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamInput"];
+            };
+        };
+        responses: {
+            /** @description Change a team's kind, name, description or founding date. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    activateTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reactivate a deactivated team. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deactivateTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deactivate a team as of today. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listMembers: {
+        parameters: {
+            query?: {
+                /** @description Also list members who left. */
+                all?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A team's members. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberInput"];
+            };
+        };
+        responses: {
+            /** @description Add a member to a team. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    importMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["MemberImportUpload"];
+            };
+        };
+        responses: {
+            /** @description Import a team's members from an Excel workbook. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberImportResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                id: number;
+                /** @description The member's id. */
+                member_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One member. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                id: number;
+                /** @description The member's id. */
+                member_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberInput"];
+            };
+        };
+        responses: {
+            /** @description Change a member; `left_on` records leaving. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    removeMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                id: number;
+                /** @description The member's id. */
+                member_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
