@@ -65,7 +65,7 @@ func TestLibreOfficeRendersReport(t *testing.T) {
 	t.Parallel()
 	d := sample()
 	// Enough text for a second page, before the signature.
-	tail := d.Blocks[len(d.Blocks)-2:]
+	tail := append([]Block(nil), d.Blocks[len(d.Blocks)-2:]...) // signature and date
 	d.Blocks = d.Blocks[:len(d.Blocks)-2]
 	for i := 1; i <= 12; i++ {
 		d.Blocks = append(d.Blocks, Block{Kind: Body, Runs: []Run{
@@ -76,6 +76,24 @@ func TestLibreOfficeRendersReport(t *testing.T) {
 	}
 	d.Blocks = append(d.Blocks, tail...)
 	info, pages, text := toPDF(t, d)
+
+	// The signature and the date close the text, right-aligned two characters (32 pt)
+	// from the right edge of the text area.
+	lastPage := pages[len(pages)-1].Lines
+	var closing []officecheck.Line
+	for _, l := range lastPage {
+		if s := squeeze(l.Text); s == "××县教育局" || s == "2024年12月31日" {
+			closing = append(closing, l)
+		}
+	}
+	if len(closing) != 2 {
+		t.Errorf("last page lacks the signature and date: %+v", lastPage)
+	}
+	for _, l := range closing {
+		if right := (210-26)*ptPerMM - 32; math.Abs(l.XMax-right) > 3 {
+			t.Errorf("%q ends at %.1f pt, want %.1f (right, two characters in)", l.Text, l.XMax, right)
+		}
+	}
 
 	if math.Abs(info.PageWidthMM-210) > 1 || math.Abs(info.PageHeightMM-297) > 1 {
 		t.Errorf("page %.1f × %.1f mm, want A4 210 × 297", info.PageWidthMM, info.PageHeightMM)
