@@ -61,6 +61,8 @@ func squeeze(s string) string {
 	}, s)
 }
 
+// The LibreOffice tests run in parallel on purpose: officecheck gives each conversion its
+// own profile, and this exercises it.
 func TestLibreOfficeRendersReport(t *testing.T) {
 	t.Parallel()
 	d := sample()
@@ -205,6 +207,13 @@ func TestLibreOfficeLinesAndChars(t *testing.T) {
 		if got := utf8.RuneCountInString(squeeze(textLines[i].Text)); got != want {
 			t.Errorf("line %d of the long paragraph holds %d characters, want %d", i+1, got, want)
 		}
+	}
+	// Lines start at the left margin (28 mm); a paragraph's first line two characters in.
+	if left := 28 * ptPerMM; math.Abs(textLines[1].XMin-left) > 1.5 {
+		t.Errorf("full line starts at %.1f pt, want the 28 mm margin (%.1f)", textLines[1].XMin, left)
+	}
+	if indent := textLines[0].XMin - textLines[1].XMin; indent < 30 || indent > 33 {
+		t.Errorf("first-line indent %.1f pt, want two characters (about 31.5)", indent)
 	}
 	// Title + blank line + 3 + 17 = 22.
 	if got := 2 + len(textLines); got < 21 || got > 23 {
