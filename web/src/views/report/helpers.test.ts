@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { callSnippet, debounce, defaultYear, displayBlocks, errorPosition, figureTooltip, functionList, lineCount, offsetOf, recordsHref } from './helpers'
+import { activityHref, callSnippet, debounce, defaultYear, displayBlocks, errorPosition, figureTooltip, functionList, lineCount, offsetOf, recordsHref } from './helpers'
 import type { ReportFigure } from './types'
 
 const fig = (over: Partial<ReportFigure> = {}): ReportFigure => ({
@@ -146,5 +146,11 @@ describe('debounce', () => {
     vi.advanceTimersByTime(200)
     expect(f).toHaveBeenCalledTimes(1)
     vi.useRealTimers()
+  })
+})
+
+describe('activityHref', () => {
+  it('searches the ledger of the unit for the title', () => {
+    expect(activityHref(3, '“习语润咸”宣讲 & 座谈')).toBe('/ledger?org_id=3&q=%E2%80%9C%E4%B9%A0%E8%AF%AD%E6%B6%A6%E5%92%B8%E2%80%9D%E5%AE%A3%E8%AE%B2+%26+%E5%BA%A7%E8%B0%88')
   })
 })

@@ -168,9 +168,9 @@ export function debounce<A extends unknown[]>(f: (...a: A) => void, ms: number) 
 }
 
 /**
- * The ledger link of one record (a stale report's changed activity): the
- * ledger filtered to that id within the report's unit.
+ * The ledger link of one record of a stale report (the ledger has no
+ * one-record address): the report's unit, searched by the record's title.
  */
-export function activityHref(id: number, orgId: number): string {
-  return `/ledger?org_id=${orgId}&id=${id}`
+export function activityHref(orgId: number, title: string): string {
+  return `/ledger?${new URLSearchParams({ org_id: String(orgId), q: title })}`
 }

@@ -34,7 +34,9 @@ export interface ReportFigure {
 export interface StaleActivity {
   id: number
   title: string
-  changed_at: string
+  change?: 'edited' | 'status' | 'deleted'
+  status?: string
+  changed_at?: string
 }
 
 export interface Report {
