@@ -172,6 +172,7 @@ type ActivityQuery struct {
 	HasEvidence *bool
 	Query       string
 	EvidenceSHA string
+	Venue       string // only activities carrying this venue tag
 	Sort        string
 	Asc         bool
 	Limit       int
@@ -231,6 +232,12 @@ func (a *App) activityFilter(ctx context.Context, tx *store.Tx, ac domain.Actor,
 	f := store.ActivityFilter{OrgID: q.OrgID, TypeIDs: q.TypeIDs, Statuses: q.Statuses, HasEvidence: q.HasEvidence,
 		Query: q.Query, EvidenceSHA: q.EvidenceSHA, Sort: q.Sort, Asc: q.Asc, Limit: q.Limit, Offset: q.Offset}
 	f.CreatedBy = q.CreatedBy
+	if q.Venue != "" {
+		if _, ok := domain.VenueNames[q.Venue]; !ok {
+			return f, domain.Invalid("venue", "unknown venue %q (office, campus, classroom, community, online)", q.Venue)
+		}
+		f.Venue = q.Venue
+	}
 	if !q.EnteredOn.IsZero() {
 		f.CreatedFrom, f.CreatedTo = EnteredRange(q.EnteredOn)
 	}

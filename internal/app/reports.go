@@ -643,7 +643,8 @@ func (a *App) figureRecords(ctx context.Context, tx *store.Tx, ac domain.Actor, 
 		}
 		lines := make([]report.RecordLine, 0, len(acts))
 		for _, x := range acts {
-			lines = append(lines, report.RecordLine{ID: x.ID, Date: x.Date.String(), Unit: src.unitName(ctx, x.OrgID), Type: typeName[x.TypeID],
+			code, name := src.unitName(ctx, x.OrgID)
+			lines = append(lines, report.RecordLine{ID: x.ID, Date: x.Date.String(), UnitCode: code, UnitName: name, Type: typeName[x.TypeID],
 				Title: x.Title, Attendance: int64(x.Attendance), Status: string(x.Status)})
 		}
 		out[i] = lines

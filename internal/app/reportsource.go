@@ -23,11 +23,11 @@ type reportSource struct {
 	// records caches FigureRecords by filter, so a venue figure's tally and
 	// its ids cost one query.
 	records map[string][]store.RecordRow
-	names   map[int64]string
+	names   map[int64]report.Unit
 }
 
 func (a *App) newReportSource(tx *store.Tx, ac domain.Actor) *reportSource {
-	return &reportSource{a: a, tx: tx, ac: ac, records: map[string][]store.RecordRow{}, names: map[int64]string{}}
+	return &reportSource{a: a, tx: tx, ac: ac, records: map[string][]store.RecordRow{}, names: map[int64]report.Unit{}}
 }
 
 func unitOf(o domain.OrgUnit) report.Unit {
@@ -50,17 +50,17 @@ func (s *reportSource) unitByID(ctx context.Context, id int64) (report.Unit, err
 	return unitOf(o), nil
 }
 
-// unitName names a unit for the appendix (by id; "" when out of scope).
-func (s *reportSource) unitName(ctx context.Context, id int64) string {
-	if n, ok := s.names[id]; ok {
-		return n
+// unitName names a unit for the appendix (by id; the id when out of scope).
+func (s *reportSource) unitName(ctx context.Context, id int64) (code, name string) {
+	u, ok := s.names[id]
+	if !ok {
+		var err error
+		if u, err = s.unitByID(ctx, id); err != nil {
+			u = report.Unit{Code: strconv.FormatInt(id, 10), Name: strconv.FormatInt(id, 10)}
+		}
+		s.names[id] = u
 	}
-	u, err := s.unitByID(ctx, id)
-	if err != nil {
-		return strconv.FormatInt(id, 10)
-	}
-	s.names[id] = u.Name
-	return u.Name
+	return u.Code, u.Name
 }
 
 func (s *reportSource) Period(ctx context.Context, u report.Unit, code string, lastYear bool) (report.Period, error) {

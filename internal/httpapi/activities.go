@@ -37,6 +37,7 @@ func ledgerQuery(c *call) (app.ActivityQuery, error) {
 		HasEvidence: c.p.bool("has_evidence"),
 		Query:       c.p.str("q"),
 		EvidenceSHA: c.p.str("evidence"),
+		Venue:       c.p.str("venue"),
 		CreatedBy:   c.p.str("created_by"),
 		EnteredOn:   c.p.date("entered_on"),
 		Sort:        c.p.str("sort"),

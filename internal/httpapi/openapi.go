@@ -16,7 +16,7 @@ type obj = map[string]any
 
 // buildOpenAPI writes the OpenAPI 3.1 document of routes.
 func buildOpenAPI(routes []*route, version string) ([]byte, error) {
-	schemas := merge(componentSchemas(), rosterSchemas())
+	schemas := merge(componentSchemas(), rosterSchemas(), reportSchemas())
 	paths := obj{}
 	for _, rt := range routes {
 		if rt.noDB && !rt.public {
@@ -93,6 +93,7 @@ func buildOpenAPI(routes []*route, version string) ([]byte, error) {
 			{"name": "aggregates", "description": "Figures, always fresh, each knowing its records."},
 			{"name": "periods", "description": "Periods and their closure."},
 			{"name": "rosters", "description": "Teams and their members (队伍名册): outreach, commentators, monitors, information officers, volunteers."},
+			{"name": "reports", "description": "The work report (工作报告): templates, previews, stored reports with their staleness, downloads."},
 			{"name": "auth", "description": "Login, logout, password change and the second factor of the caller's own session."},
 			{"name": "accounts", "description": "Accounts, roles, coverage and API tokens."},
 			{"name": "security", "description": "The security policy and the audit trail (三员: security and audit administrators)."},

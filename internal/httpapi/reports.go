@@ -298,8 +298,8 @@ func reportSchemas() obj {
 		"digest":    str("SHA-256 (hex) of the sorted ids of what was counted; over no ids for a preview."),
 		"n_records": count("How many ids were counted (0 for a preview)."),
 		"breakdown": array("The figure by direct child unit (stored reports).", object("", obj{
-			"unit_id": id(""), "name": str(""), "value": integer(""),
-		}, "unit_id", "name", "value")),
+			"unit_id": id(""), "code": str(""), "name": str(""), "value": integer(""),
+		}, "unit_id", "code", "name", "value")),
 	}, "index", "expr", "func", "line", "column", "value", "display", "unit", "query", "records", "approx", "digest", "n_records")
 	reportProps := obj{
 		"id":               id("A stored report's id (absent in a preview)."),

@@ -169,6 +169,7 @@ func ledgerFilterParams() []param {
 		qBool("has_evidence", "Only activities with (true) or without (false) evidence files."),
 		qString("q", "A substring of the title."),
 		qString("evidence", "Only activities carrying the file with this SHA-256.").withPattern(shaPattern),
+		qEnum("venue", "Only activities carrying this venue tag (a report figure's `venue:`).", venueCodes()...),
 		qString("created_by", "Only activities entered by this account (its username)."),
 		qDate("entered_on", "Only activities entered on this day (China time)."),
 		qEnum("sort", "Sort key.", app.ActivitySorts()...).withDefault("date"),
@@ -178,7 +179,7 @@ func ledgerFilterParams() []param {
 
 // routeTable is every endpoint of the server.
 func routeTable() []*route {
-	return []*route{
+	return append([]*route{
 		// Operations.
 		{method: "GET", path: "/healthz", opID: "health", tag: "ops", summary: "The process is up",
 			desc:   "Answers 200 as long as the process serves HTTP; it does not touch the database (see /readyz).",
@@ -575,7 +576,7 @@ func routeTable() []*route {
 			desc:  "The hash of new events (sha256 or sm3; the chain may mix them) and how long events are kept: at least 184 days.",
 			reach: reachInstallation, body: jsonBody("AuditSettings"), perms: []domain.Permission{domain.PermPolicyManage},
 			status: 200, resp: "AuditSettings", handle: (*Server).setAuditSettings},
-	}
+	}, reportRoutes()...)
 }
 
 // allSteps: a route every pending session may call.

@@ -71,6 +71,7 @@ type Figure struct {
 // UnitShare is a figure's value for one child unit.
 type UnitShare struct {
 	UnitID int64  `json:"unit_id"`
+	Code   string `json:"code"`
 	Name   string `json:"name"`
 	Value  int64  `json:"value"`
 }
@@ -99,7 +100,7 @@ type BuildOptions struct {
 	// Breakdown splits every figure by direct child unit (for the appendix);
 	// unitName names the children.
 	Breakdown bool
-	UnitName  func(ctx context.Context, id int64) string
+	UnitName  func(ctx context.Context, id int64) (code, name string)
 }
 
 // Build renders a checked template in env into a Document (header fields
@@ -147,14 +148,14 @@ func (r *Registry) Build(ctx context.Context, t *reporttpl.Template, env *Env, o
 				if f.Func == "attendance" {
 					v = g.Attendance
 				}
-				name := ""
+				var code, name string
 				if opt.UnitName != nil {
-					name = opt.UnitName(ctx, g.UnitID)
+					code, name = opt.UnitName(ctx, g.UnitID)
 				}
 				if g.UnitID == env.Unit.ID {
 					name += "（本级）"
 				}
-				fig.Breakdown = append(fig.Breakdown, UnitShare{UnitID: g.UnitID, Name: name, Value: v})
+				fig.Breakdown = append(fig.Breakdown, UnitShare{UnitID: g.UnitID, Code: code, Name: name, Value: v})
 			}
 		}
 		doc.Figures = append(doc.Figures, fig)

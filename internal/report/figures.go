@@ -139,6 +139,9 @@ func (r *Registry) Register(p Provider) error {
 	if p.Spec.Name == "" || p.Eval == nil {
 		return fmt.Errorf("report: a figure function needs a name and an Eval")
 	}
+	if p.Spec.Args == nil {
+		p.Spec.Args = []reporttpl.ArgSpec{}
+	}
 	if _, dup := r.m[p.Spec.Name]; dup {
 		return fmt.Errorf("report: figure function %q registered twice", p.Spec.Name)
 	}

@@ -2,82 +2,82 @@ package report
 
 import (
 	"bytes"
-	"fmt"
+	"strings"
+	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/zeren-edu/zeren/internal/appendix"
 )
 
 // RecordLine is one record behind a figure, as the appendix lists it.
 type RecordLine struct {
-	ID         int64
-	Date       string
-	Unit       string
-	Type       string
-	Title      string
-	Attendance int64
-	Status     string
+	ID                 int64
+	Date               string
+	UnitCode, UnitName string
+	Type               string
+	Title              string
+	Attendance         int64
+	Status             string
 }
 
-// XLSX writes the appendix: a sheet of figures (each with its value, query
-// and records link), a sheet of every figure split by direct child unit, and
-// a sheet listing the records behind each figure.
-func XLSX(d Document, records map[int][]RecordLine) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	const figs, split, recs = "数据汇总", "分单位明细", "记录清单"
-	if err := f.SetSheetName("Sheet1", figs); err != nil {
-		return nil, err
-	}
-	for _, s := range []string{split, recs} {
-		if _, err := f.NewSheet(s); err != nil {
-			return nil, err
-		}
-	}
-	put := func(sheet string, row int, vals ...any) error {
-		cell, err := excelize.CoordinatesToCellName(1, row)
-		if err != nil {
-			return err
-		}
-		return f.SetSheetRow(sheet, cell, &vals)
-	}
-	if err := put(figs, 1, d.Title); err != nil {
-		return nil, err
-	}
-	if err := put(figs, 2, "序号", "表达式", "数值", "报告中写作", "单位", "统计口径", "记录链接", "记录数"); err != nil {
-		return nil, err
-	}
-	if err := put(split, 1, "序号", "表达式", "单位（含下级）", "数值"); err != nil {
-		return nil, err
-	}
-	if err := put(recs, 1, "序号", "表达式", "记录编号", "日期", "单位", "类型", "标题", "参与人次", "状态"); err != nil {
-		return nil, err
-	}
-	rs, rr := 2, 2
-	for i, fg := range d.Figures {
-		if err := put(figs, i+3, i+1, fg.Expr, fg.Value, fg.Display, fg.Unit, fg.Query, fg.Records, fg.NRecords); err != nil {
-			return nil, err
-		}
-		for _, u := range fg.Breakdown {
-			if err := put(split, rs, i+1, fg.Expr, u.Name, u.Value); err != nil {
-				return nil, err
+// AppendixFigures converts a report's figures into the appendix model: each
+// with a label taken from the words before it in the report, its split by
+// child unit, and the records behind it (records[i] for figure i).
+func AppendixFigures(d Document, records map[int][]RecordLine) []appendix.Figure {
+	labels := figureLabels(d)
+	out := make([]appendix.Figure, 0, len(d.Figures))
+	for i, f := range d.Figures {
+		af := appendix.Figure{Label: labels[i], Expr: f.Expr, Display: f.Display, Value: f.Value, Unit: f.Unit, Query: f.Query, Link: f.Records}
+		if f.Breakdown != nil {
+			af.Breakdown = []appendix.UnitRow{}
+			for _, u := range f.Breakdown {
+				if u.UnitID == d.OrgID {
+					continue // the unit's own records: in the figure, not in a child's row
+				}
+				af.Breakdown = append(af.Breakdown, appendix.UnitRow{Code: u.Code, Name: u.Name, Value: u.Value})
 			}
-			rs++
 		}
 		for _, r := range records[i] {
-			if err := put(recs, rr, i+1, fg.Expr, r.ID, r.Date, r.Unit, r.Type, r.Title, r.Attendance, r.Status); err != nil {
-				return nil, err
+			af.Records = append(af.Records, appendix.Record{ID: r.ID, Date: r.Date, UnitCode: r.UnitCode, UnitName: r.UnitName,
+				Type: r.Type, Title: r.Title, Attendance: r.Attendance, Status: r.Status})
+		}
+		out = append(out, af)
+	}
+	return out
+}
+
+// figureLabels names each figure by the words just before it in its
+// sentence (e.g. "组织“习语润咸”宣讲活动"), so a row of the appendix reads as
+// the report does.
+func figureLabels(d Document) map[int]string {
+	out := map[int]string{}
+	for _, b := range d.Blocks {
+		var prev string
+		for _, sp := range b.Spans {
+			if sp.Figure == nil {
+				prev = sp.Text
+				continue
 			}
-			rr++
+			label := prev
+			if i := strings.LastIndexAny(label, "，。；：、！？（）,;:"); i >= 0 {
+				_, size := utf8.DecodeRuneInString(label[i:])
+				label = label[i+size:]
+			}
+			if r := []rune(label); len(r) > 30 {
+				label = string(r[len(r)-30:])
+			}
+			out[*sp.Figure] = strings.TrimSpace(label)
+			prev = ""
 		}
 	}
-	for _, s := range []string{figs, split, recs} {
-		if err := f.SetColWidth(s, "B", "B", 40); err != nil {
-			return nil, err
-		}
-	}
+	return out
+}
+
+// XLSX writes the appendix (internal/appendix): the figures, each split by
+// child unit, and the records behind each.
+func XLSX(d Document, records map[int][]RecordLine) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, fmt.Errorf("appendix: %w", err)
+	if err := appendix.Write(&buf, d.Title+"（附表）", AppendixFigures(d, records)); err != nil {
+		return nil, err
 	}
 	return buf.Bytes(), nil
 }
