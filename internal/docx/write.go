@@ -3,7 +3,6 @@ package docx
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strconv"
@@ -238,14 +237,9 @@ func paragraph(b *strings.Builder, style string, rp runProps, runs []Run) {
 
 // esc escapes text for element content and attribute values. Validation has already
 // rejected control characters, so only the five markup characters remain to escape.
-func esc(s string) string {
-	var b strings.Builder
-	if err := xml.EscapeText(&b, []byte(s)); err != nil {
-		// EscapeText only fails when its writer does; strings.Builder never does.
-		panic(err)
-	}
-	return b.String()
-}
+func esc(s string) string { return escaper.Replace(s) }
+
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
 
 func footerXML(lang, align, placeholder string) string {
 	rp := runProps{lang: lang, halfPoints: pageNumberHalfPoints, face: faceNumber}
