@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
+import { VantResolver } from '@vant/auto-import-resolver'
 import { defineConfig } from 'vitest/config'
 
 // Element Plus is imported on demand: the resolver turns each <el-…> used in a
@@ -11,7 +12,19 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   plugins: [
     vue(),
-    Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false }),
+    // Vant (the phone pages, m.html) the same way: each <van-…> imports its component and CSS.
+    Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' }), VantResolver({ importStyle: 'css' })], dts: false }),
+    {
+      // Vant's icon font names a CDN copy (at.alicdn.com) after its inline
+      // woff2: a closed intranet has no CDN, and the CSP refuses it anyway.
+      // Keep the inline font only.
+      name: 'zeren-no-cdn-font',
+      enforce: 'pre',
+      transform(code, id) {
+        if (!/vant[\\/]es[\\/]icon[\\/]index\.css/.test(id)) return null
+        return code.replace(/,url\((?:https?:)?\/\/at\.alicdn\.com[^)]*\) format\("[a-z]+"\)/g, '')
+      },
+    },
     {
       // emptyOutDir removes dist/.keep, which `go build` needs (go:embed all:dist).
       name: 'zeren-keep',
@@ -34,6 +47,14 @@ export default defineConfig({
     emptyOutDir: true,
     manifest: true, // read (then removed) by scripts/budget.mjs
     chunkSizeWarningLimit: 1000,
+    // Two pages: the desktop app and the phone pages (/m/), which share the
+    // API client and the session store but not Element Plus.
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('./index.html', import.meta.url)),
+        m: fileURLToPath(new URL('./m.html', import.meta.url)),
+      },
+    },
   },
   server: {
     proxy: { '/api': 'http://127.0.0.1:8080', '/healthz': 'http://127.0.0.1:8080' },
@@ -41,5 +62,8 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
+    // Component tests mount Element Plus: Vite (not Node) must load the style
+    // modules its on-demand imports bring, as Node cannot import CSS.
+    server: { deps: { inline: [/element-plus[\\/]es[\\/]components[\\/][^\\/]+[\\/]style/, /element-plus[\\/]theme-chalk/] } },
   },
 })

@@ -4,14 +4,19 @@
 // load — index.html's entry chunk, every chunk it imports statically, their
 // CSS, and (to be safe) the chunks of the first screens a user sees: the login
 // page, the main layout and the home page — must stay within BUDGET_KB
-// gzipped. Reads dist/.vite/manifest.json, then removes it so that the file
-// list is not served by the binary.
+// gzipped. The phone pages (m.html) are a separate entry: their first load —
+// m.html's entry chunk, its static imports and their CSS — must stay within
+// PHONE_BUDGET_KB, and carries no Element Plus. Reads dist/.vite/manifest.json,
+// then removes it so that the file list is not served by the binary.
 import { readFileSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 
 const BUDGET_KB = 400
 const FIRST_SCREENS = ['src/views/LoginView.vue', 'src/layouts/MainLayout.vue', 'src/views/HomeView.vue']
+const PHONE_BUDGET_KB = 150
+// Printed beside the phone budget: what a secretary's first "记一笔" loads.
+const PHONE_FIRST_SCREENS = ['src/mobile/views/LoginPage.vue', 'src/mobile/views/LogPage.vue']
 
 const dist = new URL('../dist/', import.meta.url).pathname
 const manifestPath = join(dist, '.vite', 'manifest.json')
@@ -43,7 +48,8 @@ function closure(keys) {
   return files
 }
 
-const entries = Object.keys(manifest).filter((k) => manifest[k].isEntry)
+// The desktop entry is index.html; the phone entry m.html is measured apart.
+const entries = Object.keys(manifest).filter((k) => manifest[k].isEntry && k !== 'm.html')
 const entryFiles = closure(entries)
 const firstFiles = closure([...entries, ...FIRST_SCREENS])
 const total = (files) => [...files].reduce((sum, f) => sum + (sizes.get(f) ?? gz(f)), 0)
@@ -54,9 +60,38 @@ console.log(`\nentry chunk + static imports + CSS: ${kb(entryTotal)} gzipped (${
 console.log(`first desktop load (that + login, layout, home): ${kb(firstTotal)} gzipped (${firstFiles.size} files)`)
 console.log(`budget: ${BUDGET_KB} KB`)
 
+const phoneFiles = closure(['m.html'])
+const phoneTotal = total(phoneFiles)
+const phoneFirst = closure(['m.html', ...PHONE_FIRST_SCREENS])
+const phoneFirstTotal = total(phoneFirst)
+console.log(`\nphone first load (m.html entry + static imports + CSS): ${kb(phoneTotal)} gzipped (${phoneFiles.size} files)`)
+console.log(`phone login and log pages on top of it: ${kb(phoneFirstTotal)} gzipped (${phoneFirst.size} files)`)
+console.log(`phone budget: ${PHONE_BUDGET_KB} KB`)
+// The phone bundle must not drag Element Plus in through a shared import.
+const elementPlus = [...phoneFirst].filter((f) => {
+  const text = readFileSync(join(dist, f), 'utf8')
+  return text.includes('ElMessage') || text.includes('--el-color-primary')
+})
+
 rmSync(join(dist, '.vite'), { recursive: true, force: true })
 
+let failed = false
+// No asset may load anything from outside (a closed intranet has no CDN).
+const cdn = [...sizes.keys()].filter((f) => /\/\/at\.alicdn\.com|\/\/cdn\.jsdelivr|\/\/unpkg\.com/.test(readFileSync(join(dist, f), 'utf8')))
+if (cdn.length > 0) {
+  console.error(`\nbudget: these assets name a CDN: ${cdn.join(', ')}`)
+  failed = true
+}
 if (firstTotal > BUDGET_KB * 1024) {
   console.error(`\nbudget: the first desktop load is ${kb(firstTotal)} gzipped, over the ${BUDGET_KB} KB budget`)
-  process.exit(1)
+  failed = true
 }
+if (phoneTotal > PHONE_BUDGET_KB * 1024) {
+  console.error(`\nbudget: the phone first load is ${kb(phoneTotal)} gzipped, over the ${PHONE_BUDGET_KB} KB budget`)
+  failed = true
+}
+if (elementPlus.length > 0) {
+  console.error(`\nbudget: the phone pages load Element Plus code: ${elementPlus.join(', ')}`)
+  failed = true
+}
+if (failed) process.exit(1)

@@ -47,9 +47,12 @@ export function getCsrfToken(): string {
 
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-/** Calls the API; resolves to the decoded JSON (undefined for 204), rejects with ApiError. */
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' }
+/**
+ * Calls the API; resolves to the decoded JSON (undefined for 204), rejects with ApiError.
+ * extraHeaders adds request headers, e.g. the Idempotency-Key of a retried creation.
+ */
+export async function request<T>(method: string, path: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (unsafe.has(method.toUpperCase()) && csrfToken) headers['X-CSRF-Token'] = csrfToken
   let res: Response

@@ -20,6 +20,7 @@ const en: typeof zh = {
     submit: 'Log in',
     wrong: 'Wrong username or password',
     required: 'Enter your username and password',
+    phone: 'On a phone? Open the phone version',
   },
   password: {
     title: 'Change password',

@@ -18,6 +18,7 @@ export default {
     submit: '登录',
     wrong: '用户名或密码错误',
     required: '请输入用户名和密码',
+    phone: '手机上使用？打开手机版',
   },
   password: {
     title: '修改密码',

@@ -1,0 +1,39 @@
+// Routes of the phone pages, under /m/ (the server answers every /m/… path
+// with m.html). The login steps mirror the desktop router's guard.
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { useAuthStore } from '@/stores/auth'
+
+const open = new Set(['/login', '/password', '/step'])
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/login', component: () => import('./views/LoginPage.vue') },
+  { path: '/password', component: () => import('./views/PasswordPage.vue') },
+  { path: '/step', component: () => import('./views/StepPage.vue') },
+  { path: '/log', meta: { tab: true }, component: () => import('./views/LogPage.vue') },
+  { path: '/progress', meta: { tab: true }, component: () => import('./views/ProgressPage.vue') },
+  { path: '/me', meta: { tab: true }, component: () => import('./views/MePage.vue') },
+  { path: '/:rest(.*)*', redirect: '/log' },
+]
+
+export const router = createRouter({ history: createWebHistory('/m/'), routes })
+
+/** Where a session with a pending login step must go on the phone. */
+export function stepPath(pending: string): string | null {
+  if (pending === 'password_change') return '/password'
+  if (pending === 'totp' || pending === 'totp_enrol') return '/step'
+  return null
+}
+
+router.beforeEach(async (to) => {
+  const auth = useAuthStore()
+  try {
+    await auth.ensureLoaded()
+  } catch {
+    auth.setMe(null)
+  }
+  if (!auth.loggedIn) return to.path === '/login' ? true : '/login'
+  const step = stepPath(auth.pending)
+  if (step) return to.path === step ? true : step
+  if (open.has(to.path)) return '/log'
+  return true
+})

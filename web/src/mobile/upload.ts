@@ -1,0 +1,43 @@
+// Evidence upload with progress. fetch cannot report upload progress, so this
+// one request uses XMLHttpRequest; its failures are ApiErrors like those of
+// api/client.ts (status 0 when there was no answer), so withRetry treats both alike.
+import { ApiError, getCsrfToken, type ApiErrorBody, type Schemas } from '@/api/client'
+
+export type Activity = Schemas['Activity']
+
+/** Posts one file to POST /api/v1/activities/{id}/evidence; onProgress gets 0..1. */
+export function uploadEvidence(activityId: number, file: File, onProgress?: (fraction: number) => void): Promise<Activity> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', `/api/v1/activities/${activityId}/evidence`)
+    xhr.setRequestHeader('Accept', 'application/json')
+    const csrf = getCsrfToken()
+    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf)
+    xhr.withCredentials = true
+    xhr.upload.onprogress = (ev) => {
+      if (ev.lengthComputable && onProgress) onProgress(ev.loaded / ev.total)
+    }
+    const noAnswer = () => reject(new ApiError(0, { code: 'network', message: 'the server cannot be reached' }))
+    xhr.onerror = noAnswer
+    xhr.ontimeout = noAnswer
+    xhr.onabort = noAnswer
+    xhr.onload = () => {
+      let data: unknown
+      try {
+        data = JSON.parse(xhr.responseText)
+      } catch {
+        data = undefined
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress?.(1)
+        resolve(data as Activity)
+        return
+      }
+      const e = (data as { error?: ApiErrorBody } | undefined)?.error
+      reject(new ApiError(xhr.status, e?.code ? e : { code: `http_${xhr.status}`, message: xhr.statusText }))
+    }
+    const form = new FormData()
+    form.append('file', file, file.name)
+    xhr.send(form)
+  })
+}
