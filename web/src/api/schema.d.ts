@@ -847,6 +847,169 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/report-functions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The figure functions, filters and variables a template may use */
+        get: operations["listReportFunctions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The report templates
+         * @description The default template (after the source document's structure) first; it is stored the first time anyone asks.
+         */
+        get: operations["listReportTemplates"];
+        put?: never;
+        /**
+         * Create a template (version 1)
+         * @description A mistake in the source answers 400 with field `source` and the message "line L, column C: …" (the language: docs/report-templates.md).
+         */
+        post: operations["createReportTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A template with its source */
+        get: operations["getReportTemplate"];
+        /**
+         * Save a new version of a template
+         * @description Versions are never overwritten: this adds one. `version` is the version edited; a stale one answers 409. A mistake in the source answers 400 with field `source` and "line L, column C: …".
+         */
+        put: operations["updateReportTemplate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-templates/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A template's versions, newest first */
+        get: operations["listReportTemplateVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stored reports, newest first
+         * @description Reports of units in the caller's scope (of org_id's subtree when given), each with how many records behind it changed since.
+         */
+        get: operations["listReports"];
+        put?: never;
+        /**
+         * Generate and store a report (a snapshot)
+         * @description Stores the rendered report, every figure's value, query, records link and a SHA-256 of the ids it counted, and the state of every activity behind it, so later edits are flagged (`stale`).
+         */
+        post: operations["generateReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render a report without storing it
+         * @description A stored template (template_id; default: the default template) or a source being edited, for a unit and period. Every figure carries `records`, the ledger page filtered to exactly what it counted, and `query`.
+         */
+        post: operations["previewReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stored report and what changed behind it
+         * @description `stale.activities` lists the records counted by the report that were edited, re-reviewed or deleted since it was generated (one indexed join, always). With `recheck=true` every figure is recounted and `stale.figures` names those whose records now differ — including records approved since that the report did not count.
+         */
+        get: operations["getReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stored report as .docx, .xlsx or HTML
+         * @description docx: the official document format (GB/T 9704-2012); xlsx: the appendix — every figure, its split by child unit and the records behind it; html: a standalone page whose figures link to their records. Downloads are audited.
+         */
+        get: operations["downloadReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -2026,6 +2189,319 @@ export interface components {
              */
             to: string;
         };
+        /** @description A rendered report. */
+        Report: {
+            /** @description The document in order. */
+            blocks: {
+                /** @enum {string} */
+                kind: "title" | "subtitle" | "heading1" | "heading2" | "paragraph" | "signature";
+                /** @description An empty slot's visible 【请填写…】 reminder. */
+                reminder?: boolean;
+                /** @description The slot a paragraph came from (problems, next_steps). */
+                slot?: string;
+                /** @description Text runs; a figure's run has `figure`, the index into `figures`. */
+                spans: {
+                    figure?: number;
+                    text: string;
+                }[];
+            }[];
+            /**
+             * Format: date-time
+             * @description When it was generated (stored reports).
+             */
+            created_at?: string;
+            created_by?: string;
+            figures: components["schemas"]["ReportFigure"][];
+            /**
+             * Format: int64
+             * @description A stored report's id (absent in a preview).
+             */
+            id?: number;
+            /**
+             * Format: int64
+             * @description The unit reported on (with its subtree).
+             */
+            org_id: number;
+            org_name: string;
+            /** @description The period code. */
+            period: string;
+            /** @description The period in words, e.g. 2024年. */
+            period_label: string;
+            /** @description The template (0 for a source previewed). */
+            template_id: number;
+            template_version: number;
+            title: string;
+        };
+        /** @description One figure of a report. */
+        ReportFigure: {
+            /** @description The display is approximate (rounded down). */
+            approx: boolean;
+            /** @description The figure by direct child unit (stored reports). */
+            breakdown?: {
+                code: string;
+                name: string;
+                /** Format: int64 */
+                unit_id: number;
+                value: number;
+            }[];
+            column: number;
+            /** @description SHA-256 (hex) of the sorted ids of what was counted; over no ids for a preview. */
+            digest: string;
+            /** @description The text shown in the report (exact, or rounded down with 余 when the template asks). */
+            display: string;
+            /** @description The expression as written in the template, canonically. */
+            expr: string;
+            /** @description The figure function. */
+            func: string;
+            /** @description Its position in `figures`; spans point at it. */
+            index: number;
+            /** @description The same figure a year before, for | vs_last_year. */
+            last_year?: number;
+            /** @description Where the expression is in the template. */
+            line: number;
+            /** @description How many ids were counted (0 for a preview). */
+            n_records: number;
+            /** @description Canonical text of what was counted. */
+            query: string;
+            /** @description The web app's page listing exactly the records counted: /ledger?<the filter of GET /api/v1/activities>, or /rosters?… */
+            records: string;
+            /** @description 场次, 人次, 个, 支, 人 … */
+            unit: string;
+            /** @description The exact figure. */
+            value: number;
+        };
+        /** @description What a template may use. */
+        ReportFunctionList: {
+            /** @description Filter name → what it does. */
+            filters: {
+                [key: string]: string;
+            };
+            /** @description The figure functions. */
+            items: {
+                args: {
+                    doc: string;
+                    /** @enum {string} */
+                    kind: "string" | "integer" | "list" | "bool" | "any";
+                    name: string;
+                    required: boolean;
+                }[];
+                doc: string;
+                name: string;
+                /** @description Display unit of its figure. */
+                unit: string;
+            }[];
+            /** @description Variable name → what it holds. */
+            variables: {
+                [key: string]: string;
+            };
+        };
+        /** @description What to generate and store. */
+        ReportGenerate: {
+            /**
+             * Format: int64
+             * @description The unit reported on (in the caller's own subtree).
+             */
+            org_id: number;
+            /**
+             * @description A period code or label.
+             * @example 2024
+             */
+            period: string;
+            /** @description Office-written paragraphs per slot, e.g. {"next_steps": ["一是…", "二是…"]}. */
+            slots?: {
+                [key: string]: string[];
+            };
+            /**
+             * Format: int64
+             * @description A stored template (default: the default template).
+             */
+            template_id?: number;
+        };
+        /** @description What to render. */
+        ReportPreview: {
+            /**
+             * Format: int64
+             * @description The unit reported on.
+             */
+            org_id: number;
+            /**
+             * @description A period code or label.
+             * @example 2024
+             */
+            period: string;
+            /** @description Office-written paragraphs per slot, e.g. {"next_steps": ["一是…", "二是…"]}. */
+            slots?: {
+                [key: string]: string[];
+            };
+            /** @description A template text to preview instead (the editor's live preview). */
+            source?: string;
+            /**
+             * Format: int64
+             * @description A stored template (default: the default template).
+             */
+            template_id?: number;
+        };
+        /** @description A stored report in a list. */
+        ReportSummary: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            org_id: number;
+            period: string;
+            /** @description Records behind it changed since it was generated. */
+            stale_count: number;
+            /** Format: int64 */
+            template_id: number;
+            template_name: string;
+            template_version: number;
+        };
+        /** @description Stored reports. */
+        ReportSummaryPage: {
+            /** @description This page. */
+            items: components["schemas"]["ReportSummary"][];
+            /** @description The page size used. */
+            limit: number;
+            /** @description How many were skipped. */
+            offset: number;
+            /** @description How many match, over all pages. */
+            total: number;
+        };
+        /** @description A report template; `source` is the text of `version`. */
+        ReportTemplate: {
+            /** Format: int64 */
+            id: number;
+            /** @description The template a report uses when none is named. */
+            is_default: boolean;
+            name: string;
+            /** @description The template text (docs/report-templates.md); absent in lists. */
+            source?: string;
+            /**
+             * Format: date-time
+             * @description When this version was saved.
+             */
+            updated_at: string;
+            /** @description Who saved it. */
+            updated_by: string;
+            version: number;
+        };
+        /** @description A new template. */
+        ReportTemplateCreate: {
+            /**
+             * @description Unique.
+             * @example 县级年度报告
+             */
+            name: string;
+            /**
+             * @description The template text.
+             * @example # {{ unit.name }}{{ period.label }}工作报告
+             *
+             *     全年开展理论学习{{ count(pillar: "theory") }}场次。
+             */
+            source: string;
+        };
+        /** @description The report templates. */
+        ReportTemplateList: {
+            items: components["schemas"]["ReportTemplate"][];
+        };
+        /** @description A new version of a template. */
+        ReportTemplateUpdate: {
+            /**
+             * @description The template text.
+             * @example # {{ unit.name }}{{ period.label }}工作报告
+             *
+             *     全年开展理论学习{{ count(pillar: "theory") }}场次。
+             */
+            source: string;
+            /** @description The version edited. */
+            version: number;
+        };
+        /** @description A template's versions, newest first. */
+        ReportTemplateVersionList: {
+            items: {
+                /** Format: date-time */
+                updated_at: string;
+                updated_by: string;
+                version: number;
+            }[];
+        };
+        /** @description A stored report and its staleness. */
+        ReportView: {
+            /** @description The document in order. */
+            blocks: {
+                /** @enum {string} */
+                kind: "title" | "subtitle" | "heading1" | "heading2" | "paragraph" | "signature";
+                /** @description An empty slot's visible 【请填写…】 reminder. */
+                reminder?: boolean;
+                /** @description The slot a paragraph came from (problems, next_steps). */
+                slot?: string;
+                /** @description Text runs; a figure's run has `figure`, the index into `figures`. */
+                spans: {
+                    figure?: number;
+                    text: string;
+                }[];
+            }[];
+            /**
+             * Format: date-time
+             * @description When it was generated (stored reports).
+             */
+            created_at?: string;
+            created_by?: string;
+            figures: components["schemas"]["ReportFigure"][];
+            /**
+             * Format: int64
+             * @description A stored report's id (absent in a preview).
+             */
+            id?: number;
+            /**
+             * Format: int64
+             * @description The unit reported on (with its subtree).
+             */
+            org_id: number;
+            org_name: string;
+            /** @description The period code. */
+            period: string;
+            /** @description The period in words, e.g. 2024年. */
+            period_label: string;
+            /** @description What changed behind a stored report since it was generated. */
+            stale: {
+                /** @description Those records. */
+                activities: {
+                    /**
+                     * @description edited: fields changed; status: its review status changed; deleted.
+                     * @enum {string}
+                     */
+                    change: "edited" | "status" | "deleted";
+                    /** Format: date-time */
+                    changed_at?: string;
+                    /**
+                     * Format: int64
+                     * @description The activity.
+                     */
+                    id: number;
+                    /** @description Its status now. */
+                    status?: string;
+                    title: string;
+                }[];
+                /** @description Records behind the report that changed. */
+                count: number;
+                /** @description Figures whose records now differ (recheck=true). */
+                figures?: {
+                    expr: string;
+                    index: number;
+                    now: number;
+                    was: number;
+                }[];
+                /** @description The figures were recounted (recheck=true). */
+                rechecked: boolean;
+            };
+            /** @description The template (0 for a source previewed). */
+            template_id: number;
+            template_version: number;
+            title: string;
+        };
         /** @description A period with its dates under a bureau's calendar. */
         ResolvedPeriod: {
             /** @description Machine code: 2024, 2024Q3, 2024-09, 2024FA… */
@@ -2672,6 +3148,8 @@ export interface operations {
                 q?: string;
                 /** @description Only activities carrying the file with this SHA-256. */
                 evidence?: string;
+                /** @description Only activities carrying this venue tag (a report figure's `venue:`). */
+                venue?: "campus" | "classroom" | "community" | "office" | "online";
                 /** @description Only activities entered by this account (its username). */
                 created_by?: string;
                 /** @description Only activities entered on this day (China time). */
@@ -2807,6 +3285,8 @@ export interface operations {
                 q?: string;
                 /** @description Only activities carrying the file with this SHA-256. */
                 evidence?: string;
+                /** @description Only activities carrying this venue tag (a report figure's `venue:`). */
+                venue?: "campus" | "classroom" | "community" | "office" | "online";
                 /** @description Only activities entered by this account (its username). */
                 created_by?: string;
                 /** @description Only activities entered on this day (China time). */
@@ -4160,6 +4640,350 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listReportFunctions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figure functions, filters and variables a template may use. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportFunctionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listReportTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report templates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTemplateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createReportTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportTemplateCreate"];
+            };
+        };
+        responses: {
+            /** @description Create a template (version 1). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getReportTemplate: {
+        parameters: {
+            query?: {
+                /** @description An older version (default: the current one). */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The template's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A template with its source. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateReportTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportTemplateUpdate"];
+            };
+        };
+        responses: {
+            /** @description Save a new version of a template. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listReportTemplateVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A template's versions, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTemplateVersionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: {
+                /** @description Only reports of this unit's subtree. */
+                org_id?: number;
+                /** @description Page size. */
+                limit?: number;
+                /** @description How many items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stored reports, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSummaryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    generateReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportGenerate"];
+            };
+        };
+        responses: {
+            /** @description Generate and store a report (a snapshot). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportPreview"];
+            };
+        };
+        responses: {
+            /** @description Render a report without storing it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getReport: {
+        parameters: {
+            query?: {
+                /** @description Also recount every figure (slower). */
+                recheck?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The report's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A stored report and what changed behind it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    downloadReport: {
+        parameters: {
+            query?: {
+                /** @description The file format. */
+                format?: "docx" | "xlsx" | "html";
+            };
+            header?: never;
+            path: {
+                /** @description The report's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes, with the media type it was accepted as. */
+            200: {
+                headers: {
+                    /** @description inline or attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    /** @description The quoted SHA-256 of the content. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
