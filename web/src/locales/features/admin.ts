@@ -30,6 +30,8 @@ const zh = {
     selectToCopy: '已选中，请按 Ctrl+C 复制',
     done: '我已记下',
   },
+  // Permissions the shared perms.* names do not have yet.
+  perms: { report_manage: '管理工作报告', roster_manage: '管理队伍名册' },
   venue: { campus: '校园', classroom: '课堂', community: '社区', office: '机关', online: '网络' },
   orgs: {
     search: '搜索名称、代码或别名',
@@ -300,6 +302,7 @@ const en: typeof zh = {
     selectToCopy: 'Selected: press Ctrl+C to copy',
     done: 'I have noted it',
   },
+  perms: { report_manage: 'Manage work reports', roster_manage: 'Manage teams and rosters' },
   venue: { campus: 'Campus', classroom: 'Classroom', community: 'Community', office: 'Office', online: 'Online' },
   orgs: {
     search: 'Search name, code or alias',
