@@ -352,6 +352,25 @@ func routeTable() []*route {
 			status: 200, resp: "AggResult", errors: []int{404}, perms: []domain.Permission{domain.PermActivityRead},
 			handle: (*Server).getAggregate},
 
+		// Problems suggested from the ledger, and the office's decisions.
+		{method: "GET", path: api + "/problems", opID: "listProblems", tag: "problems", summary: "Problems suggested from the ledger, with the office's decisions",
+			desc: "Recomputed from the records at each call (a county year in tens of milliseconds): schools without theory study in an ended quarter, " +
+				"pillars and direct child units falling against the same period last year, the share of approved records without evidence, " +
+				"one evidence file on several records, records entered in bulk long after they happened. Each carries the exact numbers and, in " +
+				"`evidence.records`, the query string for GET /api/v1/activities listing exactly the records it counts (for an absence, " +
+				"`evidence.units` names the units). Only accepted problems reach the report.",
+			params: []param{qID("org_id", "The report's unit; its subtree is examined.").req(), pPeriodQ.req()},
+			status: 200, resp: "ProblemList", errors: []int{404}, perms: []domain.Permission{domain.PermActivityRead},
+			handle: (*Server).listProblems},
+		{method: "PUT", path: api + "/problems/{key}/decision", opID: "decideProblem", tag: "problems", summary: "Accept or drop a suggested problem",
+			desc: "`decision` null makes the problem undecided again (and drops the note). The key must be one the data suggests for the unit and " +
+				"period now; otherwise 404. Audited.",
+			params: []param{pathString("key", "The problem's key (16 hexadecimal digits), from GET /api/v1/problems.").
+				withPattern(`^[0-9a-f]{16}$`).withExample(problemKeyExample)},
+			body:   jsonBody("ProblemDecision"),
+			status: 200, resp: "Problem", errors: []int{403, 404}, perms: []domain.Permission{domain.PermReportManage},
+			handle: (*Server).decideProblem},
+
 		// Teams and their members (队伍名册).
 		{method: "GET", path: api + "/teams", opID: "listTeams", tag: "rosters", summary: "Teams of the actor's subtree, with today's member counts",
 			desc: "Outreach teams (宣讲队伍), online commentators (网评员), opinion monitors (舆情监督员), information officers (信息员) " +

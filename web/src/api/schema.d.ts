@@ -847,6 +847,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Problems suggested from the ledger, with the office's decisions
+         * @description Recomputed from the records at each call (a county year in tens of milliseconds): schools without theory study in an ended quarter, pillars and direct child units falling against the same period last year, the share of approved records without evidence, one evidence file on several records, records entered in bulk long after they happened. Each carries the exact numbers and, in `evidence.records`, the query string for GET /api/v1/activities listing exactly the records it counts (for an absence, `evidence.units` names the units). Only accepted problems reach the report.
+         */
+        get: operations["listProblems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/problems/{key}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Accept or drop a suggested problem
+         * @description `decision` null makes the problem undecided again (and drops the note). The key must be one the data suggests for the unit and period now; otherwise 404. Audited.
+         */
+        put: operations["decideProblem"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/report-functions": {
         parameters: {
             query?: never;
@@ -2175,6 +2215,95 @@ export interface components {
              * @example 8
              */
             min_length: number;
+        };
+        /** @description A problem suggested from the data, with its evidence and the office's decision. */
+        Problem: {
+            /** Format: date-time */
+            decided_at?: string;
+            decided_by?: string;
+            /**
+             * @description null: undecided.
+             * @example accepted
+             * @enum {string|null}
+             */
+            decision: "accepted" | "dropped" | null;
+            /** @description One sentence with the exact numbers (Chinese): the report's paragraph. */
+            detail: string;
+            /** @description The sentence in English. */
+            detail_en: string;
+            evidence: components["schemas"]["ProblemEvidence"];
+            /** @description Stable across runs: a hash of the kind and its parameters. */
+            key: string;
+            /** @enum {string} */
+            kind: "no_theory_study" | "pillar_drop" | "unit_drop" | "no_evidence" | "reused_evidence" | "backfill";
+            /** @description The office's note on its decision. */
+            note: string;
+            /** @description Short title in the register of the report (Chinese). */
+            title: string;
+            /** @description The title in English. */
+            title_en: string;
+        };
+        /** @description A decision on a suggested problem. */
+        ProblemDecision: {
+            /**
+             * @description null: undecided.
+             * @example accepted
+             * @enum {string|null}
+             */
+            decision: "accepted" | "dropped" | null;
+            /**
+             * @description Why (optional).
+             * @example 经核实属实
+             */
+            note?: string;
+            /**
+             * Format: int64
+             * @description The report's unit.
+             */
+            org_id: number;
+            /**
+             * @description The report's period.
+             * @example 2025
+             */
+            period: string;
+        };
+        /** @description What backs a problem. */
+        ProblemEvidence: {
+            /** @description The figure compared with (the same period last year, up to the same day while the period runs). */
+            compare?: {
+                count: number;
+                /** @description The query string for GET /api/v1/activities listing exactly these records. */
+                records: string;
+            };
+            /** @description Records counted, or units named when `records` is empty. */
+            count: number;
+            /** @description The query string for GET /api/v1/activities listing exactly the `count` records counted; empty when the evidence is an absence (see `units`). */
+            records: string;
+            /** @description The base of a share (all approved records). */
+            total?: {
+                count: number;
+                /** @description The query string for GET /api/v1/activities listing exactly these records. */
+                records: string;
+            };
+            /** @description The units named for having no records, each with the link showing its empty ledger. */
+            units?: {
+                code: string;
+                /** Format: int64 */
+                id: number;
+                name: string;
+                records: string;
+            }[];
+        };
+        /** @description The problems of a unit's subtree in a period. */
+        ProblemList: {
+            /** @description In rule order. */
+            items: components["schemas"]["Problem"][];
+            /**
+             * Format: int64
+             * @description The unit examined.
+             */
+            org_id: number;
+            period: components["schemas"]["ResolvedPeriod"];
         };
         /** @description A half-open range of days [from, to). */
         Range: {
@@ -4638,6 +4767,78 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listProblems: {
+        parameters: {
+            query: {
+                /** @description The report's unit; its subtree is examined. */
+                org_id: number;
+                /**
+                 * @description A period code or Chinese label: 2024, 2024Q3, 2024-09, 2024-W05, 2024-09-01, 2024FA, 2024-2025学年, 2024年秋季学期.
+                 * @example 2024
+                 */
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Problems suggested from the ledger, with the office's decisions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    decideProblem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The problem's key (16 hexadecimal digits), from GET /api/v1/problems.
+                 * @example 45a27318402af8f1
+                 */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProblemDecision"];
+            };
+        };
+        responses: {
+            /** @description Accept or drop a suggested problem. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["Internal"];
