@@ -46,6 +46,9 @@ func migrate(ctx context.Context, cfg config, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := a.EnsureDefaultReportTemplate(ctx); err != nil {
+		return fmt.Errorf("storing the default report template: %w", err)
+	}
 	current, latest, err := st.SchemaVersion(ctx)
 	if err != nil {
 		return err

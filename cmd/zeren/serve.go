@@ -123,6 +123,10 @@ func openApp(ctx context.Context, cfg config, opt store.Options) (*store.Store, 
 		st.Close()
 		return nil, nil, fmt.Errorf("updating the built-in roles: %w", err)
 	}
+	if err := a.EnsureDefaultReportTemplate(octx); err != nil {
+		st.Close()
+		return nil, nil, fmt.Errorf("storing the default report template: %w", err)
+	}
 	return st, a, nil
 }
 

@@ -26,9 +26,9 @@ import (
 // not (a late approval) are found by recomputing the figures' digests, on
 // demand (?recheck=true), since that costs a full render.
 //
-// The default template is stored the first time anyone lists templates or
-// writes a report (as the system, audited), so every database has it;
-// `zeren demo` lists it while building.
+// The default template is stored when the server starts (serve, demo) or
+// the database is migrated, and otherwise the first time anyone lists
+// templates or writes a report — as the system, audited.
 
 // MaxTemplateSize bounds a template's source.
 const MaxTemplateSize = 256 << 10
@@ -64,8 +64,12 @@ func (a *App) checkTemplate(ac domain.Actor, src string) (*reporttpl.Template, e
 	return t, err
 }
 
-// ensureDefaultTemplate stores the default template when no template is
-// marked default yet.
+// EnsureDefaultReportTemplate stores the default template when no template
+// is marked default yet (serve, demo and migrate call it at start; the use
+// cases too, so a database never lacks it). An existing default template is
+// left as the office edited it.
+func (a *App) EnsureDefaultReportTemplate(ctx context.Context) error { return a.ensureDefaultTemplate(ctx) }
+
 func (a *App) ensureDefaultTemplate(ctx context.Context) error {
 	var have bool
 	if err := a.st.Read(ctx, func(tx *store.Tx) error {
