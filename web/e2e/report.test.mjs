@@ -58,8 +58,8 @@ test('the office previews the bureau’s 2024 report, follows a figure to its re
   // The next steps are the office's to write: an empty slot shows a reminder, not invented text.
   assert.ok((await page.locator('[data-test=report-doc] .reminder').count()) >= 1, 'a 【请填写…】 reminder')
 
-  // An exact figure with records in the ledger.
-  const figs = page.locator('[data-test=report-doc] a[data-test=figure][data-records^="/ledger"]')
+  // An exact count figure (one record per 场次) with records in the ledger.
+  const figs = page.locator('[data-test=report-doc] a[data-test=figure][data-records^="/ledger"][title^="count("]')
   const n = await figs.count()
   assert.ok(n >= 20, `the report has its figures as links (${n})`)
   let chosen = null
@@ -69,8 +69,8 @@ test('the office previews the bureau’s 2024 report, follows a figure to its re
     const text = (await f.textContent()).trim()
     if (value > 0 && text === String(value)) chosen = { f, value, href: await f.getAttribute('data-records') }
   }
-  assert.ok(chosen, 'an exact figure above zero')
-  assert.match(await chosen.f.getAttribute('title'), /count|attendance|units/, 'the tooltip shows the query')
+  assert.ok(chosen, 'an exact count above zero')
+  assert.match(await chosen.f.getAttribute('title'), /^count\(.*\n.+/, 'the tooltip shows the expression and the query')
 
   await page.setViewportSize({ width: 1440, height: 2400 })
   await page.screenshot({ path: join(shots, 'report-preview.png'), fullPage: true })
@@ -79,14 +79,11 @@ test('the office previews the bureau’s 2024 report, follows a figure to its re
   // The API lists exactly that many records for the link's filter…
   const query = chosen.href.slice(chosen.href.indexOf('?') + 1)
   const apiTotal = await page.evaluate(async (q) => (await (await fetch(`/api/v1/activities?${q}&limit=1`)).json()).total, query)
-  // (attendance figures count people, not records: the chosen figure must be a count)
-  const isCount = /^count\(/.test(await chosen.f.getAttribute('title'))
-  if (isCount) assert.equal(apiTotal, chosen.value, 'the records behind the figure number the figure')
+  assert.equal(apiTotal, chosen.value, 'the records behind the figure number the figure')
   // …and the ledger page shows the same total.
   await chosen.f.click()
   await page.waitForURL((u) => u.pathname === '/ledger')
-  assert.equal(await ledgerTotal(page), apiTotal, 'the ledger lists the records of the link')
-  if (isCount) assert.equal(apiTotal, chosen.value)
+  assert.equal(await ledgerTotal(page), chosen.value, 'the ledger lists exactly the figure’s records')
 
   // Generate: a stored snapshot, its detail page, the downloads.
   await openPreview(page)
