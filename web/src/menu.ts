@@ -15,7 +15,7 @@ export interface MenuEntry {
 export const menu: MenuEntry[] = [
   { path: '/', title: 'menu.home', built: true },
   { path: '/dashboard', title: 'menu.dashboard', built: true, permission: 'activity.read' },
-  { path: '/ledger', title: 'menu.ledger', built: false, permission: 'activity.read' },
+  { path: '/ledger', title: 'menu.ledger', built: true, permission: 'activity.read' },
   { path: '/reports', title: 'menu.reports', built: true, permission: 'activity.read' },
   { path: '/rosters', title: 'menu.rosters', built: false, permission: 'activity.read' },
   {

@@ -1,0 +1,185 @@
+// The ledger (工作台账), in Debian's chromium. A district admin filters the
+// submitted records, approves one and returns one with a reason, and sees the
+// status tags change (and stay changed after a reload). The bureau office
+// (bangongshi, who enrols a second factor first) opens a dashboard-style
+// records link, records an activity with a photo (progress, thumbnail) and
+// exports the filter to Excel. Run by e2e/run.sh, which sets ZEREN_URL.
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test, after, before } from 'node:test'
+import { base, shots, launch } from './browser.mjs'
+import { login, loginWithTotp } from './session.mjs'
+
+let browser
+let context
+const consoleErrors = []
+
+before(async () => {
+  browser = await launch({ width: 1440, height: 900 })
+  context = browser.context
+})
+
+after(async () => {
+  await browser?.close()
+})
+
+function watchConsole(page) {
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`)
+  })
+  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`))
+}
+
+// waitForList waits until the table has answered (no loading mask) and returns its total.
+async function waitForList(page) {
+  await page.locator('[data-test=ledger-table]').waitFor()
+  await page.waitForFunction(() => !document.querySelector('[data-test=ledger-table] .el-loading-mask'))
+  const text = (await page.locator('[data-test=ledger-total]').textContent()) ?? ''
+  return Number(/\d+/.exec(text)?.[0] ?? NaN)
+}
+
+// apiTotal asks the API, in the page's session, how many records a query lists.
+async function apiTotal(page, query) {
+  return page.evaluate(async (q) => {
+    const r = await fetch(`/api/v1/activities?${q}&limit=1`, { credentials: 'same-origin' })
+    return (await r.json()).total
+  }, query)
+}
+
+test('a district admin approves one submitted record and returns another, with a reason', async () => {
+  const page = await context.newPage()
+  watchConsole(page)
+  await page.goto(base + '/login')
+  await login(page, 'xuequ')
+  await page.waitForURL((u) => u.pathname !== '/login')
+
+  await page.goto(base + '/ledger')
+  const all = await waitForList(page)
+  assert.ok(all > 0, 'the district has records')
+
+  // Filter by status: submitted (待审核), through the filter bar.
+  await page.locator('[data-test=filter-status]').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '待审核' }).click()
+  await page.keyboard.press('Escape')
+  await page.waitForURL((u) => u.searchParams.getAll('status').join() === 'submitted')
+  const submitted = await waitForList(page)
+  assert.ok(submitted >= 2, `the demo district has submitted records to review (${submitted})`)
+  assert.equal(submitted, await apiTotal(page, `org_id=${await ownOrg(page)}&status=submitted`), 'the total is the API’s')
+  const rows = page.locator('[data-test=ledger-table] .el-table__body-wrapper .el-table__row')
+  assert.equal(await rows.locator('[data-test=status-submitted]').count(), await rows.count(), 'every listed record is submitted')
+
+  // Approve the first.
+  const first = rows.nth(0)
+  const firstTitle = (await first.locator('[data-test=row-title]').textContent()).trim()
+  await first.locator('[data-test=row-approve]').click()
+  await first.locator('[data-test=status-approved]').waitFor()
+
+  // Return the second, saying why: the reason is required.
+  const second = rows.nth(1)
+  const secondTitle = (await second.locator('[data-test=row-title]').textContent()).trim()
+  await second.locator('[data-test=row-return]').click()
+  const dialog = page.locator('[data-test=return-dialog]')
+  await dialog.locator('[data-test=return-confirm]').click()
+  await dialog.getByText('请填写退回原因').waitFor()
+  await dialog.locator('textarea[data-test=return-reason]').fill('缺少活动照片，请补充后重新提交')
+  await dialog.locator('[data-test=return-confirm]').click()
+  await second.locator('[data-test=status-returned]').waitFor()
+  await dialog.waitFor({ state: 'hidden' })
+  await second.locator('[data-test=status-returned]').hover()
+  await page.locator('.el-popper:visible', { hasText: '缺少活动照片' }).waitFor()
+
+  await page.screenshot({ path: join(shots, 'ledger.png'), fullPage: true })
+
+  // The server kept both changes: reloaded, the filter (from the URL) no
+  // longer lists them, and the approved and returned filters do.
+  await page.reload()
+  assert.equal(await waitForList(page), submitted - 2, 'two fewer submitted records')
+  const titles = await rows.locator('[data-test=row-title]').allTextContents()
+  assert.ok(!titles.includes(firstTitle) || !titles.includes(secondTitle), 'the handled records left the submitted list')
+  await page.goto(base + '/ledger?status=returned&q=' + encodeURIComponent(secondTitle))
+  await waitForList(page)
+  assert.ok((await rows.locator('[data-test=row-title]').allTextContents()).map((s) => s.trim()).includes(secondTitle), 'the returned record is listed as returned')
+
+  // The back button restores the previous filter.
+  await page.goBack()
+  await page.waitForURL((u) => u.searchParams.get('status') === 'submitted')
+  await waitForList(page)
+  await page.close()
+})
+
+async function ownOrg(page) {
+  return page.evaluate(async () => (await (await fetch('/api/v1/auth/me', { credentials: 'same-origin' })).json()).account.org_id)
+}
+
+// A 1×1 PNG.
+const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64')
+
+test('the bureau office opens a records link, records an activity with a photo and exports the filter', async () => {
+  const page = await context.newPage()
+  watchConsole(page)
+  await loginWithTotp(page, 'bangongshi')
+  const org = await ownOrg(page)
+  const year = String(new Date().getFullYear())
+
+  // A dashboard figure's records link: the same query string, opened in the ledger.
+  const records = `org_id=${org}&period=${year}&pillar=theory&status=approved`
+  await page.goto(`${base}/ledger?${records}`)
+  const total = await waitForList(page)
+  assert.equal(total, await apiTotal(page, records), 'the ledger lists exactly the records of the link')
+  assert.equal(await page.locator('input[data-test=filter-period]').inputValue(), year, 'the filter bar shows the link’s period')
+
+  // Record an activity: the dialog names a missing field before sending.
+  await page.goto(`${base}/ledger`)
+  await waitForList(page)
+  await page.locator('[data-test=ledger-new]').click()
+  const dialog = page.locator('[data-test=activity-dialog]')
+  await dialog.locator('[data-test=form-save]').click()
+  await dialog.getByText('请填写活动类型').waitFor()
+  await dialog.locator('[data-test=form-type]').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '“学习强国”集中学习' }).first().click()
+  await dialog.locator('input[data-test=form-date], [data-test=form-date] input').fill(`${year}-01-05`)
+  await dialog.locator('input[data-test=form-date], [data-test=form-date] input').press('Enter')
+  const title = `台账浏览器测试 ${Date.now()}`
+  await dialog.locator('input[data-test=form-title]').fill(title)
+  await dialog.locator('input[data-test=form-attendance], [data-test=form-attendance] input').fill('35')
+  await dialog.locator('[data-test=form-save]').click()
+  // Saved as a draft, the dialog stays open for evidence; the limits are explained first.
+  await dialog.locator('[data-test=evidence-limits]').waitFor()
+  assert.match(await dialog.locator('[data-test=evidence-limits]').textContent(), /MB/)
+  // A type the server does not take is refused before any upload.
+  await dialog.locator('[data-test=evidence] input[type=file]').setInputFiles({ name: '说明.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') })
+  await dialog.locator('[data-test=evidence-error]').waitFor()
+  await dialog.locator('[data-test=evidence] input[type=file]').setInputFiles({ name: '现场照片.png', mimeType: 'image/png', buffer: png })
+  await dialog.locator('[data-test=evidence-gallery] img').waitFor()
+  await dialog.locator('[data-test=evidence-gallery] img').click()
+  await page.locator('.el-image-viewer__wrapper').waitFor()
+  await page.keyboard.press('Escape')
+  await page.locator('.el-image-viewer__wrapper').waitFor({ state: 'hidden' })
+  await dialog.locator('[data-test=form-save-submit]').click()
+  await dialog.waitFor({ state: 'hidden' })
+
+  // It is in the ledger, submitted, with one evidence file.
+  await page.goto(`${base}/ledger?q=${encodeURIComponent(title)}`)
+  assert.equal(await waitForList(page), 1)
+  const row = page.locator('[data-test=ledger-table] .el-table__body-wrapper .el-table__row').first()
+  await row.locator('[data-test=status-submitted]').waitFor()
+  assert.match((await row.textContent()) ?? '', /1/)
+
+  // Export the filter: a workbook named after it.
+  await page.goto(`${base}/ledger?period=${year}&status=submitted`)
+  await waitForList(page)
+  const download = page.waitForEvent('download')
+  await page.locator('[data-test=ledger-export]').click()
+  const file = await download
+  assert.equal(file.suggestedFilename(), `工作台账-${year}.xlsx`)
+  const bytes = readFileSync(await file.path())
+  assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an .xlsx is a zip file')
+  await page.close()
+})
+
+test('no console errors on the ledger', () => {
+  // The login page asks GET /auth/me before logging in: a 401 the browser logs.
+  const unexpected = consoleErrors.filter((e) => !/\/login: Failed to load resource: the server responded with a status of 401/.test(e))
+  assert.deepEqual(unexpected, [])
+})
