@@ -11,6 +11,11 @@ const fig = (over: Partial<ReportFigure> = {}): ReportFigure => ({
   query: 'count unit=X period=2024 type=outreach_lecture',
   records: '/ledger?org_id=1&period=2024&type_id=7&status=approved',
   approx: true,
+  func: 'count',
+  line: 1,
+  column: 1,
+  digest: '',
+  n_records: 0,
   ...over,
 })
 
