@@ -16,7 +16,7 @@ if [ ! -x "$CHROMIUM" ]; then
 fi
 
 cd "$WEB"
-if [ ! -f dist/index.html ] || [ -n "$(find src index.html package.json vite.config.ts public -newer dist/index.html -print -quit)" ]; then
+if [ ! -f dist/index.html ] || [ -n "$(find src index.html m.html package.json vite.config.ts public -newer dist/index.html -print -quit)" ]; then
 	echo "e2e: building the web app"
 	npm run build
 fi

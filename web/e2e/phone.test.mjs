@@ -1,0 +1,256 @@
+// The phone pages (/m/), in Debian's chromium posing as WeChat's browser on a
+// 375 px phone: a school's branch secretary (xiaoxuexiao, school admin of
+// D01-S01) logs in, logs a theory activity with attendance and a photo,
+// double-taps submit, and exactly one submitted activity with one photo
+// exists; then the network drops the create answer and the first photo upload
+// and the retries still make exactly one activity with its photo. Run by
+// e2e/run.sh, which sets ZEREN_URL.
+//
+// For later tests: the activities are left in place, submitted, in D01-S01,
+// titled PHONE_TITLE_PREFIX + a unique marker (see phoneTitle); a district
+// admin (xuequ) can approve one and watch the dashboard figure rise by one.
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { crc32, deflateSync } from 'node:zlib'
+import { test, after, before } from 'node:test'
+import { base, shots, launch, phone } from './browser.mjs'
+
+export const PHONE_TITLE_PREFIX = '手机记一笔'
+const marker = `e2e-${Date.now().toString(36)}`
+export const phoneTitle = (n) => `${PHONE_TITLE_PREFIX}·${marker}-${n}`
+
+let browser
+let context
+const consoleErrors = []
+
+before(async () => {
+  browser = await launch(phone)
+  context = browser.context
+})
+
+after(async () => {
+  await browser?.close()
+})
+
+// pngPhoto is a real w×h PNG (a gradient, different per seed), as the server
+// sniffs uploads by content.
+function pngPhoto(w, h, seed) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4)
+    len.writeUInt32BE(data.length)
+    const td = Buffer.concat([Buffer.from(type, 'latin1'), data])
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(crc32(td) >>> 0)
+    return Buffer.concat([len, td, crc])
+  }
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(w, 0)
+  ihdr.writeUInt32BE(h, 4)
+  ihdr[8] = 8 // bit depth
+  ihdr[9] = 2 // RGB
+  const raw = Buffer.alloc((w * 3 + 1) * h)
+  for (let y = 0; y < h; y++) {
+    const row = y * (w * 3 + 1)
+    for (let x = 0; x < w; x++) {
+      raw[row + 1 + x * 3] = (x * 4 + seed) & 0xff
+      raw[row + 2 + x * 3] = (y * 4 + seed * 7) & 0xff
+      raw[row + 3 + x * 3] = (x + y + seed * 13) & 0xff
+    }
+  }
+  const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
+}
+
+// activitiesTitled asks the API, with the page's session, for the activities
+// whose title contains title.
+async function activitiesTitled(page, title) {
+  return page.evaluate(async (q) => {
+    const r = await fetch(`/api/v1/activities?q=${encodeURIComponent(q)}&limit=50`, { headers: { Accept: 'application/json' } })
+    if (!r.ok) throw new Error(`list: ${r.status}`)
+    return r.json()
+  }, title)
+}
+
+// fillForm picks 理论学习 → 主题活动 (a theory type that records attendance),
+// keeps today's date, types the title and attendance and adds a photo.
+async function fillForm(page, title, attendance, photo) {
+  await page.locator('[data-test=log-type]').click()
+  const picker = page.locator('.van-popup:visible .van-picker')
+  await picker.waitFor()
+  await picker.locator('.van-picker-column').nth(0).locator('.van-picker-column__item', { hasText: '理论学习' }).click()
+  await picker.locator('.van-picker-column').nth(1).locator('.van-picker-column__item', { hasText: /^主题活动$/ }).click()
+  await page.waitForTimeout(400) // the column's scroll animation
+  await picker.locator('.van-picker__confirm').click()
+  await page.locator('.van-popup:visible').waitFor({ state: 'hidden' })
+  assert.equal(await page.locator('[data-test=log-type] input').inputValue(), '主题活动')
+
+  const today = new Date()
+  const p = (n) => String(n).padStart(2, '0')
+  assert.equal(await page.locator('[data-test=log-date] input').inputValue(), `${today.getFullYear()}-${p(today.getMonth() + 1)}-${p(today.getDate())}`, 'the date defaults to today')
+
+  await page.locator('[data-test=log-title] input').fill(title)
+  const att = page.locator('[data-test=log-attendance] input')
+  await att.fill(String(attendance))
+  await att.blur()
+  await page.locator('[data-test=log-photos] .van-uploader__input').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: photo })
+  await page.locator('[data-test=log-photos] .van-uploader__preview').first().waitFor()
+}
+
+async function login(page) {
+  await page.goto(base + '/m/')
+  await page.waitForURL((u) => u.pathname === '/m/login')
+  await page.locator('[data-test=username] input').waitFor()
+  await page.screenshot({ path: join(shots, 'phone-login.png') })
+  await page.locator('[data-test=username] input').fill('xiaoxuexiao')
+  await page.locator('[data-test=password] input').fill('Zeren-Demo-2026')
+  await page.locator('[data-test=login-submit]').click()
+  await page.waitForURL((u) => u.pathname === '/m/log')
+  await page.locator('[data-test=log-type]').waitFor()
+}
+
+test('a branch secretary logs an activity with a photo; a double tap records it once', async () => {
+  const page = await context.newPage()
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`)
+  })
+  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`))
+  const creates = []
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/activities') creates.push(r.headers()['idempotency-key'])
+  })
+
+  // The desktop login page offers the phone version on a phone-sized screen.
+  await page.goto(base + '/login')
+  await page.locator('[data-test=phone-link]').click()
+  await page.waitForURL((u) => u.pathname === '/m/login')
+
+  await login(page)
+  // The phone bundle carries no Element Plus.
+  const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /\.(js|css)$/.test(n)))
+  for (const s of scripts) assert.doesNotMatch(s, /element|el-/i, s)
+
+  const title = phoneTitle(1)
+  await fillForm(page, title, 36, pngPhoto(96, 64, 1))
+  await page.screenshot({ path: join(shots, 'phone-log.png'), fullPage: true })
+  await page.locator('[data-test=log-submit]').dblclick()
+  await page.locator('[data-test=log-done]').waitFor()
+  assert.match(await page.locator('[data-test=log-done]').textContent(), new RegExp(title))
+
+  const list = await activitiesTitled(page, title)
+  assert.equal(list.total, 1, 'exactly one activity after a double tap')
+  const a = list.items[0]
+  assert.equal(a.title, title)
+  assert.equal(a.status, 'submitted')
+  assert.equal(a.attendance, 36)
+  assert.equal(a.evidence.length, 1, 'one evidence file')
+  assert.equal(a.evidence[0].media_type, 'image/png')
+  assert.ok(creates.length >= 1 && creates.every((k) => k === creates[0]), `every create carried one key: ${creates}`)
+  assert.match(creates[0], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+
+  // The next form fill is a new activity with a new key.
+  await page.locator('[data-test=log-again]').click()
+  assert.equal(await page.locator('[data-test=log-title] input').inputValue(), '')
+  await page.close()
+})
+
+test('on a flaky network the retries make exactly one activity with its photo', async () => {
+  const page = await context.newPage()
+  const keys = []
+  let creates = 0
+  let uploads = 0
+  // The first create reaches the server, but its answer is lost: the
+  // client sees a network error and retries with the same key.
+  await page.route('**/api/v1/activities', async (route) => {
+    const req = route.request()
+    if (req.method() !== 'POST') return route.continue()
+    creates++
+    keys.push(req.headers()['idempotency-key'])
+    if (creates === 1) {
+      await route.fetch()
+      return route.abort('connectionreset')
+    }
+    return route.continue()
+  })
+  // The first photo upload is cut off before the server.
+  await page.route('**/api/v1/activities/*/evidence', (route) => {
+    uploads++
+    return uploads === 1 ? route.abort('internetdisconnected') : route.continue()
+  })
+
+  await page.goto(base + '/m/log')
+  await page.locator('[data-test=log-type]').waitFor()
+  const title = phoneTitle(2)
+  await fillForm(page, title, 18, pngPhoto(80, 80, 2))
+  await page.locator('[data-test=log-submit]').click()
+  await page.locator('[data-test=log-retrying]').waitFor()
+  await page.locator('[data-test=log-done]').waitFor({ timeout: 30_000 })
+
+  assert.equal(creates, 2, 'the create was retried once')
+  assert.equal(keys[0], keys[1], 'with the same idempotency key')
+  assert.equal(uploads, 2, 'the photo upload was retried once')
+  const list = await activitiesTitled(page, title)
+  assert.equal(list.total, 1, 'exactly one activity despite the retried create')
+  assert.equal(list.items[0].status, 'submitted')
+  assert.equal(list.items[0].evidence.length, 1)
+  await page.close()
+})
+
+test('a photo that keeps failing is retried alone, attached to the activity already created', async () => {
+  const page = await context.newPage()
+  let offline = true
+  let uploads = 0
+  await page.route('**/api/v1/activities/*/evidence', (route) => {
+    uploads++
+    return offline ? route.abort('internetdisconnected') : route.continue()
+  })
+  let creates = 0
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/activities') creates++
+  })
+
+  await page.goto(base + '/m/log')
+  await page.locator('[data-test=log-type]').waitFor()
+  const title = phoneTitle(3)
+  await fillForm(page, title, 9, pngPhoto(64, 64, 3))
+  await page.locator('[data-test=log-submit]').click()
+  await page.locator('[data-test=log-photos-failed]').waitFor({ timeout: 30_000 })
+  assert.equal(uploads, 4, 'four attempts before giving up')
+  let list = await activitiesTitled(page, title)
+  assert.equal(list.total, 1)
+  assert.equal(list.items[0].evidence.length, 0)
+  // The form is kept, its fields locked; the button retries the photo only.
+  assert.equal(await page.locator('[data-test=log-title] input').inputValue(), title)
+  assert.equal(await page.locator('[data-test=log-title] input').isDisabled(), true)
+
+  offline = false
+  await page.locator('[data-test=log-submit]').click()
+  await page.locator('[data-test=log-done]').waitFor({ timeout: 30_000 })
+  assert.equal(creates, 1, 'the activity was not sent again')
+  list = await activitiesTitled(page, title)
+  assert.equal(list.total, 1)
+  assert.equal(list.items[0].evidence.length, 1)
+  await page.close()
+})
+
+test('the progress page shows the semester per pillar and the new records', async () => {
+  const page = await context.newPage()
+  await page.goto(base + '/m/log')
+  await page.locator('[data-test=tab-progress]').click()
+  await page.waitForURL((u) => u.pathname === '/m/progress')
+  await page.locator('[data-test=progress-summary]').waitFor()
+  const theory = page.locator('[data-test=pillar-theory]')
+  await theory.waitFor()
+  assert.match(await theory.textContent(), /共 \d+ 场/)
+  assert.ok(Number(await page.locator('[data-test=count-submitted]').textContent()) >= 3, 'the three new records await review')
+  const recent = page.locator('[data-test=recent]', { hasText: phoneTitle(3) })
+  await recent.waitFor()
+  assert.match(await recent.textContent(), /待审核/)
+  await page.screenshot({ path: join(shots, 'phone-progress.png') })
+  await page.close()
+})
+
+test('no console errors on the phone pages', () => {
+  // Before logging in, GET /auth/me answers 401, which the browser logs.
+  const unexpected = consoleErrors.filter((e) => !/Failed to load resource: the server responded with a status of 401/.test(e))
+  assert.deepEqual(unexpected, [])
+})
