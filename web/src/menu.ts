@@ -17,7 +17,7 @@ export const menu: MenuEntry[] = [
   { path: '/dashboard', title: 'menu.dashboard', built: true, permission: 'activity.read' },
   { path: '/ledger', title: 'menu.ledger', built: true, permission: 'activity.read' },
   { path: '/reports', title: 'menu.reports', built: true, permission: 'activity.read' },
-  { path: '/rosters', title: 'menu.rosters', built: false, permission: 'activity.read' },
+  { path: '/rosters', title: 'menu.rosters', built: true, permission: 'activity.read' },
   {
     path: '/admin',
     title: 'menu.admin',

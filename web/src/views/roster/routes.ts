@@ -1,4 +1,12 @@
 import type { RouteRecordRaw } from 'vue-router'
 
 // The roster pages: children of the main layout (paths without a leading slash).
-export const routes: RouteRecordRaw[] = []
+// /rosters accepts ?org_id=&kind=(&role=&at=): report figures link here.
+export const routes: RouteRecordRaw[] = [
+  {
+    path: 'rosters',
+    name: 'rosters',
+    meta: { title: 'roster.title', permission: 'activity.read' },
+    component: () => import('./RostersView.vue'),
+  },
+]

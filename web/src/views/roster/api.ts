@@ -1,0 +1,54 @@
+// The roster API calls (队伍名册), typed from the OpenAPI document.
+import { ApiError, api, getCsrfToken, type Schemas } from '@/api/client'
+import { teamsPath, type RosterFilter } from './helpers'
+
+export type Team = Schemas['Team']
+export type TeamInput = Schemas['TeamInput']
+export type Member = Schemas['Member']
+export type MemberInput = Schemas['MemberInput']
+export type ImportResult = Schemas['MemberImportResult']
+export interface TeamPage {
+  items: Team[]
+  total: number
+}
+
+export const templateURL = '/api/v1/teams/import-template'
+
+export const listTeams = (f: RosterFilter, active: '' | 'true' | 'false', q: string, limit: number, offset: number) =>
+  api.get<TeamPage>(teamsPath(f, active, q, limit, offset))
+export const createTeam = (b: TeamInput) => api.post<Team>('/api/v1/teams', b)
+export const updateTeam = (id: number, b: TeamInput) => api.put<Team>(`/api/v1/teams/${id}`, b)
+export const setTeamActive = (id: number, active: boolean) =>
+  api.post<Team>(`/api/v1/teams/${id}/${active ? 'activate' : 'deactivate'}`)
+export const listMembers = (team: number, all: boolean) =>
+  api.get<{ items: Member[] }>(`/api/v1/teams/${team}/members${all ? '?all=true' : ''}`)
+export const getMember = (team: number, id: number) => api.get<Member>(`/api/v1/teams/${team}/members/${id}`)
+export const addMember = (team: number, b: MemberInput) => api.post<Member>(`/api/v1/teams/${team}/members`, b)
+export const updateMember = (team: number, id: number, b: MemberInput) => api.put<Member>(`/api/v1/teams/${team}/members/${id}`, b)
+export const removeMember = (team: number, id: number) => api.delete<void>(`/api/v1/teams/${team}/members/${id}`)
+
+/** Uploads a workbook to the team's import; rejects with ApiError like the client. */
+export async function importMembers(team: number, file: File): Promise<ImportResult> {
+  const body = new FormData()
+  body.append('file', file, file.name)
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  const csrf = getCsrfToken()
+  if (csrf) headers['X-CSRF-Token'] = csrf
+  let res: Response
+  try {
+    res = await fetch(`/api/v1/teams/${team}/members/import`, { method: 'POST', body, headers, credentials: 'same-origin' })
+  } catch {
+    throw new ApiError(0, { code: 'network', message: 'the server cannot be reached' })
+  }
+  let data: unknown
+  try {
+    data = await res.json()
+  } catch {
+    data = undefined
+  }
+  if (!res.ok) {
+    const e = (data as { error?: { code: string; message: string; field?: string } } | undefined)?.error
+    throw new ApiError(res.status, e?.code ? e : { code: `http_${res.status}`, message: res.statusText })
+  }
+  return data as ImportResult
+}

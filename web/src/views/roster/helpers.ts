@@ -1,0 +1,89 @@
+// Pure helpers of the roster pages (队伍名册), tested without a browser.
+
+export const teamKinds = ['outreach', 'commentator', 'monitor', 'information', 'volunteer'] as const
+export type TeamKind = (typeof teamKinds)[number]
+
+export const memberRoles = ['leader', 'deputy', 'member', 'liaison'] as const
+export type MemberRole = (typeof memberRoles)[number]
+
+/** What the page reads from its URL: a report figure links here with ?org_id=&kind=(&role=&at=). */
+export interface RosterFilter {
+  orgId?: number
+  kind?: TeamKind
+  role?: MemberRole
+  at?: string
+}
+
+type Query = Record<string, string | null | (string | null)[] | undefined>
+
+function first(v: Query[string]): string | undefined {
+  if (Array.isArray(v)) return v[0] ?? undefined
+  return v ?? undefined
+}
+
+/** Reads the filter from route query parameters, dropping what is not valid. */
+export function parseRosterQuery(q: Query): RosterFilter {
+  const out: RosterFilter = {}
+  const org = Number(first(q.org_id))
+  if (Number.isInteger(org) && org > 0) out.orgId = org
+  const kind = first(q.kind)
+  if (kind && (teamKinds as readonly string[]).includes(kind)) out.kind = kind as TeamKind
+  const role = first(q.role)
+  if (role && (memberRoles as readonly string[]).includes(role)) out.role = role as MemberRole
+  const at = first(q.at)
+  if (at && /^\d{4}-\d{2}-\d{2}$/.test(at)) out.at = at
+  return out
+}
+
+/** The query of a filter, the inverse of parseRosterQuery (for the URL bar). */
+export function rosterQuery(f: RosterFilter): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (f.orgId) out.org_id = String(f.orgId)
+  if (f.kind) out.kind = f.kind
+  if (f.role) out.role = f.role
+  if (f.at) out.at = f.at
+  return out
+}
+
+/** The query string of GET /api/v1/teams for a filter and page. */
+export function teamsPath(f: RosterFilter, active: '' | 'true' | 'false', q: string, limit: number, offset: number): string {
+  const p = new URLSearchParams()
+  if (f.orgId) p.set('org_id', String(f.orgId))
+  if (f.kind) p.set('kind', f.kind)
+  if (active) p.set('active', active)
+  if (q.trim()) p.set('q', q.trim())
+  p.set('limit', String(limit))
+  p.set('offset', String(offset))
+  return `/api/v1/teams?${p.toString()}`
+}
+
+export interface ImportProblem {
+  row?: number
+  column?: string
+  text: string
+}
+
+/**
+ * Splits the message of a refused import (one problem a line, "第 5 行 角色：…")
+ * into problems with their row and column, for the result dialog's table.
+ */
+export function importProblems(message: string): ImportProblem[] {
+  return message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map((l) => {
+      const m = /^第\s*(\d+)\s*行\s*([^：:]+)[：:]\s*(.*)$/.exec(l)
+      return m ? { row: Number(m[1]), column: m[2].trim(), text: m[3] } : { text: l }
+    })
+}
+
+/** Today as YYYY-MM-DD in China (UTC+8), whatever the browser's zone. */
+export function chinaToday(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10)
+}
+
+/** Whether a member counts on day `at`: joined on or before, not left by then. */
+export function memberActiveAt(m: { joined_on: string; left_on?: string }, at: string): boolean {
+  return m.joined_on <= at && (!m.left_on || m.left_on > at)
+}
