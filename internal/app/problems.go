@@ -21,8 +21,9 @@ package app
 //     period last year, per pillar for the whole subtree and per direct child
 //     unit (all pillars together), above the thresholds below. A period in
 //     progress is compared with last year up to the same day, like figures.
-//  4. no_evidence: the share of approved records without any evidence file
-//     above MaxNoEvidencePercent (of at least MinEvidenceBase records).
+//  4. no_evidence: the share of approved records of types that expect
+//     evidence (the catalog says which) without any evidence file, above
+//     MaxNoEvidencePercent of at least MinEvidenceBase such records.
 //  5. reused_evidence: one evidence file (same SHA-256) carried by two or more
 //     approved records of the subtree and period; one suggestion per file.
 //  6. backfill: at least MinBackfillBatch approved records entered on one day
@@ -561,10 +562,26 @@ func (r *problemRun) unitDrops(ctx context.Context) error {
 	return nil
 }
 
-// Rule 4.
+// Rule 4. Only types that expect evidence are judged: a monitoring patrol
+// needs no photo, and asking for one would be formalism (see the catalog).
 func (r *problemRun) noEvidence(ctx context.Context) error {
+	all, err := r.tx.ListTypes(ctx, "", false)
+	if err != nil {
+		return err
+	}
+	types := []int64{}
+	typeParams := []string{}
+	for _, t := range all {
+		if t.ExpectsEvidence {
+			types = append(types, t.ID)
+			typeParams = append(typeParams, "type_id", strconv.FormatInt(t.ID, 10))
+		}
+	}
+	if len(types) == 0 {
+		return nil
+	}
 	no := false
-	base := store.ActivityFilter{OrgID: r.org.ID, Range: &r.rp.Range, Statuses: r.approved, Limit: 1}
+	base := store.ActivityFilter{OrgID: r.org.ID, TypeIDs: types, Range: &r.rp.Range, Statuses: r.approved, Limit: 1}
 	_, total, err := r.tx.ListActivities(ctx, r.scope, base)
 	if err != nil {
 		return err
@@ -579,13 +596,13 @@ func (r *problemRun) noEvidence(ctx context.Context) error {
 		return nil
 	}
 	share := pct(int64(n), int64(total))
-	approved := []string{"period", r.rp.Code, "status", string(domain.StatusApproved)}
+	approved := append([]string{"period", r.rp.Code, "status", string(domain.StatusApproved)}, typeParams...)
 	r.out = append(r.out, Problem{
 		Key: problemKey(ProblemNoEvidence), Kind: ProblemNoEvidence,
 		Title:    "部分活动佐证材料不全",
 		TitleEN:  "Activities without evidence",
-		Detail:   fmt.Sprintf("%s已审核通过的%d项活动中，有%d项未上传佐证材料，占%d%%。", r.rp.LabelZH, total, n, share),
-		DetailEN: fmt.Sprintf("%s: %d of %d approved activities (%d%%) have no evidence file.", r.rp.LabelEN, n, total, share),
+		Detail:   fmt.Sprintf("%s已审核通过、应附佐证材料的%d项活动中，有%d项未上传佐证材料，占%d%%。", r.rp.LabelZH, total, n, share),
+		DetailEN: fmt.Sprintf("%s: %d of %d approved activities of types that expect evidence (%d%%) have no evidence file.", r.rp.LabelEN, n, total, share),
 		Evidence: ProblemEvidence{Records: link(r.org.ID, append(approved, "has_evidence", "false")...), Count: int64(n),
 			Total: &ProblemFigure{Records: link(r.org.ID, approved...), Count: int64(total)}},
 	})

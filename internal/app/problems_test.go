@@ -96,7 +96,7 @@ func recount(t *testing.T, a *app.App, ac domain.Actor, records string) int64 {
 	q := app.ActivityQuery{Period: v.Get("period"), Pillar: v.Get("pillar"), EvidenceSHA: v.Get("evidence"),
 		CreatedBy: v.Get("created_by"), Limit: 1}
 	known := map[string]bool{"org_id": true, "period": true, "pillar": true, "evidence": true, "created_by": true,
-		"status": true, "from": true, "to": true, "has_evidence": true, "entered_on": true}
+		"status": true, "from": true, "to": true, "has_evidence": true, "entered_on": true, "type_id": true}
 	for k := range v {
 		if !known[k] {
 			t.Fatalf("records %q: parameter %s is not a ledger filter this test knows", records, k)
@@ -107,6 +107,13 @@ func recount(t *testing.T, a *app.App, ac domain.Actor, records string) int64 {
 	}
 	for _, s := range v["status"] {
 		q.Statuses = append(q.Statuses, domain.Status(s))
+	}
+	for _, s := range v["type_id"] {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("records %q: type_id: %v", records, err)
+		}
+		q.TypeIDs = append(q.TypeIDs, id)
 	}
 	if s := v.Get("from"); s != "" {
 		q.From = date(s)
@@ -312,6 +319,10 @@ func TestProblemsNoEvidence(t *testing.T) {
 						p.attach(id, "纪要.pdf", fmt.Sprintf("%s-%d", q.month, i))
 					}
 				}
+			}
+			// Records of a type that expects no evidence (monitoring patrols) are not judged.
+			for i := range 10 {
+				p.add(nil, s, "online_monitoring", fmt.Sprintf("2025-02-%02d", 1+i))
 			}
 			for i, q := range plan {
 				code := fmt.Sprintf("2025Q%d", i+1)
