@@ -132,7 +132,22 @@ test('the system administrator moves a school by drag-and-drop and creates an ac
   await page.locator('.el-aside .el-menu-item', { hasText: 'API 令牌' }).click()
   await page.waitForURL(base + '/admin/tokens')
   await page.locator('[data-test=admin-tokens] .el-table').waitFor()
+  // Issue a token (member role over the administrator's own unit): shown once.
+  await page.locator('[data-test=tokens-create]').click()
+  await page.locator('input[data-test=tokens-name]').fill('台账导入')
+  await page.locator('[data-test=tokens-submit]').click()
+  const tokenBox = page.locator('[data-test=one-time-secret]', { hasText: '令牌只显示这一次' })
+  await tokenBox.waitFor()
+  assert.match(await tokenBox.locator('input[data-test=secret-value]').inputValue(), /^zrn_[0-9a-f]{16}/)
+  await tokenBox.locator('[data-test=secret-done]').click()
+  await tokenBox.waitFor({ state: 'hidden' })
+  const tokenRow = page.locator('[data-test=tokens-table] .el-table__row', { hasText: '台账导入' })
+  await tokenRow.getByText('有效').waitFor()
   await shot(page, 'admin-tokens.png')
+  // Revoke it, confirming.
+  await tokenRow.getByRole('button', { name: '吊销' }).click()
+  await page.locator('.el-message-box').getByRole('button', { name: '吊销' }).click()
+  await tokenRow.getByText('已吊销').waitFor()
 
   // The system administrator has no audit, policy or role page, not even by URL.
   await page.goto(base + '/admin/audit')
@@ -231,6 +246,18 @@ test('the office administrator manages activity types', async () => {
   await page.goto(base + '/admin/types')
   await page.locator('[data-test=types-table] .el-table__row').first().waitFor()
   await shot(page, 'admin-types.png')
+  // A type's code cannot change once created.
+  await page.locator('[data-test=types-table] .el-table__row').first().getByRole('button', { name: '编辑' }).click()
+  const dialog = page.locator('.el-dialog', { hasText: '代码创建后不能修改' })
+  await dialog.waitFor()
+  assert.ok(await dialog.locator('input[placeholder=reading_club]').isDisabled(), 'the code is read-only')
+  await dialog.getByRole('button', { name: '取消' }).click()
+
+  // The office administrator also holds period.close: the bureau's semester calendar.
+  await page.locator('.el-aside .el-menu-item', { hasText: '组织机构' }).click()
+  await page.waitForURL(base + '/admin/orgs')
+  await page.locator('[data-test=org-BUREAU]').click()
+  await page.locator('[data-test=org-details]').getByText('学期校历').waitFor()
   await logout(page)
   await page.close()
 })

@@ -70,6 +70,11 @@ const zh = {
     moveConfirmSubtree: '将“{unit}”（及其下属 {n} 个单位）调整到“{parent}”下？这些单位的活动统计数据随之转入新的上级单位。',
     moved: '已将“{unit}”调整到“{parent}”下',
     moveFailed: '调整失败，已恢复原状：{message}',
+    calendar: '学期校历',
+    springStart: '春季学期开始',
+    autumnStart: '秋季学期开始',
+    calendarHint: '月-日，如 09-01；两个学期首尾相接',
+    mmdd: '请按“月-日”填写，如 09-01',
   },
   types: {
     allPillars: '全部方面',
@@ -341,6 +346,11 @@ const en: typeof zh = {
     moveConfirmSubtree: 'Move “{unit}” (and its {n} units) under “{parent}”? Their figures move with them.',
     moved: 'Moved “{unit}” under “{parent}”',
     moveFailed: 'The move failed and was undone: {message}',
+    calendar: 'Semester calendar',
+    springStart: 'Spring term starts',
+    autumnStart: 'Autumn term starts',
+    calendarHint: 'Month-day, e.g. 09-01; the two terms tile the year',
+    mmdd: 'Enter month-day, e.g. 09-01',
   },
   types: {
     allPillars: 'All pillars',
