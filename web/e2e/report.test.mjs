@@ -140,6 +140,44 @@ test('the template editor shows a mistake with its line and column and highlight
   await page.close()
 })
 
+test('a stored report is flagged stale when a record behind it changes, and lists that record', async () => {
+  const page = await context.newPage()
+  watchConsole(page)
+  await loginWithTotp(page, 'bangongshi')
+  await page.goto(base + '/reports?tab=reports')
+  // Through the API as the page's session: generate the bureau's 2025 report
+  // (2024 is closed), then edit an approved 2025 activity it counted.
+  const { reportId, title } = await page.evaluate(async () => {
+    const me = await (await fetch('/api/v1/auth/me')).json()
+    const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }
+    const org = me.account.org_id
+    const rep = await fetch('/api/v1/reports', { method: 'POST', headers, body: JSON.stringify({ org_id: org, period: '2025' }) })
+    if (rep.status !== 201) throw new Error(`generate: ${rep.status} ${await rep.text()}`)
+    const reportId = (await rep.json()).id
+    const list = await (await fetch(`/api/v1/activities?org_id=${org}&period=2025&status=approved&limit=1`)).json()
+    const a = await (await fetch(`/api/v1/activities/${list.items[0].id}`)).json()
+    const body = { version: a.version, title: a.title + '（修订）' }
+    for (const k of ['org_id', 'type_id', 'date', 'attendance', 'description', 'venues', 'publication']) if (a[k] !== undefined && a[k] !== null) body[k] = a[k]
+    const put = await fetch(`/api/v1/activities/${a.id}`, { method: 'PUT', headers, body: JSON.stringify(body) })
+    if (put.status !== 200) throw new Error(`edit: ${put.status} ${await put.text()}`)
+    return { reportId, title: body.title }
+  })
+
+  await page.goto(base + '/reports?tab=reports')
+  const row = page.locator('[data-test=report-list] .el-table__row', { has: page.locator(`a[href="/reports/${reportId}"]`) })
+  await row.waitFor()
+  assert.equal((await row.locator('[data-test=stale-badge]').textContent()).trim(), '1 条相关记录在生成后有变动')
+
+  await row.locator('[data-test=report-open]').click()
+  await page.locator('[data-test=stale-alert]').waitFor()
+  const link = page.locator('[data-test=stale-list] a', { hasText: title })
+  await link.waitFor()
+  await link.click()
+  await page.waitForURL((u) => u.pathname === '/ledger')
+  assert.ok((await ledgerTotal(page)) >= 1, 'the ledger finds the changed record')
+  await page.close()
+})
+
 test('no console errors on the report pages', () => {
   // The login page asks GET /auth/me before logging in: a 401 the browser logs.
   // The editor's live preview of a template with a mistake answers 400 by design.
