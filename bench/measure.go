@@ -22,13 +22,15 @@ type Plan struct {
 	NaiveBureauIterations int // naive samples per period at bureau level (each scans the ledger)
 	SubtreeIterations     int // samples per subtree query
 	Writes                int // single-row writes through the application
+	ReportIterations      int // work reports per scenario (0: none)
+	ReportOnly            bool
 	Seed                  uint64
 	Log                   func(format string, args ...any)
 }
 
 // DefaultPlan is zbench's default.
 func DefaultPlan() Plan {
-	return Plan{Iterations: 200, NaiveIterations: 20, NaiveBureauIterations: 5, SubtreeIterations: 200, Writes: 2000, Seed: DefaultSeed}
+	return Plan{Iterations: 200, NaiveIterations: 20, NaiveBureauIterations: 5, SubtreeIterations: 200, Writes: 2000, ReportIterations: 5, Seed: DefaultSeed}
 }
 
 // Latency summarises samples.
@@ -129,6 +131,7 @@ type EngineResult struct {
 	Agg      []AggRow
 	Subtree  []LatRow
 	Writes   WriteReport
+	Report   []LatRow // the work report (workreport.go)
 }
 
 // Measure runs the plan on a loaded database. It leaves the database as it
@@ -141,6 +144,14 @@ func Measure(ctx context.Context, l *Loaded, p Plan) (EngineResult, error) {
 	var err error
 	if res.Version, err = l.Store.EngineVersion(ctx); err != nil {
 		return res, err
+	}
+	if p.ReportIterations > 0 {
+		if res.Report, err = measureWorkReport(ctx, l, p); err != nil {
+			return res, err
+		}
+	}
+	if p.ReportOnly {
+		return res, nil
 	}
 	for _, lv := range Levels {
 		for _, pd := range Periods {

@@ -137,6 +137,13 @@ func (r *Report) Markdown() string {
 	}
 	w(".\n\n")
 
+	if r.Plan.ReportOnly {
+		r.workReport(w)
+		for _, n := range r.Notes {
+			w("%s\n\n", n)
+		}
+		return b.String()
+	}
 	w("**Aggregate latency**: count and attendance of a unit's subtree for a random unit of the level and a random year or month; rollups (`tx.Aggregate`) against a naive GROUP BY over the raw activities (`tx.NaiveAggregate`). Each query is its own read transaction; warm cache.\n\n")
 	w("| engine | level | period | rollup p50 | rollup p99 | naive p50 | naive p99 | ratio (p50) | activities counted (avg) | samples rollup / naive |\n")
 	w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
@@ -157,7 +164,8 @@ func (r *Report) Markdown() string {
 	}
 	w("\n")
 
-	if r.Plan.Writes > 0 {
+	r.workReport(w)
+	if r.Plan.Writes > 0 && !r.Plan.ReportOnly {
 		w("**Single-row writes** through `app.CreateActivity` (validation, insert, rollups of every ancestor; one transaction each, one writer), then `app.DeleteActivity` of the same rows\n\n")
 		w("| engine | writes | activities/s | write p50 | write p99 | deletes/s | rollups exact after |\n|---|---:|---:|---:|---:|---:|---|\n")
 		for _, e := range r.Engines {
@@ -205,4 +213,18 @@ func (r *Report) Summary() string {
 		eq = fmt.Sprintf("ROLLUPS DIFFER FROM THE RECOUNT in %d of %d compared samples", mismatches, checked)
 	}
 	return fmt.Sprintf("**Summary** (%s activities, %s units): %s; %s.", fmtInt(r.Config.Activities), fmtInt(int64(r.Config.Units)), strings.Join(parts, "; "), eq)
+}
+
+// workReport writes the work report's table.
+func (r *Report) workReport(w func(format string, args ...any)) {
+	if r.Plan.ReportIterations > 0 {
+		w("**Work report** (issue 5): the default template for a unit and 2025 through the application — preview (figures from the rollups; venue and units figures by a scoped query), the .docx download, a stored snapshot (every figure's record ids and the records' state), reading a snapshot with its staleness\n\n")
+		w("| engine | scenario | p50 | p99 | figures | samples |\n|---|---|---:|---:|---:|---:|\n")
+		for _, e := range r.Engines {
+			for _, s := range e.Report {
+				w("| %s | %s | %s | %s | %.0f | %d |\n", e.Engine, s.Name, fmtDur(s.Lat.P50), fmtDur(s.Lat.P99), s.Rows, s.Lat.N)
+			}
+		}
+		w("\n")
+	}
 }

@@ -68,7 +68,9 @@ func (a *App) checkTemplate(ac domain.Actor, src string) (*reporttpl.Template, e
 // is marked default yet (serve, demo and migrate call it at start; the use
 // cases too, so a database never lacks it). An existing default template is
 // left as the office edited it.
-func (a *App) EnsureDefaultReportTemplate(ctx context.Context) error { return a.ensureDefaultTemplate(ctx) }
+func (a *App) EnsureDefaultReportTemplate(ctx context.Context) error {
+	return a.ensureDefaultTemplate(ctx)
+}
 
 func (a *App) ensureDefaultTemplate(ctx context.Context) error {
 	var have bool
@@ -278,7 +280,7 @@ func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r 
 		}
 		slots[k] = v
 	}
-	problems, err := a.AcceptedProblems(ctx, ac, unit.ID, per.Code)
+	problems, err := a.reportProblems(ctx, ac, unit.ID, per.Code)
 	if err != nil {
 		return built{}, err
 	}
@@ -332,6 +334,23 @@ func fieldErr(err error, field string) error {
 		return nil
 	}
 	return withField(err, field)
+}
+
+// reportProblems are the accepted problems of a unit and period. The rules
+// behind them scan the period's ledger, so they run only when the office has
+// accepted at least one problem there (no accepted decision: none to report).
+func (a *App) reportProblems(ctx context.Context, ac domain.Actor, org int64, periodCode string) ([]Problem, error) {
+	accepted := false
+	if err := a.st.Read(ctx, func(tx *store.Tx) error {
+		ds, err := tx.ProblemDecisions(ctx, org, periodCode)
+		for _, d := range ds {
+			accepted = accepted || d.Decision == DecisionAccepted
+		}
+		return err
+	}); err != nil || !accepted {
+		return []Problem{}, err
+	}
+	return a.AcceptedProblems(ctx, ac, org, periodCode)
 }
 
 func zhDate(d domain.Date) string { return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day) }

@@ -272,7 +272,7 @@ func (a *App) reportRegistry(ac domain.Actor) *report.Registry {
 	r.MustRegister(report.Provider{Spec: reporttpl.FuncSpec{Name: "problems", Unit: "个",
 		Doc: "number of problems the office accepted for the report's unit and period (listed by {% problems %})"},
 		Eval: func(ctx context.Context, env *report.Env, args reporttpl.Args) (reporttpl.Result, error) {
-			ps, err := a.AcceptedProblems(ctx, ac, env.Unit.ID, env.Period.Code)
+			ps, err := a.reportProblems(ctx, ac, env.Unit.ID, env.Period.Code)
 			if err != nil {
 				return reporttpl.Result{}, err
 			}

@@ -22,7 +22,7 @@ var sourceFigures = map[string]int64{
 	`count(type: "themed_activity")`:           57,
 	`count(type: "outreach_lecture")`:          84,
 	`count(type: "study_session")`:             72,
-	`count(type: "moral_education")`:          97,
+	`count(type: "moral_education")`:           97,
 	`count(type: "article_submission")`:        12,
 	`count(type: "volunteer_service")`:         82,
 	`count(type: "community_safety_outreach")`: 50,

@@ -272,3 +272,43 @@ func asDomain(err error, de **domain.Error) bool {
 	}
 	return ok
 }
+
+// TestAcceptedProblemsInReport: a problem the office accepts becomes a
+// paragraph under 存在的问题, and problems() counts it; dropped and
+// undecided ones stay out.
+func TestAcceptedProblemsInReport(t *testing.T) {
+	e := storetest.Engines(t)[0]
+	ctx := context.Background()
+	c := newCounty(t, e)
+	office := actor(c.bureau, domain.RoleOfficeAdmin)
+	list, err := c.app.Problems(ctx, office, c.bureau.ID, "2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Items) < 2 {
+		t.Fatalf("the empty county suggests %d problems for 2025, want at least 2", len(list.Items))
+	}
+	src := "# 报告\n\n采纳问题{{ problems() }}个。\n\n## 存在的问题\n\n{% problems %}\n"
+	before, err := c.app.PreviewReport(ctx, office, app.ReportRequest{OrgID: c.bureau.ID, Period: "2025", Source: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Figures[0].Value != 0 || !before.Blocks[len(before.Blocks)-1].Reminder {
+		t.Fatalf("no decision yet: %d problems, last block %+v", before.Figures[0].Value, before.Blocks[len(before.Blocks)-1])
+	}
+	accepted, dropped := app.DecisionAccepted, app.DecisionDropped
+	if _, err := c.app.DecideProblem(ctx, office, list.Items[0].Key, app.ProblemDecisionInput{OrgID: c.bureau.ID, Period: "2025", Decision: &accepted}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.app.DecideProblem(ctx, office, list.Items[1].Key, app.ProblemDecisionInput{OrgID: c.bureau.ID, Period: "2025", Decision: &dropped}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := c.app.PreviewReport(ctx, office, app.ReportRequest{OrgID: c.bureau.ID, Period: "2025", Source: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := after.Blocks[len(after.Blocks)-1]
+	if after.Figures[0].Value != 1 || last.Slot != "problems" || last.Text() != list.Items[0].Detail {
+		t.Errorf("after accepting one and dropping one: %d problems, last block %q, want %q", after.Figures[0].Value, last.Text(), list.Items[0].Detail)
+	}
+}

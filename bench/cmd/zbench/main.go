@@ -54,6 +54,8 @@ func run() int {
 	fs.IntVar(&plan.NaiveBureauIterations, "naive-bureau-iterations", plan.NaiveBureauIterations, "naive GROUP BY samples per period at bureau level (each scans the whole ledger; at least 5)")
 	fs.IntVar(&plan.SubtreeIterations, "subtree-iterations", plan.SubtreeIterations, "samples per subtree query")
 	fs.IntVar(&plan.Writes, "writes", plan.Writes, "single-row writes through app.CreateActivity (deleted again afterwards)")
+	fs.IntVar(&plan.ReportIterations, "report-iterations", plan.ReportIterations, "work reports per scenario (the default template, province and districts; 0: none)")
+	fs.BoolVar(&plan.ReportOnly, "report-only", false, "measure only the work report (with -reuse: a generated dataset)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -146,6 +148,10 @@ func run() int {
 	md := report.Markdown()
 	fmt.Print(md)
 	out := filepath.Join(*dir, "results.md")
+	if plan.ReportOnly {
+		// A partial run must not overwrite the full report.
+		out = filepath.Join(*dir, "results-report.md")
+	}
 	if err := os.WriteFile(out, []byte(md), 0o644); err != nil {
 		fmt.Fprintf(os.Stderr, "zbench: %v\n", err)
 		return 1
