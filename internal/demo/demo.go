@@ -239,13 +239,14 @@ func Build(ctx context.Context, a *app.App, opts Options) (Summary, error) {
 // after a return, and approvals in batches.
 func record(ctx context.Context, a *app.App, ac domain.Actor, seed int64, items []*item) (EvidenceCount, error) {
 	var ev EvidenceCount
+	batch := backfillBatch(items) // see problems.go
 	for _, it := range items {
 		in := domain.ActivityInput{OrgID: it.unit.id, TypeID: it.typ.ID, Date: it.date, Title: it.title, Description: it.desc,
 			Attendance: it.attendance, Publication: it.publication}
 		if it.venue != "" {
 			in.Venues = []string{it.venue}
 		}
-		act, err := a.CreateActivity(ctx, ac, in, it.status != domain.StatusDraft)
+		act, err := a.CreateActivity(ctx, enteredBy(ac, it, batch), in, it.status != domain.StatusDraft)
 		if err != nil {
 			return ev, fmt.Errorf("recording %q (%s, %s): %w", it.title, it.unit.code, it.date, err)
 		}
