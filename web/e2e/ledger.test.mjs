@@ -90,6 +90,8 @@ test('a district admin approves one submitted record and returns another, with a
   await page.locator('.el-popper:visible', { hasText: '缺少活动照片' }).waitFor()
 
   await page.screenshot({ path: join(shots, 'ledger.png'), fullPage: true })
+  // Every string the page showed has a translation.
+  assert.deepEqual(await page.evaluate(() => window.__zerenMissingKeys ?? []), [])
 
   // The server kept both changes: reloaded, the filter (from the URL) no
   // longer lists them, and the approved and returned filters do.
@@ -138,11 +140,11 @@ test('the bureau office opens a records link, records an activity with a photo a
   await dialog.getByText('请填写活动类型').waitFor()
   await dialog.locator('[data-test=form-type]').click()
   await page.locator('.el-select-dropdown__item:visible', { hasText: '“学习强国”集中学习' }).first().click()
-  await dialog.locator('input[data-test=form-date], [data-test=form-date] input').fill(`${year}-01-05`)
-  await dialog.locator('input[data-test=form-date], [data-test=form-date] input').press('Enter')
+  await dialog.locator('[data-test=form-date-item] input').fill(`${year}-01-05`)
+  await dialog.locator('[data-test=form-date-item] input').press('Enter')
   const title = `台账浏览器测试 ${Date.now()}`
   await dialog.locator('input[data-test=form-title]').fill(title)
-  await dialog.locator('input[data-test=form-attendance], [data-test=form-attendance] input').fill('35')
+  await dialog.locator('[data-test=form-attendance-item] input').fill('35')
   await dialog.locator('[data-test=form-save]').click()
   // Saved as a draft, the dialog stays open for evidence; the limits are explained first.
   await dialog.locator('[data-test=evidence-limits]').waitFor()
