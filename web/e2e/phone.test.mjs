@@ -7,17 +7,16 @@
 // e2e/run.sh, which sets ZEREN_URL.
 //
 // For later tests: the activities are left in place, submitted, in D01-S01,
-// titled PHONE_TITLE_PREFIX + a unique marker (see phoneTitle); a district
-// admin (xuequ) can approve one and watch the dashboard figure rise by one.
+// titled PHONE_TITLE_PREFIX + a unique marker; see phone-activities.mjs.
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { crc32, deflateSync } from 'node:zlib'
 import { test, after, before } from 'node:test'
 import { base, shots, launch, phone } from './browser.mjs'
+import { PHONE_TITLE_PREFIX, phoneActivities } from './phone-activities.mjs'
 
-export const PHONE_TITLE_PREFIX = '手机记一笔'
 const marker = `e2e-${Date.now().toString(36)}`
-export const phoneTitle = (n) => `${PHONE_TITLE_PREFIX}·${marker}-${n}`
+const phoneTitle = (n) => `${PHONE_TITLE_PREFIX}·${marker}-${n}`
 
 let browser
 let context
@@ -232,6 +231,50 @@ test('a photo that keeps failing is retried alone, attached to the activity alre
   await page.close()
 })
 
+test('a form fill survives a reload, and sending it again after lost answers records it once', async () => {
+  const page = await context.newPage()
+  const keys = []
+  // Every answer to the create is lost: the server records it, the phone
+  // never hears back and gives up after its retries.
+  await page.route('**/api/v1/activities', async (route) => {
+    const req = route.request()
+    if (req.method() !== 'POST') return route.continue()
+    keys.push(req.headers()['idempotency-key'])
+    await route.fetch()
+    return route.abort('timedout')
+  })
+  await page.goto(base + '/m/log')
+  await page.locator('[data-test=log-type]').waitFor()
+  const title = phoneTitle(4)
+  await fillForm(page, title, 12, pngPhoto(48, 48, 4))
+  await page.locator('[data-test=log-submit]').click()
+  await page.locator('[data-test=log-error]').waitFor({ timeout: 30_000 })
+  assert.equal(keys.length, 4, 'four attempts')
+  assert.equal(new Set(keys).size, 1, 'one key')
+  assert.equal((await activitiesTitled(page, title)).total, 1, 'the server recorded it once')
+
+  // WeChat reloads the page; the fields and the key come back (the photo is
+  // added again), and sending again answers with the same activity.
+  await page.unroute('**/api/v1/activities')
+  await page.reload()
+  await page.locator('[data-test=log-title] input').waitFor()
+  assert.equal(await page.locator('[data-test=log-title] input').inputValue(), title)
+  assert.equal(await page.locator('[data-test=log-type] input').inputValue(), '主题活动')
+  await page.locator('[data-test=log-photos] .van-uploader__input').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: pngPhoto(48, 48, 4) })
+  const resent = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/activities')
+  await page.locator('[data-test=log-submit]').click()
+  assert.equal((await resent).headers()['idempotency-key'], keys[0], 'the key survived the reload')
+  await page.locator('[data-test=log-done]').waitFor({ timeout: 30_000 })
+  const list = await activitiesTitled(page, title)
+  assert.equal(list.total, 1, 'still one activity')
+  assert.equal(list.items[0].evidence.length, 1)
+  // Complete: a reload starts an empty form.
+  await page.reload()
+  await page.locator('[data-test=log-title] input').waitFor()
+  assert.equal(await page.locator('[data-test=log-title] input').inputValue(), '')
+  await page.close()
+})
+
 test('the progress page shows the semester per pillar and the new records', async () => {
   const page = await context.newPage()
   await page.goto(base + '/m/log')
@@ -241,11 +284,14 @@ test('the progress page shows the semester per pillar and the new records', asyn
   const theory = page.locator('[data-test=pillar-theory]')
   await theory.waitFor()
   assert.match(await theory.textContent(), /共 \d+ 场/)
-  assert.ok(Number(await page.locator('[data-test=count-submitted]').textContent()) >= 3, 'the three new records await review')
+  assert.ok(Number(await page.locator('[data-test=count-submitted]').textContent()) >= 4, 'the four new records await review')
   const recent = page.locator('[data-test=recent]', { hasText: phoneTitle(3) })
   await recent.waitFor()
   assert.match(await recent.textContent(), /待审核/)
   await page.screenshot({ path: join(shots, 'phone-progress.png') })
+  // What later tests find (phone-activities.mjs): this run's four records.
+  const left = (await phoneActivities(page)).filter((a) => a.title.includes(marker))
+  assert.equal(left.length, 4)
   await page.close()
 })
 

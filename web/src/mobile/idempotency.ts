@@ -17,8 +17,12 @@ export function uuid4(random: (a: Uint8Array) => Uint8Array = (a) => crypto.getR
 
 export class FormKey {
   private current: string
-  constructor(private readonly make: () => string = () => uuid4()) {
-    this.current = make()
+  /** initial resumes a form fill saved before a reload (see LogPage's draft). */
+  constructor(
+    private readonly make: () => string = () => uuid4(),
+    initial?: string,
+  ) {
+    this.current = initial || make()
   }
   /** The key of this form fill; the same on every call until succeeded(). */
   get key(): string {

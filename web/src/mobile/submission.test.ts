@@ -54,6 +54,15 @@ describe('the idempotency key of a form fill', () => {
     expect(keys.at(-1)).toBe('key-2')
   })
 
+  it('resumes a saved key (a form fill restored after a reload)', async () => {
+    const send = vi.fn(async () => activity(4))
+    const s = new Submission(send, vi.fn(), {}, new FormKey(() => 'fresh', 'saved-key'))
+    await s.create(body)
+    expect(send.mock.calls[0][1]).toBe('saved-key')
+    s.finish()
+    expect(s.key.key).toBe('fresh')
+  })
+
   it('keeps the key after a failure that exhausted the retries', async () => {
     const key = new FormKey(() => 'k')
     const send = vi.fn().mockRejectedValue(net())
