@@ -98,10 +98,15 @@ test('the office previews the bureau’s 2024 report, follows a figure to its re
   assert.equal(body.subarray(0, 2).toString('latin1'), 'PK', 'a .docx is a zip')
   assert.match(res.headers()['content-type'] ?? '', /officedocument\.wordprocessingml|application\/octet-stream|zip/)
 
+  assert.deepEqual(await page.evaluate(() => window.__zerenMissingKeys ?? []), [], 'no missing messages')
+
   // The list shows it, not stale.
+  const reportPath = new URL(page.url()).pathname
   await page.goto(base + '/reports?tab=reports&period=2024')
-  await page.locator('[data-test=report-list] [data-test=report-open]').first().waitFor()
-  assert.equal(await page.locator('[data-test=report-list] [data-test=stale-badge]').count(), 0, 'a fresh report is not stale')
+  const row = page.locator('[data-test=report-list] .el-table__row', { has: page.locator(`a[href="${reportPath}"]`) })
+  await row.waitFor()
+  assert.equal(await row.locator('[data-test=stale-badge]').count(), 0, 'a fresh report is not stale')
+  assert.match(await row.textContent(), /与台账一致/)
   await page.close()
 })
 
@@ -137,6 +142,23 @@ test('the template editor shows a mistake with its line and column and highlight
   // Correct it: the error goes, the preview comes back.
   await area.fill(source + '\n\n共{{ count() | approx }}场次')
   await page.waitForFunction(() => !document.querySelector('[data-test=template-error]') && /语法正确/.test(document.querySelector('[data-test=template-status]')?.textContent ?? ''))
+
+  // Save as a new version, view the old one, restore it as a newer version.
+  const versionOf = async () => Number(/第 (\d+) 版/.exec(await page.locator('.el-page-header__content').textContent())[1])
+  const v = await versionOf()
+  await page.locator('[data-test=template-save]').click()
+  await page.locator('.el-message', { hasText: `已保存为第 ${v + 1} 版` }).waitFor()
+  assert.equal(await versionOf(), v + 1)
+  await page.locator('[data-test=template-versions]').click()
+  const row = page.locator('[data-test=version-list] .el-table__row').filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^\\s*${v}\\s*$`) }) })
+  await row.getByRole('button').click()
+  await page.getByText(`正在查看第 ${v} 版（只读）`).waitFor()
+  assert.equal(await area.inputValue(), source, 'the old version is shown')
+  assert.equal(await area.getAttribute('readonly'), '', 'read-only')
+  await page.locator('[data-test=template-restore]').click()
+  await page.locator('.el-message', { hasText: `已将第 ${v} 版恢复为第 ${v + 2} 版` }).waitFor()
+  assert.equal(await versionOf(), v + 2)
+  assert.equal(await area.inputValue(), source, 'the restored text is the old version')
   await page.close()
 })
 
