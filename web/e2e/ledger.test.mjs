@@ -47,7 +47,7 @@ async function apiTotal(page, query) {
   }, query)
 }
 
-test('a district admin approves one submitted record and returns another, with a reason', async () => {
+test('a district admin approves a submitted record, returns another with a reason and approves two together', async () => {
   const page = await context.newPage()
   watchConsole(page)
   await page.goto(base + '/login')
@@ -93,10 +93,18 @@ test('a district admin approves one submitted record and returns another, with a
   // Every string the page showed has a translation.
   assert.deepEqual(await page.evaluate(() => window.__zerenMissingKeys ?? []), [])
 
-  // The server kept both changes: reloaded, the filter (from the URL) no
+  // Bulk approval of two more: both change, in one request.
+  const boxes = rows.locator('.el-table-column--selection .el-checkbox:not(.is-disabled)')
+  assert.ok((await boxes.count()) >= 2, 'two more submitted records to approve together')
+  await boxes.nth(0).click()
+  await boxes.nth(1).click()
+  await page.locator('[data-test=ledger-bulk-approve]', { hasText: '2' }).click()
+  await page.waitForFunction(() => document.querySelectorAll('[data-test=ledger-table] .el-table__body-wrapper [data-test=status-approved]').length === 3)
+
+  // The server kept the changes: reloaded, the filter (from the URL) no
   // longer lists them, and the approved and returned filters do.
   await page.reload()
-  assert.equal(await waitForList(page), submitted - 2, 'two fewer submitted records')
+  assert.equal(await waitForList(page), submitted - 4, 'four fewer submitted records')
   const titles = await rows.locator('[data-test=row-title]').allTextContents()
   assert.ok(!titles.includes(firstTitle) || !titles.includes(secondTitle), 'the handled records left the submitted list')
   await page.goto(base + '/ledger?status=returned&q=' + encodeURIComponent(secondTitle))
@@ -158,6 +166,7 @@ test('the bureau office opens a records link, records an activity with a photo a
   await page.locator('.el-image-viewer__wrapper').waitFor()
   await page.keyboard.press('Escape')
   await page.locator('.el-image-viewer__wrapper').waitFor({ state: 'hidden' })
+  await page.screenshot({ path: join(shots, 'ledger-dialog.png') })
   await dialog.locator('[data-test=form-save-submit]').click()
   await dialog.waitFor({ state: 'hidden' })
 
