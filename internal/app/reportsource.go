@@ -195,7 +195,7 @@ func (s *reportSource) ByChild(ctx context.Context, f report.Filter) ([]report.G
 }
 
 func (s *reportSource) UnitsWith(ctx context.Context, kind domain.OrgKind, f report.Filter, ids bool) ([]int64, []int64, error) {
-	units, err := s.tx.UnitsWithRecords(ctx, s.ac.Scope, kind, recordFilter(f))
+	units, err := s.tx.UnitsWithRollup(ctx, s.ac.Scope, kind, recordFilter(f))
 	if err != nil || !ids {
 		return units, nil, err
 	}

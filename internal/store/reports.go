@@ -575,3 +575,58 @@ func (tx *Tx) ActivitiesByID(ctx context.Context, scope domain.Scope, ids []int6
 	}
 	return out, nil
 }
+
+// UnitsWithRollup answers UnitsWithRecords from the rollups when the filter
+// has no venue: a unit's rollup rows count its whole subtree, so a unit of
+// the kind qualifies exactly when one of its rows in the range, types and
+// statuses is non-zero. Its cost follows the number of units and months, not
+// of activities.
+func (tx *Tx) UnitsWithRollup(ctx context.Context, scope domain.Scope, kind domain.OrgKind, f RecordFilter) ([]int64, error) {
+	if f.Venue != "" {
+		return tx.UnitsWithRecords(ctx, scope, kind, f)
+	}
+	ok, err := tx.InScope(ctx, scope.ReadRoots(), f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, domain.NotFound("org unit %d", f.OrgID)
+	}
+	parts := rangeParts(f.Range)
+	if len(parts) == 0 {
+		return []int64{}, nil
+	}
+	statuses := f.Statuses
+	if statuses == nil {
+		statuses = []domain.Status{domain.StatusApproved}
+	}
+	args := []any{f.OrgID, string(kind)}
+	common := "r.org_id IN (SELECT c.descendant_id FROM org_closure c JOIN org_units u ON u.id = c.descendant_id WHERE c.ancestor_id = $1 AND u.kind = $2)" +
+		" AND r.n > 0 AND r.status IN (" + placeholders(&args, strs(statuses)...) + ")"
+	if f.TypeIDs != nil {
+		if len(f.TypeIDs) == 0 {
+			return []int64{}, nil
+		}
+		common += " AND r.type_id IN (" + placeholders(&args, int64s(f.TypeIDs)...) + ")"
+	}
+	var subs []string
+	for _, p := range parts {
+		args = append(args, p.grain, p.from, p.to)
+		n := len(args)
+		subs = append(subs, fmt.Sprintf("SELECT r.org_id FROM activity_rollup r WHERE %s AND r.grain = $%d AND r.bucket >= $%d AND r.bucket < $%d", common, n-2, n-1, n))
+	}
+	rows, err := tx.query(ctx, "SELECT DISTINCT org_id FROM ("+strings.Join(subs, " UNION ALL ")+") x ORDER BY org_id", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, tx.d.wrap(err)
+		}
+		out = append(out, id)
+	}
+	return out, tx.d.wrap(rows.Err())
+}
