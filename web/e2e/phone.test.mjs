@@ -3,12 +3,15 @@
 // D01-S01) logs in, logs a theory activity with attendance and a photo,
 // double-taps submit, and exactly one submitted activity with one photo
 // exists; then the network drops the create answer and the first photo upload
-// and the retries still make exactly one activity with its photo. Run by
-// e2e/run.sh, which sets ZEREN_URL.
+// and the retries still make exactly one activity with its photo; a photo that
+// keeps failing is retried alone; a reload keeps the form and its key; a large
+// photo is shrunk before the upload. Run by e2e/run.sh, which sets ZEREN_URL.
 //
 // For later tests: the activities are left in place, submitted, in D01-S01,
 // titled PHONE_TITLE_PREFIX + a unique marker; see phone-activities.mjs.
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { crc32, deflateSync } from 'node:zlib'
 import { test, after, before } from 'node:test'
@@ -22,18 +25,22 @@ let browser
 let context
 const consoleErrors = []
 
+let photoDir
 before(async () => {
   browser = await launch(phone)
   context = browser.context
+  photoDir = mkdtempSync(join(tmpdir(), 'zeren-phone-photos-'))
 })
 
 after(async () => {
   await browser?.close()
+  if (photoDir) rmSync(photoDir, { recursive: true, force: true })
 })
 
 // pngPhoto is a real w×h PNG (a gradient, different per seed), as the server
-// sniffs uploads by content.
-function pngPhoto(w, h, seed) {
+// sniffs uploads by content; noisy adds a camera's grain, which PNG cannot
+// compress, so the file is as heavy as a phone photo.
+function pngPhoto(w, h, seed, noisy = false) {
   const chunk = (type, data) => {
     const len = Buffer.alloc(4)
     len.writeUInt32BE(data.length)
@@ -48,16 +55,19 @@ function pngPhoto(w, h, seed) {
   ihdr[8] = 8 // bit depth
   ihdr[9] = 2 // RGB
   const raw = Buffer.alloc((w * 3 + 1) * h)
+  let r = (seed * 2654435761) >>> 0
   for (let y = 0; y < h; y++) {
     const row = y * (w * 3 + 1)
     for (let x = 0; x < w; x++) {
-      raw[row + 1 + x * 3] = (x * 4 + seed) & 0xff
-      raw[row + 2 + x * 3] = (y * 4 + seed * 7) & 0xff
-      raw[row + 3 + x * 3] = (x + y + seed * 13) & 0xff
+      r = (r * 1664525 + 1013904223) >>> 0
+      const n = noisy ? r >>> 30 : 0
+      raw[row + 1 + x * 3] = (x * 4 + seed + n) & 0xff
+      raw[row + 2 + x * 3] = (y * 4 + seed * 7 + n) & 0xff
+      raw[row + 3 + x * 3] = (x + y + seed * 13 + n) & 0xff
     }
   }
   const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-  return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
+  return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 1 })), chunk('IEND', Buffer.alloc(0))])
 }
 
 // activitiesTitled asks the API, with the page's session, for the activities
@@ -91,7 +101,10 @@ async function fillForm(page, title, attendance, photo) {
   const att = page.locator('[data-test=log-attendance] input')
   await att.fill(String(attendance))
   await att.blur()
-  await page.locator('[data-test=log-photos] .van-uploader__input').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: photo })
+  // From a file: the browser reads it from disk, as a phone's camera hands it over.
+  const file = join(photoDir, `photo-${title.slice(-8)}.png`)
+  writeFileSync(file, photo)
+  await page.locator('[data-test=log-photos] .van-uploader__input').setInputFiles(file)
   await page.locator('[data-test=log-photos] .van-uploader__preview').first().waitFor()
 }
 
@@ -275,6 +288,28 @@ test('a form fill survives a reload, and sending it again after lost answers rec
   await page.close()
 })
 
+test('a large camera photo is shrunk to 2048 px JPEG before the upload', async () => {
+  const page = await context.newPage()
+  await page.goto(base + '/m/log')
+  await page.locator('[data-test=log-type]').waitFor()
+  const title = phoneTitle(5)
+  const big = pngPhoto(2400, 1600, 5, true)
+  await fillForm(page, title, 20, big)
+  await page.locator('[data-test=log-submit]').click()
+  await page.locator('[data-test=log-done]').waitFor({ timeout: 60_000 })
+  const [a] = (await activitiesTitled(page, title)).items
+  assert.equal(a.evidence.length, 1)
+  assert.equal(a.evidence[0].media_type, 'image/jpeg', 'redrawn as JPEG')
+  const [w, h, bytes] = await page.evaluate(async (sha) => {
+    const blob = await (await fetch(`/api/v1/evidence/${sha}/content`)).blob()
+    const bmp = await createImageBitmap(blob)
+    return [bmp.width, bmp.height, blob.size]
+  }, a.evidence[0].sha256)
+  assert.deepEqual([w, h], [2048, 1365])
+  assert.ok(bytes < big.length / 4, `stored ${bytes} bytes for a ${big.length}-byte photo`)
+  await page.close()
+})
+
 test('the progress page shows the semester per pillar and the new records', async () => {
   const page = await context.newPage()
   await page.goto(base + '/m/log')
@@ -284,14 +319,14 @@ test('the progress page shows the semester per pillar and the new records', asyn
   const theory = page.locator('[data-test=pillar-theory]')
   await theory.waitFor()
   assert.match(await theory.textContent(), /共 \d+ 场/)
-  assert.ok(Number(await page.locator('[data-test=count-submitted]').textContent()) >= 4, 'the four new records await review')
+  assert.ok(Number(await page.locator('[data-test=count-submitted]').textContent()) >= 5, 'the five new records await review')
   const recent = page.locator('[data-test=recent]', { hasText: phoneTitle(3) })
   await recent.waitFor()
   assert.match(await recent.textContent(), /待审核/)
   await page.screenshot({ path: join(shots, 'phone-progress.png') })
-  // What later tests find (phone-activities.mjs): this run's four records.
+  // What later tests find (phone-activities.mjs): this run's five records.
   const left = (await phoneActivities(page)).filter((a) => a.title.includes(marker))
-  assert.equal(left.length, 4)
+  assert.equal(left.length, 5)
   await page.close()
 })
 
