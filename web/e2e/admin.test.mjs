@@ -223,7 +223,7 @@ test('the security administrator opens the policy, roles and users pages', async
   await page.keyboard.press('Escape') // close the dropdown, not the dialog
   await dialog.getByText('服务器将拒绝保存').waitFor()
   await dialog.getByRole('button', { name: '保存' }).click()
-  await dialog.locator('[data-test=roles-error]').waitFor()
+  await dialog.locator('[data-test=roles-error]', { hasText: '服务器拒绝保存' }).waitFor()
   // Only the member role: saved, and the table shows it.
   await dialog.locator('.el-select .el-tag', { hasText: '系统管理员' }).locator('.el-tag__close').click()
   await dialog.getByRole('button', { name: '保存' }).click()
