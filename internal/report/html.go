@@ -49,7 +49,7 @@ a.figure{color:inherit;text-decoration:underline dotted}
 </main>
 </body>
 </html>
-{{define "spans"}}{{range .Spans}}{{if .Fig}}<a class="figure" href="{{.Fig.Records}}" title="{{.Fig.Expr}} — {{.Fig.Query}}" data-figure="{{.Fig.Index}}">{{.Text}}</a>{{else}}{{.Text}}{{end}}{{end}}{{end}}
+{{define "spans"}}{{range .Spans}}{{if .Fig}}{{if .Fig.Records}}<a class="figure" href="{{.Fig.Records}}" title="{{.Fig.Expr}} — {{.Fig.Query}}" data-figure="{{.Fig.Index}}">{{.Text}}</a>{{else}}<span class="figure" title="{{.Fig.Expr}} — {{.Fig.Query}}" data-figure="{{.Fig.Index}}">{{.Text}}</span>{{end}}{{else}}{{.Text}}{{end}}{{end}}{{end}}
 `))
 
 type htmlSpan struct {
