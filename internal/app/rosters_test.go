@@ -27,7 +27,10 @@ func (f *fixture) mustTeam(t testing.TB, ac domain.Actor, org int64, kind domain
 }
 
 // workbook builds an .xlsx of rows (the first being the header).
-func workbook(t testing.TB, rows [][]string) []byte {
+func workbook(t interface {
+	Helper()
+	Fatal(...any)
+}, rows [][]string) []byte {
 	t.Helper()
 	x := excelize.NewFile()
 	defer x.Close()
