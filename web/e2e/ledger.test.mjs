@@ -139,6 +139,16 @@ test('the bureau office opens a records link, records an activity with a photo a
   assert.equal(total, await apiTotal(page, records), 'the ledger lists exactly the records of the link')
   assert.equal(await page.locator('input[data-test=filter-period]').inputValue(), year, 'the filter bar shows the link’s period')
 
+  // From the dashboard: a figure's drawer opens the ledger on exactly its records.
+  await page.goto(`${base}/dashboard`)
+  const count = page.locator('[data-test=pillar-theory] [data-test=pillar-count]')
+  await page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-test=pillar-theory] [data-test=pillar-count]')?.textContent?.trim() ?? ''))
+  const figure = Number((await count.textContent()).trim())
+  await count.click()
+  await page.locator('[data-test=records-open-ledger]').click()
+  await page.waitForURL((u) => u.pathname === '/ledger')
+  assert.equal(await waitForList(page), figure, 'the ledger lists as many records as the figure counts')
+
   // Record an activity: the dialog names a missing field before sending.
   await page.goto(`${base}/ledger`)
   await waitForList(page)

@@ -3,6 +3,7 @@
 // Mounted under the key 'ledger' (t('ledger.…')); en must have exactly zh's keys.
 const zh = {
   title: '工作台账',
+  openFromFigure: '在工作台账中打开这些记录（可审核、导出）',
   total: '共 {n} 条',
   loading: '正在加载…',
   filter: {
@@ -158,6 +159,7 @@ const zh = {
 
 const en: typeof zh = {
   title: 'Ledger',
+  openFromFigure: 'Open these records in the ledger (review, export)',
   total: '{n} records',
   loading: 'Loading…',
   filter: {
