@@ -779,9 +779,6 @@ func (lx *lexer) next() (token, error) {
 	two := func(s string) bool {
 		return lx.pos+1 < len(lx.src) && string(lx.src[lx.pos:lx.pos+2]) == s
 	}
-	single := map[rune]tokKind{'(': tkLParen, ')': tkRParen, '[': tkLBrack, ']': tkRBrack, ',': tkComma, ':': tkColon, '|': tkPipe, '.': tkDot,
-		// full-width punctuation typed by a Chinese input method means the same
-		'（': tkLParen, '）': tkRParen, '，': tkComma, '：': tkColon}
 	switch {
 	case two("}}"):
 		lx.pos += 2
@@ -815,11 +812,35 @@ func (lx *lexer) next() (token, error) {
 		}
 		return token{kind: tkIdent, text: string(lx.src[start:lx.pos]), col: col}, nil
 	}
-	if k, ok := single[c]; ok {
+	if k := punct(c); k != 0 {
 		lx.pos++
 		return token{kind: k, text: string(c), col: col}, nil
 	}
 	return token{}, errAt(lx.line, col, "unexpected character %q in an expression", c)
+}
+
+// punct gives the token of a punctuation character, 0 for none. Full-width
+// punctuation typed by a Chinese input method means the same as ASCII.
+func punct(c rune) tokKind {
+	switch c {
+	case '(', '（':
+		return tkLParen
+	case ')', '）':
+		return tkRParen
+	case '[':
+		return tkLBrack
+	case ']':
+		return tkRBrack
+	case ',', '，':
+		return tkComma
+	case ':', '：':
+		return tkColon
+	case '|':
+		return tkPipe
+	case '.':
+		return tkDot
+	}
+	return 0
 }
 
 // str lexes a double-quoted string. Escapes: \" \\ \n \t \u{HEX}. Chinese
