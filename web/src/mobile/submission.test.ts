@@ -55,7 +55,7 @@ describe('the idempotency key of a form fill', () => {
   })
 
   it('resumes a saved key (a form fill restored after a reload)', async () => {
-    const send = vi.fn(async () => activity(4))
+    const send = vi.fn(async (_b: ActivityCreate, _k: string) => activity(4))
     const s = new Submission(send, vi.fn(), {}, new FormKey(() => 'fresh', 'saved-key'))
     await s.create(body)
     expect(send.mock.calls[0][1]).toBe('saved-key')
