@@ -186,6 +186,10 @@ test('the audit administrator finds the move in the audit log and verifies the c
   await result.waitFor()
   assert.match(await result.textContent(), /哈希链完整/)
   assert.match(await result.getAttribute('class'), /el-alert--success/)
+
+  // /admin opens the administrator's first page, even on a fresh load.
+  await page.goto(base + '/admin')
+  await page.waitForURL(base + '/admin/audit')
   await logout(page)
   await page.close()
 })

@@ -10,7 +10,10 @@ export const routes: RouteRecordRaw[] = [
     path: 'admin',
     name: 'admin',
     // The group itself: the first administration page the session may open.
-    redirect: () => firstPage(useAuthStore().permissions, '/admin') ?? '/',
+    // A guard rather than a redirect, so that it runs after the global guard
+    // has loaded the session (a redirect is resolved before any guard).
+    component: () => import('@/views/HomeView.vue'),
+    beforeEnter: () => firstPage(useAuthStore().permissions, '/admin') ?? '/',
   },
   {
     path: 'admin/orgs',
