@@ -23,6 +23,10 @@ type Config struct {
 	MaxEvidencePerActivity int
 	// MaxExportRows bounds one Excel export; zero means DefaultMaxExportRows.
 	MaxExportRows int
+	// ReportPoolRecords bounds the activities a report reads into memory at
+	// once for one unit and period (its figures then filter them instead of
+	// querying each); zero means DefaultReportPool, negative never pools.
+	ReportPoolRecords int
 	// PasswordHashing is the argon2id cost; zero means auth.DefaultParams.
 	// Tests pass auth.TestParams.
 	PasswordHashing auth.HashParams

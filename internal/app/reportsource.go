@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 
 	"github.com/zeren-edu/zeren/internal/domain"
@@ -24,10 +25,22 @@ type reportSource struct {
 	// its ids cost one query.
 	records map[string][]store.RecordRow
 	names   map[int64]report.Unit
+	// pools hold every activity of a (unit, range), read once when there
+	// are few enough, so each figure over it filters in memory.
+	pools map[poolKey][]store.PeriodRecord
 }
 
+type poolKey struct {
+	org      int64
+	from, to domain.Date
+}
+
+// DefaultReportPool is the default Config.ReportPoolRecords: about 30 MB of
+// records at most; above it every figure queries on its own.
+const DefaultReportPool = 300_000
+
 func (a *App) newReportSource(tx *store.Tx, ac domain.Actor) *reportSource {
-	return &reportSource{a: a, tx: tx, ac: ac, records: map[string][]store.RecordRow{}, names: map[int64]report.Unit{}}
+	return &reportSource{a: a, tx: tx, ac: ac, records: map[string][]store.RecordRow{}, names: map[int64]report.Unit{}, pools: map[poolKey][]store.PeriodRecord{}}
 }
 
 func unitOf(o domain.OrgUnit) report.Unit {
@@ -121,12 +134,72 @@ func (s *reportSource) rows(ctx context.Context, f report.Filter) ([]store.Recor
 	if r, ok := s.records[key]; ok {
 		return r, nil
 	}
-	r, err := s.tx.FigureRecords(ctx, s.ac.Scope, recordFilter(f))
+	pool, ok, err := s.pool(ctx, f)
 	if err != nil {
+		return nil, err
+	}
+	var r []store.RecordRow
+	if ok {
+		r = filterPool(pool, f)
+	} else if r, err = s.tx.FigureRecords(ctx, s.ac.Scope, recordFilter(f)); err != nil {
 		return nil, err
 	}
 	s.records[key] = r
 	return r, nil
+}
+
+// pool returns every activity of f's unit and range when there are at most
+// Config.ReportPoolRecords of them (counted from the rollups first).
+func (s *reportSource) pool(ctx context.Context, f report.Filter) ([]store.PeriodRecord, bool, error) {
+	limit := s.a.cfg.ReportPoolRecords
+	if limit == 0 {
+		limit = DefaultReportPool
+	}
+	k := poolKey{f.Unit.ID, f.Period.Range.From, f.Period.Range.To}
+	if p, ok := s.pools[k]; ok || limit < 0 {
+		return p, p != nil, nil
+	}
+	groups, err := s.tx.Aggregate(ctx, s.ac.Scope, store.AggQuery{OrgID: f.Unit.ID, Range: f.Period.Range, Statuses: domain.Statuses}, store.GroupNone)
+	if err != nil {
+		return nil, false, err
+	}
+	if store.Total(groups).Count > int64(limit) {
+		s.pools[k] = nil
+		return nil, false, nil
+	}
+	p, err := s.tx.PeriodRecords(ctx, s.ac.Scope, f.Unit.ID, f.Period.Range)
+	if err != nil {
+		return nil, false, err
+	}
+	s.pools[k] = p
+	return p, true, nil
+}
+
+// filterPool keeps the records f counts: the same conditions as the store's
+// figure query (types, statuses, venue).
+func filterPool(pool []store.PeriodRecord, f report.Filter) []store.RecordRow {
+	var types map[int64]bool
+	if f.TypeIDs != nil {
+		types = make(map[int64]bool, len(f.TypeIDs))
+		for _, id := range f.TypeIDs {
+			types[id] = true
+		}
+	}
+	statuses := f.Statuses
+	if statuses == nil {
+		statuses = []domain.Status{domain.StatusApproved}
+	}
+	out := []store.RecordRow{}
+	for _, p := range pool {
+		if types != nil && !types[p.TypeID] || !slices.Contains(statuses, p.Status) {
+			continue
+		}
+		if f.Venue != "" && !slices.Contains(p.Venues, f.Venue) {
+			continue
+		}
+		out = append(out, p.RecordRow)
+	}
+	return out
 }
 
 func (s *reportSource) Tally(ctx context.Context, f report.Filter) (report.Tally, error) {

@@ -160,6 +160,11 @@ func TestFiguresEqualBruteForceRecount(t *testing.T) {
 			r := rand.New(rand.NewPCG(5, uint64(len(e.Name))))
 			randomLedger(t, r, c, 300)
 			acts := c.all(t)
+			// A second app on the same database that never reads a period's
+			// records into memory: every figure takes the store's own query.
+			cfg := app.DefaultConfig()
+			cfg.ReportPoolRecords = -1
+			direct := app.New(c.st, nil, cfg, storetest.Clock(today))
 			checked, nonzero := 0, 0
 			for round := 0; round < 12; round++ {
 				unit := c.units[r.IntN(len(c.units))]
@@ -171,9 +176,14 @@ func TestFiguresEqualBruteForceRecount(t *testing.T) {
 					calls[i] = randomCall(r, c)
 					fmt.Fprintf(&src, "第%d项{{ %s }}。\n", i+1, calls[i].expr)
 				}
-				doc, err := c.app.PreviewReport(ctx, c.op, app.ReportRequest{OrgID: unit.ID, Period: per, Source: src.String()})
+				req := app.ReportRequest{OrgID: unit.ID, Period: per, Source: src.String()}
+				doc, err := c.app.PreviewReport(ctx, c.op, req)
 				if err != nil {
 					t.Fatalf("round %d:\n%s\n%v", round, src.String(), err)
+				}
+				other, err := direct.PreviewReport(ctx, c.op, req)
+				if err != nil {
+					t.Fatal(err)
 				}
 				if len(doc.Figures) != len(calls) {
 					t.Fatalf("round %d: %d figures, want %d", round, len(doc.Figures), len(calls))
@@ -181,6 +191,9 @@ func TestFiguresEqualBruteForceRecount(t *testing.T) {
 				for i, k := range calls {
 					f := doc.Figures[i]
 					want := k.recount(t, c, acts, unit, per)
+					if other.Figures[i].Value != want {
+						t.Errorf("round %d, %s (querying per figure): %d, brute force %d", round, k.expr, other.Figures[i].Value, want)
+					}
 					if f.Value != want {
 						t.Errorf("round %d, %s for %s %s: %d, brute force %d (query %s)", round, k.expr, unit.Code, per, f.Value, want, f.Query)
 					}
