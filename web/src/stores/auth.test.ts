@@ -92,7 +92,7 @@ describe('auth store', () => {
 
 describe('menu', () => {
   it('shows only built entries the session may use', () => {
-    expect(visibleMenu(['activity.read']).map((e) => e.path)).toEqual(['/', '/dashboard', '/reports'])
+    expect(visibleMenu(['activity.read']).map((e) => e.path)).toEqual(['/', '/dashboard', '/ledger', '/reports', '/rosters'])
     expect(visibleMenu([]).map((e) => e.path)).toEqual(['/'])
     const entries = [
       { path: '/a', title: 'a', built: true, permission: 'audit.read' },
