@@ -21,6 +21,10 @@ type TeamQuery struct {
 	Kind   string // a domain.TeamKind, or "" for all
 	Active *bool
 	Query  string // substring of the name
+	// At, when given, lists the teams standing on that day, with their
+	// members on that day: exactly what RosterCounts counted for At (its
+	// Records link carries it). Zero: every team, members counted today.
+	At     domain.Date
 	Limit  int
 	Offset int
 }
@@ -74,8 +78,12 @@ func (a *App) ListTeams(ctx context.Context, ac domain.Actor, q TeamQuery) ([]do
 			}
 		}
 		var err error
+		at, standing := a.Today(), !q.At.IsZero()
+		if standing {
+			at = q.At
+		}
 		out, total, err = tx.ListTeams(ctx, ac.Scope, store.TeamFilter{OrgID: q.OrgID, Kind: kind, Active: q.Active, Query: q.Query,
-			At: a.Today(), Limit: q.Limit, Offset: q.Offset})
+			At: at, Standing: standing, Limit: q.Limit, Offset: q.Offset})
 		return err
 	})
 	return out, total, err

@@ -472,6 +472,23 @@ func TestRosterCountsMatchBruteForce(t *testing.T) {
 					t.Fatalf("unit %s kind %q role %q at %s: got %d teams %d members, want %d %d",
 						root.Code, kind, role, at, got.Teams, got.Members, len(wantTeams), len(wantMembers))
 				}
+				// The figure's records: the team list asked for that day shows
+				// exactly the teams counted, and (all roles) their members.
+				list, total, err := f.app.ListTeams(ctx, ac, app.TeamQuery{OrgID: org, Kind: string(kind), At: at, Limit: app.MaxPageSize})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var ids []int64
+				var sum int64
+				for _, x := range list {
+					ids = append(ids, x.ID)
+					sum += int64(x.Members)
+				}
+				slices.Sort(ids)
+				if int64(total) != got.Teams || !slices.Equal(nonNilIDs(ids), got.TeamIDs) || (role == "" && sum != got.Members) {
+					t.Fatalf("unit %s kind %q at %s: the list shows %d teams with %d members, the figure %d and %d",
+						root.Code, kind, at, total, sum, got.Teams, got.Members)
+				}
 			}
 		})
 	}

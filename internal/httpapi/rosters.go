@@ -25,6 +25,7 @@ func (s *Server) listTeams(c *call) error {
 		Kind:   c.p.str("kind"),
 		Active: c.p.bool("active"),
 		Query:  c.p.str("q"),
+		At:     c.p.date("at"),
 		Limit:  int(c.p.int("limit")),
 		Offset: int(c.p.int("offset")),
 	}
@@ -338,7 +339,7 @@ func rosterSchemas() obj {
 			"org_name":     str("The owning unit's name."),
 			"dissolved_on": date("The day it was deactivated; absent while active."),
 			"active":       boolean(""),
-			"members":      obj{"type": "integer", "minimum": 0, "description": "Members today."},
+			"members":      obj{"type": "integer", "minimum": 0, "description": "Members today, or on day `at` when the list was asked with it."},
 			"created_by":   str(""),
 			"created_at":   dateTime(""),
 			"updated_at":   dateTime(""),

@@ -118,6 +118,18 @@ func TestRosters(t *testing.T) {
 	if p.Total != 0 {
 		t.Fatalf("monitor teams: %+v", p)
 	}
+	// A figure's records: the teams standing on a day, with their members then.
+	e.call(req("GET", "/api/v1/teams?at=2024-02-29", nil), 200).decode(t, &p)
+	if p.Total != 0 {
+		t.Fatalf("before the team was founded: %+v", p)
+	}
+	e.call(req("GET", "/api/v1/teams?at=2024-03-01", nil), 200).decode(t, &p)
+	if p.Total != 1 || p.Items[0].Members != 1 {
+		t.Fatalf("on the founding day: %+v", p)
+	}
+	if got := e.call(req("GET", "/api/v1/teams?at=2024-3-1", nil), 400).errorOf(t); got.Field != "at" {
+		t.Fatalf("bad day: %+v", got)
+	}
 
 	// Import: a bad 5th row refuses everything, naming row 5.
 	rows := [][]string{{"姓名", "角色", "单位编码", "单位名称", "职务", "手机号", "加入日期"},

@@ -380,6 +380,7 @@ func routeTable() []*route {
 				qEnum("kind", "Only teams of this kind.", teamKindCodes()...),
 				qBool("active", "Only active (true) or deactivated (false) teams."),
 				qString("q", "A substring of the team's name."),
+				qDate("at", "Only teams standing on this day, with their members on that day: what a report figure counted (its records link carries it)."),
 				pLimit, pOffset,
 			},
 			status: 200, resp: "TeamPage", errors: []int{404}, perms: []domain.Permission{domain.PermActivityRead},

@@ -73,6 +73,22 @@ func FuzzParse(f *testing.F) {
 				}
 			}
 		}
+		// Round trip: the formatted template parses and renders the same.
+		formatted := tp.Format()
+		tp2, err := Parse(formatted)
+		if err != nil {
+			t.Fatalf("Format gave a template that does not parse: %v\n%s", err, formatted)
+		}
+		out2, err := tp2.Render(context.Background(), ev, vars, map[string][]string{"problems": {"p"}})
+		if err != nil {
+			t.Fatalf("Render of formatted: %v", err)
+		}
+		if a, b := renderedText(out), renderedText(out2); a != b {
+			t.Fatalf("formatted template renders differently:\n%q\n%q\nformatted:\n%s", a, b, formatted)
+		}
+		if again := tp2.Format(); again != formatted {
+			t.Fatalf("Format is not stable:\n%s\n---\n%s", formatted, again)
+		}
 	})
 }
 
@@ -96,4 +112,23 @@ func checkPos(t *testing.T, src string, se *SyntaxError) {
 	if se.Msg == "" {
 		t.Fatalf("error without a message at %d:%d", se.Line, se.Col)
 	}
+}
+
+// renderedText flattens a rendering to compare two: kinds, slots, texts and
+// which spans are figures with which expression and display.
+func renderedText(r *Rendered) string {
+	var b strings.Builder
+	for _, blk := range r.Blocks {
+		b.WriteString(string(blk.Kind) + "/" + blk.Slot + "|")
+		for _, sp := range blk.Spans {
+			if sp.Figure > 0 {
+				f := r.Figures[sp.Figure-1]
+				b.WriteString("[" + f.Expr + "=" + f.Display + "]")
+			} else {
+				b.WriteString(sp.Text)
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }

@@ -176,10 +176,10 @@ type parser struct {
 }
 
 func (p *parser) endPara() {
-	if p.para != nil {
+	if p.para != nil && len(p.para.nodes) > 0 { // lines of only {# comments #} make no paragraph
 		p.blocks = append(p.blocks, *p.para)
-		p.para = nil
 	}
+	p.para = nil
 }
 
 func (p *parser) parse(src string) error {
@@ -289,6 +289,9 @@ func (p *parser) lineBlock(kind BlockKind, line []rune, from, ln int) error {
 	nodes, err := parseInline(line[from:], ln, from)
 	if err != nil {
 		return err
+	}
+	if len(nodes) == 0 { // only {# comments #}
+		return errAt(ln, from+1, "empty %s", kindWord(kind))
 	}
 	p.blocks = append(p.blocks, tblock{kind: tText, bkind: kind, line: ln, nodes: nodes})
 	return nil
@@ -440,7 +443,26 @@ func parseInline(content []rune, ln, off int) ([]node, error) {
 		i++
 	}
 	flush()
-	return nodes, nil
+	return trimNodes(nodes), nil
+}
+
+// trimNodes drops blanks at the ends of a line's content, which a removed
+// comment can leave ("学习 {# 注 #}"): they are not part of the text.
+func trimNodes(nodes []node) []node {
+	const blanks = " \t\u3000"
+	if len(nodes) > 0 && nodes[0].expr == nil {
+		nodes[0].text = strings.TrimLeft(nodes[0].text, blanks)
+		if nodes[0].text == "" {
+			nodes = nodes[1:]
+		}
+	}
+	if n := len(nodes); n > 0 && nodes[n-1].expr == nil {
+		nodes[n-1].text = strings.TrimRight(nodes[n-1].text, blanks)
+		if nodes[n-1].text == "" {
+			nodes = nodes[:n-1]
+		}
+	}
+	return nodes
 }
 
 func indexFrom(r []rune, from int, s string) int {

@@ -29,6 +29,7 @@ func TestParseErrors(t *testing.T) {
 		{"indented text before title", "  开场白", 1, 3, "text before the title"},
 		{"no title", "", 1, 1, "no title"},
 		{"empty title", "#  ", 1, 2, "empty title"},
+		{"title of only a comment", "# {# 注释 #}", 1, 3, "empty title"},
 		{"second title", "# 甲\n# 乙", 2, 1, "a second title"},
 		{"too deep", "# 甲\n#### 乙", 2, 1, "too many \"#\""},
 		{"unclosed expr", "# 甲\n共{{ count(type: \"a\") 场", 2, 2, "unclosed \"{{\""},
@@ -155,5 +156,17 @@ func TestParseAccepts(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("expressions:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestFormat(t *testing.T) {
+	src := "{# c #}\n#  {{unit.name}}报告\n>（{{ today }}）\n\n## 一、学习 {# x #}\n开展{{count( type:\"a\" ,)|approx}}场次，\n  覆盖{{ attendance() }}人次{# 注 #}\n\n\n{%problems%}\n{% slot next_steps \"下一步\" %}\n用{{ \"{{\" }}括起\n@{{ unit.name }}\n@ {{ today }}"
+	tp, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "# {{ unit.name }}报告\n\n> （{{ today }}）\n\n## 一、学习\n\n开展{{ count(type: \"a\") | approx }}场次，覆盖{{ attendance() }}人次\n\n{% problems %}\n\n{% slot next_steps \"下一步\" %}\n\n用{{ \"{{\" }}括起\n\n@ {{ unit.name }}\n@ {{ today }}\n"
+	if got := tp.Format(); got != want {
+		t.Errorf("Format:\n%s\nwant\n%s", got, want)
 	}
 }

@@ -141,8 +141,11 @@ type TeamFilter struct {
 	Active *bool
 	Query  string      // substring of the name
 	At     domain.Date // the day member counts are taken
-	Limit  int
-	Offset int
+	// Standing limits the list to the teams standing on day At (founded on
+	// or before it, not dissolved by it): the teams a figure counted.
+	Standing bool
+	Limit    int
+	Offset   int
 }
 
 // ListTeams returns a page of teams in the read scope, by unit then name,
@@ -165,6 +168,10 @@ func (tx *Tx) ListTeams(ctx context.Context, scope domain.Scope, f TeamFilter) (
 	if f.Query != "" {
 		args = append(args, "%"+likeEscape(f.Query)+"%")
 		where = append(where, fmt.Sprintf(`t.name LIKE $%d ESCAPE '\'`, len(args)))
+	}
+	if f.Standing {
+		args = append(args, f.At.String())
+		where = append(where, fmt.Sprintf("t.founded_on <= $%d AND (t.dissolved_on = '' OR t.dissolved_on > $%d)", len(args), len(args)))
 	}
 	cond = strings.Join(where, " AND ")
 	var total int

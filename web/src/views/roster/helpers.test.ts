@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chinaToday, importProblems, memberActiveAt, parseRosterQuery, rosterQuery, teamsPath } from './helpers'
+import { chinaToday, countedMembers, importProblems, memberActiveAt, parseRosterQuery, rosterQuery, teamsPath } from './helpers'
 
 describe('parseRosterQuery', () => {
   it('reads what a report figure links with', () => {
@@ -28,6 +28,7 @@ describe('teamsPath', () => {
       '/api/v1/teams?org_id=5&kind=outreach&active=true&q=%E5%AE%A3%E8%AE%B2&limit=20&offset=40',
     )
     expect(teamsPath({}, '', '', 50, 0)).toBe('/api/v1/teams?limit=50&offset=0')
+    expect(teamsPath({ at: '2024-12-31', role: 'leader' }, '', '', 50, 0)).toBe('/api/v1/teams?at=2024-12-31&limit=50&offset=0')
   })
 })
 
@@ -58,5 +59,19 @@ describe('dates', () => {
     expect(memberActiveAt(m, '2024-06-30')).toBe(true)
     expect(memberActiveAt(m, '2024-07-01')).toBe(false)
     expect(memberActiveAt({ joined_on: '2024-03-01' }, '2030-01-01')).toBe(true)
+  })
+})
+
+describe('countedMembers', () => {
+  const ms = [
+    { name: 'a', role: 'leader', joined_on: '2024-01-01' },
+    { name: 'b', role: 'member', joined_on: '2024-01-01', left_on: '2024-06-01' },
+    { name: 'c', role: 'member', joined_on: '2024-09-01' },
+  ]
+  it('keeps the members of the day and role a figure counted', () => {
+    expect(countedMembers(ms, '2024-05-31').map((m) => m.name)).toEqual(['a', 'b'])
+    expect(countedMembers(ms, '2024-12-31').map((m) => m.name)).toEqual(['a', 'c'])
+    expect(countedMembers(ms, '2024-12-31', 'member').map((m) => m.name)).toEqual(['c'])
+    expect(countedMembers(ms).length).toBe(3)
   })
 })

@@ -45,13 +45,18 @@ export function rosterQuery(f: RosterFilter): Record<string, string> {
   return out
 }
 
-/** The query string of GET /api/v1/teams for a filter and page. */
+/**
+ * The query string of GET /api/v1/teams for a filter and page. With `at`, the
+ * API lists the teams standing on that day and their members then: what a
+ * report figure counted.
+ */
 export function teamsPath(f: RosterFilter, active: '' | 'true' | 'false', q: string, limit: number, offset: number): string {
   const p = new URLSearchParams()
   if (f.orgId) p.set('org_id', String(f.orgId))
   if (f.kind) p.set('kind', f.kind)
   if (active) p.set('active', active)
   if (q.trim()) p.set('q', q.trim())
+  if (f.at) p.set('at', f.at)
   p.set('limit', String(limit))
   p.set('offset', String(offset))
   return `/api/v1/teams?${p.toString()}`
@@ -86,4 +91,9 @@ export function chinaToday(now = new Date()): string {
 /** Whether a member counts on day `at`: joined on or before, not left by then. */
 export function memberActiveAt(m: { joined_on: string; left_on?: string }, at: string): boolean {
   return m.joined_on <= at && (!m.left_on || m.left_on > at)
+}
+
+/** The members a figure counted: those in the team on day `at` with role `role` (when given). */
+export function countedMembers<M extends { joined_on: string; left_on?: string; role: string }>(ms: M[], at?: string, role?: string): M[] {
+  return ms.filter((m) => (!at || memberActiveAt(m, at)) && (!role || m.role === role))
 }
