@@ -56,6 +56,11 @@ func validUsername(u string) error {
 			return domain.Invalid("username", "may contain only lower-case letters, digits, '.', '_' and '-'")
 		}
 	}
+	if u == operatorName {
+		// The system's own name in the ledger and the audit trail: an account
+		// under it would pass for the console (and escape the back-filling rule).
+		return domain.Invalid("username", "%q is the name of the system itself; choose another", u)
+	}
 	return nil
 }
 

@@ -403,6 +403,10 @@ func TestProblemsBackfill(t *testing.T) {
 			if len(got) != 1 {
 				t.Fatalf("want one batch, got %+v", got)
 			}
+			// Only the console operator's own entries are not judged: no account may take its name.
+			_, err := p.app.CreateAccount(context.Background(), p.op, app.AccountInput{Username: "operator", Name: "冒名", OrgID: p.schools[0].ID,
+				Phone: "13912345678", Roles: []string{domain.RoleSchoolAdmin}})
+			wantKind(t, err, domain.KindInvalid, "username")
 			if got[0].Evidence.Count != 10 || !strings.Contains(got[0].Detail, late.Name) || !strings.Contains(got[0].Evidence.Records, "entered_on=2026-11-29") {
 				t.Errorf("batch: %+v", got[0])
 			}
