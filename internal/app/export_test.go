@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"image/color"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/blob"
 	"github.com/zeren-edu/zeren/internal/domain"
+	"github.com/zeren-edu/zeren/internal/officecheck"
 	"github.com/zeren-edu/zeren/internal/store/storetest"
 )
 
@@ -292,13 +292,7 @@ func TestExportFilename(t *testing.T) {
 // TestExportOpensInLibreOffice hands the file to a real spreadsheet program:
 // LibreOffice converts it to CSV, which must hold the listed rows.
 func TestExportOpensInLibreOffice(t *testing.T) {
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("LibreOffice (soffice) is required on CI: %v", err)
-		}
-		t.Skip("soffice is not installed")
-	}
+	officecheck.Require(t) // skips without LibreOffice, fails on CI
 	e := storetest.Engines(t)[0]
 	f := newFixture(t, e)
 	ledgerFixture(t, f)
@@ -309,17 +303,16 @@ func TestExportOpensInLibreOffice(t *testing.T) {
 	if err := os.WriteFile(in, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(dir, "out")
-	// Its own profile, so that a running LibreOffice or another test cannot
-	// interfere; 44,34,76 = comma, double quote, UTF-8.
-	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless",
-		"--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", out, in)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, msg)
-	}
-	raw, err := os.ReadFile(filepath.Join(out, "ledger.csv"))
+	csvs, err := officecheck.ConvertToCSV(context.Background(), in, filepath.Join(dir, "out"))
 	if err != nil {
-		t.Fatalf("LibreOffice produced no CSV: %v", err)
+		t.Fatalf("LibreOffice cannot read the export: %v", err)
+	}
+	if len(csvs) != 1 {
+		t.Fatalf("LibreOffice reads %d sheets", len(csvs))
+	}
+	raw, err := os.ReadFile(csvs[0])
+	if err != nil {
+		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
 	if err != nil {
