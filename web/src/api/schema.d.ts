@@ -2775,7 +2775,7 @@ export interface components {
              * @enum {string}
              */
             kind: "outreach" | "commentator" | "monitor" | "information" | "volunteer";
-            /** @description Members today. */
+            /** @description Members today, or on day `at` when the list was asked with it. */
             members: number;
             /**
              * @description Unique within the unit.
@@ -5293,6 +5293,8 @@ export interface operations {
                 active?: boolean;
                 /** @description A substring of the team's name. */
                 q?: string;
+                /** @description Only teams standing on this day, with their members on that day: what a report figure counted (its records link carries it). */
+                at?: string;
                 /** @description Page size. */
                 limit?: number;
                 /** @description How many items to skip. */
