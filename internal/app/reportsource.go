@@ -28,6 +28,8 @@ type reportSource struct {
 	// pools hold every activity of a (unit, range), read once when there
 	// are few enough, so each figure over it filters in memory.
 	pools map[poolKey][]store.PeriodRecord
+	// byVenue holds the records of a filter without its venue, by query.
+	byVenue map[string][]store.PeriodRecord
 }
 
 type poolKey struct {
@@ -40,7 +42,8 @@ type poolKey struct {
 const DefaultReportPool = 300_000
 
 func (a *App) newReportSource(tx *store.Tx, ac domain.Actor) *reportSource {
-	return &reportSource{a: a, tx: tx, ac: ac, records: map[string][]store.RecordRow{}, names: map[int64]report.Unit{}, pools: map[poolKey][]store.PeriodRecord{}}
+	return &reportSource{a: a, tx: tx, ac: ac, records: map[string][]store.RecordRow{}, names: map[int64]report.Unit{}, pools: map[poolKey][]store.PeriodRecord{},
+		byVenue: map[string][]store.PeriodRecord{}}
 }
 
 func unitOf(o domain.OrgUnit) report.Unit {
@@ -139,10 +142,27 @@ func (s *reportSource) rows(ctx context.Context, f report.Filter) ([]store.Recor
 		return nil, err
 	}
 	var r []store.RecordRow
-	if ok {
+	switch {
+	case ok:
 		r = filterPool(pool, f)
-	} else if r, err = s.tx.FigureRecords(ctx, s.ac.Scope, recordFilter(f)); err != nil {
-		return nil, err
+	case f.Venue != "":
+		// Too many to hold the whole period: read the records of the
+		// filter without its venue once, for every venue asked.
+		base := f
+		base.Venue = ""
+		bk := report.Query("venues", base)
+		recs, ok := s.byVenue[bk]
+		if !ok {
+			if recs, err = s.tx.FigureRecordsWithVenues(ctx, s.ac.Scope, recordFilter(base)); err != nil {
+				return nil, err
+			}
+			s.byVenue[bk] = recs
+		}
+		r = filterPool(recs, f)
+	default:
+		if r, err = s.tx.FigureRecords(ctx, s.ac.Scope, recordFilter(f)); err != nil {
+			return nil, err
+		}
 	}
 	s.records[key] = r
 	return r, nil

@@ -93,6 +93,30 @@ func (tx *Tx) FigureRecords(ctx context.Context, scope domain.Scope, f RecordFil
 	return out, tx.d.wrap(rows.Err())
 }
 
+// FigureRecordsWithVenues is FigureRecords with each record's type, status
+// and venues: figures that differ only by venue (宣讲进机关、进校园、进课堂) read
+// the records once and split them in memory. f.Venue is ignored.
+func (tx *Tx) FigureRecordsWithVenues(ctx context.Context, scope domain.Scope, f RecordFilter) ([]PeriodRecord, error) {
+	ok, err := tx.InScope(ctx, scope.ReadRoots(), f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, domain.NotFound("org unit %d", f.OrgID)
+	}
+	f.Venue = ""
+	args := []any{}
+	where, ok := figureWhere(f, &args)
+	if !ok {
+		return []PeriodRecord{}, nil
+	}
+	rows, err := tx.query(ctx, "SELECT a.id, a.org_id, a.attendance, a.type_id, a.status, a.venues FROM activities a WHERE "+where+" ORDER BY a.id", args...)
+	if err != nil {
+		return nil, err
+	}
+	return tx.scanPeriodRecords(rows)
+}
+
 // FigureByChild answers a figure per direct child unit of f.OrgID (each with
 // its subtree) straight from the records, for filters the rollups cannot
 // answer (a venue). Records filed on the unit itself form a group keyed by the
@@ -657,6 +681,10 @@ func (tx *Tx) PeriodRecords(ctx context.Context, scope domain.Scope, org int64, 
 	if err != nil {
 		return nil, err
 	}
+	return tx.scanPeriodRecords(rows)
+}
+
+func (tx *Tx) scanPeriodRecords(rows *sql.Rows) ([]PeriodRecord, error) {
 	defer rows.Close()
 	out := []PeriodRecord{}
 	for rows.Next() {
