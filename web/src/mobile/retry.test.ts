@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '@/api/client'
-import { backoffDelay, retryable, withRetry } from './retry'
+import { backoffDelay, retryable, withRetry, withTimeout } from './retry'
 
 const net = () => new ApiError(0, { code: 'network', message: 'no answer' })
 const http = (status: number) => new ApiError(status, { code: `http_${status}`, message: '' })
@@ -71,5 +71,38 @@ describe('retryable and backoff', () => {
   })
   it('doubles up to the maximum', () => {
     expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, 1000, 8000))).toEqual([1000, 2000, 4000, 8000, 8000, 8000])
+  })
+})
+
+describe('withTimeout', () => {
+  beforeEach(() => vi.useFakeTimers())
+  afterEach(() => vi.useRealTimers())
+
+  it('turns a stalled request into a retryable network error', async () => {
+    const stalled = new Promise<string>(() => {})
+    const p = withTimeout(stalled, 30_000).catch((e) => e)
+    await vi.advanceTimersByTimeAsync(29_999)
+    let settled = false
+    void p.then(() => (settled = true))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(settled).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    const e = await p
+    expect(e).toBeInstanceOf(ApiError)
+    expect(retryable(e)).toBe(true)
+  })
+
+  it('passes an answer or a refusal through unchanged', async () => {
+    await expect(withTimeout(Promise.resolve(7), 1000)).resolves.toBe(7)
+    await expect(withTimeout(Promise.reject(http(409)), 1000)).rejects.toMatchObject({ status: 409 })
+  })
+
+  it('retried, a stalled attempt is followed by a new one', async () => {
+    let n = 0
+    const op = () => (++n === 1 ? withTimeout(new Promise<string>(() => {}), 5000) : Promise.resolve('ok'))
+    const p = withRetry(op, { attempts: 2, baseDelayMs: 100 })
+    await vi.advanceTimersByTimeAsync(5000 + 100)
+    await expect(p).resolves.toBe('ok')
+    expect(n).toBe(2)
   })
 })

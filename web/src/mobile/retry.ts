@@ -29,6 +29,28 @@ export function backoffDelay(n: number, baseDelayMs: number, maxDelayMs: number)
   return Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1))
 }
 
+/**
+ * Rejects with a network ApiError when p has not settled within ms: a stalled
+ * mobile connection fails no request, it just never answers. The request is
+ * not cancelled; a retry of an idempotent request (same key, same photo) is
+ * harmless even if the stalled one arrives later.
+ */
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ApiError(0, { code: 'network', message: `no answer within ${ms / 1000} s` })), ms)
+    p.then(
+      (v) => {
+        clearTimeout(timer)
+        resolve(v)
+      },
+      (e) => {
+        clearTimeout(timer)
+        reject(e)
+      },
+    )
+  })
+}
+
 /** Runs op until it succeeds, fails for good, or the attempts run out (the last error is thrown). */
 export async function withRetry<T>(op: (attempt: number) => Promise<T>, opts: RetryOptions = {}): Promise<T> {
   const attempts = opts.attempts ?? 4

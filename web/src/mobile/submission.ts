@@ -4,7 +4,7 @@
 // photo failed for good, the activity is kept and only the photos are retried.
 import { request, type Schemas } from '@/api/client'
 import { FormKey } from './idempotency'
-import { withRetry, type RetryOptions } from './retry'
+import { withRetry, withTimeout, type RetryOptions } from './retry'
 import { uploadEvidence } from './upload'
 
 export type Activity = Schemas['Activity']
@@ -13,7 +13,11 @@ export type ActivityCreate = Schemas['ActivityCreate']
 export type Send = (body: ActivityCreate, key: string) => Promise<Activity>
 export type Upload = (activityId: number, file: File, onProgress: (f: number) => void) => Promise<Activity>
 
-export const sendCreate: Send = (body, key) => request<Activity>('POST', '/api/v1/activities', body, { 'Idempotency-Key': key })
+/** How long a creation may go unanswered before it counts as a network failure (and is retried). */
+export const CREATE_TIMEOUT_MS = 30_000
+
+export const sendCreate: Send = (body, key) =>
+  withTimeout(request<Activity>('POST', '/api/v1/activities', body, { 'Idempotency-Key': key }), CREATE_TIMEOUT_MS)
 
 export type PhotoStatus = 'waiting' | 'preparing' | 'uploading' | 'retrying' | 'done' | 'failed'
 

@@ -5,6 +5,13 @@ import { ApiError, getCsrfToken, type ApiErrorBody, type Schemas } from '@/api/c
 
 export type Activity = Schemas['Activity']
 
+/**
+ * How long one upload may take before it counts as a network failure (and is
+ * retried): a downscaled photo is at most a few MB, and a stalled connection
+ * otherwise never ends.
+ */
+export const UPLOAD_TIMEOUT_MS = 120_000
+
 /** Posts one file to POST /api/v1/activities/{id}/evidence; onProgress gets 0..1. */
 export function uploadEvidence(activityId: number, file: File, onProgress?: (fraction: number) => void): Promise<Activity> {
   return new Promise((resolve, reject) => {
@@ -14,6 +21,7 @@ export function uploadEvidence(activityId: number, file: File, onProgress?: (fra
     const csrf = getCsrfToken()
     if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf)
     xhr.withCredentials = true
+    xhr.timeout = UPLOAD_TIMEOUT_MS
     xhr.upload.onprogress = (ev) => {
       if (ev.lengthComputable && onProgress) onProgress(ev.loaded / ev.total)
     }
