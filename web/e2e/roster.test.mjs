@@ -107,6 +107,14 @@ test('a school admin sees the demo teams and adds a member', async () => {
   await page.setViewportSize({ width: 1440, height: 900 })
   await page.screenshot({ path: join(shots, 'rosters.png'), fullPage: true })
 
+  // A figure of a past day: no team stood then, and the page says it counts that day.
+  await page.goto(base + '/rosters?kind=outreach&at=2024-01-01')
+  await page.locator('[data-test=rosters-figure]').waitFor()
+  await page.locator('[data-test=rosters-table] .el-empty').waitFor()
+  await page.locator('[data-test=rosters-figure] .el-link').click()
+  await page.waitForURL((u) => !u.search.includes('at='))
+  await (await rows(page, 'rosters-table')).first().waitFor()
+
   const missing = await page.evaluate(() => window.__zerenMissingKeys ?? [])
   assert.deepEqual(missing, [], 'every message has its key')
   await page.close()
