@@ -7,11 +7,12 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test, after, before } from 'node:test'
 import { base, shots, launch } from './browser.mjs'
-import { loginWithTotp } from './session.mjs'
+import { login, loginWithTotp } from './session.mjs'
 
 let browser
 let context
 const consoleErrors = []
+let bureauReportPath = '' // the report the office generates in the first test
 
 before(async () => {
   browser = await launch({ width: 1440, height: 900 })
@@ -102,6 +103,7 @@ test('the office previews the bureau’s 2024 report, follows a figure to its re
 
   // The list shows it, not stale.
   const reportPath = new URL(page.url()).pathname
+  bureauReportPath = reportPath
   await page.goto(base + '/reports?tab=reports&period=2024')
   const row = page.locator('[data-test=report-list] .el-table__row', { has: page.locator(`a[href="${reportPath}"]`) })
   await row.waitFor()
@@ -200,13 +202,36 @@ test('a stored report is flagged stale when a record behind it changes, and list
   await page.close()
 })
 
+test('a district admin previews its own district, cannot generate, and cannot open the bureau’s report', async () => {
+  const page = await context.newPage()
+  await page.context().clearCookies()
+  await page.goto(base + '/login')
+  await login(page, 'xuequ')
+  await page.waitForURL((u) => u.pathname !== '/login')
+  await page.goto(base + '/reports?period=2024')
+  await page.waitForFunction(() => !document.querySelector('[data-test=report-preview]')?.classList.contains('is-disabled'))
+  assert.equal(await page.locator('[data-test=report-generate]').count(), 0, 'generating needs report.manage')
+  await page.locator('[data-test=report-preview]').click()
+  const title = page.locator('[data-test=report-doc] [data-test=block-title]')
+  await title.waitFor()
+  assert.match(await title.textContent(), /城关学区/, 'the district’s own report')
+  // The bureau's report (generated in the first test) is outside the district's scope.
+  assert.match(bureauReportPath, /^\/reports\/\d+$/, 'the first test generated a report')
+  await page.goto(base + bureauReportPath)
+  await page.locator('[data-test=report-detail] .el-alert--error').waitFor()
+  assert.equal(await page.locator('[data-test=report-detail] [data-test=report-doc]').count(), 0)
+  await page.close()
+})
+
 test('no console errors on the report pages', () => {
   // The login page asks GET /auth/me before logging in: a 401 the browser logs.
   // The editor's live preview of a template with a mistake answers 400 by design.
   const unexpected = consoleErrors.filter(
     (e) =>
       !/\/login: Failed to load resource: the server responded with a status of 401/.test(e) &&
-      !/\/reports\/templates\/\d+\S*: Failed to load resource: the server responded with a status of 400/.test(e),
+      !/\/reports\/templates\/\d+\S*: Failed to load resource: the server responded with a status of 400/.test(e) &&
+      // The district admin asks for the bureau's report: 404 by design.
+      !(bureauReportPath && e.startsWith(`${base}${bureauReportPath}: Failed to load resource: the server responded with a status of 404`)),
   )
   assert.deepEqual(unexpected, [])
 })
