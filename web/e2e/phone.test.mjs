@@ -8,15 +8,14 @@
 // photo is shrunk before the upload. Run by e2e/run.sh, which sets ZEREN_URL.
 //
 // For later tests: the activities are left in place, submitted, in D01-S01,
-// titled PHONE_TITLE_PREFIX + a unique marker; see phone-activities.mjs.
+// titled PHONE_TITLE_PREFIX + a unique marker; see phone-steps.mjs.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { crc32, deflateSync } from 'node:zlib'
 import { test, after, before } from 'node:test'
 import { base, shots, launch, phone } from './browser.mjs'
-import { PHONE_TITLE_PREFIX, phoneActivities } from './phone-activities.mjs'
+import { PHONE_TITLE_PREFIX, activitiesTitled, fillPhoneForm, phoneActivities, phoneLogin, pngPhoto } from './phone-steps.mjs'
 
 const marker = `e2e-${Date.now().toString(36)}`
 const phoneTitle = (n) => `${PHONE_TITLE_PREFIX}·${marker}-${n}`
@@ -37,89 +36,6 @@ after(async () => {
   if (photoDir) rmSync(photoDir, { recursive: true, force: true })
 })
 
-// pngPhoto is a real w×h PNG (a gradient, different per seed), as the server
-// sniffs uploads by content; noisy adds a camera's grain, which PNG cannot
-// compress, so the file is as heavy as a phone photo.
-function pngPhoto(w, h, seed, noisy = false) {
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4)
-    len.writeUInt32BE(data.length)
-    const td = Buffer.concat([Buffer.from(type, 'latin1'), data])
-    const crc = Buffer.alloc(4)
-    crc.writeUInt32BE(crc32(td) >>> 0)
-    return Buffer.concat([len, td, crc])
-  }
-  const ihdr = Buffer.alloc(13)
-  ihdr.writeUInt32BE(w, 0)
-  ihdr.writeUInt32BE(h, 4)
-  ihdr[8] = 8 // bit depth
-  ihdr[9] = 2 // RGB
-  const raw = Buffer.alloc((w * 3 + 1) * h)
-  let r = (seed * 2654435761) >>> 0
-  for (let y = 0; y < h; y++) {
-    const row = y * (w * 3 + 1)
-    for (let x = 0; x < w; x++) {
-      r = (r * 1664525 + 1013904223) >>> 0
-      const n = noisy ? r >>> 30 : 0
-      raw[row + 1 + x * 3] = (x * 4 + seed + n) & 0xff
-      raw[row + 2 + x * 3] = (y * 4 + seed * 7 + n) & 0xff
-      raw[row + 3 + x * 3] = (x + y + seed * 13 + n) & 0xff
-    }
-  }
-  const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-  return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 1 })), chunk('IEND', Buffer.alloc(0))])
-}
-
-// activitiesTitled asks the API, with the page's session, for the activities
-// whose title contains title.
-async function activitiesTitled(page, title) {
-  return page.evaluate(async (q) => {
-    const r = await fetch(`/api/v1/activities?q=${encodeURIComponent(q)}&limit=50`, { headers: { Accept: 'application/json' } })
-    if (!r.ok) throw new Error(`list: ${r.status}`)
-    return r.json()
-  }, title)
-}
-
-// fillForm picks 理论学习 → 主题活动 (a theory type that records attendance),
-// keeps today's date, types the title and attendance and adds a photo.
-async function fillForm(page, title, attendance, photo) {
-  await page.locator('[data-test=log-type]').click()
-  const picker = page.locator('.van-popup:visible .van-picker')
-  await picker.waitFor()
-  await picker.locator('.van-picker-column').nth(0).locator('.van-picker-column__item', { hasText: '理论学习' }).click()
-  await picker.locator('.van-picker-column').nth(1).locator('.van-picker-column__item', { hasText: /^主题活动$/ }).click()
-  await page.waitForTimeout(400) // the column's scroll animation
-  await picker.locator('.van-picker__confirm').click()
-  await page.locator('.van-popup:visible').waitFor({ state: 'hidden' })
-  assert.equal(await page.locator('[data-test=log-type] input').inputValue(), '主题活动')
-
-  const today = new Date()
-  const p = (n) => String(n).padStart(2, '0')
-  assert.equal(await page.locator('[data-test=log-date] input').inputValue(), `${today.getFullYear()}-${p(today.getMonth() + 1)}-${p(today.getDate())}`, 'the date defaults to today')
-
-  await page.locator('[data-test=log-title] input').fill(title)
-  const att = page.locator('[data-test=log-attendance] input')
-  await att.fill(String(attendance))
-  await att.blur()
-  // From a file: the browser reads it from disk, as a phone's camera hands it over.
-  const file = join(photoDir, `photo-${title.slice(-8)}.png`)
-  writeFileSync(file, photo)
-  await page.locator('[data-test=log-photos] .van-uploader__input').setInputFiles(file)
-  await page.locator('[data-test=log-photos] .van-uploader__preview').first().waitFor()
-}
-
-async function login(page) {
-  await page.goto(base + '/m/')
-  await page.waitForURL((u) => u.pathname === '/m/login')
-  await page.locator('[data-test=username] input').waitFor()
-  await page.screenshot({ path: join(shots, 'phone-login.png') })
-  await page.locator('[data-test=username] input').fill('xiaoxuexiao')
-  await page.locator('[data-test=password] input').fill('Zeren-Demo-2026')
-  await page.locator('[data-test=login-submit]').click()
-  await page.waitForURL((u) => u.pathname === '/m/log')
-  await page.locator('[data-test=log-type]').waitFor()
-}
-
 test('a branch secretary logs an activity with a photo; a double tap records it once', async () => {
   const page = await context.newPage()
   page.on('console', (m) => {
@@ -136,13 +52,13 @@ test('a branch secretary logs an activity with a photo; a double tap records it 
   await page.locator('[data-test=phone-link]').click()
   await page.waitForURL((u) => u.pathname === '/m/login')
 
-  await login(page)
+  await phoneLogin(page)
   // The phone bundle carries no Element Plus.
   const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /\.(js|css)$/.test(n)))
   for (const s of scripts) assert.doesNotMatch(s, /element|el-/i, s)
 
   const title = phoneTitle(1)
-  await fillForm(page, title, 36, pngPhoto(96, 64, 1))
+  await fillPhoneForm(page, photoDir, title, 36, pngPhoto(96, 64, 1))
   await page.screenshot({ path: join(shots, 'phone-log.png'), fullPage: true })
   await page.locator('[data-test=log-submit]').dblclick()
   await page.locator('[data-test=log-done]').waitFor()
@@ -192,7 +108,7 @@ test('on a flaky network the retries make exactly one activity with its photo', 
   await page.goto(base + '/m/log')
   await page.locator('[data-test=log-type]').waitFor()
   const title = phoneTitle(2)
-  await fillForm(page, title, 18, pngPhoto(80, 80, 2))
+  await fillPhoneForm(page, photoDir, title, 18, pngPhoto(80, 80, 2))
   await page.locator('[data-test=log-submit]').click()
   await page.locator('[data-test=log-retrying]').waitFor()
   await page.locator('[data-test=log-done]').waitFor({ timeout: 30_000 })
@@ -223,7 +139,7 @@ test('a photo that keeps failing is retried alone, attached to the activity alre
   await page.goto(base + '/m/log')
   await page.locator('[data-test=log-type]').waitFor()
   const title = phoneTitle(3)
-  await fillForm(page, title, 9, pngPhoto(64, 64, 3))
+  await fillPhoneForm(page, photoDir, title, 9, pngPhoto(64, 64, 3))
   await page.locator('[data-test=log-submit]').click()
   await page.locator('[data-test=log-photos-failed]').waitFor({ timeout: 30_000 })
   assert.equal(uploads, 4, 'four attempts before giving up')
@@ -259,7 +175,7 @@ test('a form fill survives a reload, and sending it again after lost answers rec
   await page.goto(base + '/m/log')
   await page.locator('[data-test=log-type]').waitFor()
   const title = phoneTitle(4)
-  await fillForm(page, title, 12, pngPhoto(48, 48, 4))
+  await fillPhoneForm(page, photoDir, title, 12, pngPhoto(48, 48, 4))
   await page.locator('[data-test=log-submit]').click()
   await page.locator('[data-test=log-error]').waitFor({ timeout: 30_000 })
   assert.equal(keys.length, 4, 'four attempts')
@@ -294,7 +210,7 @@ test('a large camera photo is shrunk to 2048 px JPEG before the upload', async (
   await page.locator('[data-test=log-type]').waitFor()
   const title = phoneTitle(5)
   const big = pngPhoto(2400, 1600, 5, true)
-  await fillForm(page, title, 20, big)
+  await fillPhoneForm(page, photoDir, title, 20, big)
   await page.locator('[data-test=log-submit]').click()
   await page.locator('[data-test=log-done]').waitFor({ timeout: 60_000 })
   const [a] = (await activitiesTitled(page, title)).items
