@@ -5,6 +5,7 @@ import elEn from 'element-plus/es/locale/lang/en'
 import zh from './locales/zh-CN'
 import en from './locales/en'
 import { errorMessage } from './api/client'
+import { recordMissingKey } from './missingKeys'
 
 export const locales = [
   { code: 'zh-CN', label: '简体中文' },
@@ -17,18 +18,6 @@ const storageKey = 'zeren.locale'
 function initialLocale(): Locale {
   const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(storageKey) : null
   return saved === 'en' || saved === 'zh-CN' ? saved : 'zh-CN'
-}
-
-/**
- * Keys a page asked for that no locale has. The browser tests read them from
- * window.__zerenMissingKeys: vue-i18n's own warnings are stripped from
- * production builds, so without this a missing key would show its raw name
- * on screen and no test would notice.
- */
-export function recordMissingKey(locale: string, key: string): void {
-  if (typeof window === 'undefined') return
-  const w = window as unknown as { __zerenMissingKeys?: string[] }
-  ;(w.__zerenMissingKeys ??= []).push(`${locale}:${key}`)
 }
 
 export const i18n = createI18n({

@@ -115,6 +115,8 @@ const en: typeof zh = {
     policy_manage: 'Manage the security policy',
     account_unlock: 'Unlock accounts',
     audit_read: 'Read the audit trail',
+    report_manage: 'Manage work reports',
+    roster_manage: 'Manage teams and rosters',
   },
   errors: {
     network: 'The server cannot be reached; check the network and try again',

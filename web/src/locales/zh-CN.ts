@@ -113,6 +113,8 @@ export default {
     policy_manage: '管理安全策略',
     account_unlock: '解锁账号',
     audit_read: '查看审计日志',
+    report_manage: '管理工作报告',
+    roster_manage: '管理队伍名册',
   },
   errors: {
     network: '无法连接服务器，请检查网络后重试',

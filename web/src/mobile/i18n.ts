@@ -2,6 +2,7 @@
 // (localStorage zeren.locale), the phone's own messages, and no Element Plus.
 import { createI18n, useI18n } from 'vue-i18n'
 import { errorMessage } from '@/api/client'
+import { recordMissingKey } from '@/missingKeys'
 import { messages } from './locales'
 
 export type Locale = 'zh-CN' | 'en'
@@ -19,10 +20,7 @@ export const i18n = createI18n({
   messages,
   // Missing keys are collected for the browser tests, as on the desktop
   // (production builds strip vue-i18n's own warnings).
-  missing: (locale: string, key: string) => {
-    const w = window as unknown as { __zerenMissingKeys?: string[] }
-    ;(w.__zerenMissingKeys ??= []).push(`${locale}:${key}`)
-  },
+  missing: (locale: string, key: string) => recordMissingKey(locale, key),
 })
 
 export function setLocale(l: Locale): void {
