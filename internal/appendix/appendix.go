@@ -94,6 +94,10 @@ func Write(w io.Writer, title string, figs []Figure) error {
 			return fmt.Errorf("appendix: %w", err)
 		}
 	}
+	// The summary opens first. Set before anything is streamed: afterwards,
+	// SetActiveSheet would parse every streamed sheet back into memory (it
+	// visits each sheet's view), which took seconds for a county's records.
+	f.SetActiveSheet(0)
 	if err := writeSummary(f, st, title, figs); err != nil {
 		return fmt.Errorf("appendix: %s: %w", SheetSummary, err)
 	}
@@ -103,7 +107,6 @@ func Write(w io.Writer, title string, figs []Figure) error {
 	if err := writeRecords(f, st, title, figs); err != nil {
 		return fmt.Errorf("appendix: %s: %w", SheetRecords, err)
 	}
-	f.SetActiveSheet(0)
 	if err := f.SetDocProps(&excelize.DocProperties{Title: title, Creator: "zeren", Language: "zh-CN"}); err != nil {
 		return fmt.Errorf("appendix: %w", err)
 	}
