@@ -166,10 +166,10 @@ test('the audit administrator finds the move in the audit log and verifies the c
   await page.locator('[data-test=audit-table] .el-table__row').first().waitFor()
   await shot(page, 'admin-audit.png')
 
-  // Filter on the moved unit: its org.move event, by the system administrator.
+  // Filter on the moved unit: its org.move event (shown by its name), by the system administrator.
   await page.locator('input[data-test=audit-target]').fill(`org:${moved.id}`)
   await page.locator('[data-test=audit-search]').click()
-  const row = page.locator('[data-test=audit-table] .el-table__row', { hasText: 'org.move' })
+  const row = page.locator('[data-test=audit-table] .el-table__row', { hasText: '调整隶属关系' })
   await row.waitFor()
   assert.match(await row.textContent(), /sysadmin/)
   await row.click()
