@@ -63,7 +63,10 @@ test('a branch secretary cannot reach another school by menu or URL', async () =
 
   const page = await loggedIn(school, 'xiaoxuexiao')
   // The unit picker offers the secretary's own school only (and its branches), never D01-S02.
+  // (after the dashboard has loaded its units and figures)
+  await page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-test=pillar-theory] [data-test=pillar-count]')?.textContent?.trim() ?? ''))
   await page.locator('[data-test=unit-picker]').click()
+  await page.locator('.el-select-dropdown__item:visible').first().waitFor()
   const options = await page.locator('.el-select-dropdown__item:visible').allTextContents()
   assert.ok(options.length > 0, 'the picker lists the own unit')
   assert.ok(!options.some((o) => o.includes(other.name)), `the picker does not offer ${other.name}: ${options.join(', ')}`)
