@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test, after, before } from 'node:test'
-import { base, shots, launch } from './browser.mjs'
+import { base, shots, launch, watchConsole } from './browser.mjs'
 import { loginWithTotp } from './session.mjs'
 
 let browser
@@ -28,10 +28,7 @@ after(async () => {
 
 async function newPage() {
   const page = await browser.context.newPage()
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`)
-  })
-  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`))
+  watchConsole(page, consoleErrors)
   return page
 }
 

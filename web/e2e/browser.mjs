@@ -46,3 +46,15 @@ export async function launch(viewport) {
     },
   }
 }
+
+// watchConsole collects page's console errors and uncaught exceptions into
+// errors, as "url: message". Console messages matching ignore — answers a
+// test expects, such as /status of 401/ for the session check before login —
+// are left out. It returns page.
+export function watchConsole(page, errors, ignore) {
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !(ignore && ignore.test(m.text()))) errors.push(`${page.url()}: ${m.text()}`)
+  })
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`))
+  return page
+}

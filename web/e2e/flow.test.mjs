@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, after, before } from 'node:test'
-import { base, shots, launch, phone } from './browser.mjs'
+import { base, shots, launch, phone, watchConsole } from './browser.mjs'
 import { login } from './session.mjs'
 import { activitiesTitled, fillPhoneForm, phoneLogin, pngPhoto } from './phone-steps.mjs'
 
@@ -28,14 +28,8 @@ after(async () => {
   if (photoDir) rmSync(photoDir, { recursive: true, force: true })
 })
 
-function watch(page) {
-  page.on('console', (m) => {
-    // The session check's 401 before login is the expected answer.
-    if (m.type() === 'error' && !/status of 401/.test(m.text())) consoleErrors.push(`${page.url()}: ${m.text()}`)
-  })
-  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`))
-  return page
-}
+// The session check's 401 before login is the expected answer.
+const watch = (page) => watchConsole(page, consoleErrors, /status of 401/)
 
 // theoryCount reads the theory pillar's count on the dashboard of org for the year.
 async function theoryCount(page, org, year) {

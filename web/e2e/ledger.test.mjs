@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test, after, before } from 'node:test'
-import { base, shots, launch } from './browser.mjs'
+import { base, shots, launch, watchConsole } from './browser.mjs'
 import { login, loginWithTotp } from './session.mjs'
 
 let browser
@@ -24,12 +24,6 @@ after(async () => {
   await browser?.close()
 })
 
-function watchConsole(page) {
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`)
-  })
-  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`))
-}
 
 // waitForList waits until the table has answered (no loading mask) and returns its total.
 async function waitForList(page) {
@@ -49,7 +43,7 @@ async function apiTotal(page, query) {
 
 test('a district admin approves a submitted record, returns another with a reason and approves two together', async () => {
   const page = await context.newPage()
-  watchConsole(page)
+  watchConsole(page, consoleErrors)
   await page.goto(base + '/login')
   await login(page, 'xuequ')
   await page.waitForURL((u) => u.pathname !== '/login')
@@ -127,7 +121,7 @@ const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 
 test('the bureau office opens a records link, records an activity with a photo and exports the filter', async () => {
   const page = await context.newPage()
-  watchConsole(page)
+  watchConsole(page, consoleErrors)
   await loginWithTotp(page, 'bangongshi')
   const org = await ownOrg(page)
   const year = String(new Date().getFullYear())

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test, after, before } from 'node:test'
-import { base, shots, launch, phone } from './browser.mjs'
+import { base, shots, launch, phone, watchConsole } from './browser.mjs'
 import { phoneLogin } from './phone-steps.mjs'
 import { login, loginWithTotp } from './session.mjs'
 
@@ -58,11 +58,8 @@ for (const tour of tours) {
     await context.clearCookies()
     const page = await context.newPage()
     const errors = []
-    page.on('console', (m) => {
-      // The 401 of the session check before login is the expected answer.
-      if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(`${page.url()}: ${m.text()}`)
-    })
-    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`))
+    // The 401 of the session check before login is the expected answer.
+    watchConsole(page, errors, /status of 401/)
 
     if (tour.totp) {
       await loginWithTotp(page, tour.user)
@@ -94,10 +91,7 @@ for (const tour of tours) {
 test('the phone pages in zh-CN and en', async () => {
   const page = await phoneBrowser.context.newPage()
   const errors = []
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(`${page.url()}: ${m.text()}`)
-  })
-  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`))
+  watchConsole(page, errors, /status of 401/)
   await phoneLogin(page, 'xiaoxuexiao')
   for (const lang of ['zh-CN', 'en']) {
     await page.evaluate((l) => localStorage.setItem('zeren.locale', l), lang)

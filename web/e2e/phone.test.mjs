@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, after, before } from 'node:test'
-import { base, shots, launch, phone } from './browser.mjs'
+import { base, shots, launch, phone, watchConsole } from './browser.mjs'
 import { PHONE_TITLE_PREFIX, activitiesTitled, fillPhoneForm, phoneActivities, phoneLogin, pngPhoto } from './phone-steps.mjs'
 
 const marker = `e2e-${Date.now().toString(36)}`
@@ -38,10 +38,7 @@ after(async () => {
 
 test('a branch secretary logs an activity with a photo; a double tap records it once', async () => {
   const page = await context.newPage()
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`)
-  })
-  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`))
+  watchConsole(page, consoleErrors)
   const creates = []
   page.on('request', (r) => {
     if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/activities') creates.push(r.headers()['idempotency-key'])

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test, after, before } from 'node:test'
-import { base, shots, launch } from './browser.mjs'
+import { base, shots, launch, watchConsole } from './browser.mjs'
 import { login, loginWithTotp } from './session.mjs'
 
 let browser
@@ -23,12 +23,6 @@ after(async () => {
   await browser?.close()
 })
 
-function watchConsole(page) {
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`)
-  })
-  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`))
-}
 
 async function ledgerTotal(page) {
   await page.waitForFunction(() => {
@@ -48,7 +42,7 @@ async function openPreview(page) {
 
 test('the office previews the bureau’s 2024 report, follows a figure to its records, generates and downloads it', async () => {
   const page = await context.newPage()
-  watchConsole(page)
+  watchConsole(page, consoleErrors)
   await loginWithTotp(page, 'bangongshi')
   await openPreview(page)
 
@@ -114,7 +108,7 @@ test('the office previews the bureau’s 2024 report, follows a figure to its re
 
 test('the template editor shows a mistake with its line and column and highlights the line', async () => {
   const page = await context.newPage()
-  watchConsole(page)
+  watchConsole(page, consoleErrors)
   page.on('dialog', (d) => d.accept()) // leaving with unsaved changes
   await loginWithTotp(page, 'bangongshi')
   await page.goto(base + '/reports?tab=templates&period=2024')
@@ -166,7 +160,7 @@ test('the template editor shows a mistake with its line and column and highlight
 
 test('a stored report is flagged stale when a record behind it changes, and lists that record', async () => {
   const page = await context.newPage()
-  watchConsole(page)
+  watchConsole(page, consoleErrors)
   await loginWithTotp(page, 'bangongshi')
   await page.goto(base + '/reports?tab=reports')
   // Through the API as the page's session: generate the bureau's 2025 report

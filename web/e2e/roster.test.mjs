@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test, after, before } from 'node:test'
-import { base, shots, launch } from './browser.mjs'
+import { base, shots, launch, watchConsole } from './browser.mjs'
 
 let browser
 let context
@@ -27,10 +27,7 @@ async function rows(page, table) {
 
 test('a school admin sees the demo teams and adds a member', async () => {
   const page = await context.newPage()
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`)
-  })
-  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`))
+  watchConsole(page, consoleErrors)
 
   await page.goto(base + '/login')
   await page.locator('input[data-test=username]').fill('xiaoxuexiao')

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test, after, before } from 'node:test'
-import { base, shots, launch } from './browser.mjs'
+import { base, shots, launch, watchConsole } from './browser.mjs'
 import { login } from './session.mjs'
 
 let district // xuequ, the district admin of D01: finds the other school's ids
@@ -38,11 +38,8 @@ async function apiGet(page, path) {
 
 async function loggedIn(browser, username) {
   const page = await browser.context.newPage()
-  page.on('console', (m) => {
-    // The API's 401 before login and 404 for foreign ids are the answers this test expects.
-    if (m.type() === 'error' && !/status of (401|404)/.test(m.text())) consoleErrors.push(`${page.url()}: ${m.text()}`)
-  })
-  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`))
+  // The API's 401 before login and 404 for foreign ids are the answers this test expects.
+  watchConsole(page, consoleErrors, /status of (401|404)/)
   await page.goto(base + '/login')
   await login(page, username)
   await page.waitForURL((u) => u.pathname === '/dashboard')
