@@ -343,37 +343,11 @@ func (tx *Tx) MoveOrg(ctx context.Context, scope domain.Scope, id, newParent int
 
 // Ancestors returns the ids of id's ancestors, itself included, root first.
 func (tx *Tx) Ancestors(ctx context.Context, id int64) ([]int64, error) {
-	rows, err := tx.query(ctx, "SELECT ancestor_id FROM org_closure WHERE descendant_id = $1 ORDER BY depth DESC", id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var a int64
-		if err := rows.Scan(&a); err != nil {
-			return nil, tx.d.wrap(err)
-		}
-		out = append(out, a)
-	}
-	return out, tx.d.wrap(rows.Err())
+	return tx.queryIDs(ctx, "SELECT ancestor_id FROM org_closure WHERE descendant_id = $1 ORDER BY depth DESC", id)
 }
 
 // RootIDs returns the ids of every root unit (bureaus). Used to build the
 // scope of the loopback operator before accounts exist, and by the demo.
 func (tx *Tx) RootIDs(ctx context.Context) ([]int64, error) {
-	rows, err := tx.query(ctx, "SELECT id FROM org_units WHERE parent_id IS NULL ORDER BY id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []int64{}
-	for rows.Next() {
-		var a int64
-		if err := rows.Scan(&a); err != nil {
-			return nil, tx.d.wrap(err)
-		}
-		out = append(out, a)
-	}
-	return out, tx.d.wrap(rows.Err())
+	return tx.queryIDs(ctx, "SELECT id FROM org_units WHERE parent_id IS NULL ORDER BY id")
 }

@@ -178,20 +178,7 @@ func (tx *Tx) UnitsWithRecords(ctx context.Context, scope domain.Scope, kind dom
 		JOIN org_closure ua ON ua.descendant_id = a.org_id
 		JOIN org_units u ON u.id = ua.ancestor_id AND u.kind = $%d
 		WHERE %s AND u.id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = $1) ORDER BY u.id`, len(args), where)
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []int64{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, tx.d.wrap(err)
-		}
-		out = append(out, id)
-	}
-	return out, tx.d.wrap(rows.Err())
+	return tx.queryIDs(ctx, q, args...)
 }
 
 // ——— templates ———
@@ -639,20 +626,7 @@ func (tx *Tx) UnitsWithRollup(ctx context.Context, scope domain.Scope, kind doma
 		n := len(args)
 		subs = append(subs, fmt.Sprintf("SELECT r.org_id FROM activity_rollup r WHERE %s AND r.grain = $%d AND r.bucket >= $%d AND r.bucket < $%d", common, n-2, n-1, n))
 	}
-	rows, err := tx.query(ctx, "SELECT DISTINCT org_id FROM ("+strings.Join(subs, " UNION ALL ")+") x ORDER BY org_id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []int64{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, tx.d.wrap(err)
-		}
-		out = append(out, id)
-	}
-	return out, tx.d.wrap(rows.Err())
+	return tx.queryIDs(ctx, "SELECT DISTINCT org_id FROM ("+strings.Join(subs, " UNION ALL ")+") x ORDER BY org_id", args...)
 }
 
 // PeriodRecord is one activity of a unit's subtree in a period, with what a

@@ -398,7 +398,7 @@ func (tx *Tx) CountRoster(ctx context.Context, scope domain.Scope, f RosterFilte
 		args = append(args, string(f.Kind))
 		cond += fmt.Sprintf(" AND t.kind = $%d", len(args))
 	}
-	teams, err = tx.rosterIDs(ctx, "SELECT t.id FROM teams t WHERE "+cond+" ORDER BY t.id", args...)
+	teams, err = tx.queryIDs(ctx, "SELECT t.id FROM teams t WHERE "+cond+" ORDER BY t.id", args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -407,23 +407,6 @@ func (tx *Tx) CountRoster(ctx context.Context, scope domain.Scope, f RosterFilte
 		args = append(args, string(f.Role))
 		mcond += fmt.Sprintf(" AND m.role = $%d", len(args))
 	}
-	members, err = tx.rosterIDs(ctx, "SELECT m.id FROM team_members m JOIN teams t ON t.id = m.team_id WHERE "+cond+" AND "+mcond+" ORDER BY m.id", args...)
+	members, err = tx.queryIDs(ctx, "SELECT m.id FROM team_members m JOIN teams t ON t.id = m.team_id WHERE "+cond+" AND "+mcond+" ORDER BY m.id", args...)
 	return teams, members, err
-}
-
-func (tx *Tx) rosterIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []int64{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, tx.d.wrap(err)
-		}
-		out = append(out, id)
-	}
-	return out, tx.d.wrap(rows.Err())
 }

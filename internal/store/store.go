@@ -189,6 +189,25 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	return r, tx.d.wrap(err)
 }
 
+// queryIDs runs q, which selects one integer column, and returns its values
+// in order (an empty slice, never nil, when no row matches).
+func (tx *Tx) queryIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, tx.d.wrap(err)
+		}
+		out = append(out, id)
+	}
+	return out, tx.d.wrap(rows.Err())
+}
+
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return tx.tx.QueryRowContext(ctx, q, args...)
 }
