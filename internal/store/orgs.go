@@ -75,6 +75,19 @@ func (tx *Tx) InScope(ctx context.Context, roots []int64, id int64) (bool, error
 	return n > 0, nil
 }
 
+// requireReadable answers not found unless unit id lies in the scope's read
+// subtrees: the check every figure and record query of one unit starts with.
+func (tx *Tx) requireReadable(ctx context.Context, scope domain.Scope, id int64) error {
+	ok, err := tx.InScope(ctx, scope.ReadRoots(), id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return domain.NotFound("org unit %d", id)
+	}
+	return nil
+}
+
 // NewOrg is what CreateOrg stores.
 type NewOrg struct {
 	ParentID   int64

@@ -65,12 +65,8 @@ func figureWhere(f RecordFilter, args *[]any) (string, bool) {
 // over the unit's subtree (the closure) and the date. The unit must lie in the
 // read scope; outside it the answer is not found.
 func (tx *Tx) FigureRecords(ctx context.Context, scope domain.Scope, f RecordFilter) ([]RecordRow, error) {
-	ok, err := tx.InScope(ctx, scope.ReadRoots(), f.OrgID)
-	if err != nil {
+	if err := tx.requireReadable(ctx, scope, f.OrgID); err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, domain.NotFound("org unit %d", f.OrgID)
 	}
 	args := []any{}
 	where, ok := figureWhere(f, &args)
@@ -97,12 +93,8 @@ func (tx *Tx) FigureRecords(ctx context.Context, scope domain.Scope, f RecordFil
 // and venues: figures that differ only by venue (宣讲进机关、进校园、进课堂) read
 // the records once and split them in memory. f.Venue is ignored.
 func (tx *Tx) FigureRecordsWithVenues(ctx context.Context, scope domain.Scope, f RecordFilter) ([]PeriodRecord, error) {
-	ok, err := tx.InScope(ctx, scope.ReadRoots(), f.OrgID)
-	if err != nil {
+	if err := tx.requireReadable(ctx, scope, f.OrgID); err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, domain.NotFound("org unit %d", f.OrgID)
 	}
 	f.Venue = ""
 	args := []any{}
@@ -122,12 +114,8 @@ func (tx *Tx) FigureRecordsWithVenues(ctx context.Context, scope domain.Scope, f
 // answer (a venue). Records filed on the unit itself form a group keyed by the
 // unit's own id, so the groups add up to the whole figure.
 func (tx *Tx) FigureByChild(ctx context.Context, scope domain.Scope, f RecordFilter) ([]Group, error) {
-	ok, err := tx.InScope(ctx, scope.ReadRoots(), f.OrgID)
-	if err != nil {
+	if err := tx.requireReadable(ctx, scope, f.OrgID); err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, domain.NotFound("org unit %d", f.OrgID)
 	}
 	args := []any{}
 	where, ok := figureWhere(f, &args)
@@ -161,12 +149,8 @@ func (tx *Tx) FigureByChild(ctx context.Context, scope domain.Scope, f RecordFil
 // own subtree holds at least one record matching f (a school counts when it
 // or one of its branches held the activity). It returns the unit ids.
 func (tx *Tx) UnitsWithRecords(ctx context.Context, scope domain.Scope, kind domain.OrgKind, f RecordFilter) ([]int64, error) {
-	ok, err := tx.InScope(ctx, scope.ReadRoots(), f.OrgID)
-	if err != nil {
+	if err := tx.requireReadable(ctx, scope, f.OrgID); err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, domain.NotFound("org unit %d", f.OrgID)
 	}
 	args := []any{}
 	where, ok := figureWhere(f, &args)
@@ -596,12 +580,8 @@ func (tx *Tx) UnitsWithRollup(ctx context.Context, scope domain.Scope, kind doma
 	if f.Venue != "" {
 		return tx.UnitsWithRecords(ctx, scope, kind, f)
 	}
-	ok, err := tx.InScope(ctx, scope.ReadRoots(), f.OrgID)
-	if err != nil {
+	if err := tx.requireReadable(ctx, scope, f.OrgID); err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, domain.NotFound("org unit %d", f.OrgID)
 	}
 	parts := rangeParts(f.Range)
 	if len(parts) == 0 {
@@ -642,12 +622,8 @@ type PeriodRecord struct {
 // status: a report with many figures over one unit and period reads them
 // once and filters in memory instead of querying once per figure.
 func (tx *Tx) PeriodRecords(ctx context.Context, scope domain.Scope, org int64, r domain.Range) ([]PeriodRecord, error) {
-	ok, err := tx.InScope(ctx, scope.ReadRoots(), org)
-	if err != nil {
+	if err := tx.requireReadable(ctx, scope, org); err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, domain.NotFound("org unit %d", org)
 	}
 	rows, err := tx.query(ctx, `SELECT a.id, a.org_id, a.attendance, a.type_id, a.status, a.venues FROM activities a
 		JOIN org_closure c ON c.descendant_id = a.org_id

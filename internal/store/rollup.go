@@ -198,12 +198,8 @@ func rangeParts(r domain.Range) []rangePart {
 // Aggregate answers a figure for one unit's subtree from the rollups: its cost
 // depends on the range and the number of types, never on the number of activities.
 func (tx *Tx) Aggregate(ctx context.Context, scope domain.Scope, q AggQuery, by GroupBy) ([]Group, error) {
-	ok, err := tx.InScope(ctx, scope.ReadRoots(), q.OrgID)
-	if err != nil {
+	if err := tx.requireReadable(ctx, scope, q.OrgID); err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, domain.NotFound("org unit %d", q.OrgID)
 	}
 	parts := rangeParts(q.Range)
 	if len(parts) == 0 {
