@@ -5,7 +5,7 @@
 import { request, type Schemas } from '@/api/client'
 import { FormKey } from './idempotency'
 import { withRetry, withTimeout, type RetryOptions } from './retry'
-import { uploadEvidence } from './upload'
+import { uploadEvidence } from '@/api/upload'
 
 export type Activity = Schemas['Activity']
 export type ActivityCreate = Schemas['ActivityCreate']

@@ -1,7 +1,8 @@
-// Evidence upload with progress. fetch cannot report upload progress, so this
-// one request uses XMLHttpRequest; its failures are ApiErrors like those of
-// api/client.ts (status 0 when there was no answer), so withRetry treats both alike.
-import { ApiError, getCsrfToken, type ApiErrorBody, type Schemas } from '@/api/client'
+// Evidence upload with progress, for the desktop ledger and the phone pages.
+// fetch cannot report upload progress, so this one request uses XMLHttpRequest;
+// its failures are ApiErrors like those of client.ts (status 0 when there was
+// no answer), so the phone's withRetry treats both alike.
+import { ApiError, getCsrfToken, type ApiErrorBody, type Schemas } from './client'
 
 export type Activity = Schemas['Activity']
 
