@@ -69,10 +69,6 @@ func (a *App) checkTemplate(ac domain.Actor, src string) (*reporttpl.Template, e
 // cases too, so a database never lacks it). An existing default template is
 // left as the office edited it.
 func (a *App) EnsureDefaultReportTemplate(ctx context.Context) error {
-	return a.ensureDefaultTemplate(ctx)
-}
-
-func (a *App) ensureDefaultTemplate(ctx context.Context) error {
 	var have bool
 	if err := a.st.Read(ctx, func(tx *store.Tx) error {
 		var err error
@@ -102,7 +98,7 @@ func (a *App) ListReportTemplates(ctx context.Context, ac domain.Actor) ([]store
 	if err := ac.Require(domain.PermActivityRead); err != nil {
 		return nil, err
 	}
-	if err := a.ensureDefaultTemplate(ctx); err != nil {
+	if err := a.EnsureDefaultReportTemplate(ctx); err != nil {
 		return nil, err
 	}
 	var out []store.ReportTemplate
@@ -157,7 +153,7 @@ func (a *App) CreateReportTemplate(ctx context.Context, ac domain.Actor, name, s
 	if _, err := a.checkTemplate(ac, source); err != nil {
 		return store.ReportTemplate{}, err
 	}
-	if err := a.ensureDefaultTemplate(ctx); err != nil {
+	if err := a.EnsureDefaultReportTemplate(ctx); err != nil {
 		return store.ReportTemplate{}, err
 	}
 	var out store.ReportTemplate
@@ -361,7 +357,7 @@ func (a *App) PreviewReport(ctx context.Context, ac domain.Actor, r ReportReques
 		return report.Document{}, err
 	}
 	if r.Source == "" {
-		if err := a.ensureDefaultTemplate(ctx); err != nil {
+		if err := a.EnsureDefaultReportTemplate(ctx); err != nil {
 			return report.Document{}, err
 		}
 	}
@@ -407,7 +403,7 @@ func (a *App) GenerateReport(ctx context.Context, ac domain.Actor, r ReportReque
 	if r.Source != "" {
 		return ReportView{}, domain.Invalid("source", "a stored report uses a stored template; save the template first")
 	}
-	if err := a.ensureDefaultTemplate(ctx); err != nil {
+	if err := a.EnsureDefaultReportTemplate(ctx); err != nil {
 		return ReportView{}, err
 	}
 	r.Breakdown = true
@@ -611,7 +607,7 @@ func (a *App) ExportReport(ctx context.Context, ac domain.Actor, r ReportRequest
 	if err := checkFormat(format); err != nil {
 		return ReportFile{}, report.Document{}, err
 	}
-	if err := a.ensureDefaultTemplate(ctx); err != nil {
+	if err := a.EnsureDefaultReportTemplate(ctx); err != nil {
 		return ReportFile{}, report.Document{}, err
 	}
 	r.Breakdown = format == FormatXLSX
