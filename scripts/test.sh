@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # test.sh — the whole test suite (`make test`).
 #
+# 0. scripts/deps.sh installs the Debian packages the suite needs (as root; otherwise it
+#    prints the apt-get line to run and the suite stops there).
 # 1. Unless ZEREN_TEST_PG is already set, starts a throwaway PostgreSQL server with
 #    scripts/pg-test.sh and exports ZEREN_TEST_PG=postgres://… so the store tests run
 #    against PostgreSQL as well as SQLite. Each run gets its own server (in a fresh /tmp
@@ -18,6 +20,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 section() { printf '\n=== %s\n' "$*"; }
+
+section "system packages"
+scripts/deps.sh
 
 failed=()
 step() { # NAME CMD...
