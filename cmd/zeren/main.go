@@ -42,6 +42,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cmd, rest := args[0], args[1:]
+	// `zeren CMD --help` (anywhere among CMD's arguments, e.g. `zeren audit verify
+	// -h`) prints CMD's help and succeeds, whatever else the line holds.
+	if _, known := commands[cmd]; known && cmd != "help" && asksHelp(rest) {
+		return helpCmd([]string{cmd}, stdout, stderr)
+	}
 	switch cmd {
 	case "serve":
 		return serveCmd(ctx, rest, stdout, stderr)
@@ -82,7 +87,27 @@ ZEREN_DATA_DIR, ZEREN_LOG_LEVEL, ZEREN_MAX_EVIDENCE_MB, ZEREN_TRUSTED_PROXIES);
 a flag wins over the environment. Run ` + "`zeren help COMMAND`" + ` for a command's settings.
 `
 
+// asksHelp reports whether args hold a help flag before a "--".
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
 func helpCmd(args []string, stdout, stderr io.Writer) int {
+	var names []string // `zeren help audit --help` is `zeren help audit`
+	for _, a := range args {
+		if !asksHelp([]string{a}) {
+			names = append(names, a)
+		}
+	}
+	args = names
 	if len(args) == 0 {
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -221,6 +221,35 @@ func TestVersionAndHelp(t *testing.T) {
 	}
 }
 
+// TestEveryCommandHelp: `zeren CMD --help` (and -h, and after other arguments)
+// prints that command's help on stdout and exits 0, for every command; nothing
+// runs, so no database is opened.
+func TestEveryCommandHelp(t *testing.T) {
+	for name := range commands {
+		if name == "help" {
+			continue
+		}
+		for _, args := range [][]string{{name, "--help"}, {name, "-h"}, {name, "--db", "x.db", "-help"}, {"help", name}, {"help", name, "--help"}} {
+			if name == "audit" && args[1] != "--db" && args[0] != "help" {
+				args = append([]string{"audit", "verify"}, args[1:]...)
+			}
+			code, out, stderr := runCmd(t, args...)
+			if code != exitOK || !strings.HasPrefix(out, "zeren "+name+" — ") || stderr != "" {
+				t.Errorf("zeren %s: exit %d, stdout %q, stderr %q", strings.Join(args, " "), code, out, stderr)
+			}
+		}
+	}
+	for _, args := range [][]string{{"help", "--help"}, {"help", "-h"}, {"--help"}} {
+		if code, out, _ := runCmd(t, args...); code != exitOK || !strings.Contains(out, "Usage:") {
+			t.Errorf("zeren %s: exit %d, stdout %q", strings.Join(args, " "), code, out)
+		}
+	}
+	// After "--", a help flag is an argument like any other.
+	if code, _, _ := runCmd(t, "version", "--", "--help"); code != exitUsage {
+		t.Errorf("version -- --help: exit %d, want %d", code, exitUsage)
+	}
+}
+
 var listening = regexp.MustCompile(`listening on (http://[^/\s]+/)`)
 
 // startServe runs args (a serving command) until the returned cancel; it
