@@ -38,7 +38,7 @@ var (
 // takes those two from flags only: an environment set up for the real
 // server (ZEREN_DB, ZEREN_DATA_DIR) must never point the demo at real data.
 var (
-	setDemoDB      = setting{"db", "", "demo SQLite file, deleted and rebuilt (default zeren-demo.db)"}
+	setDemoDB      = setting{"db", "", "demo SQLite file, deleted and rebuilt (default zeren-demo.db); or the postgres:// URL of an empty database (or of an earlier demo's), emptied and rebuilt"}
 	setDemoDataDir = setting{"data-dir", "", "demo evidence directory, deleted and rebuilt (default zeren-demo-data next to the file)"}
 )
 
@@ -192,9 +192,6 @@ func flagError(err error, cmd string) error {
 
 func checkDB(v, cmd string) (string, error) {
 	if store.IsPostgres(v) {
-		if cmd == "demo" {
-			return "", fmt.Errorf("the demo builds a SQLite file; give a file path, not a URL")
-		}
 		if _, err := url.Parse(v); err != nil {
 			return "", fmt.Errorf("is not a valid PostgreSQL URL")
 		}
@@ -292,6 +289,9 @@ func checkInt(v string, min, max int64) (int64, error) {
 // rebuilding the demo can never delete the real server's files.
 func defaultDataDir(db string, demo bool) string {
 	if store.IsPostgres(db) {
+		if demo {
+			return "zeren-demo-data"
+		}
 		return "data"
 	}
 	if demo {

@@ -31,15 +31,19 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "demo", exitFailed, err)
 	}
 	defer ln.Close()
-	if err := resetDemo(cfg); err != nil {
+	if err := resetDemo(ctx, cfg); err != nil {
 		return fail(stderr, "demo", exitFailed, err)
 	}
-	fmt.Fprintf(stdout, "zeren: building the demo county into %s (seed %d) …\n", cfg.db, cfg.seed)
+	fmt.Fprintf(stdout, "zeren: building the demo county into %s (seed %d) …\n", redactDSN(cfg.db), cfg.seed)
 	st, a, err := openApp(ctx, cfg, store.Options{Create: true})
 	if err != nil {
 		return fail(stderr, "demo", exitFailed, err)
 	}
 	defer st.Close()
+	// Marked before the build, so a build that fails half-way can be redone.
+	if err := st.MarkDemo(ctx, cfg.seed); err != nil {
+		return fail(stderr, "demo", exitFailed, err)
+	}
 	sum, err := demo.Build(ctx, a, demo.Options{Seed: cfg.seed})
 	if err != nil {
 		return fail(stderr, "demo", exitFailed, fmt.Errorf("building the demo county: %w", err))
@@ -56,16 +60,31 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // resetDemo deletes the previous demo database (with its WAL files) and data
-// directory, after checking they are the demo's, and prepares empty ones.
-func resetDemo(cfg config) error {
-	absDB, err := filepath.Abs(cfg.db)
-	if err != nil {
-		return fmt.Errorf("--db: %w", err)
+// directory, after checking they are the demo's, and prepares empty ones. A
+// PostgreSQL database is emptied only when it is empty already or marked as
+// the demo's (store.ResetPostgresDemo): a mistyped URL cannot drop real tables.
+func resetDemo(ctx context.Context, cfg config) error {
+	pg := store.IsPostgres(cfg.db)
+	owner := redactDSN(cfg.db)
+	if !pg {
+		abs, err := filepath.Abs(cfg.db)
+		if err != nil {
+			return fmt.Errorf("--db: %w", err)
+		}
+		owner = abs
 	}
 	marker := filepath.Join(cfg.dataDir, demoMarker)
-	owner, markerErr := os.ReadFile(marker)
-	isDemo := markerErr == nil && strings.TrimSpace(string(owner)) == absDB
-	if !isDemo {
+	mark, markerErr := os.ReadFile(marker)
+	isDemo := markerErr == nil && strings.TrimSpace(string(mark)) == owner
+	if pg {
+		if !isDemo && !emptyOrMissing(cfg.dataDir) {
+			return fmt.Errorf("--data-dir: %s holds files that `zeren demo` did not make; refusing to delete them: "+
+				"choose another --data-dir or remove it yourself", cfg.dataDir)
+		}
+		if err := store.ResetPostgresDemo(ctx, cfg.db); err != nil {
+			return fmt.Errorf("--db: %w", err)
+		}
+	} else if !isDemo {
 		if exists(cfg.db) {
 			return fmt.Errorf("--db: %s exists and is not a database made by `zeren demo` (no %s marker in %s); "+
 				"refusing to delete it: choose another --db or remove it yourself", cfg.db, demoMarker, cfg.dataDir)
@@ -75,21 +94,23 @@ func resetDemo(cfg config) error {
 				"choose another --data-dir or remove it yourself", cfg.dataDir)
 		}
 	}
-	for _, p := range []string{cfg.db, cfg.db + "-wal", cfg.db + "-shm", cfg.db + "-journal"} {
-		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("--db: removing the old demo: %w", err)
+	if !pg {
+		for _, p := range []string{cfg.db, cfg.db + "-wal", cfg.db + "-shm", cfg.db + "-journal"} {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("--db: removing the old demo: %w", err)
+			}
+		}
+		if err := os.MkdirAll(filepath.Dir(cfg.db), 0o750); err != nil {
+			return fmt.Errorf("--db: %w", err)
 		}
 	}
 	if err := os.RemoveAll(cfg.dataDir); err != nil {
 		return fmt.Errorf("--data-dir: removing the old demo files: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(cfg.db), 0o750); err != nil {
-		return fmt.Errorf("--db: %w", err)
-	}
 	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
 		return fmt.Errorf("--data-dir: %w", err)
 	}
-	if err := os.WriteFile(marker, []byte(absDB+"\n"), 0o640); err != nil {
+	if err := os.WriteFile(marker, []byte(owner+"\n"), 0o640); err != nil {
 		return fmt.Errorf("--data-dir: %w", err)
 	}
 	return nil

@@ -75,7 +75,7 @@ Usage:
   zeren serve    [--db PATH|URL] [--addr HOST:PORT] [--data-dir DIR] [--log-level LEVEL] [--max-evidence-mb N]
                  [--trusted-proxies CIDR,…]
   zeren migrate  [--db PATH|URL]
-  zeren demo     [--seed N] [--db PATH] [--addr HOST:PORT] [--data-dir DIR]
+  zeren demo     [--seed N] [--db PATH|URL] [--addr HOST:PORT] [--data-dir DIR]
   zeren init     --bureau-name NAME [--bureau-code CODE] [--db PATH|URL]
   zeren audit verify [--db PATH|URL]
   zeren report   --unit CODE --period PERIOD -o FILE [--format docx|html|xlsx] [--template NAME] [--db PATH|URL]

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,6 +24,7 @@ import (
 	"github.com/zeren-edu/zeren/internal/auth"
 	"github.com/zeren-edu/zeren/internal/demo"
 	"github.com/zeren-edu/zeren/internal/store"
+	"github.com/zeren-edu/zeren/internal/store/storetest"
 )
 
 // syncBuffer is an io.Writer safe for the server's goroutines.
@@ -90,7 +92,6 @@ func TestBadSettings(t *testing.T) {
 		{[]string{"serve", "--db", "mysql://x"}, "--db"},
 		{[]string{"serve", "--db", db, "extra"}, "unexpected argument"},
 		{[]string{"migrate", "--addr", "127.0.0.1:1"}, "--addr: unknown flag"},
-		{[]string{"demo", "--db", "postgres://localhost/x"}, "--db"},
 		{[]string{"demo", "--seed", "x"}, "--seed"},
 		{[]string{"frobnicate"}, "frobnicate"},
 		{[]string{"version", "now"}, "now"},
@@ -532,7 +533,7 @@ func TestDemoRefusesForeignData(t *testing.T) {
 
 	// Its own previous build is replaced.
 	cfg := config{db: filepath.Join(dir, "d.db"), dataDir: filepath.Join(dir, "d-data")}
-	if err := resetDemo(cfg); err != nil {
+	if err := resetDemo(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{cfg.db, cfg.db + "-wal", filepath.Join(cfg.dataDir, "ab", "blob")} {
@@ -541,7 +542,7 @@ func TestDemoRefusesForeignData(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := resetDemo(cfg); err != nil {
+	if err := resetDemo(context.Background(), cfg); err != nil {
 		t.Fatalf("refreshing its own demo: %v", err)
 	}
 	for _, f := range []string{cfg.db, cfg.db + "-wal", filepath.Join(cfg.dataDir, "ab")} {
@@ -580,5 +581,70 @@ func TestDemo(t *testing.T) {
 	cancel()
 	if code := <-done; code != exitOK {
 		t.Fatalf("demo exited %d: %s", code, errb.String())
+	}
+}
+
+// TestDemoOnPostgres builds the demo county on PostgreSQL, serves it, rebuilds
+// it over its own earlier build, and refuses a database with foreign tables.
+func TestDemoOnPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the whole demo county")
+	}
+	server := os.Getenv(storetest.EnvPG)
+	if server == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not set on CI", storetest.EnvPG)
+		}
+		t.Skip(storetest.EnvPG + " is not set")
+	}
+	dir := t.TempDir()
+	dsn := storetest.PGDatabase(t, server)
+	data := filepath.Join(dir, "demo-data")
+	base, cancel, done, out, errb := startServe(t, 5*time.Minute, "demo", "--db", dsn, "--data-dir", data, "--addr", "127.0.0.1:0", "--log-level", "warn")
+	if !strings.Contains(out.String(), "DEMO ACCOUNTS") {
+		t.Fatalf("demo output: %s", out.String())
+	}
+	c := login(t, base, "lingdao", demo.DemoPassword)
+	var orgs struct{ Total int }
+	c.call("GET", "api/v1/orgs?limit=1", nil, 200, &orgs)
+	if orgs.Total < 100 {
+		t.Fatalf("the demo county on PostgreSQL has %d units", orgs.Total)
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("demo exited %d: %s", code, errb.String())
+	}
+	// The next demo empties its own earlier build (database and files).
+	if err := resetDemo(context.Background(), config{db: dsn, dataDir: data}); err != nil {
+		t.Fatalf("rebuilding over its own demo: %v", err)
+	}
+	own, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Close()
+	var tables int
+	if err := own.QueryRow("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").Scan(&tables); err != nil || tables != 0 {
+		t.Fatalf("after the reset %d tables are left (%v)", tables, err)
+	}
+
+	// A database with tables the demo did not make is refused and left alone.
+	other := storetest.PGDatabase(t, server)
+	db, err := sql.Open("pgx", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE TABLE precious (v text); INSERT INTO precious VALUES ('keep')"); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCmd(t, "demo", "--db", other, "--data-dir", filepath.Join(dir, "other-data"), "--addr", "127.0.0.1:0")
+	if code != exitFailed {
+		t.Fatalf("foreign database: exit %d", code)
+	}
+	oneLine(t, stderr, "did not make", "refusing")
+	var v string
+	if err := db.QueryRow("SELECT v FROM precious").Scan(&v); err != nil || v != "keep" {
+		t.Fatalf("the demo touched a database it did not make: %q %v", v, err)
 	}
 }

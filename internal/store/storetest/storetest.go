@@ -73,6 +73,15 @@ func openMigrated(t testing.TB, dsn string, now func() time.Time) *store.Store {
 // openPG creates a database of its own on the server and drops it after the test.
 func openPG(t testing.TB, server string, now func() time.Time) *store.Store {
 	t.Helper()
+	st := openMigrated(t, PGDatabase(t, server), now)
+	t.Cleanup(func() { st.Close() }) // runs before the database is dropped
+	return st
+}
+
+// PGDatabase creates an empty database on the PostgreSQL server and returns its
+// URL; the database is dropped (with any connections left) after the test.
+func PGDatabase(t testing.TB, server string) string {
+	t.Helper()
 	ctx := context.Background()
 	admin, err := sql.Open("pgx", server)
 	if err != nil {
@@ -88,9 +97,7 @@ func openPG(t testing.TB, server string, now func() time.Time) *store.Store {
 		t.Fatalf("postgres url: %v", err)
 	}
 	u.Path = "/" + name
-	st := openMigrated(t, u.String(), now)
 	t.Cleanup(func() {
-		st.Close()
 		a, err := sql.Open("pgx", server)
 		if err != nil {
 			return
@@ -100,7 +107,7 @@ func openPG(t testing.TB, server string, now func() time.Time) *store.Store {
 			t.Logf("drop %s: %v", name, err)
 		}
 	})
-	return st
+	return u.String()
 }
 
 // Clock returns a fixed clock at the given date, noon in China.
