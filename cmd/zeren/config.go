@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -32,6 +33,8 @@ var (
 	setLogLevel    = setting{"log-level", "ZEREN_LOG_LEVEL", "debug, info, warn or error (default info)"}
 	setMaxEvidence = setting{"max-evidence-mb", "ZEREN_MAX_EVIDENCE_MB", "largest evidence file in MB, 1 to 1024 (default 20)"}
 	setSeed        = setting{"seed", "", "seed of the demo ledger (default 1)"}
+	setTLSCert     = setting{"tls-cert", "ZEREN_TLS_CERT", "PEM certificate (chain) file: serve HTTPS with HSTS; give --tls-key too"}
+	setTLSKey      = setting{"tls-key", "ZEREN_TLS_KEY", "PEM private key file of --tls-cert"}
 )
 
 // The demo deletes and recreates its database and data directory, so it
@@ -48,9 +51,9 @@ type commandSpec struct {
 }
 
 var commands = map[string]commandSpec{
-	"serve":   {"Serve the API and the web app; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence, setProxies}},
+	"serve":   {"Serve the API and the web app; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence, setProxies, setTLSCert, setTLSKey}},
 	"migrate": {"Create the database if it is missing, apply migrations, seed the default catalog when empty.", []setting{setDB, setLogLevel}},
-	"demo":    {"Rebuild the demo county database from scratch and serve it.", []setting{setSeed, setDemoDB, setAddr, setDemoDataDir, setLogLevel, setMaxEvidence, setProxies}},
+	"demo":    {"Rebuild the demo county database from scratch and serve it.", []setting{setSeed, setDemoDB, setAddr, setDemoDataDir, setLogLevel, setMaxEvidence, setProxies, setTLSCert, setTLSKey}},
 	"init":    {"Set up a new installation: the root bureau and the three administrators with one-time passwords (flags: --db, --bureau-name, --bureau-code).", []setting{setDB}},
 	"audit":   {"`zeren audit verify`: re-compute the audit trail's hash chain and name the first tampered event (flag: --db).", []setting{setDB}},
 	"report": {"Write a unit's work report for a period to a file, as the console operator over the whole tree (flags: --unit CODE, --period PERIOD, " +
@@ -85,6 +88,8 @@ type config struct {
 	// trustedProxies are the reverse proxies whose forwarding headers are
 	// believed (the client's address for the audit trail and rate limits).
 	trustedProxies []netip.Prefix
+	// tls, when set, serves HTTPS with this certificate (--tls-cert, --tls-key).
+	tls *tls.Config
 }
 
 // usageError is a bad flag or setting: one line, exit code 2.
@@ -167,9 +172,26 @@ func parseConfig(cmd string, args []string) (config, error) {
 			c.seed, err = checkInt(v, -1<<63, 1<<63-1)
 		case "trusted-proxies":
 			c.trustedProxies, err = checkProxies(v)
+		case "tls-cert", "tls-key":
+			// read together, below
 		}
 		if err != nil {
 			return c, usagef("%s: %v", src, err)
+		}
+	}
+	if has(setTLSCert) {
+		cert, certSrc, withCert := lookup(setTLSCert)
+		key, keySrc, withKey := lookup(setTLSKey)
+		switch {
+		case withCert && !withKey:
+			return c, usagef("%s: needs --tls-key (or ZEREN_TLS_KEY) too", certSrc)
+		case withKey && !withCert:
+			return c, usagef("%s: needs --tls-cert (or ZEREN_TLS_CERT) too", keySrc)
+		case withCert:
+			var err error
+			if c.tls, err = loadTLS(cert, key); err != nil {
+				return c, usagef("%s, %s: %v", certSrc, keySrc, err)
+			}
 		}
 	}
 	if c.dataDir == "" && (has(setDataDir) || has(setDemoDataDir)) {
@@ -282,6 +304,16 @@ func checkInt(v string, min, max int64) (int64, error) {
 		return 0, fmt.Errorf("%d is out of range (%d to %d)", n, min, max)
 	}
 	return n, nil
+}
+
+// loadTLS reads a PEM certificate and key. TLS 1.2 is the floor (MLPS 2.0 asks
+// for current protocols); Go's defaults choose the cipher suites.
+func loadTLS(certFile, keyFile string) (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("cannot load the certificate and key: %w", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
 }
 
 // defaultDataDir puts evidence files next to a SQLite database, or in ./data

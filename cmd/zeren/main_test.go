@@ -251,7 +251,7 @@ func TestEveryCommandHelp(t *testing.T) {
 	}
 }
 
-var listening = regexp.MustCompile(`listening on (http://[^/\s]+/)`)
+var listening = regexp.MustCompile(`listening on (https?://[^/\s]+/)`)
 
 // startServe runs args (a serving command) until the returned cancel; it
 // waits for the listening line and returns the base URL and the exit code's
@@ -288,6 +288,9 @@ type client struct {
 	base   string
 	cookie *http.Cookie
 	csrf   string
+	http   *http.Client // nil: http.DefaultClient
+	// last is the last answer's header.
+	last http.Header
 }
 
 // call sends a JSON request and fails unless the status is want; out, when
@@ -307,11 +310,16 @@ func (c *client) call(method, path string, body any, want int, out any) {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	c.authorize(req)
-	res, err := http.DefaultClient.Do(req)
+	hc := c.http
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	res, err := hc.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
 	}
 	defer res.Body.Close()
+	c.last = res.Header
 	msg, _ := io.ReadAll(res.Body)
 	if res.StatusCode != want {
 		c.t.Fatalf("%s %s: want %d, got %d %s", method, path, want, res.StatusCode, msg)
@@ -341,7 +349,13 @@ func (c *client) authorize(req *http.Request) {
 // login: a new password, a second factor.
 func login(t *testing.T, base, username, password string) *client {
 	t.Helper()
-	c := &client{t: t, base: base}
+	return loginWith(t, nil, base, username, password)
+}
+
+// loginWith logs in through hc (nil: http.DefaultClient).
+func loginWith(t *testing.T, hc *http.Client, base, username, password string) *client {
+	t.Helper()
+	c := &client{t: t, base: base, http: hc}
 	var res struct {
 		CSRFToken string `json:"csrf_token"`
 		Pending   string `json:"pending"`

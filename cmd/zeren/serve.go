@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/netip"
 	"time"
 
 	"github.com/zeren-edu/zeren/internal/app"
@@ -51,11 +51,11 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return fail(stderr, "serve", exitFailed, err)
 	}
-	if !isLoopback(cfg.addr) && len(cfg.trustedProxies) == 0 {
+	if !isLoopback(cfg.addr) && len(cfg.trustedProxies) == 0 && cfg.tls == nil {
 		log.Warn("serving beyond loopback over plain HTTP: put a TLS-terminating reverse proxy in front and list it in --trusted-proxies, "+
 			"so that session cookies are Secure and the audit trail records the clients' addresses", "addr", cfg.addr)
 	}
-	return serveHTTP(ctx, ln, a, log, stdout, stderr, "serve", cfg.trustedProxies, nil)
+	return serveHTTP(ctx, ln, a, log, stdout, stderr, "serve", cfg, nil)
 }
 
 // countAccounts says how many accounts exist, as the console sees them.
@@ -164,8 +164,8 @@ func listen(addr string) (net.Listener, error) {
 // lets requests in flight finish (up to shutdownTimeout) and returns. The
 // caller closes the store afterwards, when no handler can use it any more.
 func serveHTTP(ctx context.Context, ln net.Listener, a *app.App, log *slog.Logger, stdout, stderr io.Writer,
-	cmd string, proxies []netip.Prefix, announce func(url string)) int {
-	api := httpapi.New(a, log, httpapi.Options{Version: version, TrustedProxies: proxies, Web: web.App()})
+	cmd string, cfg config, announce func(url string)) int {
+	api := httpapi.New(a, log, httpapi.Options{Version: version, TrustedProxies: cfg.trustedProxies, Web: web.App()})
 	srv := &http.Server{
 		Handler: api.Handler(),
 		// Per-request bounds are set by the handler (longer for evidence
@@ -181,6 +181,12 @@ func serveHTTP(ctx context.Context, ln net.Listener, a *app.App, log *slog.Logge
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	url := "http://" + ln.Addr().String() + "/"
+	if cfg.tls != nil {
+		// HTTPS on the same port; the handler adds HSTS to every answer.
+		srv.TLSConfig = cfg.tls
+		ln = tls.NewListener(ln, cfg.tls)
+		url = "https://" + ln.Addr().String() + "/"
+	}
 	fmt.Fprintf(stdout, "zeren: listening on %s\n", url)
 	if announce != nil {
 		announce(url)

@@ -601,6 +601,13 @@ func TestClientAddress(t *testing.T) {
 		if got := s.secure(r); got != c.secure {
 			t.Errorf("%s + %q: secure %v", c.remote, c.proto, got)
 		}
+		// HSTS goes with what secure says: a request over TLS, or through a
+		// trusted proxy that says it was.
+		w := httptest.NewRecorder()
+		s.withSecurityHeaders(http.NotFoundHandler()).ServeHTTP(w, r)
+		if got := w.Header().Get("Strict-Transport-Security") != ""; got != c.secure {
+			t.Errorf("%s + %q: HSTS %v, want %v", c.remote, c.proto, got, c.secure)
+		}
 	}
 
 	// Through the server: the audit trail records the address.

@@ -132,10 +132,16 @@ func (s *Server) withRecover(next http.Handler) http.Handler {
 
 // withSecurityHeaders sets the headers every response carries. The content
 // security policy here suits JSON, which loads nothing; the web app's files
-// and evidence downloads set their own.
-func withSecurityHeaders(next http.Handler) http.Handler {
+// and evidence downloads set their own. A response to a request that came
+// over TLS (directly, or through a trusted proxy that says so) carries HSTS,
+// so the browser never falls back to plain HTTP for this host; over plain
+// HTTP the header would be ignored, so it is not sent.
+func (s *Server) withSecurityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if s.secure(r) {
+			h.Set("Strict-Transport-Security", hsts)
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
@@ -145,6 +151,10 @@ func withSecurityHeaders(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// hsts: two years, the subdomains too (a bureau's intranet host names zeren
+// alone). No preload: an intranet name cannot be on the browsers' list.
+const hsts = "max-age=63072000; includeSubDomains"
 
 const apiCSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 

@@ -111,7 +111,7 @@ func New(a *app.App, log *slog.Logger, opt Options) *Server {
 		}
 		web.ServeHTTP(w, r)
 	})
-	s.handler = withRequestID(s.withAccessLog(s.withRecover(withSecurityHeaders(root))))
+	s.handler = withRequestID(s.withAccessLog(s.withRecover(s.withSecurityHeaders(root))))
 	return s
 }
 
