@@ -48,10 +48,62 @@ export function getCsrfToken(): string {
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /**
+ * How a call that failed because the session ended or its CSRF token went stale
+ * gets a second chance, without losing what the user typed: the app installs
+ * these (stores/session.ts) and request() replays the call once after either
+ * succeeds.
+ */
+export interface SessionRecovery {
+  /** The session ended (401): log the same account in again in place; true when done. */
+  relogin(): Promise<boolean>
+  /** The CSRF token is stale (another tab logged in again): load the current one; true when it belongs to the same account. */
+  refreshCsrf(): Promise<boolean>
+}
+
+let recovery: SessionRecovery | null = null
+
+/** Installs (or, with null, removes) the session recovery of the app. */
+export function setSessionRecovery(r: SessionRecovery | null): void {
+  recovery = r
+}
+
+/**
+ * The login steps themselves are never replayed: their 401 is the answer
+ * (a wrong password), not an ended session.
+ */
+function replayable(path: string): boolean {
+  return !path.startsWith('/api/v1/auth/')
+}
+
+/**
+ * Runs attempt, and once more after the session was recovered when it failed
+ * with an ended session (401) or a stale CSRF token (403 csrf). Anything else,
+ * or a recovery that did not succeed, rejects with the first error.
+ */
+export async function withSessionRecovery<T>(path: string, attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt()
+  } catch (e) {
+    if (!(e instanceof ApiError) || !recovery || !replayable(path)) throw e
+    let recovered = false
+    if (e.status === 401 && e.code === 'unauthorized') recovered = await recovery.relogin()
+    else if (e.status === 403 && e.code === 'csrf') recovered = await recovery.refreshCsrf()
+    if (!recovered) throw e
+    return attempt()
+  }
+}
+
+/**
  * Calls the API; resolves to the decoded JSON (undefined for 204), rejects with ApiError.
  * extraHeaders adds request headers, e.g. the Idempotency-Key of a retried creation.
+ * A call that meets an ended session or a stale CSRF token is replayed once after
+ * the session recovery (setSessionRecovery) succeeds.
  */
-export async function request<T>(method: string, path: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<T> {
+export function request<T>(method: string, path: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<T> {
+  return withSessionRecovery(path, () => requestOnce<T>(method, path, body, extraHeaders))
+}
+
+async function requestOnce<T>(method: string, path: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (unsafe.has(method.toUpperCase()) && csrfToken) headers['X-CSRF-Token'] = csrfToken

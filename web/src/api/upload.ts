@@ -2,7 +2,7 @@
 // fetch cannot report upload progress, so this one request uses XMLHttpRequest;
 // its failures are ApiErrors like those of client.ts (status 0 when there was
 // no answer), so the phone's withRetry treats both alike.
-import { ApiError, getCsrfToken, type ApiErrorBody, type Schemas } from './client'
+import { ApiError, getCsrfToken, withSessionRecovery, type ApiErrorBody, type Schemas } from './client'
 
 export type Activity = Schemas['Activity']
 
@@ -13,11 +13,19 @@ export type Activity = Schemas['Activity']
  */
 export const UPLOAD_TIMEOUT_MS = 120_000
 
-/** Posts one file to POST /api/v1/activities/{id}/evidence; onProgress gets 0..1. */
+/**
+ * Posts one file to POST /api/v1/activities/{id}/evidence; onProgress gets 0..1.
+ * An ended session or a stale CSRF token is recovered in place and the file sent again.
+ */
 export function uploadEvidence(activityId: number, file: File, onProgress?: (fraction: number) => void): Promise<Activity> {
+  const path = `/api/v1/activities/${activityId}/evidence`
+  return withSessionRecovery(path, () => uploadOnce(path, file, onProgress))
+}
+
+function uploadOnce(path: string, file: File, onProgress?: (fraction: number) => void): Promise<Activity> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest()
-    xhr.open('POST', `/api/v1/activities/${activityId}/evidence`)
+    xhr.open('POST', path)
     xhr.setRequestHeader('Accept', 'application/json')
     const csrf = getCsrfToken()
     if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf)

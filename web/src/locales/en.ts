@@ -13,6 +13,17 @@ const en: typeof zh = {
   app: { title: 'Ideological Work Responsibility', short: 'zeren', language: 'Language' },
   menu: { home: 'Home', dashboard: 'Dashboard', ledger: 'Ledger', reports: 'Work reports', rosters: 'Teams and rosters', admin: 'Administration' },
   header: { logout: 'Log out', loggedOut: 'Logged out' },
+  relogin: {
+    title: 'Your session has ended',
+    intro: '{name}, you were away for a while and your session ended. Enter your password again; what you typed stays on the page.',
+    password: 'Password',
+    code: 'Authenticator code',
+    codeIntro: 'Enter the 6-digit code your authenticator app shows.',
+    submit: 'Continue',
+    cancel: 'Cancel',
+    blocked: 'Your password must be changed or an authenticator enrolled, which cannot be done here. Copy what you typed, then log in again.',
+    toLogin: 'Log in again',
+  },
   login: {
     title: 'Log in',
     username: 'Username',

@@ -11,6 +11,17 @@ export default {
   app: { title: '意识形态工作责任制', short: 'zeren', language: '语言' },
   menu: { home: '首页', dashboard: '工作看板', ledger: '工作台账', reports: '工作报告', rosters: '队伍名册', admin: '系统管理' },
   header: { logout: '退出登录', loggedOut: '已退出登录' },
+  relogin: {
+    title: '登录已过期',
+    intro: '{name}，您已较长时间未操作，登录已过期。请重新输入密码，刚才填写的内容不会丢失。',
+    password: '密码',
+    code: '动态验证码',
+    codeIntro: '请输入身份验证器（如腾讯身份验证器）上显示的 6 位验证码。',
+    submit: '继续',
+    cancel: '取消',
+    blocked: '需要修改密码或绑定身份验证器，无法在此继续。请先复制刚才填写的内容，再重新登录。',
+    toLogin: '重新登录',
+  },
   login: {
     title: '登录',
     username: '用户名',

@@ -5,6 +5,17 @@
 const zh = {
   app: { title: '意识形态工作责任制', short: '责任制' },
   tabs: { log: '记一笔', progress: '本学期进度', me: '我的' },
+  relogin: {
+    title: '登录已过期',
+    intro: '{name}，您已较长时间未操作，登录已过期。请重新输入密码，刚才填写的内容不会丢失。',
+    password: '密码',
+    code: '动态验证码',
+    codeIntro: '请输入身份验证器（如腾讯身份验证器）上显示的 6 位验证码。',
+    submit: '继续',
+    cancel: '取消',
+    blocked: '需要修改密码或绑定身份验证器，无法在此继续。请先复制刚才填写的内容，再重新登录。',
+    toLogin: '重新登录',
+  },
   login: {
     title: '登录',
     username: '用户名',
@@ -118,6 +129,17 @@ type Messages = typeof zh
 const en: Messages = {
   app: { title: 'Ideological Work Duty System', short: 'zeren' },
   tabs: { log: 'Log', progress: 'This semester', me: 'Me' },
+  relogin: {
+    title: 'Your session has ended',
+    intro: '{name}, you were away for a while and your session ended. Enter your password again; what you typed stays on the page.',
+    password: 'Password',
+    code: 'Authenticator code',
+    codeIntro: 'Enter the 6-digit code your authenticator app shows.',
+    submit: 'Continue',
+    cancel: 'Cancel',
+    blocked: 'Your password must be changed or an authenticator enrolled, which cannot be done here. Copy what you typed, then log in again.',
+    toLogin: 'Log in again',
+  },
   login: {
     title: 'Log in',
     username: 'Username',

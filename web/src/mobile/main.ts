@@ -6,7 +6,12 @@ import { createPinia } from 'pinia'
 import App from './App.vue'
 import { i18n } from './i18n'
 import { router } from './router'
+import { useSessionStore } from '@/stores/session'
 
 document.documentElement.lang = i18n.global.locale.value
 
-createApp(App).use(createPinia()).use(i18n).use(router).mount('#app')
+const pinia = createPinia()
+const app = createApp(App).use(pinia).use(i18n).use(router)
+// An ended session or a stale CSRF token is recovered in place (a re-login popup).
+useSessionStore(pinia).install()
+app.mount('#app')
