@@ -3,6 +3,7 @@
 # web/dist is missing or older than the sources, builds bin/zeren with it
 # embedded, starts a fresh demo county on a free port and runs e2e/*.test.mjs
 # in Debian's chromium (playwright-core). Screenshots: web/e2e/screenshots/.
+# E2E_FILES="e2e/a.test.mjs e2e/b.test.mjs" runs only those files.
 set -euo pipefail
 
 WEB=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -51,7 +52,8 @@ echo "e2e: demo server at $BASE"
 
 cd "$WEB"
 rc=0
-for t in e2e/*.test.mjs; do
+# E2E_FILES picks some files (e.g. E2E_FILES="e2e/ledger.test.mjs"); default: all.
+for t in ${E2E_FILES:-e2e/*.test.mjs}; do
 	echo "e2e: $t"
 	ZEREN_URL="$BASE" CHROMIUM="$CHROMIUM" node "$t" || rc=1
 done
