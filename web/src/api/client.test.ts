@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, api, errorMessage, formatRetry, setCsrfToken } from './client'
+import { ApiError, REQUEST_TIMEOUT_MS, api, errorMessage, formatRetry, setCsrfToken } from './client'
 import zh from '@/locales/zh-CN'
 import en from '@/locales/en'
 import { createI18n } from 'vue-i18n'
@@ -90,5 +90,49 @@ describe('errorMessage', () => {
     const keys = (o: object, p = ''): string[] =>
       Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v, `${p}${k}.`) : [`${p}${k}`]))
     expect(keys(en).sort()).toEqual(keys(zh).sort())
+  })
+})
+
+describe('request timeout', () => {
+  it('cancels a call that gets no answer and fails it as a network error, which the phone retries', async () => {
+    vi.useFakeTimers()
+    try {
+      let signal: AbortSignal | undefined
+      vi.stubGlobal(
+        'fetch',
+        vi.fn(
+          (_url: string, init?: RequestInit) =>
+            new Promise<Response>((_resolve, reject) => {
+              signal = init?.signal ?? undefined
+              signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))
+            }),
+        ),
+      )
+      const call = api.get('/api/v1/orgs')
+      const outcome = call.then(
+        () => 'answered',
+        (e: unknown) => e,
+      )
+      await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS - 1)
+      expect(signal?.aborted).toBe(false)
+      await vi.advanceTimersByTimeAsync(1)
+      const e = await outcome
+      expect(signal?.aborted).toBe(true)
+      expect(e).toBeInstanceOf(ApiError)
+      expect(e).toMatchObject({ status: 0, code: 'network' })
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('leaves no timer behind an answered call', async () => {
+    vi.useFakeTimers()
+    try {
+      mockFetch(200, { ok: true })
+      await expect(api.get('/api/v1/orgs')).resolves.toEqual({ ok: true })
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -48,6 +48,12 @@ export function getCsrfToken(): string {
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /**
+ * How long one API call may wait for its answer headers: the server bounds a
+ * request at 30 s (evidence transfers use upload.ts, with their own bound).
+ */
+export const REQUEST_TIMEOUT_MS = 45_000
+
+/**
  * How a call that failed because the session ended or its CSRF token went stale
  * gets a second chance, without losing what the user typed: the app installs
  * these (stores/session.ts) and request() replays the call once after either
@@ -107,29 +113,45 @@ async function requestOnce<T>(method: string, path: string, body?: unknown, extr
   const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (unsafe.has(method.toUpperCase()) && csrfToken) headers['X-CSRF-Token'] = csrfToken
-  let res: Response
+  // A stalled connection fails no request: it just never answers. After
+  // REQUEST_TIMEOUT_MS the call is cancelled and fails like a network error
+  // (status 0), which the phone retries and every page can report.
+  const abort = new AbortController()
+  const timer = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS)
+  const noAnswer = () =>
+    abort.signal.aborted
+      ? new ApiError(0, { code: 'network', message: `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` })
+      : new ApiError(0, { code: 'network', message: 'the server cannot be reached' })
   try {
-    res = await fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-  } catch {
-    throw new ApiError(0, { code: 'network', message: 'the server cannot be reached' })
+    let res: Response
+    try {
+      res = await fetch(path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: abort.signal,
+      })
+    } catch {
+      throw noAnswer()
+    }
+    if (res.status === 204) return undefined as T
+    let data: unknown
+    try {
+      data = await res.json()
+    } catch {
+      // A body cut off by the timeout is no answer; an empty or non-JSON one is.
+      if (abort.signal.aborted) throw noAnswer()
+      data = undefined
+    }
+    if (!res.ok) {
+      const e = (data as { error?: ApiErrorBody } | undefined)?.error
+      throw new ApiError(res.status, e?.code ? e : { code: `http_${res.status}`, message: res.statusText })
+    }
+    return data as T
+  } finally {
+    clearTimeout(timer)
   }
-  if (res.status === 204) return undefined as T
-  let data: unknown
-  try {
-    data = await res.json()
-  } catch {
-    data = undefined
-  }
-  if (!res.ok) {
-    const e = (data as { error?: ApiErrorBody } | undefined)?.error
-    throw new ApiError(res.status, e?.code ? e : { code: `http_${res.status}`, message: res.statusText })
-  }
-  return data as T
 }
 
 export const api = {

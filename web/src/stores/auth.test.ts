@@ -73,6 +73,15 @@ describe('auth store', () => {
     expect(getCsrfToken()).toBe('csrf-2')
   })
 
+  it('stays logged in when the logout fails, since the session is still valid', async () => {
+    serve((url) => (url.endsWith('/auth/logout') ? [503, { error: { code: 'unavailable', message: 'db away' } }] : [200, me()]))
+    const auth = useAuthStore()
+    await auth.refresh()
+    await expect(auth.logout()).rejects.toMatchObject({ status: 503 })
+    expect(auth.loggedIn).toBe(true)
+    expect(getCsrfToken()).toBe('csrf-me')
+  })
+
   it('forgets the session on logout, even when it had already ended', async () => {
     serve((url) => (url.endsWith('/auth/logout') ? [401, { error: { code: 'unauthorized', message: '' } }] : [200, me()]))
     const auth = useAuthStore()

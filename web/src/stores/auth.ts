@@ -43,14 +43,18 @@ export const useAuthStore = defineStore('auth', {
       setCsrfToken(res.csrf_token)
       await this.refresh()
     },
+    /**
+     * Ends the session. Forgotten here only once the server ended it (or it had
+     * ended already, 401): when the call fails otherwise the cookie is still
+     * valid, so the page stays logged in and the caller shows the error.
+     */
     async logout() {
       try {
         await api.post<void>(`${v1}/auth/logout`)
       } catch (e) {
         if (!(e instanceof ApiError && e.status === 401)) throw e
-      } finally {
-        this.setMe(null)
       }
+      this.setMe(null)
     },
     async changePassword(currentPassword: string, newPassword: string) {
       this.setMe(await api.post<Me>(`${v1}/auth/password`, { current_password: currentPassword, new_password: newPassword }))
