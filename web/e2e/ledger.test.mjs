@@ -94,11 +94,19 @@ test('a district admin approves a submitted record, returns another with a reaso
   await boxes.nth(1).click()
   await page.locator('[data-test=ledger-bulk-approve]', { hasText: '2' }).click()
   await page.waitForFunction(() => document.querySelectorAll('[data-test=ledger-table] .el-table__body-wrapper [data-test=status-approved]').length === 3)
+  // The table let go of the approved ones: nothing stays checked, and the next
+  // bulk approval sends only what is chosen then (it failed whole before).
+  assert.equal(await rows.locator('.el-table-column--selection .el-checkbox.is-checked').count(), 0, 'no approved record stays selected')
+  assert.ok((await boxes.count()) >= 1, 'one more submitted record to approve')
+  await boxes.nth(0).click()
+  await page.locator('[data-test=ledger-bulk-approve]', { hasText: '1' }).click()
+  await page.waitForFunction(() => document.querySelectorAll('[data-test=ledger-table] .el-table__body-wrapper [data-test=status-approved]').length === 4)
+  assert.equal(await page.locator('[data-test=bulk-error]').count(), 0, 'the second bulk approval went through')
 
   // The server kept the changes: reloaded, the filter (from the URL) no
   // longer lists them, and the approved and returned filters do.
   await page.reload()
-  assert.equal(await waitForList(page), submitted - 4, 'four fewer submitted records')
+  assert.equal(await waitForList(page), submitted - 5, 'five fewer submitted records')
   const titles = await rows.locator('[data-test=row-title]').allTextContents()
   assert.ok(!titles.includes(firstTitle) || !titles.includes(secondTitle), 'the handled records left the submitted list')
   await page.goto(base + '/ledger?status=returned&q=' + encodeURIComponent(secondTitle))
@@ -146,6 +154,10 @@ test('the bureau office opens a records link, records an activity with a photo a
   // Record an activity: the dialog names a missing field before sending.
   await page.goto(`${base}/ledger`)
   await waitForList(page)
+  const createKeys = []
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/activities') createKeys.push(r.headers()['idempotency-key'])
+  })
   await page.locator('[data-test=ledger-new]').click()
   const dialog = page.locator('[data-test=activity-dialog]')
   await dialog.locator('[data-test=form-save]').click()
@@ -160,6 +172,8 @@ test('the bureau office opens a records link, records an activity with a photo a
   await dialog.locator('[data-test=form-save]').click()
   // Saved as a draft, the dialog stays open for evidence; the limits are explained first.
   await dialog.locator('[data-test=evidence-limits]').waitFor()
+  assert.equal(createKeys.length, 1)
+  assert.match(createKeys[0] ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'the creation carries an Idempotency-Key')
   assert.match(await dialog.locator('[data-test=evidence-limits]').textContent(), /MB/)
   // A type the server does not take is refused before any upload.
   await dialog.locator('[data-test=evidence] input[type=file]').setInputFiles({ name: '说明.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') })
