@@ -94,6 +94,7 @@ func (c *testClock) set(t time.Time) {
 // depends on the time of day or the machine's zone; tests that need another
 // instant set the clock.
 var envStart = time.Date(2026, 11, 29, 4, 0, 0, 0, time.UTC)
+
 func (c *testClock) add(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
