@@ -68,7 +68,7 @@ const usage = `zeren — the ideological-work duty system (意识形态工作责
 
 Usage:
   zeren serve    [--db PATH|URL] [--addr HOST:PORT] [--data-dir DIR] [--log-level LEVEL] [--max-evidence-mb N]
-                 [--trusted-proxies CIDR,…]
+                 [--trusted-proxies CIDR,…] [--tz ZONE]
   zeren migrate  [--db PATH|URL]
   zeren demo     [--seed N] [--db PATH] [--addr HOST:PORT] [--data-dir DIR]
   zeren init     --bureau-name NAME [--bureau-code CODE] [--db PATH|URL]
@@ -78,7 +78,7 @@ Usage:
   zeren help [COMMAND]
 
 Every setting may also come from the environment (ZEREN_DB, ZEREN_ADDR,
-ZEREN_DATA_DIR, ZEREN_LOG_LEVEL, ZEREN_MAX_EVIDENCE_MB, ZEREN_TRUSTED_PROXIES);
+ZEREN_DATA_DIR, ZEREN_LOG_LEVEL, ZEREN_MAX_EVIDENCE_MB, ZEREN_TRUSTED_PROXIES, ZEREN_TZ);
 a flag wins over the environment. Run ` + "`zeren help COMMAND`" + ` for a command's settings.
 `
 
