@@ -62,8 +62,8 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
-    // Component tests mount Element Plus: Vite (not Node) must load the style
-    // modules its on-demand imports bring, as Node cannot import CSS.
-    server: { deps: { inline: [/element-plus[\\/]es[\\/]components[\\/][^\\/]+[\\/]style/, /element-plus[\\/]theme-chalk/] } },
+    // Component tests mount Element Plus and Vant: Vite (not Node) must load the
+    // style modules their on-demand imports bring, as Node cannot import CSS.
+    server: { deps: { inline: [/element-plus[\\/]es[\\/]components[\\/][^\\/]+[\\/]style/, /element-plus[\\/]theme-chalk/, /vant[\\/]es[\\/][^\\/]+[\\/]style/] } },
   },
 })

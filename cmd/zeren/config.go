@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/zeren-edu/zeren/internal/store"
 )
@@ -51,13 +52,13 @@ type commandSpec struct {
 }
 
 var commands = map[string]commandSpec{
-	"serve":   {"Serve the API and the web app; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence, setProxies, setTLSCert, setTLSKey}},
-	"migrate": {"Create the database if it is missing, apply migrations, seed the default catalog when empty.", []setting{setDB, setLogLevel}},
-	"demo":    {"Rebuild the demo county database from scratch and serve it.", []setting{setSeed, setDemoDB, setAddr, setDemoDataDir, setLogLevel, setMaxEvidence, setProxies, setTLSCert, setTLSKey}},
+	"serve":   {"Serve the API and the web app; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence, setProxies, setTLSCert, setTLSKey, setTZ}},
+	"migrate": {"Create the database if it is missing, apply migrations, seed the default catalog when empty.", []setting{setDB, setLogLevel, setTZ}},
+	"demo":    {"Rebuild the demo county database from scratch and serve it.", []setting{setSeed, setDemoDB, setAddr, setDemoDataDir, setLogLevel, setMaxEvidence, setProxies, setTLSCert, setTLSKey, setTZ}},
 	"init":    {"Set up a new installation: the root bureau and the three administrators with one-time passwords (flags: --db, --bureau-name, --bureau-code).", []setting{setDB}},
 	"audit":   {"`zeren audit verify`: re-compute the audit trail's hash chain and name the first tampered event (flag: --db).", []setting{setDB}},
 	"report": {"Write a unit's work report for a period to a file, as the console operator over the whole tree (flags: --unit CODE, --period PERIOD, " +
-		"-o FILE, --format docx|html|xlsx (default: from the file's extension, else docx), --template NAME (default: the default template), --db). " +
+		"-o FILE, --format docx|html|xlsx (default: from the file's extension, else docx), --template NAME (default: the default template), --db, --tz). " +
 		"Nothing is stored; stored snapshots are made in the web app.", []setting{setDB}},
 	"version": {"Print the version, the VCS revision and the Go version.", nil},
 	"help":    {"Print help.", nil},
@@ -90,6 +91,8 @@ type config struct {
 	trustedProxies []netip.Prefix
 	// tls, when set, serves HTTPS with this certificate (--tls-cert, --tls-key).
 	tls *tls.Config
+	// tz is the bureau's time zone (nil: the default, Asia/Shanghai).
+	tz *time.Location
 }
 
 // usageError is a bad flag or setting: one line, exit code 2.
@@ -174,6 +177,8 @@ func parseConfig(cmd string, args []string) (config, error) {
 			c.trustedProxies, err = checkProxies(v)
 		case "tls-cert", "tls-key":
 			// read together, below
+		case "tz":
+			c.tz, err = checkTZ(v)
 		}
 		if err != nil {
 			return c, usagef("%s: %v", src, err)

@@ -73,7 +73,7 @@ const usage = `zeren — the ideological-work duty system (意识形态工作责
 
 Usage:
   zeren serve    [--db PATH|URL] [--addr HOST:PORT] [--data-dir DIR] [--log-level LEVEL] [--max-evidence-mb N]
-                 [--trusted-proxies CIDR,…] [--tls-cert FILE --tls-key FILE]
+                 [--trusted-proxies CIDR,…] [--tls-cert FILE --tls-key FILE] [--tz ZONE]
   zeren migrate  [--db PATH|URL]
   zeren demo     [--seed N] [--db PATH|URL] [--addr HOST:PORT] [--data-dir DIR]
   zeren init     --bureau-name NAME [--bureau-code CODE] [--db PATH|URL]
@@ -84,7 +84,7 @@ Usage:
 
 Every setting may also come from the environment (ZEREN_DB, ZEREN_ADDR,
 ZEREN_DATA_DIR, ZEREN_LOG_LEVEL, ZEREN_MAX_EVIDENCE_MB, ZEREN_TRUSTED_PROXIES,
-ZEREN_TLS_CERT, ZEREN_TLS_KEY);
+ZEREN_TLS_CERT, ZEREN_TLS_KEY, ZEREN_TZ);
 a flag wins over the environment. Run ` + "`zeren help COMMAND`" + ` for a command's settings.
 `
 

@@ -32,7 +32,7 @@ func migrate(ctx context.Context, cfg config, stdout io.Writer) error {
 			return fmt.Errorf("--db: %w", err)
 		}
 	}
-	st, err := store.Open(ctx, cfg.db, store.Options{Create: true})
+	st, err := store.Open(ctx, cfg.db, store.Options{Create: true, Zone: cfg.tz})
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,11 @@ import (
 // to a file, at the console, as the operator over the whole tree. Nothing is
 // stored (generate a snapshot in the web app or with POST /api/v1/reports).
 func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	db, vals, err := adminFlags("report", args, map[string]string{"unit": "", "period": "", "template": "", "format": "", "o": ""})
+	db, vals, err := adminFlags("report", args, map[string]string{"unit": "", "period": "", "template": "", "format": "", "o": "", "tz": ""})
+	if err != nil {
+		return fail(stderr, "report", exitUsage, err)
+	}
+	zone, err := zoneOf(vals["tz"])
 	if err != nil {
 		return fail(stderr, "report", exitUsage, err)
 	}
@@ -43,7 +47,7 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if format != app.FormatDOCX && format != app.FormatXLSX && format != app.FormatHTML {
 		return fail(stderr, "report", exitUsage, usagef("--format: must be docx, xlsx or html, not %q", clip(format)))
 	}
-	st, err := store.Open(ctx, db, store.Options{})
+	st, err := store.Open(ctx, db, store.Options{Zone: zone})
 	if err != nil {
 		return fail(stderr, "report", exitFailed, err)
 	}

@@ -97,6 +97,7 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 func openApp(ctx context.Context, cfg config, opt store.Options) (*store.Store, *app.App, error) {
 	octx, cancel := context.WithTimeout(ctx, openTimeout)
 	defer cancel()
+	opt.Zone = cfg.tz
 	st, err := store.Open(octx, cfg.db, opt)
 	if err != nil {
 		return nil, nil, err

@@ -239,7 +239,7 @@ func (a *App) activityFilter(ctx context.Context, tx *store.Tx, ac domain.Actor,
 		f.Venue = q.Venue
 	}
 	if !q.EnteredOn.IsZero() {
-		f.CreatedFrom, f.CreatedTo = EnteredRange(q.EnteredOn)
+		f.CreatedFrom, f.CreatedTo = a.EnteredRange(q.EnteredOn)
 	}
 	if q.OrgID != 0 {
 		if _, err := tx.GetOrg(ctx, ac.Scope, q.OrgID); err != nil {

@@ -13,10 +13,6 @@ import (
 	"github.com/zeren-edu/zeren/internal/store"
 )
 
-// China has one time zone and no daylight saving; "today" for a school is the
-// date in UTC+8 wherever the server's clock is set.
-var chinaZone = time.FixedZone("CST", 8*3600)
-
 // Config holds the limits the use cases enforce.
 type Config struct {
 	MaxEvidenceSize        int64 // bytes per file
@@ -42,6 +38,9 @@ type App struct {
 	st    *store.Store
 	blobs blob.Store
 	cfg   Config
+	// clock is the store's: one "now" and one time zone (the bureau's) for
+	// every date the use cases take from an instant.
+	clock domain.Clock
 	now   func() time.Time
 
 	hashParams auth.HashParams
@@ -56,10 +55,13 @@ type App struct {
 	hashing chan struct{}
 }
 
-// New wires an App. now may be nil (the real clock).
+// New wires an App over the store's clock (store.Options: the instant source
+// and the bureau's time zone). now may be nil (the store's clock); tests that
+// pass one pass the store's own.
 func New(st *store.Store, blobs blob.Store, cfg Config, now func() time.Time) *App {
-	if now == nil {
-		now = time.Now
+	clock := st.Clock()
+	if now != nil {
+		clock = domain.NewClock(now, clock.Location())
 	}
 	if cfg.MaxEvidenceSize <= 0 {
 		cfg.MaxEvidenceSize = blob.DefaultMaxSize
@@ -76,7 +78,7 @@ func New(st *store.Store, blobs blob.Store, cfg Config, now func() time.Time) *A
 		panic("hashing a random password failed: " + err.Error())
 	}
 	pol := auth.Level3()
-	return &App{st: st, blobs: blobs, cfg: cfg, now: now, hashParams: hp, dummyHash: dummy,
+	return &App{st: st, blobs: blobs, cfg: cfg, clock: clock, now: clock.Now, hashParams: hp, dummyHash: dummy,
 		addrLimiter:    auth.NewLimiter(pol.AddressFailuresPerMinute, time.Minute),
 		accountLimiter: auth.NewLimiter(pol.AccountAttemptsPerMinute, time.Minute),
 		hashing:        make(chan struct{}, 4)}
@@ -85,8 +87,12 @@ func New(st *store.Store, blobs blob.Store, cfg Config, now func() time.Time) *A
 // Config returns the limits in force (the API describes them to clients).
 func (a *App) Config() Config { return a.cfg }
 
-// Today is the current date in China.
-func (a *App) Today() domain.Date { return domain.DateOf(a.now().In(chinaZone)) }
+// Today is the current date in the bureau's time zone.
+func (a *App) Today() domain.Date { return a.clock.Today() }
+
+// Clock is the app's clock, for the layers above (the API's "today", the
+// server's session times).
+func (a *App) Clock() domain.Clock { return a.clock }
 
 // Ready reports whether the database answers.
 func (a *App) Ready(ctx context.Context) error { return a.st.Ping(ctx) }

@@ -146,7 +146,7 @@ func (a *App) Login(ctx context.Context, username, password, clientAddr, userAge
 	target := fmt.Sprintf("account:%d", acct.ID)
 	lockedErr := func(until time.Time) error {
 		return &domain.Error{Kind: domain.KindLocked, Field: "username", RetryAt: until,
-			Message: "the account is locked after too many failed logins; try again after " + until.In(chinaZone).Format("15:04")}
+			Message: "the account is locked after too many failed logins; try again after " + until.In(a.clock.Location()).Format("15:04")}
 	}
 	if locked, until := pol.Locked(auth.LoginState{Failures: cred.Failures, LockedUntil: cred.LockedUntil}, now); locked {
 		if err := a.recordAlone(ctx, who, AuditEntry{Type: "login.failure", Target: target, Outcome: "denied", Detail: "account locked"}); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/blob"
@@ -30,8 +31,13 @@ type fixture struct {
 
 func newFixture(t testing.TB, e storetest.Engine) *fixture {
 	t.Helper()
+	return newFixtureAt(t, e, storetest.Clock(today))
+}
+
+// newFixtureAt is newFixture with the clock pinned elsewhere.
+func newFixtureAt(t testing.TB, e storetest.Engine, clock func() time.Time) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	clock := storetest.Clock(today)
 	st := e.Open(t, clock)
 	blobs, err := blob.NewFS(t.TempDir())
 	if err != nil {

@@ -651,7 +651,7 @@ func (r *problemRun) backfill(ctx context.Context) error {
 	}
 	batches := map[batchKey]*batch{}
 	for _, e := range rows {
-		day := domain.DateOf(e.CreatedAt.In(chinaZone))
+		day := r.a.clock.DateOf(e.CreatedAt)
 		if day.AddDays(-MinBackfillDays).Before(e.Date) {
 			continue // entered within MinBackfillDays of the activity
 		}
@@ -699,9 +699,8 @@ func (r *problemRun) backfill(ctx context.Context) error {
 	return nil
 }
 
-// EnteredRange is the instants of a day in China, [from, to), for the
-// ledger's entered_on filter.
-func EnteredRange(day domain.Date) (time.Time, time.Time) {
-	from := time.Date(day.Year, day.Month, day.Day, 0, 0, 0, 0, chinaZone)
-	return from, from.AddDate(0, 0, 1)
+// EnteredRange is the instants of a day in the bureau's time zone, [from,
+// to), for the ledger's entered_on filter.
+func (a *App) EnteredRange(day domain.Date) (time.Time, time.Time) {
+	return a.clock.Instants(domain.Range{From: day, To: day.AddDays(1)})
 }

@@ -84,6 +84,17 @@ type testClock struct {
 }
 
 func (c *testClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// envStart is where every test's clock starts: noon in Beijing, so no test
+// depends on the time of day or the machine's zone; tests that need another
+// instant set the clock.
+var envStart = time.Date(2026, 11, 29, 4, 0, 0, 0, time.UTC)
+
 func (c *testClock) add(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
@@ -94,9 +105,12 @@ func (c *testClock) add(d time.Duration) {
 // the three administrators of `zeren init`, a small tree — bureau → district
 // → {school (→ branch), school2} — and the bureau's office admin, logged in
 // through the API with a changed password and a second factor.
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { t.Helper(); return newEnvAt(t, envStart) }
+
+// newEnvAt is newEnv with the clock starting at start.
+func newEnvAt(t testing.TB, start time.Time) *env {
 	t.Helper()
-	e := newBareEnv(t, "xy-edu", "咸阳教育局")
+	e := newBareEnvAt(t, start, "xy-edu", "咸阳教育局")
 	op := e.operator(e.bureau)
 	mk := func(parent int64, kind domain.OrgKind, code, name string) int64 {
 		o, err := e.app.CreateOrg(context.Background(), op, app.OrgInput{ParentID: parent, Kind: kind, Code: code, Name: name})
@@ -118,9 +132,14 @@ func newEnv(t testing.TB) *env {
 // administrators. Nobody is logged in.
 func newBareEnv(t testing.TB, bureauCode, bureauName string) *env {
 	t.Helper()
+	return newBareEnvAt(t, envStart, bureauCode, bureauName)
+}
+
+func newBareEnvAt(t testing.TB, start time.Time, bureauCode, bureauName string) *env {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	clk := &testClock{t: time.Now().UTC().Truncate(time.Second)}
+	clk := &testClock{t: start}
 	st, err := store.Open(ctx, filepath.Join(dir, "zeren.db"), store.Options{Create: true, Now: clk.now})
 	if err != nil {
 		t.Fatal(err)

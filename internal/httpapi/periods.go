@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/url"
+	"time"
 
 	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/domain"
@@ -28,6 +29,22 @@ func (s *Server) getAggregate(c *call) error {
 		return err
 	}
 	return c.reply(res)
+}
+
+// clockBody is what GET /api/v1/clock answers.
+type clockBody struct {
+	Today    domain.Date `json:"today"`
+	Now      time.Time   `json:"now"`
+	TimeZone string      `json:"time_zone"`
+}
+
+func (s *Server) getClock(c *call) error {
+	if _, err := c.actor(); err != nil {
+		return err
+	}
+	clk := s.app.Clock()
+	now := s.now().In(clk.Location()).Truncate(time.Second)
+	return c.reply(clockBody{Today: clk.DateOf(now), Now: now, TimeZone: clk.ZoneName()})
 }
 
 func (s *Server) getCurrentPeriod(c *call) error {

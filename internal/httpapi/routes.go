@@ -447,6 +447,10 @@ func routeTable() []*route {
 			handle: (*Server).removeMember},
 
 		// Periods.
+		{method: "GET", path: api + "/clock", opID: "getClock", tag: "periods", summary: "Today and now, in the bureau's time zone",
+			desc: "The server's clock is the only clock: clients take today's date (a form's default date, the running period) " +
+				"from here, never from the device, whose clock and time zone may differ from the bureau's.",
+			status: 200, resp: "Clock", reach: reachInstallation, handle: (*Server).getClock},
 		{method: "GET", path: api + "/periods/current", opID: "getCurrentPeriod", tag: "periods", summary: "The period of a kind containing today",
 			params: []param{
 				qEnum("kind", "The kind of period.", periodKinds()...).req(),

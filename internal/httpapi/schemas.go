@@ -279,6 +279,11 @@ func componentSchemas() obj {
 			"label_en": str("English label."),
 			"range":    ref("Range"),
 		}, "code", "kind", "label_zh", "label_en", "range"),
+		"Clock": object("The server's clock in the bureau's time zone.", obj{
+			"today":     ex(date("Today's date in the bureau's time zone."), "2026-11-29"),
+			"now":       dateTime("The current instant, with the bureau's UTC offset."),
+			"time_zone": ex(str("The bureau's time zone (IANA name)."), "Asia/Shanghai"),
+		}, "today", "now", "time_zone"),
 		"PeriodClosure": object("A closed period: approved activities dated in it are locked.", obj{
 			"period":    str("The period's code."),
 			"range":     ref("Range"),

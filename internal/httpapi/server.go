@@ -48,7 +48,7 @@ type Options struct {
 	// X-Forwarded-Proto and X-Forwarded-Host are believed. Empty: none; the
 	// client's address is the connection's peer.
 	TrustedProxies []netip.Prefix
-	// Now is the clock (tests); nil means time.Now. It should be the app's.
+	// Now is the clock (tests); nil means the app's clock, which it should be.
 	Now func() time.Time
 }
 
@@ -232,10 +232,10 @@ func (c *call) actor() (domain.Actor, error) {
 	return c.ac, nil
 }
 
-// now is the server's clock.
+// now is the server's clock: the app's, unless a test gave another.
 func (s *Server) now() time.Time {
 	if s.opt.Now == nil {
-		return time.Now()
+		return s.app.Clock().Now()
 	}
 	return s.opt.Now()
 }

@@ -108,7 +108,7 @@ func (s *Store) BulkLoad(ctx context.Context, units []BulkUnit, types []domain.A
 	if err != nil {
 		return BulkResult{}, err
 	}
-	l := &bulkLoad{s: s, units: units, depths: depths, acts: acts, opt: opt, now: timeText(s.now())}
+	l := &bulkLoad{s: s, units: units, depths: depths, acts: acts, opt: opt, now: timeText(s.clock.Now())}
 	if err := l.phase("types", func() (int64, error) { return l.putTypes(ctx, types) }); err != nil {
 		return l.res, err
 	}

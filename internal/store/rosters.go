@@ -63,7 +63,7 @@ func (tx *Tx) CreateTeam(ctx context.Context, scope domain.Scope, in domain.Team
 	if err != nil {
 		return domain.Team{}, teamNameConflict(tx.d.wrap(err))
 	}
-	return tx.GetTeam(ctx, domain.Scope{Roots: scope.Roots}, id, domain.DateOf(tx.now))
+	return tx.GetTeam(ctx, domain.Scope{Roots: scope.Roots}, id, tx.today)
 }
 
 // teamNameConflict names the field of the one uniqueness rule of teams.
@@ -89,7 +89,7 @@ func (tx *Tx) GetTeam(ctx context.Context, scope domain.Scope, id int64, at doma
 
 // WritableTeam returns a team in the write scope, for a change.
 func (tx *Tx) WritableTeam(ctx context.Context, scope domain.Scope, id int64) (domain.Team, error) {
-	return tx.GetTeam(ctx, domain.Scope{Roots: scope.Roots}, id, domain.DateOf(tx.now))
+	return tx.GetTeam(ctx, domain.Scope{Roots: scope.Roots}, id, tx.today)
 }
 
 // UpdateTeam changes a team's kind, name, description and founding date. Its
@@ -294,7 +294,7 @@ func (tx *Tx) getMember(ctx context.Context, teamID, id int64) (domain.Member, e
 // GetMember returns a member of a team in the read scope. The phone is not
 // masked here: the app decides who sees it.
 func (tx *Tx) GetMember(ctx context.Context, scope domain.Scope, teamID, id int64) (domain.Member, error) {
-	if _, err := tx.GetTeam(ctx, scope, teamID, domain.DateOf(tx.now)); err != nil {
+	if _, err := tx.GetTeam(ctx, scope, teamID, tx.today); err != nil {
 		return domain.Member{}, err
 	}
 	return tx.getMember(ctx, teamID, id)

@@ -32,7 +32,7 @@ type Store struct {
 	read  *sql.DB
 	d     dialect
 	dsn   string
-	now   func() time.Time
+	clock domain.Clock
 }
 
 // Options tune Open.
@@ -40,8 +40,11 @@ type Options struct {
 	// Create allows Open to create a missing SQLite file. Without it a missing
 	// file is an error, so a typo in --db does not silently start an empty system.
 	Create bool
-	// Now overrides the clock (tests).
+	// Now overrides the clock's instant source (tests); nil is the real time.
 	Now func() time.Time
+	// Zone is the bureau's time zone, in which every date is taken from an
+	// instant (nil: China's). See domain.Clock.
+	Zone *time.Location
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -52,10 +55,7 @@ func IsPostgres(dsn string) bool {
 // Open connects to the database named by dsn: a SQLite file path or a
 // postgres:// URL. It checks that the database answers.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
-	s := &Store{dsn: dsn, now: opt.Now}
-	if s.now == nil {
-		s.now = time.Now
-	}
+	s := &Store{dsn: dsn, clock: domain.NewClock(opt.Now, opt.Zone)}
 	var err error
 	if IsPostgres(dsn) {
 		s.d = postgresDialect{}
@@ -114,6 +114,10 @@ func (s *Store) check(ctx context.Context) error {
 	return nil
 }
 
+// Clock is the store's clock: the one "now" and "today" of the process, which
+// the app takes from here.
+func (s *Store) Clock() domain.Clock { return s.clock }
+
 // Dialect names the engine: "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.d.name() }
 
@@ -140,10 +144,16 @@ type Tx struct {
 	tx  *sql.Tx
 	d   dialect
 	now time.Time
+	// today is now's date in the bureau's zone (not in UTC, in which now is
+	// kept): the day member counts and other "as of today" reads use.
+	today domain.Date
 }
 
 // Now is the transaction's clock: one instant for every row it writes.
 func (tx *Tx) Now() time.Time { return tx.now }
+
+// Today is the date of Now in the bureau's time zone.
+func (tx *Tx) Today() domain.Date { return tx.today }
 
 // Write runs fn in a read-write transaction, committing if fn returns nil.
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
@@ -160,7 +170,8 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*Tx)
 	if err != nil {
 		return s.d.wrap(err)
 	}
-	tx := &Tx{tx: sqlTx, d: s.d, now: s.now().UTC().Truncate(time.Millisecond)}
+	now := s.clock.Now().UTC().Truncate(time.Millisecond)
+	tx := &Tx{tx: sqlTx, d: s.d, now: now, today: s.clock.DateOf(now)}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test, after, before } from 'node:test'
 import { base, shots, launch, watchConsole } from './browser.mjs'
-import { login, loginWithTotp } from './session.mjs'
+import { login, loginWithTotp, serverToday } from './session.mjs'
 
 let browser
 let context
@@ -132,7 +132,7 @@ test('the bureau office opens a records link, records an activity with a photo a
   watchConsole(page, consoleErrors)
   await loginWithTotp(page, 'bangongshi')
   const org = await ownOrg(page)
-  const year = String(new Date().getFullYear())
+  const year = (await serverToday(page)).slice(0, 4) // the running year, the server's
 
   // A dashboard figure's records link: the same query string, opened in the ledger.
   const records = `org_id=${org}&period=${year}&pillar=theory&status=approved`

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { crc32, deflateSync } from 'node:zlib'
 import { base, shots } from './browser.mjs'
+import { serverToday } from './session.mjs'
 
 // What phone.test.mjs leaves behind, for later browser tests: activities
 // logged on the phone by xiaoxuexiao (school admin of D01-S01), submitted and
@@ -89,9 +90,7 @@ export async function fillPhoneForm(page, photoDir, title, attendance, photo) {
   await page.locator('.van-popup:visible').waitFor({ state: 'hidden' })
   assert.equal(await page.locator('[data-test=log-type] input').inputValue(), '主题活动')
 
-  const today = new Date()
-  const p = (n) => String(n).padStart(2, '0')
-  assert.equal(await page.locator('[data-test=log-date] input').inputValue(), `${today.getFullYear()}-${p(today.getMonth() + 1)}-${p(today.getDate())}`, 'the date defaults to today')
+  assert.equal(await page.locator('[data-test=log-date] input').inputValue(), await serverToday(page), 'the date defaults to today (the server’s)')
 
   await page.locator('[data-test=log-title] input').fill(title)
   const att = page.locator('[data-test=log-attendance] input')

@@ -101,3 +101,12 @@ export async function loginWithTotp(page, username, password = demoPassword) {
   await page.locator('input[autocomplete=one-time-code]').press('Enter')
   await page.waitForURL((u) => !u.pathname.startsWith('/totp'))
 }
+
+/**
+ * Today's date in the bureau's time zone, as the server answers it
+ * (GET /api/v1/clock, with the page's session): like the app, the tests never
+ * take "today" from the machine's clock or zone.
+ */
+export async function serverToday(page) {
+  return page.evaluate(async () => (await (await fetch('/api/v1/clock')).json()).today)
+}

@@ -119,6 +119,28 @@ func Clock(date string) func() time.Time {
 	return func() time.Time { return t }
 }
 
+// Midnight is one instant a clock test pins, and the date it is in the
+// bureau's zone (Asia/Shanghai).
+type Midnight struct {
+	Name  string
+	At    time.Time
+	Today string // the date in Beijing, YYYY-MM-DD
+}
+
+// Midnights are the four instants around the new year 2026 that every test
+// of "today" runs at: one minute before and after midnight in Beijing and in
+// UTC. Between 16:00 and 24:00 UTC the two zones disagree about the date
+// (23:59 UTC is 07:59 the next day in Beijing); zeren must follow Beijing.
+func Midnights() []Midnight {
+	cst := time.FixedZone("UTC+8", 8*3600)
+	return []Midnight{
+		{"23:59 Beijing", time.Date(2025, 12, 31, 23, 59, 0, 0, cst), "2025-12-31"},
+		{"00:01 Beijing", time.Date(2026, 1, 1, 0, 1, 0, 0, cst), "2026-01-01"},
+		{"23:59 UTC", time.Date(2025, 12, 31, 23, 59, 0, 0, time.UTC), "2026-01-01"},
+		{"00:01 UTC", time.Date(2026, 1, 1, 0, 1, 0, 0, time.UTC), "2026-01-01"},
+	}
+}
+
 // Exec runs raw SQL on a store, for tests that tamper behind the application.
 func Exec(t testing.TB, st *store.Store, q string, args ...any) error {
 	t.Helper()

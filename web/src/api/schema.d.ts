@@ -569,6 +569,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Today and now, in the bureau's time zone
+         * @description The server's clock is the only clock: clients take today's date (a form's default date, the running period) from here, never from the device, whose clock and time zone may differ from the bureau's.
+         */
+        get: operations["getClock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/evidence-limits": {
         parameters: {
             query?: never;
@@ -1753,6 +1773,25 @@ export interface components {
         BulkApprove: {
             /** @description Submitted activities to approve. */
             ids: number[];
+        };
+        /** @description The server's clock in the bureau's time zone. */
+        Clock: {
+            /**
+             * Format: date-time
+             * @description The current instant, with the bureau's UTC offset.
+             */
+            now: string;
+            /**
+             * @description The bureau's time zone (IANA name).
+             * @example Asia/Shanghai
+             */
+            time_zone: string;
+            /**
+             * Format: date
+             * @description Today's date in the bureau's time zone.
+             * @example 2026-11-29
+             */
+            today: string;
         };
         CoverageAssignment: {
             /** @description The units covered; [] removes every one. */
@@ -4142,6 +4181,31 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Today and now, in the bureau's time zone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Clock"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -60,10 +60,10 @@ export function recordsQuery(
   return params.toString()
 }
 
-/** The year of a period code: 2026 for 2026, 2026Q3, 2026-09, 2026FA, 2026-2027学年. */
+/** The year of a period code: 2026 for 2026, 2026Q3, 2026-09, 2026FA, 2026-2027学年; '' for none. */
 export function periodYear(code: string): string {
   const m = /^(\d{4})/.exec(code)
-  return m ? m[1] : String(new Date().getFullYear())
+  return m ? m[1] : ''
 }
 
 /** The twelve month keys of a year, 2026-01 … 2026-12. */
@@ -82,11 +82,12 @@ export interface Group {
 /**
  * The twelve months of a year with their figures, zero where nothing was
  * recorded. Months after today's month are marked future, so the trend of the
- * running year stops at this month instead of falling to zero.
+ * running year stops at this month instead of falling to zero. today is the
+ * server's date (YYYY-MM-DD, the bureau's zone), not the browser's.
  */
-export function fillMonths(year: string, groups: readonly Group[], today: Date = new Date()): Group[] {
+export function fillMonths(year: string, groups: readonly Group[], today: string): Group[] {
   const byKey = new Map(groups.map((g) => [g.key, g]))
-  const current = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}`
+  const current = today.slice(0, 7)
   return monthsOf(year).map((key) => {
     const g = byKey.get(key) ?? { key, count: 0, attendance: 0 }
     return key > current ? { ...g, future: true } : g

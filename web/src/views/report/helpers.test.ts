@@ -111,9 +111,10 @@ describe('offsetOf', () => {
 
 describe('defaultYear', () => {
   it('is last year until October, this year in November and December', () => {
-    expect(defaultYear(new Date(2025, 0, 15))).toBe('2024')
-    expect(defaultYear(new Date(2025, 9, 31))).toBe('2024')
-    expect(defaultYear(new Date(2025, 10, 1))).toBe('2025')
+    expect(defaultYear('2025-01-15')).toBe('2024')
+    expect(defaultYear('2025-10-31')).toBe('2024')
+    expect(defaultYear('2025-11-01')).toBe('2025')
+    expect(defaultYear('2025-12-31')).toBe('2025')
   })
 })
 

@@ -104,13 +104,14 @@ export function lineCount(source: string): number {
 // ---- Misc -------------------------------------------------------------------
 
 /**
- * The year a new report is most likely for: a year-end report is written
+ * The year a new report is most likely for, from today (YYYY-MM-DD, the
+ * server's date in the bureau's zone): a year-end report is written
  * from November of the year through the first half of the next, so in
  * January–October it is last year's, in November–December this year's.
  */
-export function defaultYear(now: Date): string {
-  const y = now.getFullYear()
-  return String(now.getMonth() >= 10 ? y : y - 1)
+export function defaultYear(today: string): string {
+  const y = Number(today.slice(0, 4))
+  return String(Number(today.slice(5, 7)) >= 11 ? y : y - 1)
 }
 
 /** The download address of a stored report. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chinaToday, countedMembers, importProblems, memberActiveAt, parseRosterQuery, rosterQuery, teamsPath } from './helpers'
+import { countedMembers, importProblems, memberActiveAt, parseRosterQuery, rosterQuery, teamsPath } from './helpers'
 
 describe('parseRosterQuery', () => {
   it('reads what a report figure links with', () => {
@@ -48,10 +48,6 @@ describe('importProblems', () => {
 })
 
 describe('dates', () => {
-  it('takes today in China', () => {
-    expect(chinaToday(new Date('2024-12-31T17:00:00Z'))).toBe('2025-01-01')
-    expect(chinaToday(new Date('2024-12-31T15:00:00Z'))).toBe('2024-12-31')
-  })
   it('counts a member from joining until the day of leaving', () => {
     const m = { joined_on: '2024-03-01', left_on: '2024-07-01' }
     expect(memberActiveAt(m, '2024-02-29')).toBe(false)

@@ -83,11 +83,6 @@ export function importProblems(message: string): ImportProblem[] {
     })
 }
 
-/** Today as YYYY-MM-DD in China (UTC+8), whatever the browser's zone. */
-export function chinaToday(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10)
-}
-
 /** Whether a member counts on day `at`: joined on or before, not left by then. */
 export function memberActiveAt(m: { joined_on: string; left_on?: string }, at: string): boolean {
   return m.joined_on <= at && (!m.left_on || m.left_on > at)
