@@ -36,7 +36,7 @@ func TestConcurrentChangesOfSameRecordsMatchRecount(t *testing.T) {
 			school, dists := f.schools[0], f.districts
 			var (
 				drift, badClosure, doubleDelete, untyped int
-				firstDrift, firstUntyped               string
+				firstDrift, firstUntyped, firstDouble    string
 			)
 			for round := 0; round < sameRecordRounds; round++ {
 				b := f.branches[round%len(f.branches)]
@@ -87,6 +87,9 @@ func TestConcurrentChangesOfSameRecordsMatchRecount(t *testing.T) {
 				}
 				if (errs[0] == nil) == (errs[1] == nil) {
 					doubleDelete++
+					if firstDouble == "" {
+						firstDouble = fmt.Sprintf("round %d: %v; %v", round, errs[0], errs[1])
+					}
 				}
 				if s, err := f.app.GetOrg(ctx, f.op, school.ID); err == nil {
 					school = s
@@ -143,8 +146,8 @@ func TestConcurrentChangesOfSameRecordsMatchRecount(t *testing.T) {
 			}
 			if drift+badClosure+doubleDelete+untyped > 0 {
 				t.Errorf("%d rounds: %d rollup figures differ from the recount (first: %s); %d closure rows differ from the parent chain; "+
-					"%d rounds where both or neither of two deletes succeeded; %d untyped errors (first: %s)",
-					sameRecordRounds, drift, firstDrift, badClosure, doubleDelete, untyped, firstUntyped)
+					"%d rounds where both or neither of two deletes succeeded (first: %s); %d untyped errors (first: %s)",
+					sameRecordRounds, drift, firstDrift, badClosure, doubleDelete, firstDouble, untyped, firstUntyped)
 			}
 		})
 	}
