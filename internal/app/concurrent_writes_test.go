@@ -1,0 +1,96 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/color"
+	"testing"
+
+	"github.com/zeren-edu/zeren/internal/domain"
+	"github.com/zeren-edu/zeren/internal/store/storetest"
+)
+
+// Read-then-write paths besides the rollups, raced on the same record: each
+// check must hold at commit, and each loser must get a typed error.
+func TestConcurrentWritesOfOneRecordKeepTheirRules(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e)
+			ctx := context.Background()
+			max := 20 // app.DefaultConfig's MaxEvidencePerActivity
+
+			t.Run("evidence limit", func(t *testing.T) {
+				a, err := f.app.CreateActivity(ctx, f.op, f.lecture(f.branches[0].ID, "2025-03-03", 30), false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := 0; i < max-2; i++ {
+					if _, err := f.app.AttachEvidence(ctx, f.op, a.ID, "照片.png", bytes.NewReader(png1(color.RGBA{uint8(i), 1, 1, 255}))); err != nil {
+						t.Fatal(err)
+					}
+				}
+				ops := []func() error{}
+				for i := 0; i < 6; i++ {
+					photo := png1(color.RGBA{200, uint8(i), 2, 255})
+					ops = append(ops, func() error {
+						_, err := f.app.AttachEvidence(ctx, f.op, a.ID, fmt.Sprintf("新照片%d.png", i), bytes.NewReader(photo))
+						return err
+					})
+				}
+				ok := 0
+				for _, err := range race(ops) {
+					switch {
+					case err == nil:
+						ok++
+					case domain.IsKind(err, domain.KindInvalid), domain.IsKind(err, domain.KindConflict):
+					default:
+						t.Errorf("attach: %v", err)
+					}
+				}
+				got, err := f.app.GetActivity(ctx, f.op, a.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ok != 2 || len(got.Evidence) != max {
+					t.Fatalf("%d of 6 racing attachments succeeded, the activity holds %d files; want 2 and %d", ok, len(got.Evidence), max)
+				}
+			})
+
+			t.Run("member removed twice", func(t *testing.T) {
+				team, err := f.app.CreateTeam(ctx, f.op, domain.TeamInput{OrgID: f.schools[0].ID, Kind: domain.TeamMonitor, Name: "舆情监督队"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for round := 0; round < 10; round++ {
+					m, err := f.app.AddMember(ctx, f.op, team.ID, domain.MemberInput{Name: fmt.Sprintf("成员%d", round), Role: domain.RoleTeamMember, OrgID: f.schools[0].ID})
+					if err != nil {
+						t.Fatal(err)
+					}
+					remove := func() error { return f.app.RemoveMember(ctx, f.op, team.ID, m.ID) }
+					errs := race([]func() error{remove, remove})
+					if (errs[0] == nil) == (errs[1] == nil) {
+						t.Fatalf("round %d: two removals of one member answered %v and %v; want one success and one not found", round, errs[0], errs[1])
+					}
+					for _, err := range errs {
+						if err != nil && !domain.IsKind(err, domain.KindNotFound) {
+							t.Fatalf("round %d: %v", round, err)
+						}
+					}
+				}
+			})
+
+			t.Run("default template on first use", func(t *testing.T) {
+				ops := []func() error{}
+				for i := 0; i < 6; i++ {
+					ops = append(ops, func() error { _, err := f.app.ListReportTemplates(ctx, f.op); return err })
+				}
+				for _, err := range race(ops) {
+					if err != nil {
+						t.Fatalf("racing first requests for the templates: %v", err)
+					}
+				}
+			})
+		})
+	}
+}
