@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"testing"
 
+	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/domain"
 	"github.com/zeren-edu/zeren/internal/store/storetest"
 )
@@ -93,4 +94,52 @@ func TestConcurrentWritesOfOneRecordKeepTheirRules(t *testing.T) {
 			})
 		})
 	}
+}
+
+// Replacing an account's roles or coverage twice at once must leave one of
+// the two sets, never their union (the union of two admin roles is exactly
+// what role separation forbids).
+func TestConcurrentAccountChangesLeaveOneSet(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e)
+			ctx := context.Background()
+			if err := f.app.EnsureBuiltinRoles(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for round := 0; round < 10; round++ {
+				acct, err := f.app.CreateAccount(ctx, f.op, app.AccountInput{Username: fmt.Sprintf("leader%d", round), Name: "分管领导", OrgID: f.bureau.ID})
+				if err != nil {
+					t.Fatal(err)
+				}
+				id := acct.Account.ID
+				errs := race([]func() error{
+					func() error { _, err := f.app.SetRoles(ctx, f.op, id, []string{domain.RoleSystemAdmin}); return err },
+					func() error { _, err := f.app.SetRoles(ctx, f.op, id, []string{domain.RoleSecurityAdmin}); return err },
+					func() error { _, err := f.app.SetCoverage(ctx, f.op, id, []int64{f.districts[0].ID}); return err },
+					func() error { _, err := f.app.SetCoverage(ctx, f.op, id, []int64{f.districts[1].ID}); return err },
+				})
+				for i, err := range errs {
+					if err != nil && !domain.IsKind(err, domain.KindConflict) {
+						t.Fatalf("round %d op %d: %v", round, i, err)
+					}
+				}
+				accts, _, err := f.app.ListAccounts(ctx, f.op, acct.Account.Username, 10, 0)
+				if err != nil || len(accts) != 1 {
+					t.Fatalf("round %d: %v %d", round, err, len(accts))
+				}
+				if got := accts[0]; len(got.Roles) != 1 || len(got.Coverage) != 1 {
+					t.Fatalf("round %d: two racing replacements left roles %v and coverage %v; want one of each", round, roleCodesOf(got.Roles), got.Coverage)
+				}
+			}
+		})
+	}
+}
+
+func roleCodesOf(rs []domain.Role) []string {
+	out := []string{}
+	for _, r := range rs {
+		out = append(out, r.Code)
+	}
+	return out
 }
