@@ -363,9 +363,16 @@ func (tx *Tx) MoveOrg(ctx context.Context, scope domain.Scope, id, newParent int
 // write whose rows or checks depend on a unit's ancestors (rollup deltas,
 // closure rows of a new unit, a write-scope check) takes it before reading
 // them, so a unit move (which takes it exclusively) cannot change them
-// between the read and the commit. Taking it again is free.
+// between the read and the commit. Taking it again is free (no round trip).
 func (tx *Tx) LockTree(ctx context.Context) error {
-	return tx.d.wrap(tx.d.lockTree(ctx, tx.tx, false))
+	if tx.treeLocked {
+		return nil
+	}
+	if err := tx.d.lockTree(ctx, tx.tx, false); err != nil {
+		return tx.d.wrap(err)
+	}
+	tx.treeLocked = true
+	return nil
 }
 
 // Ancestors returns the ids of id's ancestors, itself included, root first.

@@ -142,6 +142,8 @@ type Tx struct {
 	now time.Time
 	// batch, when set, collects rollup deltas until FlushRollups.
 	batch rollupBatch
+	// treeLocked records that LockTree holds the shared tree lock.
+	treeLocked bool
 }
 
 // Now is the transaction's clock: one instant for every row it writes.
