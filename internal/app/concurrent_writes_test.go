@@ -3,12 +3,15 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"image/color"
+	"slices"
 	"testing"
 
 	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/domain"
+	"github.com/zeren-edu/zeren/internal/store"
 	"github.com/zeren-edu/zeren/internal/store/storetest"
 )
 
@@ -142,4 +145,64 @@ func roleCodesOf(rs []domain.Role) []string {
 		out = append(out, r.Code)
 	}
 	return out
+}
+
+// Two decisions on one problem at once: each audit event's "before" must be
+// the decision the event replaced — the previous event's "after" — so the
+// trail tells who overwrote whom.
+func TestConcurrentProblemDecisionsAuditWhatTheyReplaced(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			p := &problemFixture{fixture: newFixture(t, e), t: t}
+			for _, s := range p.schools {
+				p.add(nil, s.ID, "moral_education", "2025-03-01")
+			}
+			office := actorWithRole(p.bureau, domain.RoleOfficeAdmin)
+			key := p.problems(office, p.bureau.ID, "2025")[0].Key
+			accepted, dropped := app.DecisionAccepted, app.DecisionDropped
+			for round := 0; round < 8; round++ {
+				decide := func(d *string, note string) func() error {
+					return func() error {
+						_, err := p.app.DecideProblem(ctx, office, key, app.ProblemDecisionInput{OrgID: p.bureau.ID, Period: "2025", Decision: d, Note: note})
+						return err
+					}
+				}
+				for i, err := range race([]func() error{decide(&accepted, fmt.Sprintf("属实%d", round)), decide(&dropped, fmt.Sprintf("不属实%d", round))}) {
+					if err != nil {
+						t.Fatalf("round %d decision %d: %v", round, i, err)
+					}
+				}
+			}
+			var rows []store.AuditRow
+			if err := p.st.Read(ctx, func(tx *store.Tx) error {
+				var err error
+				rows, _, err = tx.ListAudit(ctx, store.AuditFilter{Scope: domain.Scope{Roots: []int64{p.bureau.ID}}, Type: "problem.decide", Limit: 100})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 16 {
+				t.Fatalf("%d decision events, want 16", len(rows))
+			}
+			slices.Reverse(rows) // oldest first
+			type state struct {
+				Decision *string `json:"decision"`
+				Note     string  `json:"note"`
+			}
+			parse := func(s string) state {
+				var st state
+				if err := json.Unmarshal([]byte(s), &st); err != nil {
+					t.Fatalf("%q: %v", s, err)
+				}
+				return st
+			}
+			for i := 1; i < len(rows); i++ {
+				prev, before := parse(rows[i-1].After), parse(rows[i].Before)
+				if before.Note != prev.Note || (before.Decision == nil) != (prev.Decision == nil) || (before.Decision != nil && *before.Decision != *prev.Decision) {
+					t.Fatalf("event %d says it replaced %s, but the decision before it was %s", i, rows[i].Before, rows[i-1].After)
+				}
+			}
+		})
+	}
 }
