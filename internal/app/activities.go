@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -266,7 +267,7 @@ func (a *App) UpdateActivity(ctx context.Context, ac domain.Actor, id, version i
 	}
 	var out domain.Activity
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
-		old, err := tx.GetActivity(ctx, domain.Scope{Roots: ac.Scope.Roots}, id)
+		old, err := tx.LockActivity(ctx, ac.Scope, id)
 		if err != nil {
 			return err
 		}
@@ -318,7 +319,7 @@ func (a *App) DeleteActivity(ctx context.Context, ac domain.Actor, id int64) err
 		return err
 	}
 	return a.st.Write(ctx, func(tx *store.Tx) error {
-		old, err := tx.GetActivity(ctx, domain.Scope{Roots: ac.Scope.Roots}, id)
+		old, err := tx.LockActivity(ctx, ac.Scope, id)
 		if err != nil {
 			return err
 		}
@@ -337,13 +338,15 @@ func (a *App) Transition(ctx context.Context, ac domain.Actor, id int64, t domai
 	var out domain.Activity
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = a.transition(ctx, tx, ac, id, t, reason)
+		out, err = a.transition(ctx, tx, ac, id, t, reason, nil)
 		return err
 	})
 	return out, err
 }
 
-func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id int64, t domain.Transition, reason string) (domain.Activity, error) {
+// transition changes one activity's status and records its audit row, or,
+// when later is set, appends the row there for the caller to record.
+func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id int64, t domain.Transition, reason string, later *[]AuditEntry) (domain.Activity, error) {
 	perm := domain.PermActivitySubmit
 	if t == domain.ActApprove || t == domain.ActReturn {
 		perm = domain.PermActivityApprove
@@ -365,7 +368,7 @@ func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 	default:
 		return domain.Activity{}, domain.Invalid("action", "unknown action %q", t)
 	}
-	old, err := tx.GetActivity(ctx, domain.Scope{Roots: ac.Scope.Roots}, id)
+	old, err := tx.LockActivity(ctx, ac.Scope, id)
 	if err != nil {
 		return old, err
 	}
@@ -387,8 +390,13 @@ func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 	if err != nil {
 		return out, err
 	}
-	return out, a.record(ctx, tx, ac, AuditEntry{Type: "activity." + string(t), Target: actTarget(id),
-		Before: map[string]any{"status": old.Status}, After: map[string]any{"status": out.Status}, Detail: reason})
+	e := AuditEntry{Type: "activity." + string(t), Target: actTarget(id),
+		Before: map[string]any{"status": old.Status}, After: map[string]any{"status": out.Status}, Detail: reason}
+	if later != nil {
+		*later = append(*later, e)
+		return out, nil
+	}
+	return out, a.record(ctx, tx, ac, e)
 }
 
 // BulkApprove approves many submitted activities in one transaction: all or
@@ -405,8 +413,18 @@ func (a *App) BulkApprove(ctx context.Context, ac domain.Actor, ids []int64) ([]
 	}
 	out := make([]domain.Activity, 0, len(ids))
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
+		// Lock every row in ascending id order first: two bulk approvals of
+		// overlapping records in different orders then queue, not deadlock.
+		if err := tx.LockActivities(ctx, ac.Scope, slices.Sorted(slices.Values(ids))); err != nil {
+			return err
+		}
+		// One key-ordered rollup write for all of them (see BatchRollups),
+		// then the audit rows: the audit chain's lock is the last a write
+		// takes, after its rollup rows, in every use case.
+		tx.BatchRollups()
+		var entries []AuditEntry
 		for i, id := range ids {
-			act, err := a.transition(ctx, tx, ac, id, domain.ActApprove, "")
+			act, err := a.transition(ctx, tx, ac, id, domain.ActApprove, "", &entries)
 			if err != nil {
 				if e, ok := err.(*domain.Error); ok {
 					c := *e
@@ -417,6 +435,14 @@ func (a *App) BulkApprove(ctx context.Context, ac domain.Actor, ids []int64) ([]
 				return err
 			}
 			out = append(out, act)
+		}
+		if err := tx.FlushRollups(ctx); err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if err := a.record(ctx, tx, ac, e); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -457,7 +483,7 @@ func (a *App) AttachEvidence(ctx context.Context, ac domain.Actor, activityID in
 	}
 	var out domain.Activity
 	err = a.st.Write(ctx, func(tx *store.Tx) error {
-		old, err := tx.GetActivity(ctx, domain.Scope{Roots: ac.Scope.Roots}, activityID)
+		old, err := tx.LockActivity(ctx, ac.Scope, activityID)
 		if err != nil {
 			return err
 		}
@@ -489,7 +515,7 @@ func (a *App) DetachEvidence(ctx context.Context, ac domain.Actor, activityID in
 	}
 	var out domain.Activity
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
-		old, err := tx.GetActivity(ctx, domain.Scope{Roots: ac.Scope.Roots}, activityID)
+		old, err := tx.LockActivity(ctx, ac.Scope, activityID)
 		if err != nil {
 			return err
 		}

@@ -42,6 +42,11 @@ func (a *App) CreateOrg(ctx context.Context, ac domain.Actor, in OrgInput) (doma
 	}
 	var out domain.OrgUnit
 	err = a.st.Write(ctx, func(tx *store.Tx) error {
+		// The parent's scope check and its closure rows must see the tree
+		// as it will be at commit: no move in between.
+		if err := tx.LockTree(ctx); err != nil {
+			return err
+		}
 		if in.ParentID == 0 {
 			if in.Kind != domain.OrgBureau {
 				return domain.Invalid("parent_id", "a %s needs a parent unit; only a bureau is a root", in.Kind)

@@ -248,6 +248,9 @@ func (a *App) DecideProblem(ctx context.Context, ac domain.Actor, key string, in
 	}
 	var out Problem
 	err = a.st.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.LockProblemDecisions(ctx, in.OrgID); err != nil {
+			return err
+		}
 		write := domain.Scope{Roots: ac.Scope.Roots}
 		list, err := a.problems(ctx, tx, write, in.OrgID, p)
 		if err != nil {

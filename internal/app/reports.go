@@ -78,7 +78,7 @@ func (a *App) EnsureDefaultReportTemplate(ctx context.Context) error {
 		return err
 	}
 	sys := domain.Actor{Name: "system", Operator: true}
-	return a.st.Write(ctx, func(tx *store.Tx) error {
+	err := a.st.Write(ctx, func(tx *store.Tx) error {
 		if _, ok, err := tx.DefaultReportTemplate(ctx); err != nil || ok {
 			return err
 		}
@@ -88,6 +88,17 @@ func (a *App) EnsureDefaultReportTemplate(ctx context.Context) error {
 		}
 		return a.record(ctx, tx, sys, AuditEntry{Type: "report_template.create", Target: templateTarget(t.ID), After: map[string]any{"name": t.Name, "version": 1, "default": true}})
 	})
+	if domain.IsKind(err, domain.KindConflict) {
+		// Two first requests raced (PostgreSQL: both saw no default and the
+		// template's unique name let one insert win). Fine if it is there now.
+		if rerr := a.st.Read(ctx, func(tx *store.Tx) error {
+			_, have, err = tx.DefaultReportTemplate(ctx)
+			return err
+		}); rerr == nil && have {
+			return nil
+		}
+	}
+	return err
 }
 
 func templateTarget(id int64) string { return fmt.Sprintf("report_template:%d", id) }

@@ -148,7 +148,7 @@ func (a *App) ImportMembers(ctx context.Context, ac domain.Actor, teamID int64, 
 	}
 	var res ImportResult
 	err = a.st.Write(ctx, func(tx *store.Tx) error {
-		team, err := tx.WritableTeam(ctx, ac.Scope, teamID)
+		team, err := tx.LockTeam(ctx, ac.Scope, teamID)
 		if err != nil {
 			return err
 		}

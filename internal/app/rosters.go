@@ -156,7 +156,7 @@ func (a *App) UpdateTeam(ctx context.Context, ac domain.Actor, id int64, in doma
 	}
 	var out domain.Team
 	err = a.st.Write(ctx, func(tx *store.Tx) error {
-		old, err := tx.WritableTeam(ctx, ac.Scope, id)
+		old, err := tx.LockTeam(ctx, ac.Scope, id)
 		if err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func (a *App) SetTeamActive(ctx context.Context, ac domain.Actor, id int64, acti
 	}
 	var out domain.Team
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
-		old, err := tx.WritableTeam(ctx, ac.Scope, id)
+		old, err := tx.LockTeam(ctx, ac.Scope, id)
 		if err != nil {
 			return err
 		}

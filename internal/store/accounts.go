@@ -240,11 +240,19 @@ func (tx *Tx) fillAccount(ctx context.Context, a *domain.Account) error {
 	return tx.d.wrap(rows.Err())
 }
 
-// GetAccountInScope returns an account whose unit lies in the read scope.
+// GetAccountInScope returns an account whose unit lies in the write scope:
+// its callers change the account (roles, coverage, lock, password), and a
+// leader's coverage (Scope.Covered) is reach to read, never to administer.
+// It locks the account's row until the transaction ends, so two changes of
+// one account queue: replacing its roles or coverage is a delete and inserts,
+// and two of them overlapping under READ COMMITTED would leave the union.
 func (tx *Tx) GetAccountInScope(ctx context.Context, scope domain.Scope, id int64) (domain.Account, error) {
+	if err := tx.LockTree(ctx); err != nil { // the scope check reads ancestors
+		return domain.Account{}, err
+	}
 	args := []any{id}
 	var got int64
-	err := tx.queryRow(ctx, "SELECT a.id FROM accounts a WHERE a.id = $1 AND "+scopeFilter("a.org_id", scope.ReadRoots(), &args), args...).Scan(&got)
+	err := tx.queryRow(ctx, "SELECT a.id FROM accounts a WHERE a.id = $1 AND "+scopeFilter("a.org_id", scope.Roots, &args)+tx.d.forUpdate(), args...).Scan(&got)
 	if errors.Is(err, sql.ErrNoRows) {
 		return domain.Account{}, domain.NotFound("account %d", id)
 	}

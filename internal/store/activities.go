@@ -40,6 +40,11 @@ func factOf(a domain.Activity) *fact {
 // CreateActivity stores a new activity (as a draft unless status says
 // otherwise) and its rollups. The caller has validated the input.
 func (tx *Tx) CreateActivity(ctx context.Context, scope domain.Scope, in domain.ActivityInput, status domain.Status, by string) (domain.Activity, error) {
+	// The scope check and the rollup rows read the unit's ancestors: hold the
+	// tree still until commit.
+	if err := tx.LockTree(ctx); err != nil {
+		return domain.Activity{}, err
+	}
 	ok, err := tx.InScope(ctx, scope.Roots, in.OrgID)
 	if err != nil {
 		return domain.Activity{}, err
@@ -96,7 +101,51 @@ func (tx *Tx) getActivity(ctx context.Context, id int64) (domain.Activity, error
 
 // writable loads an activity inside the write scope for a change.
 func (tx *Tx) writable(ctx context.Context, scope domain.Scope, id int64) (domain.Activity, error) {
-	return tx.GetActivity(ctx, domain.Scope{Roots: scope.Roots}, id)
+	return tx.LockActivity(ctx, scope, id)
+}
+
+// LockActivity loads an activity inside the write scope (never a leader's
+// coverage) and locks its row until the transaction ends, so the change a
+// caller computes from it — a rollup delta, a status check, an evidence
+// count — is computed from the row as it will be changed: a concurrent change
+// of the same activity waits, then sees this one's result (on PostgreSQL,
+// under READ COMMITTED, a plain SELECT would answer the row as it was before a
+// write still in flight). It takes the shared tree lock first, so every
+// activity write locks in one order: tree, activity rows, rollup rows.
+func (tx *Tx) LockActivity(ctx context.Context, scope domain.Scope, id int64) (domain.Activity, error) {
+	if err := tx.LockTree(ctx); err != nil {
+		return domain.Activity{}, err
+	}
+	args := []any{id}
+	q := "SELECT " + activityCols + " FROM activities a WHERE a.id = $1 AND " + scopeFilter("a.org_id", scope.Roots, &args) + tx.d.forUpdate()
+	a, err := scanActivity(tx.queryRow(ctx, q, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, domain.NotFound("activity %d", id)
+	}
+	if err != nil {
+		return a, tx.d.wrap(err)
+	}
+	a.Evidence, err = tx.activityEvidence(ctx, domain.Scope{Roots: scope.Roots}, id)
+	return a, err
+}
+
+// LockActivities locks the rows of ids inside the write scope in ascending id
+// order, before a transaction changes several of them in the caller's order
+// (a bulk approval): two bulk actions over the same records then queue
+// instead of deadlocking. Ids missing or out of scope are skipped; the change
+// of each reports them.
+func (tx *Tx) LockActivities(ctx context.Context, scope domain.Scope, ids []int64) error {
+	if err := tx.LockTree(ctx); err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	args := []any{}
+	in := placeholders(&args, int64s(ids)...)
+	_, err := tx.queryIDs(ctx, "SELECT a.id FROM activities a WHERE a.id IN ("+in+") AND "+
+		scopeFilter("a.org_id", scope.Roots, &args)+" ORDER BY a.id"+tx.d.forUpdate(), args...)
+	return err
 }
 
 // UpdateActivity replaces the client-set fields of an activity. version must
@@ -106,6 +155,9 @@ func (tx *Tx) UpdateActivity(ctx context.Context, scope domain.Scope, id, versio
 	old, err := tx.writable(ctx, scope, id)
 	if err != nil {
 		return old, err
+	}
+	if old.Version != version {
+		return old, domain.Conflict("version", "the activity was changed by someone else (version %d, yours %d); reload and try again", old.Version, version)
 	}
 	if in.OrgID != old.OrgID {
 		ok, err := tx.InScope(ctx, scope.Roots, in.OrgID)
@@ -140,6 +192,9 @@ func (tx *Tx) SetActivityStatus(ctx context.Context, scope domain.Scope, id int6
 	if err != nil {
 		return old, err
 	}
+	if old.Status != from {
+		return old, domain.Conflict("status", "the activity is %s, not %s", old.Status, from)
+	}
 	res, err := tx.exec(ctx, `UPDATE activities SET status = $1, return_reason = $2, updated_at = $3, version = version + 1
 		WHERE id = $4 AND status = $5`, string(to), reason, timeText(tx.now), id, string(from))
 	if err != nil {
@@ -164,8 +219,13 @@ func (tx *Tx) DeleteActivity(ctx context.Context, scope domain.Scope, id int64) 
 	if _, err := tx.exec(ctx, "DELETE FROM activity_evidence WHERE activity_id = $1", id); err != nil {
 		return old, err
 	}
-	if _, err := tx.exec(ctx, "DELETE FROM activities WHERE id = $1", id); err != nil {
+	res, err := tx.exec(ctx, "DELETE FROM activities WHERE id = $1", id)
+	if err != nil {
 		return old, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		// Only reachable if the row lock did not hold; never subtract twice.
+		return old, domain.NotFound("activity %d", id)
 	}
 	return old, tx.changeFacts(ctx, factOf(old), nil)
 }

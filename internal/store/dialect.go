@@ -32,6 +32,9 @@ type dialect interface {
 	// of the same row: FOR UPDATE on PostgreSQL; nothing on SQLite, whose
 	// single writer already serialises the transaction.
 	forUpdate() string
+	// readTx is how Store.Read begins: a read-only transaction that sees one
+	// snapshot from its first statement to its end.
+	readTx() *sql.TxOptions
 }
 
 type sqliteDialect struct{}
@@ -41,6 +44,11 @@ func (sqliteDialect) name() string { return "sqlite" }
 func (sqliteDialect) lockTree(context.Context, *sql.Tx, bool) error { return nil }
 
 func (sqliteDialect) forUpdate() string { return "" }
+
+// A SQLite read transaction (on the query_only reader pool) already reads one
+// WAL snapshot from its first statement to its end; the driver knows no
+// isolation levels beyond the default.
+func (sqliteDialect) readTx() *sql.TxOptions { return &sql.TxOptions{} }
 
 func (sqliteDialect) wrap(err error) error {
 	if err == nil {
@@ -99,6 +107,13 @@ func (postgresDialect) name() string { return "postgres" }
 
 func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
 
+// PostgreSQL's default READ COMMITTED takes a new snapshot for every
+// statement; REPEATABLE READ keeps the first one for the whole transaction.
+// A read-only transaction there never fails with a serialization error.
+func (postgresDialect) readTx() *sql.TxOptions {
+	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+}
+
 // treeLockKey is an arbitrary constant naming the org-tree advisory lock.
 const treeLockKey = 7_001_2024
 
@@ -126,6 +141,11 @@ func (postgresDialect) wrap(err error) error {
 			return &domain.Error{Kind: domain.KindConflict, Field: pgUniqueField(pe), Message: "already exists", Err: err}
 		case pe.Code == "23503":
 			return &domain.Error{Kind: domain.KindConflict, Message: "is still referenced by other records", Err: err}
+		case pe.Code == "40001", pe.Code == "40P01", pe.Code == "55P03":
+			// A serialization failure, a deadlock or a lock timeout: the
+			// transaction was rolled back whole and the same request can
+			// succeed when sent again.
+			return &domain.Error{Kind: domain.KindConflict, Message: "another request changed the same records at the same moment; nothing was saved, try again", Err: err}
 		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "57P"), strings.HasPrefix(pe.Code, "53"):
 			return domain.Unavailable(err)
 		}

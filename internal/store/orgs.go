@@ -101,6 +101,11 @@ type NewOrg struct {
 // CreateOrg inserts a unit and its closure rows. The caller has validated the
 // fields and checked that the parent may hold a unit of this kind.
 func (tx *Tx) CreateOrg(ctx context.Context, n NewOrg) (domain.OrgUnit, error) {
+	// The closure rows copy the parent's ancestors: a move of the parent
+	// must not commit between that read and this commit.
+	if err := tx.LockTree(ctx); err != nil {
+		return domain.OrgUnit{}, err
+	}
 	now := timeText(tx.now)
 	depth := 0
 	var parent any
@@ -352,6 +357,22 @@ func (tx *Tx) MoveOrg(ctx context.Context, scope domain.Scope, id, newParent int
 		return o, err
 	}
 	return tx.getOrg(ctx, id)
+}
+
+// LockTree takes the shared org-tree lock until the transaction ends: a
+// write whose rows or checks depend on a unit's ancestors (rollup deltas,
+// closure rows of a new unit, a write-scope check) takes it before reading
+// them, so a unit move (which takes it exclusively) cannot change them
+// between the read and the commit. Taking it again is free (no round trip).
+func (tx *Tx) LockTree(ctx context.Context) error {
+	if tx.treeLocked {
+		return nil
+	}
+	if err := tx.d.lockTree(ctx, tx.tx, false); err != nil {
+		return tx.d.wrap(err)
+	}
+	tx.treeLocked = true
+	return nil
 }
 
 // Ancestors returns the ids of id's ancestors, itself included, root first.

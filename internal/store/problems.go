@@ -187,6 +187,19 @@ func (tx *Tx) ProblemDecisions(ctx context.Context, org int64, period string) (m
 	return out, tx.d.wrap(rows.Err())
 }
 
+// LockProblemDecisions serialises the decisions on one unit's problems until
+// the transaction ends (it locks the unit's row): a decision computes its
+// audit "before" and its check that the data still suggests the problem from
+// reads that a concurrent decision must not change in between. It takes the
+// shared tree lock first, as every write that checks the write scope.
+func (tx *Tx) LockProblemDecisions(ctx context.Context, org int64) error {
+	if err := tx.LockTree(ctx); err != nil {
+		return err
+	}
+	_, err := tx.queryIDs(ctx, "SELECT id FROM org_units WHERE id = $1"+tx.d.forUpdate(), org)
+	return err
+}
+
 // SetProblemDecision records (or replaces) a decision, stamped with the
 // transaction's clock.
 func (tx *Tx) SetProblemDecision(ctx context.Context, d ProblemDecision) (ProblemDecision, error) {

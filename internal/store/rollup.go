@@ -96,10 +96,13 @@ func (tx *Tx) flush(ctx context.Context, b rollupBatch) error {
 // changeFacts applies the rollup effect of replacing old facts with new ones
 // (either may be nil: create, delete).
 func (tx *Tx) changeFacts(ctx context.Context, old, new *fact) error {
-	if err := tx.d.lockTree(ctx, tx.tx, false); err != nil {
-		return tx.d.wrap(err)
+	if err := tx.LockTree(ctx); err != nil {
+		return err
 	}
-	b := rollupBatch{}
+	b := tx.batch
+	if b == nil {
+		b = rollupBatch{}
+	}
 	if old != nil {
 		if err := tx.addFact(ctx, b, *old, -1); err != nil {
 			return err
@@ -109,6 +112,30 @@ func (tx *Tx) changeFacts(ctx context.Context, old, new *fact) error {
 		if err := tx.addFact(ctx, b, *new, +1); err != nil {
 			return err
 		}
+	}
+	if tx.batch != nil {
+		return nil // FlushRollups applies it
+	}
+	return tx.flush(ctx, b)
+}
+
+// BatchRollups makes the transaction collect the rollup deltas of its
+// activity changes until FlushRollups, which applies them in one key-ordered
+// pass. A write that changes several activities (a bulk approval) uses it:
+// flushed one by one, its rollup rows would be locked in several ascending
+// runs, and two such writes over the same days could deadlock.
+func (tx *Tx) BatchRollups() {
+	if tx.batch == nil {
+		tx.batch = rollupBatch{}
+	}
+}
+
+// FlushRollups applies the deltas collected since BatchRollups.
+func (tx *Tx) FlushRollups(ctx context.Context) error {
+	b := tx.batch
+	tx.batch = nil
+	if b == nil {
+		return nil
 	}
 	return tx.flush(ctx, b)
 }

@@ -48,6 +48,9 @@ func orgOutOfScope(field string, id int64) error {
 // CreateTeam stores a new team of a unit in the write scope. The caller has
 // validated the input.
 func (tx *Tx) CreateTeam(ctx context.Context, scope domain.Scope, in domain.TeamInput, by string) (domain.Team, error) {
+	if err := tx.LockTree(ctx); err != nil { // the scope check reads ancestors
+		return domain.Team{}, err
+	}
 	ok, err := tx.InScope(ctx, scope.Roots, in.OrgID)
 	if err != nil {
 		return domain.Team{}, err
@@ -92,10 +95,24 @@ func (tx *Tx) WritableTeam(ctx context.Context, scope domain.Scope, id int64) (d
 	return tx.GetTeam(ctx, domain.Scope{Roots: scope.Roots}, id, tx.today)
 }
 
+// LockTeam returns a team in the write scope and locks its row until the
+// transaction ends. Every write of a team or of its members takes it first,
+// so checks made against the team and its members (its state, a member's
+// old row) hold until commit: two writers of one team queue.
+func (tx *Tx) LockTeam(ctx context.Context, scope domain.Scope, id int64) (domain.Team, error) {
+	if err := tx.LockTree(ctx); err != nil { // the scope checks read ancestors
+		return domain.Team{}, err
+	}
+	if _, err := tx.queryIDs(ctx, "SELECT id FROM teams WHERE id = $1"+tx.d.forUpdate(), id); err != nil {
+		return domain.Team{}, err
+	}
+	return tx.WritableTeam(ctx, scope, id)
+}
+
 // UpdateTeam changes a team's kind, name, description and founding date. Its
 // unit does not change: the members' units hang on it.
 func (tx *Tx) UpdateTeam(ctx context.Context, scope domain.Scope, id int64, in domain.TeamInput) (domain.Team, error) {
-	old, err := tx.WritableTeam(ctx, scope, id)
+	old, err := tx.LockTeam(ctx, scope, id)
 	if err != nil {
 		return old, err
 	}
@@ -119,7 +136,7 @@ func (tx *Tx) UpdateTeam(ctx context.Context, scope domain.Scope, id int64, in d
 // SetTeamActive deactivates a team as of day on (it counts in figures up to
 // the day before) or reactivates it.
 func (tx *Tx) SetTeamActive(ctx context.Context, scope domain.Scope, id int64, active bool, on domain.Date) (domain.Team, error) {
-	old, err := tx.WritableTeam(ctx, scope, id)
+	old, err := tx.LockTeam(ctx, scope, id)
 	if err != nil {
 		return old, err
 	}
@@ -230,7 +247,7 @@ func (tx *Tx) memberUnitOK(ctx context.Context, scope domain.Scope, team domain.
 // must lie in the team's subtree and in the write scope. The caller has
 // validated the input.
 func (tx *Tx) CreateMember(ctx context.Context, scope domain.Scope, teamID int64, in domain.MemberInput) (domain.Member, error) {
-	team, err := tx.WritableTeam(ctx, scope, teamID)
+	team, err := tx.LockTeam(ctx, scope, teamID)
 	if err != nil {
 		return domain.Member{}, err
 	}
@@ -259,7 +276,7 @@ func (tx *Tx) createMember(ctx context.Context, scope domain.Scope, team domain.
 // CreateMembers adds several members to one team, all or none (the caller's
 // transaction rolls back on the first error).
 func (tx *Tx) CreateMembers(ctx context.Context, scope domain.Scope, teamID int64, ins []domain.MemberInput) ([]domain.Member, error) {
-	team, err := tx.WritableTeam(ctx, scope, teamID)
+	team, err := tx.LockTeam(ctx, scope, teamID)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +319,7 @@ func (tx *Tx) GetMember(ctx context.Context, scope domain.Scope, teamID, id int6
 
 // UpdateMember replaces a member's fields in a team of the write scope.
 func (tx *Tx) UpdateMember(ctx context.Context, scope domain.Scope, teamID, id int64, in domain.MemberInput) (old, updated domain.Member, err error) {
-	team, err := tx.WritableTeam(ctx, scope, teamID)
+	team, err := tx.LockTeam(ctx, scope, teamID)
 	if err != nil {
 		return old, old, err
 	}
@@ -331,15 +348,21 @@ func (tx *Tx) UpdateMember(ctx context.Context, scope domain.Scope, teamID, id i
 // DeleteMember removes a membership entered by mistake. (A member who left
 // is kept with left_on set, so past figures stay as they were.)
 func (tx *Tx) DeleteMember(ctx context.Context, scope domain.Scope, teamID, id int64) (domain.Member, error) {
-	if _, err := tx.WritableTeam(ctx, scope, teamID); err != nil {
+	if _, err := tx.LockTeam(ctx, scope, teamID); err != nil {
 		return domain.Member{}, err
 	}
 	old, err := tx.getMember(ctx, teamID, id)
 	if err != nil {
 		return old, err
 	}
-	_, err = tx.exec(ctx, "DELETE FROM team_members WHERE id = $1 AND team_id = $2", id, teamID)
-	return old, err
+	res, err := tx.exec(ctx, "DELETE FROM team_members WHERE id = $1 AND team_id = $2", id, teamID)
+	if err != nil {
+		return old, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return old, domain.NotFound("member %d", id)
+	}
+	return old, nil
 }
 
 // ListMembers returns a team's members (the team in the read scope): current

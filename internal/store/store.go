@@ -147,6 +147,10 @@ type Tx struct {
 	// today is now's date in the bureau's zone (not in UTC, in which now is
 	// kept): the day member counts and other "as of today" reads use.
 	today domain.Date
+	// batch, when set, collects rollup deltas until FlushRollups.
+	batch rollupBatch
+	// treeLocked records that LockTree holds the shared tree lock.
+	treeLocked bool
 }
 
 // Now is the transaction's clock: one instant for every row it writes.
@@ -160,13 +164,19 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	return s.run(ctx, s.write, false, fn)
 }
 
-// Read runs fn in a read-only transaction: one consistent snapshot.
+// Read runs fn in a read-only transaction: one consistent snapshot, so an
+// export's pages, a list's total and its rows, a report's figures and their
+// record lists all see the same moment (see dialect.readTx).
 func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
 	return s.run(ctx, s.read, true, fn)
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
-	sqlTx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && s.d.name() == "postgres"})
+	opts := &sql.TxOptions{}
+	if readOnly {
+		opts = s.d.readTx()
+	}
+	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return s.d.wrap(err)
 	}
