@@ -55,8 +55,8 @@ func (a *App) validateActivity(ctx context.Context, tx *store.Tx, ac domain.Acto
 	if err := domain.ValidateName("title", in.Title, domain.MaxTitleLen); err != nil {
 		return in, t, err
 	}
-	if !utf8.ValidString(in.Description) {
-		return in, t, domain.Invalid("description", "is not valid UTF-8")
+	if err := domain.TextBlock("description", in.Description); err != nil {
+		return in, t, err
 	}
 	if n := utf8.RuneCountInString(in.Description); n > domain.MaxDescLen {
 		return in, t, domain.Invalid("description", "must be at most %d characters, got %d", domain.MaxDescLen, n)
@@ -356,6 +356,9 @@ func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 	case domain.ActReturn:
 		if reason == "" {
 			return domain.Activity{}, domain.Invalid("reason", "say why the activity is returned, so its author can fix it")
+		}
+		if err := domain.TextBlock("reason", reason); err != nil {
+			return domain.Activity{}, err
 		}
 		if utf8.RuneCountInString(reason) > MaxReasonLen {
 			return domain.Activity{}, domain.Invalid("reason", "must be at most %d characters", MaxReasonLen)

@@ -318,6 +318,9 @@ func ValidateType(t domain.ActivityType) error {
 		}
 		seen[v] = true
 	}
+	if err := domain.TextBlock("description", t.Description); err != nil {
+		return err
+	}
 	if n := len([]rune(t.Description)); n > domain.MaxDescLen {
 		return domain.Invalid("description", "must be at most %d characters, got %d", domain.MaxDescLen, n)
 	}
