@@ -67,6 +67,9 @@ func (a *App) validateActivity(ctx context.Context, tx *store.Tx, ac domain.Acto
 	if in.Attendance > domain.MaxAttendance {
 		return in, t, domain.Invalid("attendance", "%d is more than %d; check the number", in.Attendance, domain.MaxAttendance)
 	}
+	if err := domain.CheckCount("venues", len(in.Venues), domain.MaxVenues, "venues"); err != nil {
+		return in, t, err
+	}
 	venues := []string{}
 	seen := map[string]bool{}
 	for _, v := range in.Venues {
@@ -404,7 +407,7 @@ func (a *App) BulkApprove(ctx context.Context, ac domain.Actor, ids []int64) ([]
 		return nil, domain.Invalid("ids", "is empty")
 	}
 	if len(ids) > MaxBulk {
-		return nil, domain.Invalid("ids", "at most %d activities at once", MaxBulk)
+		return nil, domain.Invalid("ids", "at most %d activities at once, got %d", MaxBulk, len(ids))
 	}
 	out := make([]domain.Activity, 0, len(ids))
 	err := a.st.Write(ctx, func(tx *store.Tx) error {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/zeren-edu/zeren/internal/domain"
 	"github.com/zeren-edu/zeren/internal/report"
@@ -28,6 +29,14 @@ import (
 // The default template is stored when the server starts (serve, demo) or
 // the database is migrated, and otherwise the first time anyone lists
 // templates or writes a report — as the system, audited.
+
+// Bounds of the office's slot text (下一步工作打算 …): slots of a request,
+// paragraphs of a slot, characters of a paragraph.
+const (
+	MaxSlots            = 20
+	MaxSlotParagraphs   = 50
+	MaxSlotParagraphLen = 2000
+)
 
 // MaxTemplateSize bounds a template's source.
 const MaxTemplateSize = 256 << 10
@@ -263,6 +272,9 @@ func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r 
 	if err != nil {
 		return built{}, err
 	}
+	if err := domain.CheckCount("slots", len(r.Slots), MaxSlots, "slots"); err != nil {
+		return built{}, err
+	}
 	slots := map[string][]string{}
 	for k, v := range r.Slots {
 		if err := domain.ValidateCode("slots", k); err != nil {
@@ -271,8 +283,14 @@ func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r 
 		if k == "problems" {
 			return built{}, domain.Invalid("slots", "the problems come from the accepted problems; accept them in 问题")
 		}
+		if err := domain.CheckCount("slots."+k, len(v), MaxSlotParagraphs, "paragraphs"); err != nil {
+			return built{}, err
+		}
 		for i, p := range v {
 			field := fmt.Sprintf("slots.%s.%d", k, i)
+			if n := utf8.RuneCountInString(p); n > MaxSlotParagraphLen {
+				return built{}, domain.Invalid(field, "must be at most %d characters, got %d", MaxSlotParagraphLen, n)
+			}
 			if err := domain.TextLine(field, p); err != nil {
 				if strings.Contains(p, "\n") {
 					return built{}, domain.Invalid(field, "one paragraph per item, plain text without line breaks")

@@ -121,6 +121,11 @@ func ValidateName(field, name string, max int) error {
 
 // NormalizeAliases trims, drops empties and duplicates, and validates aliases.
 func NormalizeAliases(aliases []string) ([]string, error) {
+	// Refuse an absurd list before looking at it; the bound on what is kept
+	// is checked after trimming and removing duplicates.
+	if err := CheckCount("aliases", len(aliases), 10*MaxAliases, "aliases"); err != nil {
+		return nil, err
+	}
 	out := make([]string, 0, len(aliases))
 	seen := map[string]bool{}
 	for _, a := range aliases {
@@ -134,8 +139,8 @@ func NormalizeAliases(aliases []string) ([]string, error) {
 		seen[a] = true
 		out = append(out, a)
 	}
-	if len(out) > MaxAliases {
-		return nil, Invalid("aliases", "at most %d aliases", MaxAliases)
+	if err := CheckCount("aliases", len(out), MaxAliases, "aliases"); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

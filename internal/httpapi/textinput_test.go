@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -107,5 +108,82 @@ func TestValidateNameUsesTextRules(t *testing.T) {
 		if err := domain.ValidateName("filename", s, 255); !domain.IsKind(err, domain.KindInvalid) {
 			t.Errorf("%q: %v", s, err)
 		}
+	}
+}
+
+// TestListBounds: every list a caller sends has a bound, and the error says
+// it. A plain member may preview a template, so a template naming 12 000
+// types from a member is refused at parsing, before any figure is counted.
+func TestListBounds(t *testing.T) {
+	e := newEnv(t)
+	member := e.newSession("teacher", "李老师", e.school, domain.RoleMember)
+	types := make([]string, 12000)
+	for i := range types {
+		types[i] = fmt.Sprintf("%q", fmt.Sprintf("t%d", i))
+	}
+	src := "# 甲\n共{{ count(types: [" + strings.Join(types, ",") + "]) }}场\n"
+	got := e.call(req("POST", "/api/v1/reports/preview", map[string]any{"org_id": e.school, "period": "2024", "source": src}).as(member), 400).errorOf(t)
+	if got.Field != "source" || !strings.Contains(got.Message, "lists 12000 values; a list holds at most 200") {
+		t.Fatalf("12000 types: %+v", got)
+	}
+	a := e.activity(e.school, "outreach_lecture", "2024-03-01", "宣讲", 20, true)
+	many := func(n int, s string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = s
+		}
+		return out
+	}
+	ids := make([]int64, app.MaxBulk+1)
+	for i := range ids {
+		ids[i] = a.ID
+	}
+	aliases := make([]string, domain.MaxAliases+1)
+	for i := range aliases {
+		aliases[i] = fmt.Sprintf("别名%d", i)
+	}
+	slots := map[string][]string{}
+	for i := range app.MaxSlots + 1 {
+		slots[fmt.Sprintf("s%d", i)] = []string{"一"}
+	}
+	typeID := fmt.Sprint("type_id=", e.types["outreach_lecture"].ID, "&")
+	cases := []struct {
+		name   string
+		r      *request
+		field  string
+		substr string
+	}{
+		{"bulk approve", req("POST", "/api/v1/activities/approve", map[string]any{"ids": ids}), "ids", "at most 500 activities at once, got 501"},
+		{"venues", req("POST", "/api/v1/activities", map[string]any{"org_id": e.school, "type_id": e.types["outreach_lecture"].ID,
+			"date": "2024-03-02", "title": "宣讲", "attendance": 3, "venues": many(domain.MaxVenues+1, "campus")}), "venues", "at most 10 venues, got 11"},
+		{"aliases", req("POST", "/api/v1/orgs", map[string]any{"parent_id": e.district, "kind": "school", "code": "al", "name": "别名校",
+			"aliases": aliases}), "aliases", "at most 20 aliases, got 21"},
+		{"filter list", req("GET", "/api/v1/activities?"+strings.Repeat(typeID, 101), nil), "type_id", "is given 101 times; at most 100"},
+		{"slots", req("POST", "/api/v1/reports/preview", map[string]any{"org_id": e.school, "period": "2024", "slots": slots}), "slots", "at most 20 slots, got 21"},
+		{"slot paragraphs", req("POST", "/api/v1/reports/preview", map[string]any{"org_id": e.school, "period": "2024",
+			"slots": map[string][]string{"next_steps": many(app.MaxSlotParagraphs+1, "一")}}), "slots.next_steps", "at most 50 paragraphs, got 51"},
+		{"slot paragraph length", req("POST", "/api/v1/reports/preview", map[string]any{"org_id": e.school, "period": "2024",
+			"slots": map[string][]string{"next_steps": {strings.Repeat("字", app.MaxSlotParagraphLen+1)}}}), "slots.next_steps.0", "at most 2000 characters, got 2001"},
+	}
+	e.unchanged("bounded lists", func() {
+		for _, c := range cases {
+			got := e.call(c.r, 400).errorOf(t)
+			if got.Field != c.field || !strings.Contains(got.Message, c.substr) {
+				t.Errorf("%s: %+v, want field %s and ~%q", c.name, got, c.field, c.substr)
+			}
+		}
+	})
+	op := e.operator(e.bureau)
+	if _, err := e.app.SetRoles(context.Background(), op, 1, many(domain.MaxAccountRoles+1, domain.RoleMember)); err == nil ||
+		!strings.Contains(err.Error(), "at most 20 roles, got 21") {
+		t.Errorf("roles: %v", err)
+	}
+	if _, err := e.app.SetCoverage(context.Background(), op, 1, make([]int64, domain.MaxCoverage+1)); err == nil ||
+		!strings.Contains(err.Error(), "at most 500 units, got 501") {
+		t.Errorf("coverage: %v", err)
+	}
+	if err := domain.CheckRolePermissions(make([]domain.Permission, domain.MaxRolePermissions+1)); err == nil ||
+		!strings.Contains(err.Error(), "at most 100 permissions, got 101") {
+		t.Errorf("permissions: %v", err)
 	}
 }
