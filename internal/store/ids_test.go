@@ -106,8 +106,8 @@ func TestMigration00008(t *testing.T) {
 }
 
 // checkAutoincrement fails unless every SQLite table with an integer id
-// column as its primary key declares AUTOINCREMENT — a table added later
-// included.
+// column as its primary key declares AUTOINCREMENT — a table added by a later
+// migration included: a new table declares it from the start.
 func checkAutoincrement(t *testing.T, s *Store) {
 	t.Helper()
 	rows, err := s.write.QueryContext(context.Background(), "SELECT name, sql FROM sqlite_master WHERE type = 'table'")
@@ -133,11 +133,10 @@ func checkAutoincrement(t *testing.T, s *Store) {
 			t.Errorf("table %s reuses the id of its newest deleted row: declare it INTEGER PRIMARY KEY AUTOINCREMENT", name)
 		}
 	}
-	slices.Sort(found)
-	want := slices.Clone(idTables)
-	slices.Sort(want)
-	if !slices.Equal(found, want) {
-		t.Errorf("tables with an integer id: %v, want %v", found, want)
+	for _, name := range idTables {
+		if !slices.Contains(found, name) {
+			t.Errorf("table %s has no integer id any more: update idTables", name)
+		}
 	}
 }
 
