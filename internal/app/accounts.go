@@ -94,6 +94,9 @@ func (a *App) CreateAccount(ctx context.Context, ac domain.Actor, in AccountInpu
 	if err := validPhone(in.Phone); err != nil {
 		return CreatedAccount{}, err
 	}
+	if err := domain.CheckCount("roles", len(in.Roles), domain.MaxAccountRoles, "roles"); err != nil {
+		return CreatedAccount{}, err
+	}
 	if len(in.Roles) > 0 && !ac.Operator && !ac.Can(domain.PermRoleManage) {
 		return CreatedAccount{}, domain.Invalid("roles", "roles are assigned by the security administrator")
 	}
@@ -168,6 +171,9 @@ func (a *App) SetRoles(ctx context.Context, ac domain.Actor, id int64, codes []s
 	if err := ac.Require(domain.PermRoleManage); err != nil {
 		return domain.Account{}, err
 	}
+	if err := domain.CheckCount("roles", len(codes), domain.MaxAccountRoles, "roles"); err != nil {
+		return domain.Account{}, err
+	}
 	var out domain.Account
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
 		before, err := tx.GetAccountInScope(ctx, ac.Scope, id)
@@ -204,6 +210,9 @@ func roleCodes(rs []domain.Role) []string {
 // SetCoverage replaces the units a leader covers (office admin).
 func (a *App) SetCoverage(ctx context.Context, ac domain.Actor, id int64, orgIDs []int64) (domain.Account, error) {
 	if err := ac.Require(domain.PermCoverageManage); err != nil {
+		return domain.Account{}, err
+	}
+	if err := domain.CheckCount("org_ids", len(orgIDs), domain.MaxCoverage, "units"); err != nil {
 		return domain.Account{}, err
 	}
 	var out domain.Account

@@ -56,8 +56,8 @@ func (a *App) validateActivity(ctx context.Context, tx *store.Tx, ac domain.Acto
 	if err := domain.ValidateName("title", in.Title, domain.MaxTitleLen); err != nil {
 		return in, t, err
 	}
-	if !utf8.ValidString(in.Description) {
-		return in, t, domain.Invalid("description", "is not valid UTF-8")
+	if err := domain.TextBlock("description", in.Description); err != nil {
+		return in, t, err
 	}
 	if n := utf8.RuneCountInString(in.Description); n > domain.MaxDescLen {
 		return in, t, domain.Invalid("description", "must be at most %d characters, got %d", domain.MaxDescLen, n)
@@ -67,6 +67,9 @@ func (a *App) validateActivity(ctx context.Context, tx *store.Tx, ac domain.Acto
 	}
 	if in.Attendance > domain.MaxAttendance {
 		return in, t, domain.Invalid("attendance", "%d is more than %d; check the number", in.Attendance, domain.MaxAttendance)
+	}
+	if err := domain.CheckCount("venues", len(in.Venues), domain.MaxVenues, "venues"); err != nil {
+		return in, t, err
 	}
 	venues := []string{}
 	seen := map[string]bool{}
@@ -360,6 +363,9 @@ func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 		if reason == "" {
 			return domain.Activity{}, domain.Invalid("reason", "say why the activity is returned, so its author can fix it")
 		}
+		if err := domain.TextBlock("reason", reason); err != nil {
+			return domain.Activity{}, err
+		}
 		if utf8.RuneCountInString(reason) > MaxReasonLen {
 			return domain.Activity{}, domain.Invalid("reason", "must be at most %d characters", MaxReasonLen)
 		}
@@ -409,7 +415,7 @@ func (a *App) BulkApprove(ctx context.Context, ac domain.Actor, ids []int64) ([]
 		return nil, domain.Invalid("ids", "is empty")
 	}
 	if len(ids) > MaxBulk {
-		return nil, domain.Invalid("ids", "at most %d activities at once", MaxBulk)
+		return nil, domain.Invalid("ids", "at most %d activities at once, got %d", MaxBulk, len(ids))
 	}
 	out := make([]domain.Activity, 0, len(ids))
 	err := a.st.Write(ctx, func(tx *store.Tx) error {

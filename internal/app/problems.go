@@ -237,8 +237,8 @@ func (a *App) DecideProblem(ctx context.Context, ac domain.Actor, key string, in
 		return Problem{}, domain.Invalid("decision", "must be accepted, dropped or null (undecided), got %q", *in.Decision)
 	}
 	note := strings.TrimSpace(in.Note)
-	if !utf8.ValidString(note) {
-		return Problem{}, domain.Invalid("note", "is not valid UTF-8")
+	if err := domain.TextBlock("note", note); err != nil {
+		return Problem{}, err
 	}
 	if n := utf8.RuneCountInString(note); n > MaxProblemNoteLen {
 		return Problem{}, domain.Invalid("note", "must be at most %d characters, got %d", MaxProblemNoteLen, n)

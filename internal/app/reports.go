@@ -30,6 +30,14 @@ import (
 // the database is migrated, and otherwise the first time anyone lists
 // templates or writes a report — as the system, audited.
 
+// Bounds of the office's slot text (下一步工作打算 …): slots of a request,
+// paragraphs of a slot, characters of a paragraph.
+const (
+	MaxSlots            = 20
+	MaxSlotParagraphs   = 50
+	MaxSlotParagraphLen = 2000
+)
+
 // MaxTemplateSize bounds a template's source.
 const MaxTemplateSize = 256 << 10
 
@@ -50,8 +58,8 @@ func (a *App) checkTemplate(ac domain.Actor, src string) (*reporttpl.Template, e
 	if len(src) > MaxTemplateSize {
 		return nil, &domain.Error{Kind: domain.KindTooLarge, Field: "source", Message: fmt.Sprintf("is %d bytes; at most %d", len(src), MaxTemplateSize)}
 	}
-	if !utf8.ValidString(src) {
-		return nil, domain.Invalid("source", "is not valid UTF-8")
+	if err := domain.TextBlock("source", src); err != nil {
+		return nil, err
 	}
 	t, err := reporttpl.Parse(src)
 	if err == nil {
@@ -158,8 +166,8 @@ func (a *App) CreateReportTemplate(ctx context.Context, ac domain.Actor, name, s
 		return store.ReportTemplate{}, err
 	}
 	name = strings.TrimSpace(name)
-	if name == "" || utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
-		return store.ReportTemplate{}, domain.Invalid("name", "is required, at most 100 characters")
+	if err := domain.ValidateName("name", name, 100); err != nil {
+		return store.ReportTemplate{}, err
 	}
 	if _, err := a.checkTemplate(ac, source); err != nil {
 		return store.ReportTemplate{}, err
@@ -275,14 +283,33 @@ func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r 
 	if err != nil {
 		return built{}, err
 	}
+	if err := domain.CheckCount("slots", len(r.Slots), MaxSlots, "slots"); err != nil {
+		return built{}, err
+	}
 	slots := map[string][]string{}
 	for k, v := range r.Slots {
+		if err := domain.ValidateCode("slots", k); err != nil {
+			return built{}, err
+		}
 		if k == "problems" {
 			return built{}, domain.Invalid("slots", "the problems come from the accepted problems; accept them in 问题")
 		}
+		if err := domain.CheckCount("slots."+k, len(v), MaxSlotParagraphs, "paragraphs"); err != nil {
+			return built{}, err
+		}
 		for i, p := range v {
-			if !utf8.ValidString(p) || strings.ContainsAny(p, "\r\n\t") {
-				return built{}, domain.Invalid("slots", "%s[%d]: one paragraph per item, plain text without line breaks", k, i)
+			field := fmt.Sprintf("slots.%s.%d", k, i)
+			if n := utf8.RuneCountInString(p); n > MaxSlotParagraphLen {
+				return built{}, domain.Invalid(field, "must be at most %d characters, got %d", MaxSlotParagraphLen, n)
+			}
+			if err := domain.TextLine(field, p); err != nil {
+				if strings.Contains(p, "\n") {
+					return built{}, domain.Invalid(field, "one paragraph per item, plain text without line breaks")
+				}
+				return built{}, err
+			}
+			if strings.Contains(p, "\t") {
+				return built{}, domain.Invalid(field, "one paragraph per item, plain text without tabs")
 			}
 		}
 		slots[k] = v

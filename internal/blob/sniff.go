@@ -124,8 +124,9 @@ func sniffMedia(head []byte) string {
 //
 // A content check cannot rule out polyglot files (a valid GIF that is also
 // something else); the HTTP layer must serve evidence with the media type
-// returned here, "X-Content-Type-Options: nosniff" and, for anything but
-// images and PDF, "Content-Disposition: attachment".
+// returned here, "X-Content-Type-Options: nosniff", a sandboxing
+// Content-Security-Policy and, for anything but images (PDF included: it can
+// carry JavaScript), "Content-Disposition: attachment".
 func Sniff(head []byte, filename string) (string, error) {
 	if len(head) > SniffLen {
 		head = head[:SniffLen]

@@ -308,6 +308,9 @@ func ValidateType(t domain.ActivityType) error {
 	if _, ok := domain.PillarByCode(t.Pillar); !ok {
 		return domain.Invalid("pillar", "%q is not a pillar; use one of %s", t.Pillar, pillarCodes())
 	}
+	if err := domain.CheckCount("venues", len(t.Venues), domain.MaxVenues, "venues"); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for _, v := range t.Venues {
 		if _, ok := domain.VenueNames[v]; !ok {
@@ -317,6 +320,9 @@ func ValidateType(t domain.ActivityType) error {
 			return domain.Invalid("venues", "%q is listed twice", v)
 		}
 		seen[v] = true
+	}
+	if err := domain.TextBlock("description", t.Description); err != nil {
+		return err
 	}
 	if n := len([]rune(t.Description)); n > domain.MaxDescLen {
 		return domain.Invalid("description", "must be at most %d characters, got %d", domain.MaxDescLen, n)

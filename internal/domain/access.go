@@ -140,6 +140,9 @@ func CheckRoleSet(roles []Role) error {
 // CheckRolePermissions refuses a custom role that mixes an administrator's
 // permissions with business permissions.
 func CheckRolePermissions(perms []Permission) error {
+	if err := CheckCount("permissions", len(perms), MaxRolePermissions, "permissions"); err != nil {
+		return err
+	}
 	business, admin := false, false
 	for _, p := range perms {
 		if !p.Valid() {

@@ -100,21 +100,21 @@ func ValidateCode(field, code string) error {
 	return nil
 }
 
-// ValidateName checks a required, bounded, printable name.
+// ValidateName checks a required, bounded name: one line (TextLine), no tab.
 func ValidateName(field, name string, max int) error {
 	if strings.TrimSpace(name) == "" {
 		return Invalid(field, "is required")
 	}
-	if !utf8.ValidString(name) {
-		return Invalid(field, "is not valid UTF-8")
+	if err := TextLine(field, name); err != nil {
+		return err
+	}
+	if i := strings.IndexByte(name, '\t'); i >= 0 {
+		// TextLine allows a tab in a line of text; a name holding one was
+		// pasted from a spreadsheet cell boundary.
+		return Invalid(field, "character %d is a tab (U+0009), which is not allowed in a name", utf8.RuneCountInString(name[:i])+1)
 	}
 	if n := utf8.RuneCountInString(name); n > max {
 		return Invalid(field, "must be at most %d characters, got %d", max, n)
-	}
-	for _, r := range name {
-		if r < 0x20 || r == 0x7f {
-			return Invalid(field, "must not contain control characters")
-		}
 	}
 	return nil
 }
@@ -134,8 +134,8 @@ func NormalizeAliases(aliases []string) ([]string, error) {
 		seen[a] = true
 		out = append(out, a)
 	}
-	if len(out) > MaxAliases {
-		return nil, Invalid("aliases", "at most %d aliases", MaxAliases)
+	if err := CheckCount("aliases", len(out), MaxAliases, "aliases"); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -206,8 +206,8 @@ func (in TeamInput) Validate() (TeamInput, error) {
 	if err := ValidateName("name", in.Name, MaxTeamNameLen); err != nil {
 		return in, err
 	}
-	if !utf8.ValidString(in.Description) {
-		return in, Invalid("description", "is not valid UTF-8")
+	if err := TextBlock("description", in.Description); err != nil {
+		return in, err
 	}
 	if n := utf8.RuneCountInString(in.Description); n > MaxTeamDescLen {
 		return in, Invalid("description", "must be at most %d characters, got %d", MaxTeamDescLen, n)

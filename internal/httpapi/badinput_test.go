@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -171,5 +172,49 @@ func TestUntypedError(t *testing.T) {
 	e.srv.writeError(rec, r.WithContext(ctx), context.DeadlineExceeded)
 	if rec.Code != 503 {
 		t.Fatalf("deadline: %d", rec.Code)
+	}
+}
+
+// TestDuplicateKeys: a JSON body with one key twice, at any depth, is refused
+// with the key named, instead of the last value silently winning.
+func TestDuplicateKeys(t *testing.T) {
+	e := newEnv(t)
+	good := fmt.Sprintf(`{"org_id": %d, "type_id": %d, "date": "2024-03-02", "title": "t", "attendance": 3}`,
+		e.school, e.types["moral_education"].ID)
+	post := func(body string) *request { return req("POST", "/api/v1/activities", body) }
+	e.unchanged("duplicate keys", func() {
+		for _, c := range []struct{ body, field string }{
+			{strings.Replace(good, `"title": "t"`, `"title": "a", "title": "b"`, 1), "title"},
+			{strings.Replace(good, `"title": "t"`, `"title": "a", "Title": "b"`, 1), "Title"},
+			{strings.Replace(good, `"attendance": 3`, `"attendance": 3, "venues": ["campus"], "attendance": 300`, 1), "attendance"},
+		} {
+			got := e.call(post(c.body), 400).errorOf(t)
+			if got.Code != codeBadJSON || got.Field != c.field || !strings.Contains(got.Message, "more than once") {
+				t.Fatalf("%s: %+v", c.body, got)
+			}
+		}
+	})
+	// Nested: the path names the object.
+	for _, c := range []struct{ body, field string }{
+		{`{"a": {"b": 1, "b": 2}}`, "a.b"},
+		{`{"a": [{"x": 1}, {"y": 1, "y": 2}]}`, "a.1.y"},
+		{`{"a": [[], {"k": {"z": 1, "z": 1}}]}`, "a.1.k.z"},
+	} {
+		err := checkKeys([]byte(c.body))
+		var he *httpError
+		if !errors.As(err, &he) || he.field != c.field || he.status != 400 {
+			t.Fatalf("%s: %v", c.body, err)
+		}
+	}
+	// Keys repeated in sibling objects are not duplicates; depth is bounded.
+	if err := checkKeys([]byte(`{"a": {"x": 1}, "b": {"x": 1}, "c": [{"x": 1}, {"x": 2}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	deep := strings.Repeat(`{"a":`, maxJSONDepth+1) + "1" + strings.Repeat("}", maxJSONDepth+1)
+	if err := checkKeys([]byte(deep)); err == nil || !strings.Contains(err.Error(), "deeper") {
+		t.Fatalf("deep: %v", err)
+	}
+	if err := checkKeys([]byte(strings.Repeat(`{"a":`, maxJSONDepth) + "1" + strings.Repeat("}", maxJSONDepth))); err != nil {
+		t.Fatalf("at the depth bound: %v", err)
 	}
 }

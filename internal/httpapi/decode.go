@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/zeren-edu/zeren/internal/domain"
@@ -73,6 +74,9 @@ func unmarshalStrict(b []byte, dst any) error {
 	if trimmed[0] != '{' {
 		return badJSON("the request body must be a JSON object ({…})")
 	}
+	if err := checkKeys(b); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -84,6 +88,81 @@ func unmarshalStrict(b []byte, dst any) error {
 		return badJSON("unexpected data after the JSON object at byte offset %d", dec.InputOffset())
 	}
 	return nil
+}
+
+// maxJSONDepth bounds how deeply a body's objects and arrays nest. No request
+// of zeren nests deeper than four levels.
+const maxJSONDepth = 32
+
+// checkKeys refuses an object, at any depth, that holds one key twice.
+// encoding/json would keep the last value silently, so {"title": "a",
+// "title": "b"} means "b" to zeren and possibly "a" to a proxy or a log that
+// read it first. encoding/json also matches keys to fields regardless of
+// case, so "Title" after "title" is the same key. Malformed JSON is left to
+// the decoder, which reports it with its offset.
+func checkKeys(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := walkKeys(dec, "", 0); err != nil && !errors.Is(err, errMalformed) {
+		return err
+	}
+	return nil
+}
+
+// errMalformed stops checkKeys at a syntax error, which decoding reports.
+var errMalformed = errors.New("malformed JSON")
+
+// walkKeys reads one JSON value from dec, checking the keys of its objects.
+func walkKeys(dec *json.Decoder, path string, depth int) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return errMalformed
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return nil // a scalar
+	}
+	if depth >= maxJSONDepth {
+		return badJSON("the JSON nests deeper than %d levels", maxJSONDepth)
+	}
+	switch d {
+	case '{':
+		seen := map[string]bool{}
+		for dec.More() {
+			tok, err := dec.Token()
+			key, ok := tok.(string)
+			if err != nil || !ok {
+				return errMalformed
+			}
+			field := joinPath(path, key)
+			folded := strings.ToLower(key)
+			if seen[folded] {
+				return &httpError{status: http.StatusBadRequest, code: codeBadJSON, field: clip(field),
+					message: fmt.Sprintf("the key %q appears more than once in one object; send each key once", clip(key))}
+			}
+			seen[folded] = true
+			if err := walkKeys(dec, field, depth+1); err != nil {
+				return err
+			}
+		}
+	case '[':
+		for i := 0; dec.More(); i++ {
+			if err := walkKeys(dec, joinPath(path, strconv.Itoa(i)), depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing delimiter
+		return errMalformed
+	}
+	return nil
+}
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }
 
 // jsonError turns an encoding/json error into a client error.

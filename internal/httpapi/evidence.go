@@ -7,6 +7,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"strings"
 	"time"
@@ -47,12 +48,12 @@ func (s *Server) attachEvidence(c *call) error {
 			return domain.Invalid("file", "is required: send the file in the multipart field \"file\"")
 		}
 		if err != nil {
-			return uploadError(err, maxFile)
+			return partError(err, maxFile)
 		}
 		if part.FormName() != "file" {
 			// Other fields are ignored, but read, to reach the next part.
 			if _, err := io.Copy(io.Discard, part); err != nil {
-				return uploadError(err, maxFile)
+				return partError(err, maxFile)
 			}
 			continue
 		}
@@ -68,6 +69,22 @@ func (s *Server) attachEvidence(c *call) error {
 	}
 }
 
+// partError turns a failure to read the multipart body itself — a malformed
+// part header (a NUL or a bare line break in a filename), a broken boundary, a
+// body cut short — into a client error: nothing of the server has run yet, so
+// every such failure is the request's.
+func partError(err error, maxFile int64) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return blob.TooLarge(maxFile)
+	}
+	var pe textproto.ProtocolError
+	if errors.As(err, &pe) {
+		return domain.Invalid("file", "a part header of the upload is malformed (a control character in the filename?); send a well-formed multipart/form-data body")
+	}
+	return domain.Invalid("file", "the upload ended early or is not well-formed multipart/form-data")
+}
+
 // uploadError turns the failure of a streamed upload into a client error when
 // it is one: a body over the limit, or a body that is not multipart.
 func uploadError(err error, maxFile int64) error {
@@ -79,7 +96,8 @@ func uploadError(err error, maxFile int64) error {
 	if errors.As(err, &de) {
 		return err
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, multipart.ErrMessageTooLarge) ||
+	var pe textproto.ProtocolError
+	if errors.As(err, &pe) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, multipart.ErrMessageTooLarge) ||
 		strings.Contains(err.Error(), "multipart") {
 		return domain.Invalid("file", "the upload ended early or is not well-formed multipart/form-data")
 	}
@@ -110,17 +128,12 @@ func (s *Server) getEvidence(c *call) error {
 	return c.reply(b)
 }
 
-// evidenceCSP lets a browser show a photo or a PDF and nothing else: no
-// script of a served file runs. PDF viewers refuse to work in a sandboxed
-// document, so only PDFs go without the sandbox; they run no page script
-// either way.
-func evidenceCSP(mediaType string) string {
-	const base = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'"
-	if mediaType == blob.TypePDF {
-		return base
-	}
-	return base + "; sandbox"
-}
+// evidenceCSP lets a browser show a photo and nothing else: the served file
+// is a sandboxed document that runs no script, whatever it carries. It is
+// the same for every file; non-image files are also downloaded rather than
+// shown (dispositionFor), since a PDF viewer would refuse the sandbox and a
+// PDF can carry JavaScript (/OpenAction … /JavaScript).
+const evidenceCSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
 
 func (s *Server) getEvidenceContent(c *call) error {
 	ac, err := c.actor()
@@ -154,7 +167,7 @@ func (s *Server) getEvidenceContent(c *call) error {
 	// Content addressing makes the bytes behind a sha immutable; private
 	// because what a reader may see depends on their scope.
 	h.Set("Cache-Control", "private, max-age=31536000, immutable")
-	h.Set("Content-Security-Policy", evidenceCSP(meta.MediaType))
+	h.Set("Content-Security-Policy", evidenceCSP)
 	if rs, ok := rc.(io.ReadSeeker); ok {
 		// ServeContent answers If-None-Match (304) and Range requests.
 		http.ServeContent(c.w, c.r, "", time.Time{}, rs)
@@ -173,11 +186,14 @@ func (s *Server) getEvidenceContent(c *call) error {
 	return err
 }
 
-// dispositionFor shows photos and PDF in the browser and downloads the rest:
-// an Office file opened inline is an invitation to trouble.
+// dispositionFor shows photos in the browser and downloads every other file.
+// An evidence file is whatever a user uploaded: a PDF with /OpenAction
+// /JavaScript or an Office file with macros, shown inline, would run in the
+// reader's browser or plugin under zeren's origin. Downloaded, it is opened
+// by the reader's own program, like any mail attachment.
 func dispositionFor(mediaType string) string {
 	switch mediaType {
-	case blob.TypeJPEG, blob.TypePNG, blob.TypeGIF, blob.TypeWebP, blob.TypePDF:
+	case blob.TypeJPEG, blob.TypePNG, blob.TypeGIF, blob.TypeWebP:
 		return "inline"
 	}
 	return "attachment"

@@ -159,3 +159,62 @@ func TestEvidenceRefused(t *testing.T) {
 		}
 	})
 }
+
+// activePDF is a PDF whose catalog runs JavaScript when it is opened.
+const activePDF = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert\\(document.cookie\\)) >> >>\nendobj\n" +
+	"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+// TestEvidenceServedSafely: a photo is shown inline; every other file — a PDF
+// carrying /OpenAction /JavaScript first of all — is downloaded, never shown
+// by the browser under zeren's origin, and every file is sandboxed.
+func TestEvidenceServedSafely(t *testing.T) {
+	e := newEnv(t)
+	a := e.activity(e.school, "moral_education", "2024-03-01", "四德教育", 20, false)
+	for _, f := range []struct {
+		name, content, disposition string
+	}{
+		{"会议纪要.pdf", activePDF, "attachment;"},
+		{"照片.png", string(pngBytes(500, 3)), "inline;"},
+	} {
+		e.call(upload(activityPath(a.ID)+"/evidence", f.name, []byte(f.content)), 201)
+		sum := sha256.Sum256([]byte(f.content))
+		r := e.call(req("GET", "/api/v1/evidence/"+hex.EncodeToString(sum[:])+"/content", nil), 200)
+		h := r.header
+		if !strings.HasPrefix(h.Get("Content-Disposition"), f.disposition) {
+			t.Errorf("%s: Content-Disposition %q, want %s…", f.name, h.Get("Content-Disposition"), f.disposition)
+		}
+		if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") || !strings.Contains(csp, "default-src 'none'") {
+			t.Errorf("%s: Content-Security-Policy %q has no sandbox", f.name, csp)
+		}
+		if h.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: no nosniff", f.name)
+		}
+	}
+}
+
+// TestEvidenceMalformedPart: a part header the multipart reader cannot parse
+// (a NUL or a bare carriage return in the filename) is the client's mistake:
+// 400 naming the file, nothing stored.
+func TestEvidenceMalformedPart(t *testing.T) {
+	e := newEnv(t)
+	a := e.activity(e.school, "moral_education", "2024-03-01", "四德教育", 20, false)
+	target := activityPath(a.ID) + "/evidence"
+	e.unchanged("malformed parts", func() {
+		for name, filename := range map[string]string{
+			"NUL in the filename":     "a\x00b.png",
+			"CR in the filename":      "a\rb.png",
+			"control in the filename": "a\x07b.png",
+		} {
+			got := e.call(upload(target, filename, pngBytes(300, 1)), 400).errorOf(t)
+			if got.Code != "invalid" || (got.Field != "file" && got.Field != "filename") {
+				t.Fatalf("%s: %+v", name, got)
+			}
+		}
+		// A header line without a colon inside a part.
+		r := upload(target, "x.png", pngBytes(300, 1))
+		r.body = bytes.Replace(r.body, []byte("Content-Type: application/octet-stream"), []byte("Content-Type application/octet-stream"), 1)
+		if got := e.call(r, 400).errorOf(t); got.Field != "file" || !strings.Contains(got.Message, "malformed") {
+			t.Fatalf("header without a colon: %+v", got)
+		}
+	})
+}

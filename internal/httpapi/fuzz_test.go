@@ -18,7 +18,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		`{"org_id": 1, "type_id": 2, "date": "2024-01-02", "title": "t", "venues": ["campus"], "submit": true}`,
 		`{"org_id": 1,`, `{"org_id": "1"}`, `{"x": 1}`, `[]`, `null`, ``, `{} {}`, `{"attendance": 1e400}`,
 		`{"venues": [1]}`, `{"title": "\ud800"}`, "{\"title\": \"\xff\"}", `{"org_id": -0}`, `{"date": {}}`,
-		`{"submit": "yes"}`, `{"org_id": 1}garbage`, `  {}  `, `{"version": 3}`,
+		`{"submit": "yes"}`, `{"org_id": 1}garbage`, `  {}  `, `{"version": 3}`, `{"title": "a", "title": "b"}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -328,7 +328,8 @@ func routeTable() []*route {
 			handle: (*Server).getEvidence},
 		{method: "GET", path: api + "/evidence/{sha}/content", opID: "getEvidenceContent", tag: "evidence", summary: "A file's content",
 			desc: "Served with its checked media type, `X-Content-Type-Options: nosniff`, the filename it was attached with, " +
-				"ETag = the SHA-256 and immutable caching; photos and PDF inline, other files as attachments.",
+				"ETag = the SHA-256 and immutable caching, and `Content-Security-Policy: sandbox`; photos inline, every other file " +
+				"(PDF included: a PDF can carry JavaScript) as an attachment.",
 			params: []param{pSHA}, status: 200, binary: true, errors: []int{304, 404}, transfer: true,
 			perms:  []domain.Permission{domain.PermActivityRead},
 			handle: (*Server).getEvidenceContent},

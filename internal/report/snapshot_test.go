@@ -312,3 +312,69 @@ func TestAcceptedProblemsInReport(t *testing.T) {
 		t.Errorf("after accepting one and dropping one: %d problems, last block %q, want %q", after.Figures[0].Value, last.Text(), list.Items[0].Detail)
 	}
 }
+
+// TestSnapshotAfterDeleteAndCreate is issue 9's scenario: record and approve
+// A, store a report counting it, delete A (the report lists A as deleted),
+// record and approve B of the same type, date and unit. B gets a new id —
+// ids are never reused — and the report still lists A as deleted instead of
+// vouching for B. Run on both engines.
+func TestSnapshotAfterDeleteAndCreate(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			c := newCounty(t, e)
+			s11 := c.byCode["D1-S1"]
+			in := func(title string) domain.ActivityInput {
+				d, _ := domain.ParseDate("2025-03-04")
+				return domain.ActivityInput{OrgID: s11.ID, TypeID: c.types["outreach_lecture"].ID, Date: d, Title: title, Attendance: 40, Venues: []string{"campus"}}
+			}
+			a := c.add(t, in("甲"), domain.StatusApproved)
+			tpl, err := c.app.CreateReportTemplate(ctx, c.op, "复用测试", snapshotTemplate)
+			if err != nil {
+				t.Fatal(err)
+			}
+			office := actor(c.bureau, domain.RoleOfficeAdmin)
+			v, err := c.app.GenerateReport(ctx, office, app.ReportRequest{OrgID: s11.ID, Period: "2025", TemplateID: tpl.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Figures[0].Value != 1 || v.Stale.Count != 0 {
+				t.Fatalf("report: %d lectures, %d stale", v.Figures[0].Value, v.Stale.Count)
+			}
+			if err := c.app.DeleteActivity(ctx, c.op, a.ID); err != nil {
+				t.Fatal(err)
+			}
+			check := func(when string) {
+				t.Helper()
+				got, err := c.app.GetReport(ctx, office, v.ID, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ids := staleIDs(got); !slices.Equal(ids, []int64{a.ID}) || got.Stale.Activities[0].Change != "deleted" || got.Stale.Activities[0].Title != "甲" {
+					t.Errorf("%s: stale %+v, want %d (甲) deleted", when, got.Stale.Activities, a.ID)
+				}
+				list, _, err := c.app.ListReports(ctx, office, 0, 10, 0)
+				if err != nil || len(list) != 1 || list[0].StaleCount != 1 {
+					t.Errorf("%s: list %+v (%v), want 1 stale record", when, list, err)
+				}
+			}
+			check("after deleting A")
+			b := c.add(t, in("乙"), domain.StatusApproved)
+			if b.ID <= a.ID {
+				t.Fatalf("B got id %d, not above deleted A's %d", b.ID, a.ID)
+			}
+			check("after recording B")
+
+			// Even where an id was reused before ids were made unique (a
+			// database older than migration 00008), the report is not
+			// fooled: the record is known by its id and creation stamp.
+			// (The test clock stands still; a real one has moved on by the
+			// time a record is deleted and another recorded.)
+			if err := storetest.Exec(t, c.st, "UPDATE activities SET id = $1, created_at = $2 WHERE id = $3",
+				a.ID, "2026-03-01T04:00:01.000Z", b.ID); err != nil {
+				t.Fatal(err)
+			}
+			check("with B moved onto A's id")
+		})
+	}
+}

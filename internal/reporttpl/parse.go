@@ -159,13 +159,51 @@ func (t *Template) Exprs() []*Expr {
 	return out
 }
 
+// Bounds of a template, so that no template — previewed by any reader —
+// makes a report run without limit; each error says its bound. The default
+// template has 50 figures, and its longest list names 3 types.
+const (
+	MaxListItems = 200  // values of one list argument: types: ["…", …]
+	MaxFigures   = 300  // figure calls in a template
+	MaxExprs     = 1000 // {{ … }} expressions of any kind in a template
+)
+
 // Parse parses a template. Errors are *SyntaxError.
 func Parse(src string) (*Template, error) {
 	p := &parser{}
 	if err := p.parse(src); err != nil {
 		return nil, err
 	}
-	return &Template{blocks: p.blocks}, nil
+	t := &Template{blocks: p.blocks}
+	if err := t.checkBounds(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// checkBounds refuses a template with more expressions or figures than the
+// bounds, at the first one past the bound.
+func (t *Template) checkBounds() error {
+	exprs := t.Exprs()
+	figures := 0
+	for i, e := range exprs {
+		if i == MaxExprs {
+			return errAt(e.Line, e.Col, "a template holds at most %d expressions {{ … }}, this one %d", MaxExprs, len(exprs))
+		}
+		if e.Func == "" {
+			continue
+		}
+		if figures++; figures > MaxFigures {
+			n := 0
+			for _, x := range exprs {
+				if x.Func != "" {
+					n++
+				}
+			}
+			return errAt(e.Line, e.Col, "a template holds at most %d figures, this one %d", MaxFigures, n)
+		}
+	}
+	return nil
 }
 
 type parser struct {
@@ -642,6 +680,9 @@ func parseArgs(lx *lexer, e *Expr, ln int, unclosed func() error) error {
 			return err
 		}
 		_ = vt
+		if v.Kind == KindList && len(v.List) > MaxListItems {
+			return errAt(ln, t.col, "argument %q lists %d values; a list holds at most %d", t.text, len(v.List), MaxListItems)
+		}
 		e.Args = append(e.Args, Arg{Name: t.text, Line: ln, Col: t.col, Value: *v})
 		sep, err := lx.next()
 		if err != nil {

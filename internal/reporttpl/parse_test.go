@@ -2,6 +2,7 @@ package reporttpl
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -168,5 +169,39 @@ func TestFormat(t *testing.T) {
 	want := "# {{ unit.name }}报告\n\n> （{{ today }}）\n\n## 一、学习\n\n开展{{ count(type: \"a\") | approx }}场次，覆盖{{ attendance() }}人次\n\n{% problems %}\n\n{% slot next_steps \"下一步\" %}\n\n用{{ \"{{\" }}括起\n\n@ {{ unit.name }}\n@ {{ today }}\n"
 	if got := tp.Format(); got != want {
 		t.Errorf("Format:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestTemplateBounds: a list argument, the figures and the expressions of a
+// template are bounded, and the error names the bound, the count and where.
+func TestTemplateBounds(t *testing.T) {
+	list := func(n int) string {
+		items := make([]string, n)
+		for i := range items {
+			items[i] = fmt.Sprintf("\"t%d\"", i)
+		}
+		return "[" + strings.Join(items, ", ") + "]"
+	}
+	if _, err := Parse("# 甲\n共{{ count(types: " + list(MaxListItems) + ") }}场"); err != nil {
+		t.Fatalf("a list at the bound: %v", err)
+	}
+	_, err := Parse("# 甲\n共{{ count(types: " + list(12000) + ") }}场")
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.Line != 2 || se.Col != 11 || !strings.Contains(se.Error(), "lists 12000 values; a list holds at most 200") ||
+		!strings.Contains(se.Error(), `"types"`) {
+		t.Fatalf("12000 types: %v", err)
+	}
+
+	figures := func(n int) string { return "# 甲\n" + strings.Repeat("{{ count(type: \"a\") }}\n", n) }
+	if _, err := Parse(figures(MaxFigures)); err != nil {
+		t.Fatalf("figures at the bound: %v", err)
+	}
+	_, err = Parse(figures(MaxFigures + 5))
+	if !errors.As(err, &se) || se.Line != MaxFigures+2 || !strings.Contains(se.Error(), "at most 300 figures, this one 305") {
+		t.Fatalf("too many figures: %v", err)
+	}
+	_, err = Parse("# 甲\n" + strings.Repeat("{{ unit.name }}", MaxExprs+1))
+	if !errors.As(err, &se) || !strings.Contains(se.Error(), "at most 1000 expressions") {
+		t.Fatalf("too many expressions: %v", err)
 	}
 }

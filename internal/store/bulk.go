@@ -447,7 +447,11 @@ func (l *bulkLoad) sqlite(ctx context.Context) (err error) {
 	err = l.phase("units and closure", func() (int64, error) {
 		var n int64
 		err := inTx(func(tx *sql.Tx) error {
-			if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM org_units").Scan(&maxUnit); err != nil {
+			// The units get explicit ids: start past every id ever handed
+			// out (sqlite_sequence), not past the largest left, so a unit
+			// deleted by an earlier load's undo never lends its id again.
+			if err := tx.QueryRowContext(ctx, `SELECT MAX(COALESCE((SELECT MAX(id) FROM org_units), 0),
+				COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'org_units'), 0))`).Scan(&maxUnit); err != nil {
 				return err
 			}
 			if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM activities").Scan(&maxAct); err != nil {
@@ -708,15 +712,19 @@ func (l *bulkLoad) postgresTx(ctx context.Context, tx pgx.Tx) error {
 	}
 	err := l.phase("units and closure", func() (int64, error) {
 		var maxID int64
-		if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM org_units").Scan(&maxID); err != nil {
+		// Past every id the identity ever handed out, not just the largest left.
+		if err := tx.QueryRow(ctx, `SELECT GREATEST(COALESCE(MAX(id), 0),
+			COALESCE(pg_sequence_last_value(pg_get_serial_sequence('org_units', 'id')), 0)) FROM org_units`).Scan(&maxID); err != nil {
 			return 0, err
 		}
 		n, err := l.insertTree(ctx, copyRows(tx), maxID)
 		if err != nil {
 			return 0, err
 		}
-		// The ids were given explicitly: move the identity past them.
-		_, err = exec(ctx, "SELECT setval(pg_get_serial_sequence('org_units', 'id'), (SELECT MAX(id) FROM org_units))")
+		// The ids were given explicitly: move the identity past them (never back).
+		if len(l.units) > 0 {
+			_, err = exec(ctx, "SELECT setval(pg_get_serial_sequence('org_units', 'id'), $1)", maxID+int64(len(l.units)))
+		}
 		return n, err
 	})
 	if err != nil {

@@ -297,6 +297,11 @@ func TestBulkLoadFailureLeavesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkAggregates(t, st, res.UnitIDs, res.TypeIDs)
+			// The failed load's units were taken back, but their ids are
+			// not handed out again (ids are never reused).
+			if first := res.UnitIDs[0]; first <= int64(len(ds.units)) {
+				t.Errorf("the second load's first unit got id %d, an id the failed load of %d units had used", first, len(ds.units))
+			}
 		})
 	}
 }

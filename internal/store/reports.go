@@ -406,8 +406,8 @@ func (tx *Tx) CreateReport(ctx context.Context, r NewReport, ids []int64) (int64
 		j := min(i+batch, len(ids))
 		args := []any{id}
 		in := placeholders(&args, int64s(ids[i:j])...)
-		if _, err := tx.exec(ctx, `INSERT INTO report_records (report_id, activity_id, version, status, title)
-			SELECT $1, a.id, a.version, a.status, a.title FROM activities a WHERE a.id IN (`+in+`)`, args...); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO report_records (report_id, activity_id, version, status, title, created_at)
+			SELECT $1, a.id, a.version, a.status, a.title, a.created_at FROM activities a WHERE a.id IN (`+in+`)`, args...); err != nil {
 			return 0, err
 		}
 	}
@@ -437,7 +437,7 @@ func (tx *Tx) ListReports(ctx context.Context, scope domain.Scope, org int64, li
 	args = append(args, limit, offset)
 	q := fmt.Sprintf(`SELECT r.id, r.org_id, r.period, r.template_id, t.name, r.template_version, r.created_by, r.created_at,
 		(SELECT COUNT(*) FROM report_records rr LEFT JOIN activities a ON a.id = rr.activity_id
-		 WHERE rr.report_id = r.id AND (a.id IS NULL OR a.version <> rr.version OR a.status <> rr.status))
+		 WHERE rr.report_id = r.id AND `+staleRecord+`)
 		FROM reports r JOIN report_templates t ON t.id = r.template_id
 		WHERE %s ORDER BY r.created_at DESC, r.id DESC LIMIT $%d OFFSET $%d`, cond, len(args)-1, len(args))
 	rows, err := tx.query(ctx, q, args...)
@@ -503,15 +503,24 @@ type StaleRecord struct {
 	ChangedAt time.Time `json:"changed_at,omitzero"`
 }
 
+// goneRecord holds, over report_records rr LEFT JOIN activities a, when the
+// record a report counted no longer exists: no row has its id, or the row
+// with its id is another record (created at another time; an id reused
+// before migration 00008, which made ids unique for good on SQLite).
+const goneRecord = "(a.id IS NULL OR a.created_at <> rr.created_at)"
+
+// staleRecord holds when the record is gone, or was edited or re-reviewed.
+const staleRecord = "(" + goneRecord + " OR a.version <> rr.version OR a.status <> rr.status)"
+
 // StaleRecords lists the records behind a report whose version or status
 // moved, or which were deleted, since the snapshot: one join on the primary
-// keys of report_records and activities. The caller has checked the report is
-// in scope.
+// keys of report_records and activities, the record's identity being its id
+// and its creation stamp. The caller has checked the report is in scope.
 func (tx *Tx) StaleRecords(ctx context.Context, report int64) ([]StaleRecord, error) {
-	rows, err := tx.query(ctx, `SELECT rr.activity_id, COALESCE(a.title, rr.title), rr.status, a.id IS NULL,
-		COALESCE(a.status, ''), COALESCE(a.updated_at, '')
+	rows, err := tx.query(ctx, `SELECT rr.activity_id, CASE WHEN `+goneRecord+` THEN rr.title ELSE a.title END, rr.status, `+goneRecord+`,
+		COALESCE(a.status, ''), CASE WHEN `+goneRecord+` THEN '' ELSE a.updated_at END
 		FROM report_records rr LEFT JOIN activities a ON a.id = rr.activity_id
-		WHERE rr.report_id = $1 AND (a.id IS NULL OR a.version <> rr.version OR a.status <> rr.status)
+		WHERE rr.report_id = $1 AND `+staleRecord+`
 		ORDER BY rr.activity_id`, report)
 	if err != nil {
 		return nil, err

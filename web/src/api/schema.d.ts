@@ -635,7 +635,7 @@ export interface paths {
         };
         /**
          * A file's content
-         * @description Served with its checked media type, `X-Content-Type-Options: nosniff`, the filename it was attached with, ETag = the SHA-256 and immutable caching; photos and PDF inline, other files as attachments.
+         * @description Served with its checked media type, `X-Content-Type-Options: nosniff`, the filename it was attached with, ETag = the SHA-256 and immutable caching, and `Content-Security-Policy: sandbox`; photos inline, every other file (PDF included: a PDF can carry JavaScript) as an attachment.
          */
         get: operations["getEvidenceContent"];
         put?: never;
