@@ -55,6 +55,9 @@ func run() int {
 	fs.IntVar(&plan.SubtreeIterations, "subtree-iterations", plan.SubtreeIterations, "samples per subtree query")
 	fs.IntVar(&plan.Writes, "writes", plan.Writes, "single-row writes through app.CreateActivity (deleted again afterwards)")
 	fs.IntVar(&plan.ReportIterations, "report-iterations", plan.ReportIterations, "work reports per scenario (the default template, province and districts; 0: none)")
+	fs.IntVar(&plan.LedgerIterations, "ledger-iterations", plan.LedgerIterations, "samples per ledger first page (province, district, school × each sort; 0: none)")
+	fs.IntVar(&plan.ExportIterations, "export-iterations", plan.ExportIterations, "Excel exports of about 10⁵ rows (0: none)")
+	fs.BoolVar(&plan.LedgerOnly, "ledger-only", false, "measure only the ledger pages and the export (with -reuse: a generated dataset)")
 	fs.BoolVar(&plan.ReportOnly, "report-only", false, "measure only the work report (with -reuse: a generated dataset)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -151,6 +154,9 @@ func run() int {
 	if plan.ReportOnly {
 		// A partial run must not overwrite the full report.
 		out = filepath.Join(*dir, "results-report.md")
+	}
+	if plan.LedgerOnly {
+		out = filepath.Join(*dir, "results-ledger.md")
 	}
 	if err := os.WriteFile(out, []byte(md), 0o644); err != nil {
 		fmt.Fprintf(os.Stderr, "zbench: %v\n", err)
