@@ -47,6 +47,7 @@ func run() int {
 	dir := fs.String("dir", filepath.Join("bench", "out"), "directory for SQLite databases, manifests and results.md")
 	reuse := fs.Bool("reuse", false, "reuse a dataset generated earlier with the same size and seed, if complete")
 	drop := fs.Bool("drop", false, "delete each dataset after measuring it (saves disk; no later -reuse)")
+	tag := fs.String("tag", "", "appended to the datasets' names (keeps apart datasets of the same size, e.g. on a shared server)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	plan := bench.DefaultPlan()
 	fs.IntVar(&plan.Iterations, "iterations", plan.Iterations, "rollup samples per level and period")
@@ -132,7 +133,7 @@ func run() int {
 		Config:  cfg, Plan: plan, Machine: bench.Machine(),
 	}
 	for _, e := range list {
-		target := bench.Target{Engine: e, Dir: *dir, PGURL: *pg, Reuse: *reuse, Log: logf}
+		target := bench.Target{Engine: e, Dir: *dir, PGURL: *pg, Reuse: *reuse, Tag: *tag, Log: logf}
 		res, err := measure(ctx, target, cfg, plan, *drop)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "zbench: %s: %v\n", e, err)
