@@ -1551,10 +1551,14 @@ export interface components {
             items: components["schemas"]["Activity"][];
             /** @description The page size used. */
             limit: number;
+            /** @description The `after` of the next page; absent on the last page. */
+            next?: string;
             /** @description How many were skipped. */
             offset: number;
-            /** @description How many match, over all pages. */
+            /** @description How many match, over all pages: on the first page (no `after`) only, -1 on later ones. Exact when the filter narrows only by unit, type, status and dates (read from the rollups); otherwise counted up to 10 000, and `total_capped` says there are more. */
             total: number;
+            /** @description The total is a lower bound: more than `total` rows match. */
+            total_capped?: boolean;
         };
         /** @description A kind of activity in the catalog. */
         ActivityType: {
@@ -3291,6 +3295,8 @@ export interface operations {
                 limit?: number;
                 /** @description How many items to skip. */
                 offset?: number;
+                /** @description Continue after the last row of an earlier page: that page's `next`. Pages by key, so every page costs the same and rows written meanwhile never repeat one; the total is counted on the first page only. */
+                after?: string;
             };
             header?: never;
             path?: never;
