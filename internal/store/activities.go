@@ -192,6 +192,10 @@ type ActivityFilter struct {
 	// paging); Count says what total the page carries.
 	After *ActivityCursor
 	Count CountMode
+	// CountCap is where CountCapped stops counting (0: CountCap).
+	CountCap int
+	// NoSharedWith leaves out each file's other records (an export has no use for them).
+	NoSharedWith bool
 }
 
 var activitySorts = map[string]string{

@@ -242,22 +242,26 @@ func (tx *Tx) ListActivityPage(ctx context.Context, scope domain.Scope, f Activi
 	}
 
 	page := ActivityPage{Items: []domain.Activity{}}
+	countCap := f.CountCap
+	if countCap <= 0 {
+		countCap = CountCap
+	}
 	switch {
 	case f.Count == CountNone:
 		page.Total = -1
 	case f.rollupAnswers():
 		page.Total = int(inScope)
-	case f.Count == CountExact || inScope <= CountCap:
+	case f.Count == CountExact || inScope <= int64(countCap):
 		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM "+from+" WHERE "+cond, args...).Scan(&page.Total); err != nil {
 			return empty, tx.d.wrap(err)
 		}
 	default:
-		q := fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) x", from, cond, CountCap+1)
+		q := fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) x", from, cond, countCap+1)
 		if err := tx.queryRow(ctx, q, args...).Scan(&page.Total); err != nil {
 			return empty, tx.d.wrap(err)
 		}
-		if page.Total > CountCap {
-			page.Total, page.Capped = CountCap, true
+		if page.Total > countCap {
+			page.Total, page.Capped = countCap, true
 		}
 	}
 
@@ -312,7 +316,7 @@ func (tx *Tx) ListActivityPage(ctx context.Context, scope domain.Scope, f Activi
 	if err := rows.Err(); err != nil {
 		return empty, tx.d.wrap(err)
 	}
-	if err := tx.fillEvidence(ctx, scope, page.Items); err != nil {
+	if err := tx.fillEvidence(ctx, scope, page.Items, !f.NoSharedWith); err != nil {
 		return empty, err
 	}
 	return page, nil

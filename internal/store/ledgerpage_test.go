@@ -348,3 +348,86 @@ func TestLedgerCursorOfAnotherOrderIsInvalid(t *testing.T) {
 		t.Fatalf("got %v, want invalid", err)
 	}
 }
+
+// One file on many records: each record of a page lists at most
+// SharedWithMax of the others (the first by id, all in the reader's scope)
+// and counts them all; records outside the scope are neither listed nor counted.
+func TestSharedWithIsBounded(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st := e.Open(t, storetest.Clock("2025-03-01"))
+			const sha = "0000000000000000000000000000000000000000000000000000000000000001"
+			var inside, outside int64
+			var carriers []int64
+			err := st.Write(ctx, func(tx *store.Tx) error {
+				root, err := tx.CreateOrg(ctx, store.NewOrg{Kind: domain.OrgBureau, Code: "R", Name: "局"})
+				if err != nil {
+					return err
+				}
+				a, err := tx.CreateOrg(ctx, store.NewOrg{ParentID: root.ID, Kind: domain.OrgDistrict, Code: "A", Name: "甲"})
+				if err != nil {
+					return err
+				}
+				b, err := tx.CreateOrg(ctx, store.NewOrg{ParentID: root.ID, Kind: domain.OrgDistrict, Code: "B", Name: "乙"})
+				if err != nil {
+					return err
+				}
+				inside, outside = a.ID, b.ID
+				ty, err := tx.CreateType(ctx, domain.ActivityType{Code: "T", Pillar: domain.PillarTheory, Name: "类型", Active: true})
+				if err != nil {
+					return err
+				}
+				if err := tx.PutEvidenceBlob(ctx, sha, 10, "image/png"); err != nil {
+					return err
+				}
+				scope := domain.Scope{Roots: []int64{root.ID}}
+				for i := range 36 {
+					org := inside
+					if i%6 == 5 {
+						org = outside
+					}
+					act, err := tx.CreateActivity(ctx, scope, domain.ActivityInput{OrgID: org, TypeID: ty.ID,
+						Date: domain.NewDate(2025, time.January, 1+i%28), Title: "标志"}, domain.StatusDraft, "a")
+					if err != nil {
+						return err
+					}
+					if err := tx.AttachEvidence(ctx, scope, act.ID, sha, "logo.png"); err != nil {
+						return err
+					}
+					if org == inside {
+						carriers = append(carriers, act.ID)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var p store.ActivityPage
+			err = st.Read(ctx, func(tx *store.Tx) error {
+				var err error
+				p, err = tx.ListActivityPage(ctx, domain.Scope{Roots: []int64{inside}}, store.ActivityFilter{Limit: 50})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Items) != len(carriers) {
+				t.Fatalf("listed %d, want %d", len(p.Items), len(carriers))
+			}
+			for _, a := range p.Items {
+				ev := a.Evidence[0]
+				var want []int64
+				for _, c := range carriers {
+					if c != a.ID && len(want) < store.SharedWithMax {
+						want = append(want, c)
+					}
+				}
+				if !slices.Equal(ev.SharedWith, want) || ev.SharedCount != len(carriers)-1 {
+					t.Fatalf("activity %d: shared with %v (count %d), want %v (count %d)", a.ID, ev.SharedWith, ev.SharedCount, want, len(carriers)-1)
+				}
+			}
+		})
+	}
+}

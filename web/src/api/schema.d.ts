@@ -1831,7 +1831,9 @@ export interface components {
             media_type: string;
             /** @description SHA-256 of the content, 64 lower-case hexadecimal digits. */
             sha256: string;
-            /** @description Other activities in the reader's scope that carry the same file. */
+            /** @description How many other activities in the reader's scope carry the file, counted up to 1 001 (1 001: more than 1 000). */
+            shared_count?: number;
+            /** @description Other activities in the reader's scope that carry the same file: the first 20 by id. */
             shared_with?: number[];
             /** @description Bytes. */
             size: number;

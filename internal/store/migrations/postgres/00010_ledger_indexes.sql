@@ -15,7 +15,14 @@ CREATE INDEX activities_title_id ON activities(title, id);
 CREATE INDEX activities_status_date_id ON activities(status, date, id);
 CREATE INDEX activities_creator_created ON activities(created_by, created_at, id);
 
+-- A file's other records, listed by id and bounded (the "shared with" of
+-- a page): a range of this index per file, not every carrier.
+DROP INDEX activity_evidence_sha;
+CREATE INDEX activity_evidence_sha_activity ON activity_evidence(sha256, activity_id);
+
 -- +goose Down
+DROP INDEX activity_evidence_sha_activity;
+CREATE INDEX activity_evidence_sha ON activity_evidence(sha256);
 DROP INDEX activities_creator_created;
 DROP INDEX activities_status_date_id;
 DROP INDEX activities_title_id;
