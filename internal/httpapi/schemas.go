@@ -206,12 +206,12 @@ func componentSchemas() obj {
 		}, "spring_start", "autumn_start"),
 
 		"Evidence": object("A file attached to an activity.", obj{
-			"sha256":      obj{"type": "string", "pattern": shaPattern, "description": shaDesc},
-			"filename":    str("The name it was attached with."),
-			"media_type":  str("The media type it was accepted as."),
-			"size":        obj{"type": "integer", "minimum": 0, "description": "Bytes."},
-			"attached_at": dateTime(""),
-			"shared_with": array("Other activities in the reader's scope that carry the same file: the first 20 by id.", id("")),
+			"sha256":       obj{"type": "string", "pattern": shaPattern, "description": shaDesc},
+			"filename":     str("The name it was attached with."),
+			"media_type":   str("The media type it was accepted as."),
+			"size":         obj{"type": "integer", "minimum": 0, "description": "Bytes."},
+			"attached_at":  dateTime(""),
+			"shared_with":  array("Other activities in the reader's scope that carry the same file: the first 20 by id.", id("")),
 			"shared_count": obj{"type": "integer", "minimum": 1, "description": "How many other activities in the reader's scope carry the file, counted up to 1 001 (1 001: more than 1 000)."},
 		}, "sha256", "filename", "media_type", "size", "attached_at"),
 		"Activity": object("One activity in the ledger.", merge(activityInputProps(), obj{

@@ -89,7 +89,7 @@ func (w *ledgerWorld) add(t *testing.T, rng *rand.Rand, n int) {
 	for range n {
 		in := domain.ActivityInput{
 			OrgID: w.units[rng.IntN(len(w.units))], TypeID: w.types[rng.IntN(len(w.types))],
-			Date:  domain.NewDate(2025, time.January, 1).AddDays(rng.IntN(60)),
+			Date: domain.NewDate(2025, time.January, 1).AddDays(rng.IntN(60)),
 			// Few distinct titles and attendances: ties are what keyset paging must get right.
 			Title: []string{"学习", "宣讲", "Study", "班会"}[rng.IntN(4)], Attendance: rng.IntN(5) * 10,
 		}
