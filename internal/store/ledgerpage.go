@@ -209,8 +209,11 @@ func (tx *Tx) ListActivityPage(ctx context.Context, scope domain.Scope, f Activi
 		empty.Total = max(empty.Total, 0)
 		return empty, nil
 	}
+	// Below this many rows, reading the scope and sorting it costs less than
+	// a millisecond: no need to weigh it against walking the sort index.
+	const sortAlways = 2000
 	walk := sc.whole
-	if !sc.whole {
+	if !sc.whole && inScope > sortAlways {
 		all, err := tx.rollupCount(ctx, sc.trees, nil, nil, nil)
 		if err != nil {
 			return empty, err
