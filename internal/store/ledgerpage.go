@@ -228,15 +228,19 @@ func (tx *Tx) ListActivityPage(ctx context.Context, scope domain.Scope, f Activi
 	var where []string
 	if !sc.whole {
 		in := placeholders(&args, int64s(sc.roots)...)
-		// CROSS JOIN fixes the join order on SQLite (PostgreSQL plans it
-		// freely): activities first, in index order, when walking; the
-		// closure rows first, then each unit's activities, otherwise.
 		if walk {
-			from = "activities a CROSS JOIN org_closure sc"
+			// The activities in the sort index's order, each tested against
+			// the subtree's unit ids read once into memory (dialect.go).
+			var c string
+			from, c = tx.d.walkSubtree("SELECT descendant_id FROM org_closure WHERE ancestor_id IN (" + in + ")")
+			where = append(where, c)
 		} else {
+			// The closure rows first, then each unit's activities through
+			// activities_org_date; CROSS JOIN fixes that order on SQLite
+			// (PostgreSQL plans it the same way by itself).
 			from = "org_closure sc CROSS JOIN activities a"
+			where = append(where, "sc.descendant_id = a.org_id AND sc.ancestor_id IN ("+in+")")
 		}
-		where = append(where, "sc.descendant_id = a.org_id AND sc.ancestor_id IN ("+in+")")
 	}
 	where = append(where, f.conditions(&args)...)
 	cond := "1=1"
