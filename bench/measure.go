@@ -24,13 +24,16 @@ type Plan struct {
 	Writes                int // single-row writes through the application
 	ReportIterations      int // work reports per scenario (0: none)
 	ReportOnly            bool
+	LedgerIterations      int // samples per ledger first page (level × sort); 0: no ledger measurements
+	ExportIterations      int // exports of about 10⁵ rows (0: none)
+	LedgerOnly            bool
 	Seed                  uint64
 	Log                   func(format string, args ...any)
 }
 
 // DefaultPlan is zbench's default.
 func DefaultPlan() Plan {
-	return Plan{Iterations: 200, NaiveIterations: 20, NaiveBureauIterations: 5, SubtreeIterations: 200, Writes: 2000, ReportIterations: 5, Seed: DefaultSeed}
+	return Plan{Iterations: 200, NaiveIterations: 20, NaiveBureauIterations: 5, SubtreeIterations: 200, Writes: 2000, ReportIterations: 5, LedgerIterations: 100, ExportIterations: 3, Seed: DefaultSeed}
 }
 
 // Latency summarises samples.
@@ -132,6 +135,7 @@ type EngineResult struct {
 	Subtree  []LatRow
 	Writes   WriteReport
 	Report   []LatRow // the work report (workreport.go)
+	Ledger   []LatRow // ledger pages and the export (ledger.go)
 }
 
 // Measure runs the plan on a loaded database. It leaves the database as it
@@ -144,6 +148,14 @@ func Measure(ctx context.Context, l *Loaded, p Plan) (EngineResult, error) {
 	var err error
 	if res.Version, err = l.Store.EngineVersion(ctx); err != nil {
 		return res, err
+	}
+	if p.LedgerIterations > 0 && !p.ReportOnly {
+		if res.Ledger, err = measureLedger(ctx, l, p); err != nil {
+			return res, err
+		}
+	}
+	if p.LedgerOnly {
+		return res, nil
 	}
 	if p.ReportIterations > 0 {
 		if res.Report, err = measureWorkReport(ctx, l, p); err != nil {

@@ -137,7 +137,8 @@ func (r *Report) Markdown() string {
 	}
 	w(".\n\n")
 
-	if r.Plan.ReportOnly {
+	r.ledger(w)
+	if r.Plan.ReportOnly || r.Plan.LedgerOnly {
 		r.workReport(w)
 		for _, n := range r.Notes {
 			w("%s\n\n", n)
@@ -222,6 +223,20 @@ func (r *Report) workReport(w func(format string, args ...any)) {
 		w("| engine | scenario | p50 | p99 | figures | samples |\n|---|---|---:|---:|---:|---:|\n")
 		for _, e := range r.Engines {
 			for _, s := range e.Report {
+				w("| %s | %s | %s | %s | %.0f | %d |\n", e.Engine, s.Name, fmtDur(s.Lat.P50), fmtDur(s.Lat.P99), s.Rows, s.Lat.N)
+			}
+		}
+		w("\n")
+	}
+}
+
+// ledger writes the ledger's table.
+func (r *Report) ledger(w func(format string, args ...any)) {
+	if r.Plan.LedgerIterations > 0 && !r.Plan.ReportOnly {
+		w("**Ledger** (issue 10): the first page of 50 through `app.ListActivities` (total included) for the province, a random district and a random school, by each sort (descending); the Excel export of about 10⁵ rows through `app.ExportActivities`\n\n")
+		w("| engine | query | p50 | p99 | rows (avg) | samples |\n|---|---|---:|---:|---:|---:|\n")
+		for _, e := range r.Engines {
+			for _, s := range e.Ledger {
 				w("| %s | %s | %s | %s | %.0f | %d |\n", e.Engine, s.Name, fmtDur(s.Lat.P50), fmtDur(s.Lat.P99), s.Rows, s.Lat.N)
 			}
 		}

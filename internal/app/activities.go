@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -181,6 +183,7 @@ type ActivityQuery struct {
 	Asc         bool
 	Limit       int
 	Offset      int
+	After       string // a page's Next: the list continues after its last row
 
 	// CreatedBy and EnteredOn narrow to the records one account entered on
 	// one day (China time): the records of a back-filled batch.
@@ -191,28 +194,77 @@ type ActivityQuery struct {
 // MaxPageSize bounds a list page.
 const MaxPageSize = 500
 
-// ListActivities returns a page of the ledger in the actor's read scope.
+// ListActivities returns a page of the ledger in the actor's read scope and
+// the exact number of matching rows.
 func (a *App) ListActivities(ctx context.Context, ac domain.Actor, q ActivityQuery) ([]domain.Activity, int, error) {
+	p, err := a.listActivities(ctx, ac, q, store.CountExact)
+	return p.Items, p.Total, err
+}
+
+// LedgerPage is a page of the ledger list.
+type LedgerPage struct {
+	Items []domain.Activity
+	// Total counts the matching rows on the first page (no After); -1 on
+	// later pages. Exact whenever the filter is one the rollups hold (unit,
+	// type, status, dates); otherwise counted up to store.CountCap, and
+	// Capped says there are more.
+	Total  int
+	Capped bool
+	// Next continues the list after this page (an opaque cursor for After);
+	// empty on the last page.
+	Next string
+}
+
+// ListLedgerPage returns a page of the ledger in the actor's read scope: the
+// first page (q.After empty) with its total, a later one after q.After's
+// row, counted once and read by key, so paging through the province costs
+// the same on every page.
+func (a *App) ListLedgerPage(ctx context.Context, ac domain.Actor, q ActivityQuery) (LedgerPage, error) {
+	mode := store.CountCapped
+	if q.After != "" {
+		mode = store.CountNone
+	}
+	p, err := a.listActivities(ctx, ac, q, mode)
+	if err != nil {
+		return LedgerPage{}, err
+	}
+	out := LedgerPage{Items: p.Items, Total: p.Total, Capped: p.Capped}
+	if p.Next != nil {
+		b, _ := json.Marshal(p.Next)
+		out.Next = base64.RawURLEncoding.EncodeToString(b)
+	}
+	return out, nil
+}
+
+func (a *App) listActivities(ctx context.Context, ac domain.Actor, q ActivityQuery, mode store.CountMode) (store.ActivityPage, error) {
 	if err := ac.Require(domain.PermActivityRead); err != nil {
-		return nil, 0, err
+		return store.ActivityPage{}, err
 	}
 	if q.Limit < 0 || q.Limit > MaxPageSize {
-		return nil, 0, domain.Invalid("limit", "must be between 1 and %d", MaxPageSize)
+		return store.ActivityPage{}, domain.Invalid("limit", "must be between 1 and %d", MaxPageSize)
 	}
 	if q.Offset < 0 {
-		return nil, 0, domain.Invalid("offset", "cannot be negative")
+		return store.ActivityPage{}, domain.Invalid("offset", "cannot be negative")
 	}
-	var out []domain.Activity
-	var total int
+	var after *store.ActivityCursor
+	if q.After != "" {
+		b, err := base64.RawURLEncoding.DecodeString(q.After)
+		after = &store.ActivityCursor{}
+		if err != nil || json.Unmarshal(b, after) != nil || after.Sort == "" {
+			return store.ActivityPage{}, domain.Invalid("after", "not a cursor of the ledger list; start again from the first page")
+		}
+	}
+	var out store.ActivityPage
 	err := a.st.Read(ctx, func(tx *store.Tx) error {
 		f, err := a.activityFilter(ctx, tx, ac, q)
 		if err != nil {
 			return err
 		}
-		out, total, err = tx.ListActivities(ctx, ac.Scope, f)
+		f.After, f.Count = after, mode
+		out, err = tx.ListActivityPage(ctx, ac.Scope, f)
 		return err
 	})
-	return out, total, err
+	return out, err
 }
 
 // activityFilter checks a ledger query and resolves it (unit in scope, pillar

@@ -47,9 +47,9 @@ func (e *LedgerExport) Close() error { return e.f.Close() }
 
 // ExportActivities writes the ledger rows that ListActivities would list for
 // q (every page of them, limit and offset ignored) into an Excel workbook.
-// The rows are read in one read transaction, so the file is one consistent
-// snapshot; the workbook is built before anything is sent, so a slow client
-// holds no transaction open. The export is audited.
+// The rows are read by key a page at a time, each page its own short read
+// transaction (see export); the workbook is built before anything is sent,
+// so a slow client holds no transaction open. The export is audited.
 func (a *App) ExportActivities(ctx context.Context, ac domain.Actor, q ActivityQuery) (*LedgerExport, error) {
 	return a.export(ctx, ac, q, exportPage)
 }
@@ -73,25 +73,50 @@ func (a *App) export(ctx context.Context, ac domain.Actor, q ActivityQuery, page
 		return nil, err
 	}
 	out := &LedgerExport{Filename: exportFilename(q), f: w.f}
+	// The filter is resolved and the rows counted once; the rows are then
+	// read a page at a time by key, each page in its own short read
+	// transaction, so a large export neither recounts per page nor holds
+	// one transaction open for its whole length (which would keep SQLite's
+	// checkpoint from running). What it promises: every row that matches
+	// from the export's start to its end is in the file exactly once, in the
+	// list's order; a row written meanwhile may or may not be.
+	var f store.ActivityFilter
+	var names *exportNames
 	err = a.st.Read(ctx, func(tx *store.Tx) error {
-		f, err := a.activityFilter(ctx, tx, ac, q)
+		var err error
+		if f, err = a.activityFilter(ctx, tx, ac, q); err != nil {
+			return err
+		}
+		if names, err = newExportNames(ctx, tx); err != nil {
+			return err
+		}
+		f.Limit, f.Count, f.CountCap = 1, store.CountCapped, maxRows
+		p, err := tx.ListActivityPage(ctx, ac.Scope, f)
 		if err != nil {
 			return err
 		}
-		names, err := newExportNames(ctx, tx)
-		if err != nil {
-			return err
+		if p.Capped || p.Total > maxRows {
+			return tooManyToExport(p.Total, maxRows)
 		}
-		f.Limit, f.Offset = pageSize, 0
-		for {
-			page, total, err := tx.ListActivities(ctx, ac.Scope, f)
-			if err != nil {
+		return nil
+	})
+	f.Limit, f.Count, f.NoSharedWith = pageSize, store.CountNone, true
+	seen := map[int64]bool{} // a row re-dated between two pages may come again
+	for err == nil {
+		var page store.ActivityPage
+		err = a.st.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			if page, err = tx.ListActivityPage(ctx, ac.Scope, f); err != nil {
 				return err
 			}
-			if total > maxRows {
-				return domain.TooLarge("limit", "the filter matches %d activities; an export holds at most %d. Narrow the period, unit or type and export in parts", total, maxRows)
-			}
-			for _, act := range page {
+			for _, act := range page.Items {
+				if seen[act.ID] {
+					continue
+				}
+				seen[act.ID] = true
+				if out.Rows >= maxRows {
+					return tooManyToExport(out.Rows+1, maxRows)
+				}
 				row, err := names.row(ctx, tx, ac.Scope, act)
 				if err != nil {
 					return err
@@ -101,12 +126,13 @@ func (a *App) export(ctx context.Context, ac domain.Actor, q ActivityQuery, page
 				}
 				out.Rows++
 			}
-			if len(page) < pageSize || out.Rows >= total {
-				return nil
-			}
-			f.Offset += len(page)
+			return nil
+		})
+		if page.Next == nil {
+			break
 		}
-	})
+		f.After = page.Next
+	}
 	if err == nil {
 		err = w.finish()
 	}
@@ -119,6 +145,10 @@ func (a *App) export(ctx context.Context, ac domain.Actor, q ActivityQuery, page
 		return nil, err
 	}
 	return out, nil
+}
+
+func tooManyToExport(n, maxRows int) error {
+	return domain.TooLarge("limit", "the filter matches more than %d activities (%d or more); an export holds at most %d. Narrow the period, unit or type and export in parts", maxRows, n, maxRows)
 }
 
 // exportFilename names the file after the period or the dates it covers.

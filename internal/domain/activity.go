@@ -77,7 +77,10 @@ type Evidence struct {
 	Size       int64     `json:"size"`
 	AttachedAt time.Time `json:"attached_at"`
 	// SharedWith lists the other activities (in the reader's scope) carrying the same blob.
-	SharedWith []int64 `json:"shared_with,omitempty"`
+	// At most the first 20 (by id); SharedCount says how many there are
+	// (counted up to 1 001: a file on 10⁵ records costs no more than on two).
+	SharedWith  []int64 `json:"shared_with,omitempty"`
+	SharedCount int     `json:"shared_count,omitempty"`
 }
 
 // ActivityInput is what a client may set on an activity.

@@ -12,16 +12,26 @@ func (s *Server) listActivities(c *call) error {
 	if err != nil {
 		return err
 	}
-	q.Limit, q.Offset = int(c.p.int("limit")), int(c.p.int("offset"))
+	q.Limit, q.Offset, q.After = int(c.p.int("limit")), int(c.p.int("offset")), c.p.str("after")
 	ac, err := c.actor()
 	if err != nil {
 		return err
 	}
-	items, total, err := s.app.ListActivities(c.ctx(), ac, q)
+	p, err := s.app.ListLedgerPage(c.ctx(), ac, q)
 	if err != nil {
 		return err
 	}
-	return c.reply(page[domain.Activity]{Items: nonNil(items), Total: total, Limit: q.Limit, Offset: q.Offset})
+	return c.reply(ledgerPage{Items: nonNil(p.Items), Total: p.Total, Capped: p.Capped, Limit: q.Limit, Offset: q.Offset, Next: p.Next})
+}
+
+// ledgerPage is a page of the ledger: a page with the keyset cursor of the next.
+type ledgerPage struct {
+	Items  []domain.Activity `json:"items"`
+	Total  int               `json:"total"`
+	Capped bool              `json:"total_capped,omitempty"`
+	Limit  int               `json:"limit"`
+	Offset int               `json:"offset"`
+	Next   string            `json:"next,omitempty"`
 }
 
 // ledgerQuery reads the ledger filter of a list or export request; paging

@@ -258,8 +258,9 @@ func routeTable() []*route {
 
 		// Activity ledger.
 		{method: "GET", path: api + "/activities", opID: "listActivities", tag: "activities", summary: "A page of the ledger",
-			desc:   "The records behind any figure: GET /api/v1/aggregates returns, in `records`, the query string that lists exactly the activities it counted.",
-			params: append(ledgerFilterParams(), pLimit, pOffset),
+			desc: "The records behind any figure: GET /api/v1/aggregates returns, in `records`, the query string that lists exactly the activities it counted.",
+			params: append(ledgerFilterParams(), pLimit, pOffset,
+				qString("after", "Continue after the last row of an earlier page: that page's `next`. Pages by key, so every page costs the same and rows written meanwhile never repeat one; the total is counted on the first page only.").withPattern("^[A-Za-z0-9_-]{1,400}$")),
 			status: 200, resp: "ActivityPage", errors: []int{404}, perms: []domain.Permission{domain.PermActivityRead},
 			handle: (*Server).listActivities},
 		{method: "GET", path: api + "/activities/export", opID: "exportActivities", tag: "activities", summary: "The ledger of a filter as an Excel workbook",

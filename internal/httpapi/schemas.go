@@ -206,12 +206,13 @@ func componentSchemas() obj {
 		}, "spring_start", "autumn_start"),
 
 		"Evidence": object("A file attached to an activity.", obj{
-			"sha256":      obj{"type": "string", "pattern": shaPattern, "description": shaDesc},
-			"filename":    str("The name it was attached with."),
-			"media_type":  str("The media type it was accepted as."),
-			"size":        obj{"type": "integer", "minimum": 0, "description": "Bytes."},
-			"attached_at": dateTime(""),
-			"shared_with": array("Other activities in the reader's scope that carry the same file.", id("")),
+			"sha256":       obj{"type": "string", "pattern": shaPattern, "description": shaDesc},
+			"filename":     str("The name it was attached with."),
+			"media_type":   str("The media type it was accepted as."),
+			"size":         obj{"type": "integer", "minimum": 0, "description": "Bytes."},
+			"attached_at":  dateTime(""),
+			"shared_with":  array("Other activities in the reader's scope that carry the same file: the first 20 by id.", id("")),
+			"shared_count": obj{"type": "integer", "minimum": 1, "description": "How many other activities in the reader's scope carry the file, counted up to 1 001 (1 001: more than 1 000)."},
 		}, "sha256", "filename", "media_type", "size", "attached_at"),
 		"Activity": object("One activity in the ledger.", merge(activityInputProps(), obj{
 			"id":            id(""),
@@ -226,7 +227,15 @@ func componentSchemas() obj {
 			"venues":        array("Venue tags.", enum("", venueCodes()...)),
 		}), "id", "org_id", "type_id", "date", "title", "description", "attendance", "venues", "status", "evidence",
 			"created_by", "created_at", "updated_at", "version"),
-		"ActivityPage": pageSchema("A page of the ledger.", "Activity"),
+		"ActivityPage": object("A page of the ledger.", obj{
+			"items": array("This page.", ref("Activity")),
+			"total": obj{"type": "integer", "minimum": -1, "description": "How many match, over all pages: on the first page (no `after`) only, -1 on later ones. " +
+				"Exact when the filter narrows only by unit, type, status and dates (read from the rollups); otherwise counted up to 10 000, and `total_capped` says there are more."},
+			"total_capped": boolean("The total is a lower bound: more than `total` rows match."),
+			"limit":        obj{"type": "integer", "minimum": 1, "description": "The page size used."},
+			"offset":       obj{"type": "integer", "minimum": 0, "description": "How many were skipped."},
+			"next":         str("The `after` of the next page; absent on the last page."),
+		}, "items", "total", "limit", "offset"),
 		"ActivityList": listSchema("Activities.", "Activity"),
 		// ActivityInput is open (no additionalProperties) so that the two
 		// request bodies can extend it; they close themselves with

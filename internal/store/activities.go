@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/zeren-edu/zeren/internal/domain"
@@ -249,6 +248,14 @@ type ActivityFilter struct {
 	Asc         bool
 	Limit       int
 	Offset      int
+	// After continues the list after a row of an earlier page (keyset
+	// paging); Count says what total the page carries.
+	After *ActivityCursor
+	Count CountMode
+	// CountCap is where CountCapped stops counting (0: CountCap).
+	CountCap int
+	// NoSharedWith leaves out each file's other records (an export has no use for them).
+	NoSharedWith bool
 }
 
 var activitySorts = map[string]string{
@@ -261,96 +268,11 @@ func ActivitySorts() []string {
 	return []string{"date", "created_at", "updated_at", "attendance", "title", "id"}
 }
 
-// ListActivities returns a page of activities in the read scope and the total.
+// ListActivities returns a page of activities in the read scope and the
+// total (see ListActivityPage; f.Count says how the total is counted).
 func (tx *Tx) ListActivities(ctx context.Context, scope domain.Scope, f ActivityFilter) ([]domain.Activity, int, error) {
-	args := []any{}
-	cond, ok, err := tx.subtreeInScope(ctx, scope, "a.org_id", f.OrgID, &args)
-	if err != nil || !ok {
-		return []domain.Activity{}, 0, err
-	}
-	where := []string{cond}
-	if f.TypeIDs != nil {
-		if len(f.TypeIDs) == 0 {
-			return []domain.Activity{}, 0, nil
-		}
-		where = append(where, "a.type_id IN ("+placeholders(&args, int64s(f.TypeIDs)...)+")")
-	}
-	if f.Range != nil {
-		args = append(args, f.Range.From.String(), f.Range.To.String())
-		where = append(where, fmt.Sprintf("a.date >= $%d AND a.date < $%d", len(args)-1, len(args)))
-	}
-	if len(f.Statuses) > 0 {
-		where = append(where, "a.status IN ("+placeholders(&args, strs(f.Statuses)...)+")")
-	}
-	if f.HasEvidence != nil {
-		if *f.HasEvidence {
-			where = append(where, "a.evidence_count > 0")
-		} else {
-			where = append(where, "a.evidence_count = 0")
-		}
-	}
-	if f.Query != "" {
-		args = append(args, "%"+likeEscape(f.Query)+"%")
-		where = append(where, fmt.Sprintf(`a.title LIKE $%d ESCAPE '\'`, len(args)))
-	}
-	if f.Venue != "" {
-		// The same test as a report figure's venue (figureWhere): a quoted
-		// tag matches one element of the JSON list.
-		args = append(args, `%"`+likeEscape(f.Venue)+`"%`)
-		where = append(where, fmt.Sprintf(`a.venues LIKE $%d ESCAPE '\'`, len(args)))
-	}
-	if f.EvidenceSHA != "" {
-		args = append(args, f.EvidenceSHA)
-		where = append(where, fmt.Sprintf("a.id IN (SELECT activity_id FROM activity_evidence WHERE sha256 = $%d)", len(args)))
-	}
-	if f.CreatedBy != "" {
-		args = append(args, f.CreatedBy)
-		where = append(where, fmt.Sprintf("a.created_by = $%d", len(args)))
-	}
-	if c := createdRange(f.CreatedFrom, f.CreatedTo, &args); c != "" {
-		where = append(where, c)
-	}
-	cond = strings.Join(where, " AND ")
-	var total int
-	if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM activities a WHERE "+cond, args...).Scan(&total); err != nil {
-		return nil, 0, tx.d.wrap(err)
-	}
-	col, ok := activitySorts[f.Sort]
-	if !ok {
-		col = "a.date"
-	}
-	dir := "DESC"
-	if f.Asc {
-		dir = "ASC"
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	args = append(args, limit, f.Offset)
-	q := fmt.Sprintf("SELECT %s FROM activities a WHERE %s ORDER BY %s %s, a.id %s LIMIT $%d OFFSET $%d",
-		activityCols, cond, col, dir, dir, len(args)-1, len(args))
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	out := []domain.Activity{}
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			rows.Close()
-			return nil, 0, tx.d.wrap(err)
-		}
-		out = append(out, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, tx.d.wrap(err)
-	}
-	if err := tx.fillEvidence(ctx, scope, out); err != nil {
-		return nil, 0, err
-	}
-	return out, total, nil
+	p, err := tx.ListActivityPage(ctx, scope, f)
+	return p.Items, p.Total, err
 }
 
 // InClosedPeriod reports the closed period (code) containing d, or "".

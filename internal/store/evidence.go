@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/zeren-edu/zeren/internal/domain"
 )
@@ -86,7 +89,7 @@ func (tx *Tx) GetEvidence(ctx context.Context, scope domain.Scope, sha string) (
 
 func (tx *Tx) activityEvidence(ctx context.Context, scope domain.Scope, id int64) ([]domain.Evidence, error) {
 	as := []domain.Activity{{ID: id}}
-	if err := tx.fillEvidence(ctx, scope, as); err != nil {
+	if err := tx.fillEvidence(ctx, scope, as, true); err != nil {
 		return nil, err
 	}
 	return as[0].Evidence, nil
@@ -94,7 +97,7 @@ func (tx *Tx) activityEvidence(ctx context.Context, scope domain.Scope, id int64
 
 // fillEvidence loads the evidence of a page of activities in two queries, and
 // for each blob the other in-scope activities that carry it.
-func (tx *Tx) fillEvidence(ctx context.Context, scope domain.Scope, as []domain.Activity) error {
+func (tx *Tx) fillEvidence(ctx context.Context, scope domain.Scope, as []domain.Activity, shared bool) error {
 	if len(as) == 0 {
 		return nil
 	}
@@ -133,39 +136,91 @@ func (tx *Tx) fillEvidence(ctx context.Context, scope domain.Scope, as []domain.
 	if len(shas) == 0 {
 		return nil
 	}
-	list := make([]any, 0, len(shas))
-	for s := range shas {
-		list = append(list, s)
+	if !shared {
+		return nil
 	}
-	args = []any{}
-	q = "SELECT e.sha256, e.activity_id FROM activity_evidence e JOIN activities a ON a.id = e.activity_id WHERE e.sha256 IN (" +
-		placeholders(&args, list...) + ") AND " + scopeFilter("a.org_id", scope.ReadRoots(), &args) + " ORDER BY e.activity_id"
-	rows, err = tx.query(ctx, q, args...)
+	users, err := tx.sharedWith(ctx, scope, shas)
 	if err != nil {
 		return err
 	}
-	users := map[string][]int64{}
+	for i := range as {
+		for j := range as[i].Evidence {
+			ev := &as[i].Evidence[j]
+			u := users[ev.SHA256]
+			for _, other := range u.ids {
+				if other != as[i].ID && len(ev.SharedWith) < SharedWithMax {
+					ev.SharedWith = append(ev.SharedWith, other)
+				}
+			}
+			if len(ev.SharedWith) > 0 {
+				ev.SharedCount = len(ev.SharedWith)
+				if u.count > 0 { // more carriers than were listed: the others, counted
+					ev.SharedCount = u.count - 1
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// SharedWithMax bounds the other records listed for one file, and
+// SharedCountCap the count of them: a logo carried by 10⁵ records costs a
+// page no more than a photo carried by two.
+const (
+	SharedWithMax  = 20
+	SharedCountCap = 1000
+)
+
+type carriers struct {
+	ids   []int64 // the first SharedWithMax+1 in-scope carriers, by id
+	count int     // when there are more: all of them, up to SharedCountCap+1; else 0
+}
+
+// sharedWith finds, for each file, the first in-scope records carrying it
+// (one query, a bounded range of the (sha256, activity_id) index per file),
+// and counts the carriers of the files that have more.
+func (tx *Tx) sharedWith(ctx context.Context, scope domain.Scope, shas map[string]bool) (map[string]carriers, error) {
+	args := []any{}
+	var subs []string
+	for _, sha := range slices.Sorted(maps.Keys(shas)) {
+		args = append(args, sha)
+		n := len(args)
+		subs = append(subs, fmt.Sprintf(`SELECT * FROM (SELECT e.sha256, e.activity_id FROM activity_evidence e JOIN activities a ON a.id = e.activity_id
+			WHERE e.sha256 = $%d AND %s ORDER BY e.activity_id LIMIT %d) s%d`, n, scopeFilter("a.org_id", scope.ReadRoots(), &args), SharedWithMax+1, n))
+	}
+	rows, err := tx.query(ctx, strings.Join(subs, " UNION ALL "), args...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]carriers{}
 	for rows.Next() {
 		var sha string
 		var aid int64
 		if err := rows.Scan(&sha, &aid); err != nil {
 			rows.Close()
-			return tx.d.wrap(err)
+			return nil, tx.d.wrap(err)
 		}
-		users[sha] = append(users[sha], aid)
+		c := out[sha]
+		c.ids = append(c.ids, aid)
+		out[sha] = c
 	}
 	rows.Close()
-	for i := range as {
-		for j := range as[i].Evidence {
-			ev := &as[i].Evidence[j]
-			for _, other := range users[ev.SHA256] {
-				if other != as[i].ID {
-					ev.SharedWith = append(ev.SharedWith, other)
-				}
-			}
-		}
+	if err := rows.Err(); err != nil {
+		return nil, tx.d.wrap(err)
 	}
-	return tx.d.wrap(rows.Err())
+	for sha, c := range out {
+		if len(c.ids) <= SharedWithMax {
+			continue
+		}
+		args := []any{sha}
+		q := fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM activity_evidence e JOIN activities a ON a.id = e.activity_id
+			WHERE e.sha256 = $1 AND %s LIMIT %d) x`, scopeFilter("a.org_id", scope.ReadRoots(), &args), SharedCountCap+2)
+		if err := tx.queryRow(ctx, q, args...).Scan(&c.count); err != nil {
+			return nil, tx.d.wrap(err)
+		}
+		out[sha] = c
+	}
+	return out, nil
 }
 
 // EvidenceCount returns how many files an activity has (for validation).

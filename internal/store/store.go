@@ -17,6 +17,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/zeren-edu/zeren/internal/domain"
 )
 
@@ -59,10 +62,22 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	var err error
 	if IsPostgres(dsn) {
 		s.d = postgresDialect{}
-		s.write, err = sql.Open("pgx", dsn)
+		cfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("database %s: %w", redact(dsn), err)
 		}
+		// pgx prepares and caches every statement per connection; after five
+		// runs PostgreSQL may switch a prepared statement to a generic plan,
+		// made without the parameters' values. For the ledger and report
+		// queries, whose best plan depends on which unit (the province or one
+		// school) and which period they read, that plan can be a thousand
+		// times slower (the province's .docx, run after five previews, took
+		// 30 s for a preview's 2 s). Plan every run with its values instead;
+		// a DSN that sets plan_cache_mode keeps its own.
+		if _, ok := cfg.RuntimeParams["plan_cache_mode"]; !ok {
+			cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+		}
+		s.write = stdlib.OpenDB(*cfg)
 		s.write.SetMaxOpenConns(20)
 		s.write.SetMaxIdleConns(10)
 		s.write.SetConnMaxIdleTime(5 * time.Minute)

@@ -47,6 +47,7 @@ func run() int {
 	dir := fs.String("dir", filepath.Join("bench", "out"), "directory for SQLite databases, manifests and results.md")
 	reuse := fs.Bool("reuse", false, "reuse a dataset generated earlier with the same size and seed, if complete")
 	drop := fs.Bool("drop", false, "delete each dataset after measuring it (saves disk; no later -reuse)")
+	tag := fs.String("tag", "", "appended to the datasets' names (keeps apart datasets of the same size, e.g. on a shared server)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	plan := bench.DefaultPlan()
 	fs.IntVar(&plan.Iterations, "iterations", plan.Iterations, "rollup samples per level and period")
@@ -55,6 +56,9 @@ func run() int {
 	fs.IntVar(&plan.SubtreeIterations, "subtree-iterations", plan.SubtreeIterations, "samples per subtree query")
 	fs.IntVar(&plan.Writes, "writes", plan.Writes, "single-row writes through app.CreateActivity (deleted again afterwards)")
 	fs.IntVar(&plan.ReportIterations, "report-iterations", plan.ReportIterations, "work reports per scenario (the default template, province and districts; 0: none)")
+	fs.IntVar(&plan.LedgerIterations, "ledger-iterations", plan.LedgerIterations, "samples per ledger first page (province, district, school × each sort; 0: none)")
+	fs.IntVar(&plan.ExportIterations, "export-iterations", plan.ExportIterations, "Excel exports of about 10⁵ rows (0: none)")
+	fs.BoolVar(&plan.LedgerOnly, "ledger-only", false, "measure only the ledger pages and the export (with -reuse: a generated dataset)")
 	fs.BoolVar(&plan.ReportOnly, "report-only", false, "measure only the work report (with -reuse: a generated dataset)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -129,7 +133,7 @@ func run() int {
 		Config:  cfg, Plan: plan, Machine: bench.Machine(),
 	}
 	for _, e := range list {
-		target := bench.Target{Engine: e, Dir: *dir, PGURL: *pg, Reuse: *reuse, Log: logf}
+		target := bench.Target{Engine: e, Dir: *dir, PGURL: *pg, Reuse: *reuse, Tag: *tag, Log: logf}
 		res, err := measure(ctx, target, cfg, plan, *drop)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "zbench: %s: %v\n", e, err)
@@ -151,6 +155,9 @@ func run() int {
 	if plan.ReportOnly {
 		// A partial run must not overwrite the full report.
 		out = filepath.Join(*dir, "results-report.md")
+	}
+	if plan.LedgerOnly {
+		out = filepath.Join(*dir, "results-ledger.md")
 	}
 	if err := os.WriteFile(out, []byte(md), 0o644); err != nil {
 		fmt.Fprintf(os.Stderr, "zbench: %v\n", err)

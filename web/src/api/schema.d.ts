@@ -1571,10 +1571,14 @@ export interface components {
             items: components["schemas"]["Activity"][];
             /** @description The page size used. */
             limit: number;
+            /** @description The `after` of the next page; absent on the last page. */
+            next?: string;
             /** @description How many were skipped. */
             offset: number;
-            /** @description How many match, over all pages. */
+            /** @description How many match, over all pages: on the first page (no `after`) only, -1 on later ones. Exact when the filter narrows only by unit, type, status and dates (read from the rollups); otherwise counted up to 10 000, and `total_capped` says there are more. */
             total: number;
+            /** @description The total is a lower bound: more than `total` rows match. */
+            total_capped?: boolean;
         };
         /** @description A kind of activity in the catalog. */
         ActivityType: {
@@ -1866,7 +1870,9 @@ export interface components {
             media_type: string;
             /** @description SHA-256 of the content, 64 lower-case hexadecimal digits. */
             sha256: string;
-            /** @description Other activities in the reader's scope that carry the same file. */
+            /** @description How many other activities in the reader's scope carry the file, counted up to 1 001 (1 001: more than 1 000). */
+            shared_count?: number;
+            /** @description Other activities in the reader's scope that carry the same file: the first 20 by id. */
             shared_with?: number[];
             /** @description Bytes. */
             size: number;
@@ -3330,6 +3336,8 @@ export interface operations {
                 limit?: number;
                 /** @description How many items to skip. */
                 offset?: number;
+                /** @description Continue after the last row of an earlier page: that page's `next`. Pages by key, so every page costs the same and rows written meanwhile never repeat one; the total is counted on the first page only. */
+                after?: string;
             };
             header?: never;
             path?: never;

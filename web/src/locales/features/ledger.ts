@@ -5,6 +5,7 @@ const zh = {
   title: '工作台账',
   openFromFigure: '在工作台账中打开这些记录（可审核、导出）',
   total: '共 {n} 条',
+  totalCapped: '{n} 条以上',
   loading: '正在加载…',
   filter: {
     unit: '单位',
@@ -133,6 +134,7 @@ const zh = {
     removeConfirm: '确定从本记录中删除“{name}”吗？',
     shared: '另有 {n} 条记录使用',
     sharedTip: '同一文件也是以下记录的佐证：编号 {ids}',
+    sharedTipMore: '同一文件也是以下记录的佐证：编号 {ids} 等（共 {n} 条）',
     none: '暂无佐证材料',
   },
   detail: {
@@ -161,6 +163,7 @@ const en: typeof zh = {
   title: 'Ledger',
   openFromFigure: 'Open these records in the ledger (review, export)',
   total: '{n} records',
+  totalCapped: 'more than {n} records',
   loading: 'Loading…',
   filter: {
     unit: 'Unit',
@@ -289,6 +292,7 @@ const en: typeof zh = {
     removeConfirm: 'Remove “{name}” from this record?',
     shared: 'also used by {n}',
     sharedTip: 'The same file is evidence of records No. {ids}',
+    sharedTipMore: 'The same file is evidence of records No. {ids} and others ({n} in all)',
     none: 'No evidence',
   },
   detail: {
