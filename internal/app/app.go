@@ -54,6 +54,8 @@ type App struct {
 	// hashing bounds concurrent argon2id verifications: each takes 64 MiB,
 	// and a burst of logins (an exam starting) must not exhaust memory.
 	hashing chan struct{}
+	// anchors, when set, are checked by the audit admin's verification.
+	anchors *AuditAnchors
 }
 
 // New wires an App. now may be nil (the real clock).

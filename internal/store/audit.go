@@ -157,3 +157,21 @@ func (tx *Tx) EachAudit(ctx context.Context, fn func(AuditRow) error) error {
 	}
 	return tx.d.wrap(rows.Err())
 }
+
+// AuditAt returns the event with this seq; ok is false when there is none.
+// seq <= 0 means the newest event (the chain's head).
+func (tx *Tx) AuditAt(ctx context.Context, seq int64) (r AuditRow, ok bool, err error) {
+	q := "SELECT " + auditCols + " FROM audit_events WHERE seq = $1"
+	args := []any{seq}
+	if seq <= 0 {
+		q, args = "SELECT "+auditCols+" FROM audit_events ORDER BY seq DESC LIMIT 1", nil
+	}
+	r, err = scanAudit(tx.queryRow(ctx, q, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return AuditRow{}, false, nil
+	}
+	if err != nil {
+		return AuditRow{}, false, tx.d.wrap(err)
+	}
+	return r, true, nil
+}
