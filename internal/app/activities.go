@@ -543,4 +543,24 @@ func (a *App) OpenEvidence(ctx context.Context, ac domain.Actor, sha string) (st
 	return meta, rc, nil
 }
 
+// EvidenceThumbnail draws a small JPEG of a photo that an in-scope activity
+// carries (blob.Thumbnail). A thumbnail is not the file, so showing one in a
+// gallery is not audited as a download; OpenEvidence, which hands out the
+// file itself, is.
+func (a *App) EvidenceThumbnail(ctx context.Context, ac domain.Actor, sha string) ([]byte, error) {
+	meta, err := a.GetEvidence(ctx, ac, sha)
+	if err != nil {
+		return nil, err
+	}
+	if !blob.HasThumbnail(meta.MediaType) {
+		return blob.Thumbnail(nil, meta.MediaType, blob.ThumbnailSize) // the "no thumbnail" error
+	}
+	rc, err := a.blobs.Open(ctx, sha)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return blob.Thumbnail(rc, meta.MediaType, blob.ThumbnailSize)
+}
+
 func actTarget(id int64) string { return fmt.Sprintf("activity:%d", id) }

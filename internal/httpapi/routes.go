@@ -332,6 +332,12 @@ func routeTable() []*route {
 			params: []param{pSHA}, status: 200, binary: true, errors: []int{304, 404}, transfer: true,
 			perms:  []domain.Permission{domain.PermActivityRead},
 			handle: (*Server).getEvidenceContent},
+		{method: "GET", path: api + "/evidence/{sha}/thumbnail", opID: "getEvidenceThumbnail", tag: "evidence", summary: "A photo's thumbnail",
+			desc: "A JPEG of at most 240 pixels on its longer side, for galleries: a smaller picture, not the file, so it is not audited " +
+				"as a download (the content is). JPEG, PNG and GIF photos have one; other files answer 404.",
+			params: []param{pSHA}, status: 200, binary: true, errors: []int{304, 404},
+			perms:  []domain.Permission{domain.PermActivityRead},
+			handle: (*Server).getEvidenceThumbnail},
 		{method: "GET", path: api + "/evidence-limits", opID: "getEvidenceLimits", tag: "evidence", summary: "What files are accepted, and how large",
 			desc:   "So that clients can explain the limits before an upload.",
 			status: 200, resp: "EvidenceLimits", reach: reachInstallation,
