@@ -443,7 +443,7 @@ export interface paths {
         put?: never;
         /**
          * Re-compute the audit trail's hash chain
-         * @description Reports the first event that was modified, deleted or reordered, if any (as `zeren audit verify` does at the console).
+         * @description Reports the first event that was modified, deleted or reordered, if any, and compares the chain with the anchors (keyed checkpoints of its head) that the server writes to its data directory, so deleted newest events and a re-hashed trail are found too (as `zeren audit verify` does at the console).
          */
         post: operations["verifyAudit"];
         delete?: never;
@@ -1698,6 +1698,8 @@ export interface components {
              * @description The account, when there is one.
              */
             actor_id?: number;
+            /** @description The account's name, when the reader may see it. */
+            actor_name?: string;
             /** @description The record after the change (any JSON). */
             after?: unknown;
             /** @enum {string} */
@@ -1714,6 +1716,8 @@ export interface components {
              * @description The actor's unit, when there is one.
              */
             org_id?: number;
+            /** @description The actor's unit's name. */
+            org_name?: string;
             /** @enum {string} */
             outcome: "success" | "failure" | "denied";
             /** @description The hash of the event before. */
@@ -1722,6 +1726,10 @@ export interface components {
             seq: number;
             /** @description What it happened to: account:12, activity:34… */
             target: string;
+            /** @description What kind of record the target is: account, org, activity, role, type, team, member, report, evidence, period, token… */
+            target_kind?: string;
+            /** @description The target's name (an activity's title, a file's short hash), when there is one the reader may see. */
+            target_name?: string;
             /** Format: date-time */
             time: string;
             /** @description What happened: login.success, account.roles, activity.update, evidence.download… */
@@ -1740,6 +1748,15 @@ export interface components {
         };
         /** @description The outcome of re-computing the chain. */
         AuditReport: {
+            /** @description Lines of the anchor file that cannot be trusted (altered, or written with another key). */
+            anchor_problems?: {
+                line: number;
+                message: string;
+            }[];
+            /** @description The server writes anchors (keyed checkpoints of the chain's head) and the chain was compared with them. */
+            anchored: boolean;
+            /** @description Anchors whose key checked out, each compared with the chain. */
+            anchors: number;
             /** @description Events verified good. */
             checked: number;
             /** @description The first bad event. */
@@ -1753,6 +1770,13 @@ export interface components {
             last: {
                 hash: string;
                 seq: number;
+            };
+            /** @description The newest of them. */
+            last_anchor?: {
+                hash: string;
+                seq: number;
+                /** Format: date-time */
+                time: string;
             };
             /** @description No event was modified, deleted or reordered. */
             ok: boolean;
@@ -3903,6 +3927,10 @@ export interface operations {
     listAuditEvents: {
         parameters: {
             query?: {
+                /** @description Only events of actors in this unit's subtree (inside the reader's own; otherwise 404). */
+                org_id?: number;
+                /** @description Only events with this outcome. */
+                outcome?: "success" | "failure" | "denied";
                 /** @description Only events whose type starts with this, e.g. login or activity.update. */
                 type?: string;
                 /** @description Only events of this account. */
@@ -3936,6 +3964,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
