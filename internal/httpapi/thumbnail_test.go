@@ -18,6 +18,11 @@ import (
 // realPNG is a decodable w×h picture.
 func realPNG(t *testing.T, w, h int) []byte {
 	t.Helper()
+	return decodablePNG(w, h)
+}
+
+// decodablePNG is a w×h picture that image/png reads back.
+func decodablePNG(w, h int) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
@@ -26,7 +31,7 @@ func realPNG(t *testing.T, w, h int) []byte {
 	}
 	var b bytes.Buffer
 	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 	return b.Bytes()
 }
