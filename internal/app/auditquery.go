@@ -150,7 +150,7 @@ func (a *App) ListNamedAuditEvents(ctx context.Context, ac domain.Actor, q Audit
 			e.ActorName = names.Accounts[e.ActorID].Name
 			e.OrgName = names.Orgs[e.OrgID]
 			kind, id := parseTarget(e.Target)
-			if id != 0 && kind != "member" {
+			if named := id != 0 || kind == "token"; named && kind != "member" {
 				// The record as the event saw it comes first: a deleted
 				// record's id may since name another one (SQLite reuses
 				// the highest id).

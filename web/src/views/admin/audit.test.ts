@@ -45,6 +45,8 @@ describe('audit log names', () => {
       [{ target: `evidence:${sha}`, target_kind: 'evidence' }, `佐证材料 ${sha.slice(0, 12)}…`],
       [{ target: 'period:2024Q3', target_kind: 'period', target_name: '2024Q3' }, '周期「2024Q3」'],
       [{ target: 'policy', target_kind: 'policy' }, '安全策略'],
+      [{ target: 'token:00aa11bb22cc33d3', target_kind: 'token' }, 'API 令牌 00aa11bb22cc33d3'],
+      [{ target: 'team:3/member:9', target_kind: 'member' }, '队员 #9'],
       [{ target: '', target_kind: '' }, '—'],
     ]
     for (const [e, want] of cases) {

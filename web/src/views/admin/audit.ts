@@ -72,9 +72,11 @@ export function targetLabel(
   const kind = e.target_kind || e.target.split(':')[0]
   const k = kindName(kind) ?? kind
   if (e.target_name) return `${k}「${e.target_name}」`
-  const id = /(\d+)$/.exec(e.target)?.[1]
-  if (kind === 'evidence') return `${k} ${shortHash(e.target.slice(e.target.indexOf(':') + 1))}`
-  if (id && e.target.includes(':')) return `${k} #${id}`
-  const rest = e.target.includes(':') ? e.target.slice(e.target.indexOf(':') + 1) : ''
-  return rest ? `${k} ${rest}` : k
+  const colon = e.target.indexOf(':')
+  if (colon < 0) return k
+  const rest = e.target.slice(colon + 1)
+  if (kind === 'evidence') return `${k} ${shortHash(rest)}`
+  if (kind === 'member') return `${k} #${/(\d+)$/.exec(rest)?.[1] ?? ''}`
+  if (/^\d+$/.test(rest)) return `${k} #${rest}`
+  return `${k} ${rest}` // a code of its own: a token's id as the tokens page shows it
 }
