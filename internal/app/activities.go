@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -552,15 +553,14 @@ func (a *App) EvidenceThumbnail(ctx context.Context, ac domain.Actor, sha string
 	if err != nil {
 		return nil, err
 	}
-	if !blob.HasThumbnail(meta.MediaType) {
-		return blob.Thumbnail(nil, meta.MediaType, blob.ThumbnailSize) // the "no thumbnail" error
-	}
-	rc, err := a.blobs.Open(ctx, sha)
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	return blob.Thumbnail(rc, meta.MediaType, blob.ThumbnailSize)
+	a.thumbsOnce.Do(func() {
+		dir := "" // kept next to the files they are drawn from
+		if fs, ok := a.blobs.(*blob.FS); ok {
+			dir = filepath.Join(fs.Dir(), "thumbs")
+		}
+		a.thumbs = blob.NewThumbnails(dir, 2)
+	})
+	return a.thumbs.Get(ctx, a.blobs, sha, meta.MediaType)
 }
 
 func actTarget(id int64) string { return fmt.Sprintf("activity:%d", id) }

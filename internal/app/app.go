@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/zeren-edu/zeren/internal/auth"
@@ -56,6 +57,9 @@ type App struct {
 	hashing chan struct{}
 	// anchors, when set, are checked by the audit admin's verification.
 	anchors *AuditAnchors
+	// thumbs draws and keeps evidence thumbnails (made on first use).
+	thumbsOnce sync.Once
+	thumbs     *blob.Thumbnails
 }
 
 // New wires an App. now may be nil (the real clock).

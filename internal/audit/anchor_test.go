@@ -158,3 +158,30 @@ func TestAnchorFileAndKey(t *testing.T) {
 		t.Error("an 8-byte key was accepted")
 	}
 }
+
+// FuzzReadAnchors: any input is read without panicking, and a line is only
+// accepted when it re-encodes to itself under the key — no edited line,
+// however written, passes.
+func FuzzReadAnchors(f *testing.F) {
+	key := testKey(1)
+	chain := randomChain(f, 8, 2, SHA256)
+	a, err := NewAnchor(key, chain[1].Head(), SHA256, anchorTime)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(a.Line())
+	f.Add(strings.Replace(a.Line(), `"seq":2`, `"seq":2.0`, 1))
+	f.Add(strings.Replace(a.Line(), `"v":1`, `"v":1,"v":1`, 1))
+	f.Add("{}\n\n" + a.Line() + "\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		good, _, _ := ReadAnchors(strings.NewReader(s), key)
+		for _, g := range good {
+			if g.Check(key) != nil {
+				t.Fatalf("accepted an anchor that does not check: %+v", g)
+			}
+			if g.Head() != chain[1].Head() || !g.Time.Equal(a.Time) {
+				t.Fatalf("accepted a forged anchor: %+v", g)
+			}
+		}
+	})
+}

@@ -2,6 +2,7 @@ package blob
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -10,6 +11,8 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/zeren-edu/zeren/internal/domain"
 )
@@ -113,4 +116,75 @@ func scaleDown(src image.Image, size int) *image.RGBA {
 		}
 	}
 	return dst
+}
+
+// Thumbnails draws the thumbnails of a Store's photos, at most parallel at a
+// time (a 12-megapixel JPEG takes tens of megabytes and most of a second to
+// decode, and a gallery asks for all its photos at once), and keeps each one
+// drawn in a directory, so that a photo is drawn once, not at every view.
+type Thumbnails struct {
+	dir string // "" keeps none
+	sem chan struct{}
+}
+
+// NewThumbnails keeps thumbnails under dir ("" for none) and draws at most
+// parallel (at least 1) at once.
+func NewThumbnails(dir string, parallel int) *Thumbnails {
+	return &Thumbnails{dir: dir, sem: make(chan struct{}, max(1, parallel))}
+}
+
+// Get returns the thumbnail of the blob sha of s, whose media type is
+// mediaType, drawing it if it is not kept yet.
+func (t *Thumbnails) Get(ctx context.Context, s Store, sha, mediaType string) ([]byte, error) {
+	if !HasThumbnail(mediaType) {
+		return Thumbnail(nil, mediaType, ThumbnailSize) // the "no thumbnail" error
+	}
+	if !ValidSHA(sha) {
+		return nil, notFound(sha)
+	}
+	path := ""
+	if t.dir != "" {
+		path = filepath.Join(t.dir, sha[:2], sha+".jpg")
+		if b, err := os.ReadFile(path); err == nil {
+			return b, nil
+		}
+	}
+	select {
+	case t.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, domain.Unavailable(ctx.Err())
+	}
+	defer func() { <-t.sem }()
+	if path != "" {
+		if b, err := os.ReadFile(path); err == nil { // drawn while this one waited
+			return b, nil
+		}
+	}
+	rc, err := s.Open(ctx, sha)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	img, err := Thumbnail(rc, mediaType, ThumbnailSize)
+	if err != nil || path == "" {
+		return img, err
+	}
+	keep(path, img) // a thumbnail not kept is drawn again next time: no error
+	return img, nil
+}
+
+// keep writes b to path atomically (a temporary file renamed into place).
+func keep(path string, b []byte) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "thumb-*")
+	if err != nil {
+		return
+	}
+	_, werr := f.Write(b)
+	cerr := f.Close()
+	if werr != nil || cerr != nil || os.Rename(f.Name(), path) != nil {
+		_ = os.Remove(f.Name())
+	}
 }

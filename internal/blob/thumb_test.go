@@ -2,11 +2,14 @@ package blob
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/zeren-edu/zeren/internal/domain"
@@ -71,4 +74,55 @@ func hugePNGHeader(t *testing.T) []byte {
 	// IHDR width and height are bytes 16–23.
 	copy(b[16:24], []byte{0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0})
 	return b
+}
+
+// BenchmarkThumbnail12MP draws the thumbnail of a 4000×3000 camera photo.
+func BenchmarkThumbnail12MP(b *testing.B) {
+	img := image.NewYCbCr(image.Rect(0, 0, 4000, 3000), image.YCbCrSubsampleRatio420)
+	for i := range img.Y {
+		img.Y[i] = uint8(i * 7)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	for b.Loop() {
+		if _, err := Thumbnail(bytes.NewReader(buf.Bytes()), TypeJPEG, ThumbnailSize); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A thumbnail is drawn once and kept; the kept one is served after.
+func TestThumbnailsKeepWhatTheyDraw(t *testing.T) {
+	ctx := context.Background()
+	fs, err := NewFS(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := fs.Put(ctx, bytes.NewReader(testPNG(t, 600, 300)), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(fs.Dir(), "thumbs")
+	th := NewThumbnails(dir, 1)
+	first, err := th.Get(ctx, fs, info.SHA256, TypePNG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := filepath.Join(dir, info.SHA256[:2], info.SHA256+".jpg")
+	if b, err := os.ReadFile(kept); err != nil || !bytes.Equal(b, first) {
+		t.Fatalf("the thumbnail was not kept at %s: %v", kept, err)
+	}
+	// Served from what was kept: a marker written there comes back.
+	if err := os.WriteFile(kept, []byte("kept"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := th.Get(ctx, fs, info.SHA256, TypePNG); err != nil || string(again) != "kept" {
+		t.Fatalf("second Get drew again: %q %v", again[:min(len(again), 8)], err)
+	}
+	if _, err := th.Get(ctx, fs, "../../etc/passwd", TypePNG); err == nil {
+		t.Fatal("an invalid sha was accepted")
+	}
 }
