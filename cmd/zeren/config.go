@@ -36,6 +36,7 @@ var (
 	setSeed        = setting{"seed", "", "seed of the demo ledger (default 1)"}
 	setTLSCert     = setting{"tls-cert", "ZEREN_TLS_CERT", "PEM certificate (chain) file: serve HTTPS with HSTS; give --tls-key too"}
 	setTLSKey      = setting{"tls-key", "ZEREN_TLS_KEY", "PEM private key file of --tls-cert"}
+	setAnchorEvery = setting{"audit-anchor-every", "ZEREN_AUDIT_ANCHOR_EVERY", "how often the audit trail's head is anchored when it moved, 10s to 24h (default 5m)"}
 )
 
 // The demo deletes and recreates its database and data directory, so it
@@ -52,11 +53,13 @@ type commandSpec struct {
 }
 
 var commands = map[string]commandSpec{
-	"serve":   {"Serve the API and the web app; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence, setProxies, setTLSCert, setTLSKey, setTZ}},
+	"serve":   {"Serve the API and the web app; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence, setProxies, setTLSCert, setTLSKey, setTZ, setAuditKey, setAnchorEvery}},
 	"migrate": {"Create the database if it is missing, apply migrations, seed the default catalog when empty.", []setting{setDB, setLogLevel, setTZ}},
 	"demo":    {"Rebuild the demo county database from scratch and serve it.", []setting{setSeed, setDemoDB, setAddr, setDemoDataDir, setLogLevel, setMaxEvidence, setProxies, setTLSCert, setTLSKey, setTZ}},
 	"init":    {"Set up a new installation: the root bureau and the three administrators with one-time passwords (flags: --db, --bureau-name, --bureau-code).", []setting{setDB}},
-	"audit":   {"`zeren audit verify`: re-compute the audit trail's hash chain and name the first tampered event (flag: --db).", []setting{setDB}},
+	"audit": {"`zeren audit verify`: re-compute the audit trail's hash chain, compare it with the anchors in the data directory " +
+		"(or an auditor's copy, --anchor FILE) and name the first tampered event; `zeren audit anchor`: anchor the chain's head now.",
+		[]setting{setDB, setDataDir, setAuditKey}},
 	"report": {"Write a unit's work report for a period to a file, as the console operator over the whole tree (flags: --unit CODE, --period PERIOD, " +
 		"-o FILE, --format docx|html|xlsx (default: from the file's extension, else docx), --template NAME (default: the default template), --db, --tz). " +
 		"Nothing is stored; stored snapshots are made in the web app.", []setting{setDB}},
@@ -93,6 +96,10 @@ type config struct {
 	tls *tls.Config
 	// tz is the bureau's time zone (nil: the default, Asia/Shanghai).
 	tz *time.Location
+	// auditKey is the anchor key's file ("" for the default in dataDir);
+	// anchorEvery how often serve anchors the audit trail's head.
+	auditKey    string
+	anchorEvery time.Duration
 }
 
 // usageError is a bad flag or setting: one line, exit code 2.
@@ -147,7 +154,7 @@ func parseConfig(cmd string, args []string) (config, error) {
 		return false
 	}
 
-	c := config{addr: "127.0.0.1:8080", logLevel: "info", maxEvidenceMB: 20, seed: 1, db: "zeren.db"}
+	c := config{addr: "127.0.0.1:8080", logLevel: "info", maxEvidenceMB: 20, seed: 1, db: "zeren.db", anchorEvery: 5 * time.Minute}
 	if cmd == "demo" {
 		c.db = "zeren-demo.db"
 	}
@@ -179,6 +186,10 @@ func parseConfig(cmd string, args []string) (config, error) {
 			// read together, below
 		case "tz":
 			c.tz, err = checkTZ(v)
+		case "audit-key":
+			c.auditKey = v
+		case "audit-anchor-every":
+			c.anchorEvery, err = checkDuration(v, 10*time.Second, 24*time.Hour)
 		}
 		if err != nil {
 			return c, usagef("%s: %v", src, err)
@@ -319,6 +330,17 @@ func loadTLS(certFile, keyFile string) (*tls.Config, error) {
 		return nil, fmt.Errorf("cannot load the certificate and key: %w", err)
 	}
 	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+}
+
+func checkDuration(v string, min, max time.Duration) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration such as 5m or 1h", clip(v))
+	}
+	if d < min || d > max {
+		return 0, fmt.Errorf("%s is out of range (%s to %s)", d, min, max)
+	}
+	return d, nil
 }
 
 // defaultDataDir puts evidence files next to a SQLite database, or in ./data

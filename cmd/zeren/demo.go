@@ -54,6 +54,11 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "demo", exitFailed, fmt.Errorf("creating the demo accounts: %w", err))
 	}
 	fmt.Fprint(stdout, demo.AccountsText(accts))
+	anchors, err := startAuditAnchors(ctx, a, cfg, log, stdout)
+	if err != nil {
+		return fail(stderr, "demo", exitFailed, err)
+	}
+	defer anchors.close()
 	return serveHTTP(ctx, ln, a, log, stdout, stderr, "demo", cfg, func(url string) {
 		fmt.Fprintf(stdout, "zeren: 演示县已就绪 the demo county is ready — open %s\n", url)
 	})

@@ -77,7 +77,8 @@ Usage:
   zeren migrate  [--db PATH|URL]
   zeren demo     [--seed N] [--db PATH|URL] [--addr HOST:PORT] [--data-dir DIR]
   zeren init     --bureau-name NAME [--bureau-code CODE] [--db PATH|URL]
-  zeren audit verify [--db PATH|URL]
+  zeren audit verify [--db PATH|URL] [--data-dir DIR] [--audit-key FILE] [--anchor FILE]
+  zeren audit anchor [--db PATH|URL] [--data-dir DIR] [--audit-key FILE]
   zeren report   --unit CODE --period PERIOD -o FILE [--format docx|html|xlsx] [--template NAME] [--db PATH|URL]
   zeren version
   zeren help [COMMAND]

@@ -55,6 +55,12 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		log.Warn("serving beyond loopback over plain HTTP: put a TLS-terminating reverse proxy in front and list it in --trusted-proxies, "+
 			"so that session cookies are Secure and the audit trail records the clients' addresses", "addr", cfg.addr)
 	}
+	anchors, err := startAuditAnchors(ctx, a, cfg, log, stdout)
+	if err != nil {
+		ln.Close()
+		return fail(stderr, "serve", exitFailed, err)
+	}
+	defer anchors.close() // after the requests in flight, before the store closes
 	return serveHTTP(ctx, ln, a, log, stdout, stderr, "serve", cfg, nil)
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -625,6 +626,25 @@ func (a *App) OpenEvidence(ctx context.Context, ac domain.Actor, sha string) (st
 		return meta, nil, err
 	}
 	return meta, rc, nil
+}
+
+// EvidenceThumbnail draws a small JPEG of a photo that an in-scope activity
+// carries (blob.Thumbnail). A thumbnail is not the file, so showing one in a
+// gallery is not audited as a download; OpenEvidence, which hands out the
+// file itself, is.
+func (a *App) EvidenceThumbnail(ctx context.Context, ac domain.Actor, sha string) ([]byte, error) {
+	meta, err := a.GetEvidence(ctx, ac, sha)
+	if err != nil {
+		return nil, err
+	}
+	a.thumbsOnce.Do(func() {
+		dir := "" // kept next to the files they are drawn from
+		if fs, ok := a.blobs.(*blob.FS); ok {
+			dir = filepath.Join(fs.Dir(), "thumbs")
+		}
+		a.thumbs = blob.NewThumbnails(dir, 2)
+	})
+	return a.thumbs.Get(ctx, a.blobs, sha, meta.MediaType)
 }
 
 func actTarget(id int64) string { return fmt.Sprintf("activity:%d", id) }

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/zeren-edu/zeren/internal/auth"
@@ -53,6 +54,11 @@ type App struct {
 	// hashing bounds concurrent argon2id verifications: each takes 64 MiB,
 	// and a burst of logins (an exam starting) must not exhaust memory.
 	hashing chan struct{}
+	// anchors, when set, are checked by the audit admin's verification.
+	anchors *AuditAnchors
+	// thumbs draws and keeps evidence thumbnails (made on first use).
+	thumbsOnce sync.Once
+	thumbs     *blob.Thumbnails
 }
 
 // New wires an App over the store's clock (store.Options: the instant source

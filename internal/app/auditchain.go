@@ -78,6 +78,11 @@ func (a *App) ListAudit(ctx context.Context, ac domain.Actor, f store.AuditFilte
 // It is not itself an actor's use case: `zeren audit verify` runs it at the
 // console, and the audit admin's API calls it after the permission check.
 func (a *App) VerifyAudit(ctx context.Context) (audit.Report, error) {
+	return a.verifyAudit(ctx, audit.Options{})
+}
+
+// verifyAudit streams the chain into audit.VerifyWith.
+func (a *App) verifyAudit(ctx context.Context, opt audit.Options) (audit.Report, error) {
 	var rep audit.Report
 	err := a.st.Read(ctx, func(tx *store.Tx) error {
 		events := make(chan store.AuditRow, 256)
@@ -94,13 +99,13 @@ func (a *App) VerifyAudit(ctx context.Context) (audit.Report, error) {
 			})
 		}()
 		var err error
-		rep, err = audit.Verify(func() (audit.Event, bool, error) {
+		rep, err = audit.VerifyWith(func() (audit.Event, bool, error) {
 			r, ok := <-events
 			if !ok {
 				return audit.Event{}, false, nil
 			}
 			return toEvent(r), true, nil
-		})
+		}, opt)
 		for range events { // drain if Verify stopped early
 		}
 		if e := <-errc; e != nil && err == nil {

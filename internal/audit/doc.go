@@ -85,13 +85,14 @@
 // everything after them, or simply deletes the newest events, leaves a chain
 // that is internally consistent. Only a record of the head kept outside the
 // table detects that. The system therefore records the Head (Seq and Hash of
-// the newest event) periodically somewhere the database writer cannot
-// rewrite — the service log, a separate table owned by another database role,
-// the audit admin's printed verification reports — and Verify compares the
-// chain with those heads (Options.Heads, VerifyAgainstHead): a head beyond
-// the end of the chain means it was truncated, a head whose hash differs
-// means the events up to it were rewritten. Events appended after the newest
-// recorded head are protected by the chain only.
+// the newest event) as an Anchor (anchor.go): a line with an HMAC under a key
+// the database never holds, appended to a file in the data directory and
+// printed to the service log, at start, periodically and at shutdown; an
+// auditor keeps copies off the machine. Verify compares the chain with the
+// anchors' heads (Options.Heads, VerifyAgainstHead): a head beyond the end of
+// the chain means it was truncated, a head whose hash differs means the
+// events up to it were rewritten (or the database replaced). Events appended
+// after the newest anchor are protected by the chain only.
 //
 // # Retention
 //

@@ -232,7 +232,7 @@ func (r *Report) headProblem(h Head) (p *Problem, known bool) {
 	}
 	if got != h.Hash {
 		return &Problem{Seq: h.Seq, Kind: ProblemHeadMismatch,
-			Message: fmt.Sprintf("seq %d has hash %s, but %s was recorded: events up to seq %d were rewritten", h.Seq, got, h.Hash, h.Seq)}, true
+			Message: fmt.Sprintf("seq %d has hash %s, but %s was recorded: events up to seq %d were rewritten and re-hashed, or the database was replaced", h.Seq, got, h.Hash, h.Seq)}, true
 	}
 	return nil, true
 }

@@ -255,10 +255,14 @@ type auditEventView struct {
 	Time       time.Time       `json:"time"`
 	Actor      string          `json:"actor"`
 	ActorID    int64           `json:"actor_id,omitempty"`
+	ActorName  string          `json:"actor_name,omitempty"`
 	OrgID      int64           `json:"org_id,omitempty"`
+	OrgName    string          `json:"org_name,omitempty"`
 	ClientAddr string          `json:"client_addr"`
 	Type       string          `json:"type"`
 	Target     string          `json:"target"`
+	TargetKind string          `json:"target_kind,omitempty"`
+	TargetName string          `json:"target_name,omitempty"`
 	Outcome    string          `json:"outcome"`
 	Before     json.RawMessage `json:"before,omitempty"`
 	After      json.RawMessage `json:"after,omitempty"`
@@ -277,44 +281,62 @@ func rawOrNil(s string) json.RawMessage {
 
 func (s *Server) listAuditEvents(c *call) error {
 	ac, _ := c.actor()
-	q := app.AuditQuery{Type: c.p.str("type"), ActorID: c.p.int("actor_id"), Target: c.p.str("target"),
-		From: c.p.time("from").UTC(), To: c.p.time("to").UTC(), Limit: int(c.p.int("limit")), Offset: int(c.p.int("offset"))}
+	q := app.AuditQuery{OrgID: c.p.int("org_id"), Outcome: c.p.str("outcome"), Type: c.p.str("type"), ActorID: c.p.int("actor_id"),
+		Target: c.p.str("target"), From: c.p.time("from").UTC(), To: c.p.time("to").UTC(),
+		Limit: int(c.p.int("limit")), Offset: int(c.p.int("offset"))}
 	if !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From) {
 		return domain.Invalid("to", "must be after from")
 	}
-	rows, total, err := s.app.ListAuditEvents(c.ctx(), ac, q)
+	rows, total, err := s.app.ListNamedAuditEvents(c.ctx(), ac, q)
 	if err != nil {
 		return err
 	}
 	views := make([]auditEventView, len(rows))
 	for i, r := range rows {
-		views[i] = auditEventView{Seq: r.Seq, Time: r.Time, Actor: r.Actor, ActorID: r.ActorID, OrgID: r.OrgID,
-			ClientAddr: r.ClientAddr, Type: r.Type, Target: r.Target, Outcome: r.Outcome, Before: rawOrNil(r.Before),
+		views[i] = auditEventView{Seq: r.Seq, Time: r.Time, Actor: r.Actor, ActorID: r.ActorID, ActorName: r.ActorName,
+			OrgID: r.OrgID, OrgName: r.OrgName, ClientAddr: r.ClientAddr, Type: r.Type, Target: r.Target,
+			TargetKind: r.TargetKind, TargetName: r.TargetName, Outcome: r.Outcome, Before: rawOrNil(r.Before),
 			After: rawOrNil(r.After), Detail: r.Detail, PrevHash: r.PrevHash, Hash: r.Hash, Alg: r.Alg}
 	}
 	return c.reply(page[auditEventView]{Items: views, Total: total, Limit: q.Limit, Offset: q.Offset})
 }
 
-// auditReport is the outcome of a verification.
+// auditReport is the outcome of a verification: the chain, and the anchors
+// serve writes outside the database when it runs with them.
 type auditReport struct {
-	OK       bool           `json:"ok"`
-	Checked  int64          `json:"checked"`
-	Last     audit.Head     `json:"last"`
-	FirstBad *audit.Problem `json:"first_bad,omitempty"`
+	OK             bool                  `json:"ok"`
+	Checked        int64                 `json:"checked"`
+	Last           audit.Head            `json:"last"`
+	FirstBad       *audit.Problem        `json:"first_bad,omitempty"`
+	Anchored       bool                  `json:"anchored"`
+	Anchors        int                   `json:"anchors"`
+	LastAnchor     *anchorView           `json:"last_anchor,omitempty"`
+	AnchorProblems []audit.AnchorProblem `json:"anchor_problems,omitempty"`
+}
+
+type anchorView struct {
+	Seq  int64     `json:"seq"`
+	Hash string    `json:"hash"`
+	Time time.Time `json:"time"`
 }
 
 func (s *Server) verifyAudit(c *call) error {
 	ac, _ := c.actor()
-	// VerifyAudit is the console's use case too, so it checks no actor:
-	// the permission is checked here, before it runs.
+	// VerifyAuditAnchored is the console's use case too, so it checks no
+	// actor: the permission is checked here, before it runs.
 	if err := ac.Require(domain.PermAuditRead); err != nil {
 		return err
 	}
-	rep, err := s.app.VerifyAudit(c.ctx())
+	v, err := s.app.VerifyAuditAnchored(c.ctx(), nil)
 	if err != nil {
 		return err
 	}
-	return c.reply(auditReport{OK: rep.OK(), Checked: rep.Checked, Last: rep.Last, FirstBad: rep.FirstBad})
+	rep := auditReport{OK: v.OK(), Checked: v.Checked, Last: v.Last, FirstBad: v.FirstBad,
+		Anchored: v.AnchorFile != "", Anchors: v.Anchors, AnchorProblems: v.AnchorProblems}
+	if a := v.LastAnchor; a != nil {
+		rep.LastAnchor = &anchorView{Seq: a.Seq, Hash: a.Hash, Time: a.Time}
+	}
+	return c.reply(rep)
 }
 
 type auditSettingsBody struct {

@@ -186,6 +186,42 @@ func (s *Server) getEvidenceContent(c *call) error {
 	return err
 }
 
+// getEvidenceThumbnail serves a photo's thumbnail. It is derived from the
+// immutable content, so it is cached like it, under its own ETag.
+func (s *Server) getEvidenceThumbnail(c *call) error {
+	ac, err := c.actor()
+	if err != nil {
+		return err
+	}
+	sha := c.p.str("sha")
+	etag := `"` + sha + `-thumb"`
+	if match := c.r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
+		// Still check the reader may see it: a 304 must not confirm what a 404 hides.
+		if _, err := s.app.GetEvidence(c.ctx(), ac, sha); err != nil {
+			return err
+		}
+		c.w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	img, err := s.app.EvidenceThumbnail(c.ctx(), ac, sha)
+	if err != nil {
+		return err
+	}
+	h := c.w.Header()
+	h.Set("Content-Type", blob.TypeJPEG)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "private, max-age=31536000, immutable")
+	h.Set("Content-Security-Policy", evidenceCSP)
+	h.Set("Content-Length", strconv.Itoa(len(img)))
+	c.w.WriteHeader(http.StatusOK)
+	if c.r.Method == http.MethodHead {
+		return nil
+	}
+	_, err = c.w.Write(img)
+	return err
+}
+
 // dispositionFor shows photos in the browser and downloads every other file.
 // An evidence file is whatever a user uploaded: a PDF with /OpenAction
 // /JavaScript or an Office file with macros, shown inline, would run in the

@@ -333,7 +333,7 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 
 	// B's records: a draft, a submitted activity carrying a file, an
 	// approved one; an account; an API token.
-	m.bPhoto = pngBytes(700, 0xB)
+	m.bPhoto = decodablePNG(7, 5) // a real picture: its thumbnail is a positive control
 	m.bSHA = sha256Hex(m.bPhoto)
 	moral := e.types["moral_education"].ID
 	for i, status := range []string{"draft", "submitted", "approved"} {
@@ -451,7 +451,7 @@ func (m *matrix) next() int { m.n++; return m.n }
 func (m *matrix) ownActivities() []any {
 	ctx := context.Background()
 	op := m.operator(m.bureau)
-	photo := pngBytes(500, 0xA)
+	photo := decodablePNG(5, 7)
 	m.ownSHA = sha256Hex(photo)
 	var out []any
 	for _, submit := range []bool{false, true} {

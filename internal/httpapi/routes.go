@@ -334,6 +334,12 @@ func routeTable() []*route {
 			params: []param{pSHA}, status: 200, binary: true, errors: []int{304, 404}, transfer: true,
 			perms:  []domain.Permission{domain.PermActivityRead},
 			handle: (*Server).getEvidenceContent},
+		{method: "GET", path: api + "/evidence/{sha}/thumbnail", opID: "getEvidenceThumbnail", tag: "evidence", summary: "A photo's thumbnail",
+			desc: "A JPEG of at most 240 pixels on its longer side, for galleries: a smaller picture, not the file, so it is not audited " +
+				"as a download (the content is). JPEG, PNG and GIF photos have one; other files answer 404.",
+			params: []param{pSHA}, status: 200, binary: true, errors: []int{304, 404},
+			perms:  []domain.Permission{domain.PermActivityRead},
+			handle: (*Server).getEvidenceThumbnail},
 		{method: "GET", path: api + "/evidence-limits", opID: "getEvidenceLimits", tag: "evidence", summary: "What files are accepted, and how large",
 			desc:   "So that clients can explain the limits before an upload.",
 			status: 200, resp: "EvidenceLimits", reach: reachInstallation,
@@ -585,6 +591,8 @@ func routeTable() []*route {
 			desc: "Only the audit administrator reads it. The trail is one for the installation, append-only and hash-chained; " +
 				"no endpoint changes or deletes an event.",
 			params: []param{
+				qID("org_id", "Only events of actors in this unit's subtree (inside the reader's own; otherwise 404)."),
+				qEnum("outcome", "Only events with this outcome.", "success", "failure", "denied"),
 				qString("type", "Only events whose type starts with this, e.g. login or activity.update."),
 				qID("actor_id", "Only events of this account."),
 				qString("target", "Only events about this target, e.g. account:12 or activity:34."),
@@ -593,9 +601,11 @@ func routeTable() []*route {
 				pLimit, pOffset,
 			},
 			reach: reachInstallation, perms: []domain.Permission{domain.PermAuditRead},
-			status: 200, resp: "AuditPage", handle: (*Server).listAuditEvents},
+			status: 200, resp: "AuditPage", errors: []int{404}, handle: (*Server).listAuditEvents},
 		{method: "POST", path: api + "/audit/verify", opID: "verifyAudit", tag: "security", summary: "Re-compute the audit trail's hash chain",
-			desc:  "Reports the first event that was modified, deleted or reordered, if any (as `zeren audit verify` does at the console).",
+			desc: "Reports the first event that was modified, deleted or reordered, if any, and compares the chain with the anchors " +
+				"(keyed checkpoints of its head) that the server writes to its data directory, so deleted newest events and a re-hashed " +
+				"trail are found too (as `zeren audit verify` does at the console).",
 			reach: reachInstallation, perms: []domain.Permission{domain.PermAuditRead},
 			status: 200, resp: "AuditReport", handle: (*Server).verifyAudit},
 		{method: "PUT", path: api + "/audit/settings", opID: "setAuditSettings", tag: "security", summary: "Choose the audit hash and retention",

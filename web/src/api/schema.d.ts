@@ -443,7 +443,7 @@ export interface paths {
         put?: never;
         /**
          * Re-compute the audit trail's hash chain
-         * @description Reports the first event that was modified, deleted or reordered, if any (as `zeren audit verify` does at the console).
+         * @description Reports the first event that was modified, deleted or reordered, if any, and compares the chain with the anchors (keyed checkpoints of its head) that the server writes to its data directory, so deleted newest events and a re-hashed trail are found too (as `zeren audit verify` does at the console).
          */
         post: operations["verifyAudit"];
         delete?: never;
@@ -638,6 +638,26 @@ export interface paths {
          * @description Served with its checked media type, `X-Content-Type-Options: nosniff`, the filename it was attached with, ETag = the SHA-256 and immutable caching, and `Content-Security-Policy: sandbox`; photos inline, every other file (PDF included: a PDF can carry JavaScript) as an attachment.
          */
         get: operations["getEvidenceContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evidence/{sha}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A photo's thumbnail
+         * @description A JPEG of at most 240 pixels on its longer side, for galleries: a smaller picture, not the file, so it is not audited as a download (the content is). JPEG, PNG and GIF photos have one; other files answer 404.
+         */
+        get: operations["getEvidenceThumbnail"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1702,6 +1722,8 @@ export interface components {
              * @description The account, when there is one.
              */
             actor_id?: number;
+            /** @description The account's name, when the reader may see it. */
+            actor_name?: string;
             /** @description The record after the change (any JSON). */
             after?: unknown;
             /** @enum {string} */
@@ -1718,6 +1740,8 @@ export interface components {
              * @description The actor's unit, when there is one.
              */
             org_id?: number;
+            /** @description The actor's unit's name. */
+            org_name?: string;
             /** @enum {string} */
             outcome: "success" | "failure" | "denied";
             /** @description The hash of the event before. */
@@ -1726,6 +1750,10 @@ export interface components {
             seq: number;
             /** @description What it happened to: account:12, activity:34… */
             target: string;
+            /** @description What kind of record the target is: account, org, activity, role, type, team, member, report, evidence, period, token… */
+            target_kind?: string;
+            /** @description The target's name (an activity's title, a file's short hash), when there is one the reader may see. */
+            target_name?: string;
             /** Format: date-time */
             time: string;
             /** @description What happened: login.success, account.roles, activity.update, evidence.download… */
@@ -1744,6 +1772,15 @@ export interface components {
         };
         /** @description The outcome of re-computing the chain. */
         AuditReport: {
+            /** @description Lines of the anchor file that cannot be trusted (altered, or written with another key). */
+            anchor_problems?: {
+                line: number;
+                message: string;
+            }[];
+            /** @description The server writes anchors (keyed checkpoints of the chain's head) and the chain was compared with them. */
+            anchored: boolean;
+            /** @description Anchors whose key checked out, each compared with the chain. */
+            anchors: number;
             /** @description Events verified good. */
             checked: number;
             /** @description The first bad event. */
@@ -1757,6 +1794,13 @@ export interface components {
             last: {
                 hash: string;
                 seq: number;
+            };
+            /** @description The newest of them. */
+            last_anchor?: {
+                hash: string;
+                seq: number;
+                /** Format: date-time */
+                time: string;
             };
             /** @description No event was modified, deleted or reordered. */
             ok: boolean;
@@ -3930,6 +3974,10 @@ export interface operations {
     listAuditEvents: {
         parameters: {
             query?: {
+                /** @description Only events of actors in this unit's subtree (inside the reader's own; otherwise 404). */
+                org_id?: number;
+                /** @description Only events with this outcome. */
+                outcome?: "success" | "failure" | "denied";
                 /** @description Only events whose type starts with this, e.g. login or activity.update. */
                 type?: string;
                 /** @description Only events of this account. */
@@ -3963,6 +4011,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -4273,6 +4322,40 @@ export interface operations {
         };
     };
     getEvidenceContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The SHA-256 of the file's content: 64 lower-case hexadecimal digits. */
+                sha: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes, with the media type it was accepted as. */
+            200: {
+                headers: {
+                    /** @description inline or attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    /** @description The quoted SHA-256 of the content. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getEvidenceThumbnail: {
         parameters: {
             query?: never;
             header?: never;

@@ -6,11 +6,13 @@ import {
   filterFromQuery,
   filterToQuery,
   formatSize,
+  hasThumbnail,
   isNarrowed,
   pageSizes,
   passThrough,
   sorts,
   statuses,
+  thumbnailURL,
   type LedgerFilter,
   type RouteQuery,
   type UploadLimits,
@@ -191,5 +193,14 @@ describe('upload checks', () => {
     expect(formatSize(20 << 20)).toBe('20 MB')
     expect(formatSize(1536)).toBe('1.5 KB')
     expect(formatSize(12)).toBe('12 B')
+  })
+})
+
+describe('evidence thumbnails', () => {
+  it('shows photos the server draws through the thumbnail URL, never the audited content URL', () => {
+    const sha = 'a'.repeat(64)
+    expect(thumbnailURL(sha)).toBe(`/api/v1/evidence/${sha}/thumbnail`)
+    for (const t of ['image/jpeg', 'image/png', 'image/gif']) expect(hasThumbnail(t)).toBe(true)
+    for (const t of ['image/webp', 'application/pdf', 'text/plain']) expect(hasThumbnail(t)).toBe(false)
   })
 })

@@ -212,9 +212,17 @@ export function checkUpload(file: { name: string; size: number }, limits: Upload
   return null
 }
 
-/** Whether evidence of this media type shows as a thumbnail. */
-export function isImage(mediaType: string): boolean {
-  return /^image\/(jpeg|png|gif|webp)$/.test(mediaType)
+/**
+ * Whether the server draws a thumbnail of this media type (JPEG, PNG, GIF;
+ * not WebP). A thumbnail is not audited as a download; the file itself is.
+ */
+export function hasThumbnail(mediaType: string): boolean {
+  return /^image\/(jpeg|png|gif)$/.test(mediaType)
+}
+
+/** The thumbnail URL of a photo (a small JPEG). */
+export function thumbnailURL(sha: string): string {
+  return `/api/v1/evidence/${sha}/thumbnail`
 }
 
 /** The content URL of an evidence file. */
