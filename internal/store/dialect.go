@@ -55,6 +55,7 @@ func (sqliteDialect) forUpdate() string { return "" }
 // WAL snapshot from its first statement to its end; the driver knows no
 // isolation levels beyond the default.
 func (sqliteDialect) readTx() *sql.TxOptions { return &sql.TxOptions{} }
+
 // SQLite: a subquery that cannot be flattened (LIMIT -1 OFFSET 0) is
 // materialised once and probed through an automatic index; CROSS JOIN keeps
 // the activities the outer loop, in the sort index's order.
