@@ -131,6 +131,11 @@ func (a *App) createActivity(ctx context.Context, tx *store.Tx, ac domain.Actor,
 		}
 		status = domain.StatusSubmitted
 	}
+	// Drafts too: a draft in a closed period could never be submitted, and
+	// "closed" means nothing dated in it changes until it is reopened.
+	if err := a.checkOpen(ctx, tx, in.Date); err != nil {
+		return domain.Activity{}, err
+	}
 	out, err := tx.CreateActivity(ctx, ac.Scope, in, status, ac.Name)
 	if err != nil {
 		return out, err
@@ -270,11 +275,12 @@ func (a *App) UpdateActivity(ctx context.Context, ac domain.Actor, id, version i
 		if err != nil {
 			return err
 		}
-		if err := a.checkUnlocked(ctx, tx, old, in.Date); err != nil {
-			return err
-		}
 		in, t, err := a.validateActivity(ctx, tx, ac, in)
 		if err != nil {
+			return err
+		}
+		// Out of a closed period and into one are both refused.
+		if err := a.checkOpen(ctx, tx, old.Date, in.Date); err != nil {
 			return err
 		}
 		if old.Status == domain.StatusSubmitted || old.Status == domain.StatusApproved {
@@ -291,27 +297,6 @@ func (a *App) UpdateActivity(ctx context.Context, ac domain.Actor, id, version i
 	return out, err
 }
 
-// checkUnlocked refuses changes to an approved activity dated in a closed
-// period, and moving an approved activity into one.
-func (a *App) checkUnlocked(ctx context.Context, tx *store.Tx, old domain.Activity, newDate domain.Date) error {
-	if old.Status != domain.StatusApproved {
-		return nil
-	}
-	for _, d := range []domain.Date{old.Date, newDate} {
-		if d.IsZero() {
-			continue
-		}
-		p, err := tx.InClosedPeriod(ctx, d)
-		if err != nil {
-			return err
-		}
-		if p != "" {
-			return domain.Locked("activity %d is approved and dated in the closed period %s; reopen the period to change it", old.ID, p)
-		}
-	}
-	return nil
-}
-
 // DeleteActivity removes an activity.
 func (a *App) DeleteActivity(ctx context.Context, ac domain.Actor, id int64) error {
 	if err := ac.Require(domain.PermActivityWrite); err != nil {
@@ -322,7 +307,7 @@ func (a *App) DeleteActivity(ctx context.Context, ac domain.Actor, id int64) err
 		if err != nil {
 			return err
 		}
-		if err := a.checkUnlocked(ctx, tx, old, domain.Date{}); err != nil {
+		if err := a.checkOpen(ctx, tx, old.Date); err != nil {
 			return err
 		}
 		if _, err = tx.DeleteActivity(ctx, ac.Scope, id); err != nil {
@@ -371,6 +356,9 @@ func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 	}
 	next, err := old.Status.Next(t)
 	if err != nil {
+		return old, err
+	}
+	if err := a.checkOpen(ctx, tx, old.Date); err != nil {
 		return old, err
 	}
 	if t == domain.ActSubmit {
@@ -447,7 +435,7 @@ func (a *App) AttachEvidence(ctx context.Context, ac domain.Actor, activityID in
 		if len(old.Evidence) >= a.cfg.MaxEvidencePerActivity {
 			return domain.Invalid("file", "an activity holds at most %d files", a.cfg.MaxEvidencePerActivity)
 		}
-		return a.checkUnlocked(ctx, tx, old, domain.Date{})
+		return a.checkOpen(ctx, tx, old.Date)
 	}); err != nil {
 		return domain.Activity{}, err
 	}
@@ -464,7 +452,7 @@ func (a *App) AttachEvidence(ctx context.Context, ac domain.Actor, activityID in
 		if len(old.Evidence) >= a.cfg.MaxEvidencePerActivity {
 			return domain.Invalid("file", "an activity holds at most %d files", a.cfg.MaxEvidencePerActivity)
 		}
-		if err := a.checkUnlocked(ctx, tx, old, domain.Date{}); err != nil {
+		if err := a.checkOpen(ctx, tx, old.Date); err != nil {
 			return err
 		}
 		if err := tx.PutEvidenceBlob(ctx, info.SHA256, info.Size, mediaType); err != nil {
@@ -493,7 +481,7 @@ func (a *App) DetachEvidence(ctx context.Context, ac domain.Actor, activityID in
 		if err != nil {
 			return err
 		}
-		if err := a.checkUnlocked(ctx, tx, old, domain.Date{}); err != nil {
+		if err := a.checkOpen(ctx, tx, old.Date); err != nil {
 			return err
 		}
 		if err := tx.DetachEvidence(ctx, ac.Scope, activityID, sha); err != nil {

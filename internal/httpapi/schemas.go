@@ -279,7 +279,7 @@ func componentSchemas() obj {
 			"label_en": str("English label."),
 			"range":    ref("Range"),
 		}, "code", "kind", "label_zh", "label_en", "range"),
-		"PeriodClosure": object("A closed period: approved activities dated in it are locked.", obj{
+		"PeriodClosure": object("A closed period: nothing dated in it changes until it is reopened.", obj{
 			"period":    str("The period's code."),
 			"range":     ref("Range"),
 			"closed_at": dateTime(""),

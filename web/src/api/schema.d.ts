@@ -174,7 +174,7 @@ export interface paths {
         put?: never;
         /**
          * Record an activity
-         * @description Creates a draft, or a submitted record when `submit` is true (the phone page's one-tap flow). With an `Idempotency-Key` header (a UUID the client generates once per activity and keeps across retries) a repeated request is safe: the same key with the same body from the same account (or API token) answers 201 with the activity the first request created, and the header `Idempotent-Replayed: true`, and creates nothing; the same key with a different body answers 409 naming `Idempotency-Key` and the fields that differ. Concurrent requests with one key create one activity. Keys are per account: another account's key never matches. Deleting the activity forgets its key.
+         * @description Creates a draft, or a submitted record when `submit` is true (the phone page's one-tap flow). With an `Idempotency-Key` header (a UUID the client generates once per activity and keeps across retries) a repeated request is safe: the same key with the same body from the same account (or API token) answers 201 with the activity the first request created, and the header `Idempotent-Replayed: true`, and creates nothing; the same key with a different body answers 409 naming `Idempotency-Key` and the fields that differ. Concurrent requests with one key create one activity. Keys are per account: another account's key never matches. Deleting the activity forgets its key. A date in a closed period answers 423 (drafts too); a replay answers the activity already created.
          */
         post: operations["createActivity"];
         delete?: never;
@@ -746,7 +746,7 @@ export interface paths {
         put?: never;
         /**
          * Close a period
-         * @description Approved activities dated in a closed period are locked against edits (423) until it is reopened.
+         * @description Nothing dated in a closed period can be created, edited, moved in or out, deleted, submitted, approved, returned or have its evidence changed (423) until it is reopened. Audited.
          */
         post: operations["closePeriod"];
         delete?: never;
@@ -765,7 +765,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Reopen a closed period */
+        /**
+         * Reopen a closed period
+         * @description Records dated in the period can change again. Needs period.close; audited with the closure it removes.
+         */
         delete: operations["reopenPeriod"];
         options?: never;
         head?: never;
@@ -2130,7 +2133,7 @@ export interface components {
              */
             new_password: string;
         };
-        /** @description A closed period: approved activities dated in it are locked. */
+        /** @description A closed period: nothing dated in it changes until it is reopened. */
         PeriodClosure: {
             /** Format: date-time */
             closed_at: string;
@@ -2895,7 +2898,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The record is approved and dated in a closed period (`locked`); reopen the period to change it. On login: the account is locked after too many failed logins, until `retry_at` (also in `Retry-After`), whatever password is given. */
+        /** @description The record or its date is in a closed period (`locked`, field `date`; the message names the period and who may reopen it). On login: the account is locked after too many failed logins, until `retry_at` (also in `Retry-After`), whatever password is given. */
         Locked: {
             headers: {
                 /** @description Seconds until trying again can succeed (a locked account, a rate limit). */
@@ -3350,6 +3353,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -3571,6 +3575,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            423: components["responses"]["Locked"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -3675,6 +3680,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -3705,6 +3711,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            423: components["responses"]["Locked"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
