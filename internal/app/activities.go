@@ -140,6 +140,14 @@ func (a *App) createActivity(ctx context.Context, tx *store.Tx, ac domain.Actor,
 	if err != nil {
 		return out, err
 	}
+	if err := a.addHistory(ctx, tx, ac, out.ID, store.HistCreated, nil, ""); err != nil {
+		return out, err
+	}
+	if submit {
+		if err := a.addHistory(ctx, tx, ac, out.ID, store.HistSubmitted, nil, ""); err != nil {
+			return out, err
+		}
+	}
 	return out, a.record(ctx, tx, ac, AuditEntry{Type: "activity.create", Target: actTarget(out.ID), After: out})
 }
 
@@ -292,9 +300,36 @@ func (a *App) UpdateActivity(ctx context.Context, ac domain.Actor, id, version i
 		if err != nil {
 			return err
 		}
+		changes, err := activityChanges(ctx, tx, domain.Scope{Roots: ac.Scope.Roots}, old, out)
+		if err != nil {
+			return err
+		}
+		if changes != nil {
+			if err := a.addHistory(ctx, tx, ac, id, store.HistEdited, changes, ""); err != nil {
+				return err
+			}
+		}
+		if out, err = a.reviewAgain(ctx, tx, ac, out, changes != nil); err != nil {
+			return err
+		}
 		return a.record(ctx, tx, ac, AuditEntry{Type: "activity.update", Target: actTarget(id), Before: old, After: out})
 	})
 	return out, err
+}
+
+// reviewAgain sends an approved record that changed back to review
+// (submitted) unless the editor may approve it: an approved figure moves
+// only after someone who may approve has seen the change. The rollups move
+// with the status (approved → submitted leaves the approved figures).
+func (a *App) reviewAgain(ctx context.Context, tx *store.Tx, ac domain.Actor, act domain.Activity, changed bool) (domain.Activity, error) {
+	if !changed || act.Status != domain.StatusApproved || ac.Can(domain.PermActivityApprove) {
+		return act, nil
+	}
+	out, err := tx.SetActivityStatus(ctx, ac.Scope, act.ID, domain.StatusApproved, domain.StatusSubmitted, "")
+	if err != nil {
+		return out, err
+	}
+	return out, a.addHistory(ctx, tx, ac, act.ID, store.HistReopened, nil, "")
 }
 
 // DeleteActivity removes an activity.
@@ -375,8 +410,16 @@ func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 	if err != nil {
 		return out, err
 	}
+	if err := a.addHistory(ctx, tx, ac, id, historyOf[t], nil, reason); err != nil {
+		return out, err
+	}
 	return out, a.record(ctx, tx, ac, AuditEntry{Type: "activity." + string(t), Target: actTarget(id),
 		Before: map[string]any{"status": old.Status}, After: map[string]any{"status": out.Status}, Detail: reason})
+}
+
+// historyOf names the history action of a transition.
+var historyOf = map[domain.Transition]string{
+	domain.ActSubmit: store.HistSubmitted, domain.ActApprove: store.HistApproved, domain.ActReturn: store.HistReturned,
 }
 
 // BulkApprove approves many submitted activities in one transaction: all or
@@ -464,6 +507,13 @@ func (a *App) AttachEvidence(ctx context.Context, ac domain.Actor, activityID in
 		if err := a.record(ctx, tx, ac, AuditEntry{Type: "evidence.attach", Target: actTarget(activityID), Detail: info.SHA256 + " " + filename}); err != nil {
 			return err
 		}
+		if err := a.addHistory(ctx, tx, ac, activityID, store.HistEvidenceAdded,
+			[]store.FieldChange{{Field: "evidence", Old: nil, New: filename}}, ""); err != nil {
+			return err
+		}
+		if _, err := a.reviewAgain(ctx, tx, ac, old, true); err != nil {
+			return err
+		}
 		out, err = tx.GetActivity(ctx, ac.Scope, activityID)
 		return err
 	})
@@ -488,6 +538,19 @@ func (a *App) DetachEvidence(ctx context.Context, ac domain.Actor, activityID in
 			return err
 		}
 		if err := a.record(ctx, tx, ac, AuditEntry{Type: "evidence.detach", Target: actTarget(activityID), Detail: sha}); err != nil {
+			return err
+		}
+		name := sha
+		for _, ev := range old.Evidence {
+			if ev.SHA256 == sha {
+				name = ev.Filename
+			}
+		}
+		if err := a.addHistory(ctx, tx, ac, activityID, store.HistEvidenceRemoved,
+			[]store.FieldChange{{Field: "evidence", Old: name, New: nil}}, ""); err != nil {
+			return err
+		}
+		if _, err := a.reviewAgain(ctx, tx, ac, old, true); err != nil {
 			return err
 		}
 		out, err = tx.GetActivity(ctx, ac.Scope, activityID)

@@ -291,6 +291,12 @@ func routeTable() []*route {
 			params: []param{pathID("The activity's id.")}, status: 200, resp: "Activity", errors: []int{404},
 			perms:  []domain.Permission{domain.PermActivityRead},
 			handle: (*Server).getActivity},
+		{method: "GET", path: api + "/activities/{id}/history", opID: "getActivityHistory", tag: "activities", summary: "What happened to an activity",
+			desc: "Oldest first: created, edited (each changed field old → new, units and types with their names), submitted, approved, " +
+				"returned (with the reason), reopened (an approved record edited by someone who may not approve goes back to review), " +
+				"evidence added or removed; who (the account's name) and when. Scoped like the activity: out of scope is 404.",
+			params: []param{pathID("The activity's id.")}, status: 200, resp: "ActivityHistory", errors: []int{404},
+			perms: []domain.Permission{domain.PermActivityRead}, handle: (*Server).getActivityHistory},
 		{method: "PUT", path: api + "/activities/{id}", opID: "updateActivity", tag: "activities", summary: "Change an activity",
 			desc:   "Replaces the client-set fields. `version` must be the version read: a stale one answers 409, so two editors cannot overwrite each other.",
 			params: []param{pathID("The activity's id.")}, body: jsonBody("ActivityUpdate"),
