@@ -27,6 +27,9 @@ type Config struct {
 	// once for one unit and period (its figures then filter them instead of
 	// querying each); zero means DefaultReportPool, negative never pools.
 	ReportPoolRecords int
+	// SnapshotRecordCap bounds the record ids a stored report keeps per
+	// figure; zero means DefaultSnapshotRecordCap.
+	SnapshotRecordCap int
 	// PasswordHashing is the argon2id cost; zero means auth.DefaultParams.
 	// Tests pass auth.TestParams.
 	PasswordHashing auth.HashParams
@@ -54,6 +57,10 @@ type App struct {
 	// hashing bounds concurrent argon2id verifications: each takes 64 MiB,
 	// and a burst of logins (an exam starting) must not exhaust memory.
 	hashing chan struct{}
+	// slowPhase, when set (tests), runs inside the read phase of a long
+	// computation (a report snapshot, the problem rules) before its short
+	// write: a test proves that writes go through meanwhile.
+	slowPhase func(name string)
 }
 
 // New wires an App. now may be nil (the real clock).

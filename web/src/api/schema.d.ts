@@ -299,6 +299,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/activities/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What happened to an activity
+         * @description Oldest first: created, edited (each changed field old → new, units and types with their names), submitted, approved, returned (with the reason), reopened (an approved record edited by someone who may not approve goes back to review), evidence added or removed; who (the account's name) and when. Scoped like the activity: out of scope is 404.
+         */
+        get: operations["getActivityHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/activities/{id}/return": {
         parameters: {
             query?: never;
@@ -1509,6 +1529,10 @@ export interface components {
             /** @description Submit at once instead of saving a draft. */
             submit?: boolean;
         } & components["schemas"]["ActivityInput"];
+        /** @description An activity's history, oldest first. */
+        ActivityHistory: {
+            items: components["schemas"]["HistoryEntry"][];
+        };
         /** @description What a client may set on an activity. */
         ActivityInput: {
             /** @description Participants (人次); required before submitting when the type expects attendance. */
@@ -1870,6 +1894,19 @@ export interface components {
             /** @description The file, with its filename. See /api/v1/evidence-limits for the accepted kinds and size. */
             file: string;
         };
+        /** @description One changed field. */
+        FieldChange: {
+            /** @enum {string} */
+            field: "org_id" | "type_id" | "date" | "title" | "description" | "attendance" | "venues" | "publication" | "evidence";
+            /** @description The value after (null: none). */
+            new: string | number | string[] | null;
+            /** @description The name of the new unit or type. */
+            new_label?: string;
+            /** @description The value before (null: none). */
+            old: string | number | string[] | null;
+            /** @description The name of the old unit or type. */
+            old_label?: string;
+        };
         /** @description A kind of evidence file that is accepted. */
         FileKind: {
             description: string;
@@ -1890,6 +1927,34 @@ export interface components {
         Health: {
             /** @constant */
             status: "ok";
+        };
+        /** @description One thing that happened to an activity. */
+        HistoryEntry: {
+            /**
+             * @description What happened; reopened: an approved record was edited by someone who may not approve, so it went back to review.
+             * @enum {string}
+             */
+            action: "created" | "edited" | "submitted" | "approved" | "returned" | "reopened" | "evidence_added" | "evidence_removed";
+            /** Format: int64 */
+            activity_id: number;
+            /**
+             * @description Who acted: an account, the system, or an API token.
+             * @enum {string}
+             */
+            actor_kind: "account" | "system" | "token";
+            /** @description The account's name; empty for the system (console operator) and API tokens. */
+            actor_name: string;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            at: string;
+            /** @description The fields an edit changed (evidence: the file name). */
+            changes: components["schemas"]["FieldChange"][];
+            /** Format: int64 */
+            id: number;
+            /** @description Why it was returned. */
+            reason?: string;
         };
         /** @description A new one-time password, shown once. */
         InitialPassword: {
@@ -2597,6 +2662,13 @@ export interface components {
             period: string;
             /** @description The period in words, e.g. 2024年. */
             period_label: string;
+            /** @description What the snapshot keeps of the records behind it: at most record_cap ids per figure; a figure over the cap keeps its value, count and digest but not its ids, so edits of its records are found by ?recheck=true. */
+            snapshot?: {
+                /** @description Indexes of the figures over the cap. */
+                capped_figures: number[];
+                /** @description Record ids kept per figure at most. */
+                record_cap: number;
+            };
             /** @description What changed behind a stored report since it was generated. */
             stale: {
                 /** @description Those records. */
@@ -3644,6 +3716,35 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             423: components["responses"]["Locked"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getActivityHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The activity's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What happened to an activity. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityHistory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
