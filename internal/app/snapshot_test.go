@@ -197,3 +197,57 @@ func TestSnapshotRetriesWhenItsRecordsMove(t *testing.T) {
 		})
 	}
 }
+
+// A problem decision runs the rules in a read transaction: a write goes
+// through meanwhile, and a decision taken by someone else in between is not
+// silently overwritten — the decision is recomputed once, then refused.
+func TestProblemDecisionOutsideTheWriter(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			p := &problemFixture{fixture: newFixture(t, e), t: t}
+			for _, s := range p.schools {
+				p.add(nil, s.ID, "moral_education", "2025-03-01")
+			}
+			office := actorWithRole(p.bureau, domain.RoleOfficeAdmin)
+			ps := p.problems(office, p.bureau.ID, "2025")
+			accepted, dropped := app.DecisionAccepted, app.DecisionDropped
+			in := app.ProblemDecisionInput{OrgID: p.bureau.ID, Period: "2025", Decision: &accepted}
+
+			// A ledger write while the rules run.
+			var werr error
+			p.app.OnSlowPhase(func(name string) {
+				if name == "problems" {
+					wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+					defer cancel()
+					_, werr = p.app.CreateActivity(wctx, p.op, p.lecture(p.schools[0].ID, "2025-08-01", 5), false)
+				}
+			})
+			if _, err := p.app.DecideProblem(ctx, office, ps[0].Key, in); err != nil || werr != nil {
+				t.Fatalf("decide: %v; the write during the rules: %v", err, werr)
+			}
+
+			// Another decision on the same problem lands during every read phase.
+			calls := 0
+			p.app.OnSlowPhase(func(name string) {
+				if name != "problems" {
+					return
+				}
+				calls++
+				p.app.OnSlowPhase(nil)
+				d := &dropped
+				if calls%2 == 0 {
+					d = &accepted
+				}
+				if _, err := p.app.DecideProblem(ctx, office, ps[1].Key, app.ProblemDecisionInput{OrgID: p.bureau.ID, Period: "2025", Decision: d, Note: "抢先"}); err != nil {
+					t.Error(err)
+				}
+				p.app.OnSlowPhase(func(string) { calls++ })
+			})
+			got, err := p.app.DecideProblem(ctx, office, ps[1].Key, in)
+			if err != nil || calls != 2 || got.Decision == nil || *got.Decision != accepted || got.Note != "" {
+				t.Fatalf("a decision raced once: %v after %d rule runs: %+v", err, calls, got)
+			}
+		})
+	}
+}
