@@ -268,6 +268,7 @@ func (a *App) ClosePeriod(ctx context.Context, ac domain.Actor, code string) (st
 		if err != nil {
 			return err
 		}
+		out.LabelZH, out.LabelEN = p.Label("zh"), p.Label("en")
 		return a.record(ctx, tx, ac, AuditEntry{Type: "period.close", Target: "period:" + p.Code(), After: out})
 	})
 	return out, err
@@ -309,5 +310,10 @@ func (a *App) ListClosures(ctx context.Context) ([]store.PeriodClosure, error) {
 		out, err = tx.ListClosures(ctx)
 		return err
 	})
+	for i, c := range out {
+		if p, perr := period.Parse(c.Period); perr == nil {
+			out[i].LabelZH, out[i].LabelEN = p.Label("zh"), p.Label("en")
+		}
+	}
 	return out, err
 }

@@ -2202,7 +2202,14 @@ export interface components {
         PeriodClosure: {
             /** Format: date-time */
             closed_at: string;
+            /** @description The username that closed it. */
             closed_by: string;
+            /** @description That account's name (empty: the system). */
+            closed_by_name: string;
+            /** @description The period in English. */
+            label_en: string;
+            /** @description The period in Chinese (2024年). */
+            label_zh: string;
             /** @description The period's code. */
             period: string;
             range: components["schemas"]["Range"];
