@@ -410,16 +410,23 @@ func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 	if err != nil {
 		return out, err
 	}
-	if err := a.addHistory(ctx, tx, ac, id, historyOf[t], nil, reason); err != nil {
+	if err := a.addHistory(ctx, tx, ac, id, historyAction(t), nil, reason); err != nil {
 		return out, err
 	}
 	return out, a.record(ctx, tx, ac, AuditEntry{Type: "activity." + string(t), Target: actTarget(id),
 		Before: map[string]any{"status": old.Status}, After: map[string]any{"status": out.Status}, Detail: reason})
 }
 
-// historyOf names the history action of a transition.
-var historyOf = map[domain.Transition]string{
-	domain.ActSubmit: store.HistSubmitted, domain.ActApprove: store.HistApproved, domain.ActReturn: store.HistReturned,
+// historyAction names the history action of a transition.
+func historyAction(t domain.Transition) string {
+	switch t {
+	case domain.ActApprove:
+		return store.HistApproved
+	case domain.ActReturn:
+		return store.HistReturned
+	default:
+		return store.HistSubmitted
+	}
 }
 
 // BulkApprove approves many submitted activities in one transaction: all or

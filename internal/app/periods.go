@@ -269,6 +269,15 @@ func (a *App) ClosePeriod(ctx context.Context, ac domain.Actor, code string) (st
 			return err
 		}
 		out.LabelZH, out.LabelEN = p.Label("zh"), p.Label("en")
+		cs, err := tx.ListClosures(ctx)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if c.Period == out.Period {
+				out.ClosedByName = c.ClosedByName
+			}
+		}
 		return a.record(ctx, tx, ac, AuditEntry{Type: "period.close", Target: "period:" + p.Code(), After: out})
 	})
 	return out, err
