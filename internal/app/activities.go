@@ -138,9 +138,22 @@ func (a *App) createActivity(ctx context.Context, tx *store.Tx, ac domain.Actor,
 		}
 		status = domain.StatusSubmitted
 	}
+	// Drafts too: a draft in a closed period could never be submitted, and
+	// "closed" means nothing dated in it changes until it is reopened.
+	if err := a.checkOpen(ctx, tx, in.Date); err != nil {
+		return domain.Activity{}, err
+	}
 	out, err := tx.CreateActivity(ctx, ac.Scope, in, status, ac.Name)
 	if err != nil {
 		return out, err
+	}
+	if err := a.addHistory(ctx, tx, ac, out.ID, store.HistCreated, nil, ""); err != nil {
+		return out, err
+	}
+	if submit {
+		if err := a.addHistory(ctx, tx, ac, out.ID, store.HistSubmitted, nil, ""); err != nil {
+			return out, err
+		}
 	}
 	return out, a.record(ctx, tx, ac, AuditEntry{Type: "activity.create", Target: actTarget(out.ID), After: out})
 }
@@ -327,11 +340,12 @@ func (a *App) UpdateActivity(ctx context.Context, ac domain.Actor, id, version i
 		if err != nil {
 			return err
 		}
-		if err := a.checkUnlocked(ctx, tx, old, in.Date); err != nil {
-			return err
-		}
 		in, t, err := a.validateActivity(ctx, tx, ac, in)
 		if err != nil {
+			return err
+		}
+		// Out of a closed period and into one are both refused.
+		if err := a.checkOpen(ctx, tx, old.Date, in.Date); err != nil {
 			return err
 		}
 		if old.Status == domain.StatusSubmitted || old.Status == domain.StatusApproved {
@@ -343,30 +357,36 @@ func (a *App) UpdateActivity(ctx context.Context, ac domain.Actor, id, version i
 		if err != nil {
 			return err
 		}
+		changes, err := activityChanges(ctx, tx, domain.Scope{Roots: ac.Scope.Roots}, old, out)
+		if err != nil {
+			return err
+		}
+		if changes != nil {
+			if err := a.addHistory(ctx, tx, ac, id, store.HistEdited, changes, ""); err != nil {
+				return err
+			}
+		}
+		if out, err = a.reviewAgain(ctx, tx, ac, out, changes != nil); err != nil {
+			return err
+		}
 		return a.record(ctx, tx, ac, AuditEntry{Type: "activity.update", Target: actTarget(id), Before: old, After: out})
 	})
 	return out, err
 }
 
-// checkUnlocked refuses changes to an approved activity dated in a closed
-// period, and moving an approved activity into one.
-func (a *App) checkUnlocked(ctx context.Context, tx *store.Tx, old domain.Activity, newDate domain.Date) error {
-	if old.Status != domain.StatusApproved {
-		return nil
+// reviewAgain sends an approved record that changed back to review
+// (submitted) unless the editor may approve it: an approved figure moves
+// only after someone who may approve has seen the change. The rollups move
+// with the status (approved → submitted leaves the approved figures).
+func (a *App) reviewAgain(ctx context.Context, tx *store.Tx, ac domain.Actor, act domain.Activity, changed bool) (domain.Activity, error) {
+	if !changed || act.Status != domain.StatusApproved || ac.Can(domain.PermActivityApprove) {
+		return act, nil
 	}
-	for _, d := range []domain.Date{old.Date, newDate} {
-		if d.IsZero() {
-			continue
-		}
-		p, err := tx.InClosedPeriod(ctx, d)
-		if err != nil {
-			return err
-		}
-		if p != "" {
-			return domain.Locked("activity %d is approved and dated in the closed period %s; reopen the period to change it", old.ID, p)
-		}
+	out, err := tx.SetActivityStatus(ctx, ac.Scope, act.ID, domain.StatusApproved, domain.StatusSubmitted, "")
+	if err != nil {
+		return out, err
 	}
-	return nil
+	return out, a.addHistory(ctx, tx, ac, act.ID, store.HistReopened, nil, "")
 }
 
 // DeleteActivity removes an activity.
@@ -379,7 +399,7 @@ func (a *App) DeleteActivity(ctx context.Context, ac domain.Actor, id int64) err
 		if err != nil {
 			return err
 		}
-		if err := a.checkUnlocked(ctx, tx, old, domain.Date{}); err != nil {
+		if err := a.checkOpen(ctx, tx, old.Date); err != nil {
 			return err
 		}
 		if _, err = tx.DeleteActivity(ctx, ac.Scope, id); err != nil {
@@ -435,6 +455,9 @@ func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 	if err != nil {
 		return old, err
 	}
+	if err := a.checkOpen(ctx, tx, old.Date); err != nil {
+		return old, err
+	}
 	if t == domain.ActSubmit {
 		typ, err := tx.GetType(ctx, old.TypeID)
 		if err != nil {
@@ -449,6 +472,9 @@ func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 	if err != nil {
 		return out, err
 	}
+	if err := a.addHistory(ctx, tx, ac, id, historyAction(t), nil, reason); err != nil {
+		return out, err
+	}
 	e := AuditEntry{Type: "activity." + string(t), Target: actTarget(id),
 		Before: map[string]any{"status": old.Status}, After: map[string]any{"status": out.Status}, Detail: reason}
 	if later != nil {
@@ -456,6 +482,18 @@ func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 		return out, nil
 	}
 	return out, a.record(ctx, tx, ac, e)
+}
+
+// historyAction names the history action of a transition.
+func historyAction(t domain.Transition) string {
+	switch t {
+	case domain.ActApprove:
+		return store.HistApproved
+	case domain.ActReturn:
+		return store.HistReturned
+	default:
+		return store.HistSubmitted
+	}
 }
 
 // BulkApprove approves many submitted activities in one transaction: all or
@@ -532,7 +570,7 @@ func (a *App) AttachEvidence(ctx context.Context, ac domain.Actor, activityID in
 		if len(old.Evidence) >= a.cfg.MaxEvidencePerActivity {
 			return domain.Invalid("file", "an activity holds at most %d files", a.cfg.MaxEvidencePerActivity)
 		}
-		return a.checkUnlocked(ctx, tx, old, domain.Date{})
+		return a.checkOpen(ctx, tx, old.Date)
 	}); err != nil {
 		return domain.Activity{}, err
 	}
@@ -549,7 +587,7 @@ func (a *App) AttachEvidence(ctx context.Context, ac domain.Actor, activityID in
 		if len(old.Evidence) >= a.cfg.MaxEvidencePerActivity {
 			return domain.Invalid("file", "an activity holds at most %d files", a.cfg.MaxEvidencePerActivity)
 		}
-		if err := a.checkUnlocked(ctx, tx, old, domain.Date{}); err != nil {
+		if err := a.checkOpen(ctx, tx, old.Date); err != nil {
 			return err
 		}
 		if err := tx.PutEvidenceBlob(ctx, info.SHA256, info.Size, mediaType); err != nil {
@@ -559,6 +597,13 @@ func (a *App) AttachEvidence(ctx context.Context, ac domain.Actor, activityID in
 			return err
 		}
 		if err := a.record(ctx, tx, ac, AuditEntry{Type: "evidence.attach", Target: actTarget(activityID), Detail: info.SHA256 + " " + filename}); err != nil {
+			return err
+		}
+		if err := a.addHistory(ctx, tx, ac, activityID, store.HistEvidenceAdded,
+			[]store.FieldChange{{Field: "evidence", Old: nil, New: filename}}, ""); err != nil {
+			return err
+		}
+		if _, err := a.reviewAgain(ctx, tx, ac, old, true); err != nil {
 			return err
 		}
 		out, err = tx.GetActivity(ctx, ac.Scope, activityID)
@@ -578,13 +623,26 @@ func (a *App) DetachEvidence(ctx context.Context, ac domain.Actor, activityID in
 		if err != nil {
 			return err
 		}
-		if err := a.checkUnlocked(ctx, tx, old, domain.Date{}); err != nil {
+		if err := a.checkOpen(ctx, tx, old.Date); err != nil {
 			return err
 		}
 		if err := tx.DetachEvidence(ctx, ac.Scope, activityID, sha); err != nil {
 			return err
 		}
 		if err := a.record(ctx, tx, ac, AuditEntry{Type: "evidence.detach", Target: actTarget(activityID), Detail: sha}); err != nil {
+			return err
+		}
+		name := sha
+		for _, ev := range old.Evidence {
+			if ev.SHA256 == sha {
+				name = ev.Filename
+			}
+		}
+		if err := a.addHistory(ctx, tx, ac, activityID, store.HistEvidenceRemoved,
+			[]store.FieldChange{{Field: "evidence", Old: name, New: nil}}, ""); err != nil {
+			return err
+		}
+		if _, err := a.reviewAgain(ctx, tx, ac, old, true); err != nil {
 			return err
 		}
 		out, err = tx.GetActivity(ctx, ac.Scope, activityID)

@@ -24,6 +24,9 @@ type Config struct {
 	// once for one unit and period (its figures then filter them instead of
 	// querying each); zero means DefaultReportPool, negative never pools.
 	ReportPoolRecords int
+	// SnapshotRecordCap bounds the record ids a stored report keeps per
+	// figure; zero means DefaultSnapshotRecordCap.
+	SnapshotRecordCap int
 	// PasswordHashing is the argon2id cost; zero means auth.DefaultParams.
 	// Tests pass auth.TestParams.
 	PasswordHashing auth.HashParams
@@ -59,6 +62,10 @@ type App struct {
 	// thumbs draws and keeps evidence thumbnails (made on first use).
 	thumbsOnce sync.Once
 	thumbs     *blob.Thumbnails
+	// slowPhase, when set (tests), runs inside the read phase of a long
+	// computation (a report snapshot, the problem rules) before its short
+	// write: a test proves that writes go through meanwhile.
+	slowPhase func(name string)
 }
 
 // New wires an App over the store's clock (store.Options: the instant source

@@ -11,3 +11,7 @@ import (
 func (a *App) ExportInPages(ctx context.Context, ac domain.Actor, q ActivityQuery, pageSize int) (*LedgerExport, error) {
 	return a.export(ctx, ac, q, pageSize)
 }
+
+// OnSlowPhase sets a function run inside the read phase of a report snapshot
+// ("report") or a problem decision ("problems"), before its write.
+func (a *App) OnSlowPhase(f func(name string)) { a.slowPhase = f }

@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/zeren-edu/zeren/internal/domain"
 	"github.com/zeren-edu/zeren/internal/period"
@@ -201,7 +204,53 @@ func withField(err error, field string) error {
 	return domain.Invalid(field, "%v", err)
 }
 
-// ClosePeriod locks approved activities dated in a period against edits.
+// checkOpen refuses a write that touches a date inside a closed period:
+// creating, editing, deleting, reviewing a record or changing its evidence
+// there, and moving a record into or out of it. A closed period is a closed
+// book whatever a record's status (DHIS2's approval locks work the same way);
+// the message names the period and who may reopen it.
+func (a *App) checkOpen(ctx context.Context, tx *store.Tx, dates ...domain.Date) error {
+	for _, d := range dates {
+		if d.IsZero() {
+			continue
+		}
+		code, err := tx.InClosedPeriod(ctx, d)
+		if err != nil {
+			return err
+		}
+		if code != "" {
+			return closedError(code)
+		}
+	}
+	return nil
+}
+
+// closedError is the Locked error of a write into the closed period code.
+// Its message is Chinese, the users' language, and names the built-in roles
+// that may reopen the period (domain.PermPeriodClose).
+func closedError(code string) *domain.Error {
+	label := code
+	if p, err := period.Parse(code); err == nil {
+		label = p.Label("zh")
+	}
+	return &domain.Error{Kind: domain.KindLocked, Field: "date",
+		Message: fmt.Sprintf("%s已关账，如需修改请联系%s重新开放", label, reopenRoles())}
+}
+
+// reopenRoles names, in Chinese, the built-in roles holding the permission
+// to reopen a period.
+func reopenRoles() string {
+	var names []string
+	for _, r := range domain.BuiltinRoles() {
+		if slices.Contains(r.Permissions, domain.PermPeriodClose) {
+			names = append(names, r.Name)
+		}
+	}
+	return strings.Join(names, "或")
+}
+
+// ClosePeriod closes a period: nothing dated in it can be created, edited,
+// deleted, submitted, approved or returned until it is reopened.
 // Closures use the default calendar for semesters and school years: a closed
 // period is a fact about dates, the same for every unit.
 func (a *App) ClosePeriod(ctx context.Context, ac domain.Actor, code string) (store.PeriodClosure, error) {
@@ -219,12 +268,23 @@ func (a *App) ClosePeriod(ctx context.Context, ac domain.Actor, code string) (st
 		if err != nil {
 			return err
 		}
+		out.LabelZH, out.LabelEN = p.Label("zh"), p.Label("en")
+		cs, err := tx.ListClosures(ctx)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if c.Period == out.Period {
+				out.ClosedByName = c.ClosedByName
+			}
+		}
 		return a.record(ctx, tx, ac, AuditEntry{Type: "period.close", Target: "period:" + p.Code(), After: out})
 	})
 	return out, err
 }
 
-// ReopenPeriod removes a closure.
+// ReopenPeriod removes a closure (period.close, audited with the closure it
+// removes), so records dated in the period can change again.
 func (a *App) ReopenPeriod(ctx context.Context, ac domain.Actor, code string) error {
 	if err := ac.Require(domain.PermPeriodClose); err != nil {
 		return err
@@ -234,10 +294,20 @@ func (a *App) ReopenPeriod(ctx context.Context, ac domain.Actor, code string) er
 		return err
 	}
 	return a.st.Write(ctx, func(tx *store.Tx) error {
+		closures, err := tx.ListClosures(ctx)
+		if err != nil {
+			return err
+		}
+		var before *store.PeriodClosure
+		for i := range closures {
+			if closures[i].Period == p.Code() {
+				before = &closures[i]
+			}
+		}
 		if err := tx.ReopenPeriod(ctx, p.Code()); err != nil {
 			return err
 		}
-		return a.record(ctx, tx, ac, AuditEntry{Type: "period.reopen", Target: "period:" + p.Code()})
+		return a.record(ctx, tx, ac, AuditEntry{Type: "period.reopen", Target: "period:" + p.Code(), Before: before})
 	})
 }
 
@@ -249,5 +319,10 @@ func (a *App) ListClosures(ctx context.Context) ([]store.PeriodClosure, error) {
 		out, err = tx.ListClosures(ctx)
 		return err
 	})
+	for i, c := range out {
+		if p, perr := period.Parse(c.Period); perr == nil {
+			out[i].LabelZH, out[i].LabelEN = p.Label("zh"), p.Label("en")
+		}
+	}
 	return out, err
 }

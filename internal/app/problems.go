@@ -43,6 +43,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -247,11 +248,28 @@ func (a *App) DecideProblem(ctx context.Context, ac domain.Actor, key string, in
 		return Problem{}, domain.Invalid("note", "an undecided problem carries no note")
 	}
 	var out Problem
-	err = a.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.LockProblemDecisions(ctx, in.OrgID); err != nil {
-			return err
+	for attempt := 0; attempt < 2; attempt++ {
+		if out, err = a.decideOnce(ctx, ac, key, in, p, note); !errors.Is(err, errDecisionMoved) {
+			return out, err
 		}
-		write := domain.Scope{Roots: ac.Scope.Roots}
+	}
+	return Problem{}, domain.Conflict("decision", "the decision on problem %s was changed by someone else meanwhile; reload and decide again", key)
+}
+
+// errDecisionMoved: a problem's decision changed between the read phase of
+// a decision and its write.
+var errDecisionMoved = errors.New("the problem's decision changed")
+
+// decideOnce runs the problem rules — scans of the period's ledger — in a
+// read transaction, then records the decision in a short write that first
+// checks the decision it replaces is still the one read (errDecisionMoved
+// otherwise), so the rules never hold SQLite's one writer.
+func (a *App) decideOnce(ctx context.Context, ac domain.Actor, key string, in ProblemDecisionInput, p period.Period, note string) (Problem, error) {
+	write := domain.Scope{Roots: ac.Scope.Roots}
+	var out Problem
+	var seen store.ProblemDecision
+	var had bool
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
 		list, err := a.problems(ctx, tx, write, in.OrgID, p)
 		if err != nil {
 			return err
@@ -264,6 +282,32 @@ func (a *App) DecideProblem(ctx context.Context, ac domain.Actor, key string, in
 		}
 		if !found {
 			return domain.NotFound("problem %s of unit %d in %s (the data no longer suggests it, or it never did)", key, in.OrgID, p.Code())
+		}
+		ds, err := tx.ProblemDecisions(ctx, in.OrgID, p.Code())
+		seen, had = ds[key]
+		if a.slowPhase != nil {
+			a.slowPhase("problems")
+		}
+		return err
+	})
+	if err != nil {
+		return Problem{}, err
+	}
+	err = a.st.Write(ctx, func(tx *store.Tx) error {
+		// Decisions of one unit are taken one at a time (PostgreSQL), so the
+		// check below and the audit's "before" see the decision replaced.
+		if err := tx.LockProblemDecisions(ctx, in.OrgID); err != nil {
+			return err
+		}
+		if _, err := tx.GetOrg(ctx, write, in.OrgID); err != nil {
+			return fieldNotFound(err, "org_id")
+		}
+		ds, err := tx.ProblemDecisions(ctx, in.OrgID, p.Code())
+		if err != nil {
+			return err
+		}
+		if now, has := ds[key]; has != had || now != seen {
+			return errDecisionMoved
 		}
 		before := map[string]any{"decision": out.Decision, "note": out.Note}
 		target := fmt.Sprintf("problem:%d/%s/%s", in.OrgID, p.Code(), key)

@@ -412,6 +412,9 @@ func (a *App) PreviewReport(ctx context.Context, ac domain.Actor, r ReportReques
 type ReportView struct {
 	report.Document
 	Stale Staleness `json:"stale"`
+	// Snapshot says what a stored report keeps of its records (absent on
+	// reports stored before the cap).
+	Snapshot *SnapshotInfo `json:"snapshot,omitempty"`
 }
 
 // Staleness says what changed behind a stored report: records edited,
@@ -432,8 +435,39 @@ type StaleFigure struct {
 	Now   int64  `json:"now"`
 }
 
-// GenerateReport renders a report and stores it as a snapshot, in one
-// transaction, with its audit row.
+// DefaultSnapshotRecordCap bounds the record ids a stored report keeps for
+// one figure. A figure counting more (a province's year: millions) keeps its
+// value, count and digest but not its ids, and the snapshot says so
+// (ReportView.Snapshot): later edits of its records are then found by
+// recounting (?recheck=true compares counts and digests), not by the join.
+// 50 000 keeps every figure of a county's or a district's year (a district
+// year of the province benchmark holds ~26 000 records in all).
+const DefaultSnapshotRecordCap = 50_000
+
+// SnapshotInfo says what a stored report keeps of the records behind it.
+type SnapshotInfo struct {
+	RecordCap     int   `json:"record_cap"`     // ids kept per figure at most
+	CappedFigures []int `json:"capped_figures"` // indexes of figures over the cap: their ids are not kept
+}
+
+// errSnapshotMoved: records behind a snapshot changed between its read
+// phase and its write.
+var errSnapshotMoved = errors.New("the records behind the report changed while it was generated")
+
+func (a *App) snapshotCap() int {
+	if a.cfg.SnapshotRecordCap > 0 {
+		return a.cfg.SnapshotRecordCap
+	}
+	return DefaultSnapshotRecordCap
+}
+
+// GenerateReport renders a report and stores it as a snapshot, with its
+// audit row. The rendering — seconds for a district, unbounded for a
+// province — runs in a read transaction, so logins and ledger writes do not
+// wait for SQLite's one writer; the short write then stores the result and
+// checks that the records it copies are those the figures counted (their
+// count and summed versions, which every change raises). If one changed in
+// between, the report is rendered once more, then a conflict is answered.
 func (a *App) GenerateReport(ctx context.Context, ac domain.Actor, r ReportRequest) (ReportView, error) {
 	if err := ac.Require(domain.PermReportManage); err != nil {
 		return ReportView{}, err
@@ -445,40 +479,124 @@ func (a *App) GenerateReport(ctx context.Context, ac domain.Actor, r ReportReque
 		return ReportView{}, err
 	}
 	r.Breakdown = true
+	var id int64
+	var err error
+	for attempt := 0; attempt < 2; attempt++ {
+		if id, err = a.generateOnce(ctx, ac, r); !errors.Is(err, errSnapshotMoved) {
+			break
+		}
+	}
+	if errors.Is(err, errSnapshotMoved) {
+		return ReportView{}, domain.Conflict("", "%v, twice; generate it again", errSnapshotMoved)
+	}
+	if err != nil {
+		return ReportView{}, err
+	}
 	var out ReportView
-	err := a.st.Write(ctx, func(tx *store.Tx) error {
+	err = a.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = a.reportView(ctx, tx, ac, id, false)
+		return err
+	})
+	return out, err
+}
+
+// generateOnce renders a snapshot in a read transaction and stores it in a
+// short write; errSnapshotMoved when records changed in between.
+func (a *App) generateOnce(ctx context.Context, ac domain.Actor, r ReportRequest) (int64, error) {
+	inScope := func(tx *store.Tx) error {
 		if ok, err := tx.InScope(ctx, ac.Scope.Roots, r.OrgID); err != nil {
 			return err
 		} else if !ok && r.OrgID > 0 {
 			return &domain.Error{Kind: domain.KindNotFound, Field: "org_id", Message: fmt.Sprintf("org unit %d not found", r.OrgID)}
 		}
+		return nil
+	}
+	var nr store.NewReport
+	var ids []int64
+	var stamp store.RecordStamp
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		if err := inScope(tx); err != nil {
+			return err
+		}
 		b, err := a.buildReport(ctx, tx, ac, r, true)
 		if err != nil {
 			return err
 		}
-		params, _ := json.Marshal(map[string]any{"org_id": r.OrgID, "period": b.doc.Period, "template_id": b.doc.TemplateID, "slots": r.Slots})
+		limit := a.snapshotCap()
+		info := SnapshotInfo{RecordCap: limit, CappedFigures: []int{}}
+		seen := map[int64]bool{}
+		for _, f := range b.doc.Figures {
+			sf := store.StoredFigure{Index: f.Index, Expr: f.Expr, Value: f.Value, Query: f.Query, Records: f.Records,
+				Digest: f.Digest, NRecords: f.NRecords, IDs: f.RecordIDs()}
+			if len(sf.IDs) > limit {
+				sf.IDs = nil
+				info.CappedFigures = append(info.CappedFigures, f.Index)
+			} else if f.CountsActivities() {
+				for _, id := range sf.IDs {
+					if !seen[id] {
+						seen[id] = true
+						ids = append(ids, id)
+					}
+				}
+			}
+			nr.Figures = append(nr.Figures, sf)
+		}
+		params, _ := json.Marshal(map[string]any{"org_id": r.OrgID, "period": b.doc.Period, "template_id": b.doc.TemplateID,
+			"slots": r.Slots, "snapshot": info})
 		rendered, err := json.Marshal(b.doc)
 		if err != nil {
 			return err
 		}
-		nr := store.NewReport{OrgID: b.doc.OrgID, Period: b.doc.Period, TemplateID: b.doc.TemplateID, TemplateVersion: b.doc.TemplateVersion,
-			Params: string(params), Rendered: string(rendered), CreatedBy: ac.Name}
-		for _, f := range b.doc.Figures {
-			nr.Figures = append(nr.Figures, store.StoredFigure{Index: f.Index, Expr: f.Expr, Value: f.Value, Query: f.Query, Records: f.Records,
-				Digest: f.Digest, NRecords: f.NRecords, IDs: f.RecordIDs()})
-		}
-		id, err := tx.CreateReport(ctx, nr, b.ids)
-		if err != nil {
+		nr.OrgID, nr.Period, nr.TemplateID, nr.TemplateVersion = b.doc.OrgID, b.doc.Period, b.doc.TemplateID, b.doc.TemplateVersion
+		nr.Params, nr.Rendered, nr.CreatedBy = string(params), string(rendered), ac.Name
+		if stamp, err = tx.RecordStamp(ctx, ids); err != nil {
 			return err
 		}
-		if err := a.record(ctx, tx, ac, AuditEntry{Type: "report.generate", Target: reportTarget(id),
-			After: map[string]any{"org_id": b.doc.OrgID, "period": b.doc.Period, "template_id": b.doc.TemplateID, "template_version": b.doc.TemplateVersion, "figures": len(b.doc.Figures)}}); err != nil {
-			return err
+		if a.slowPhase != nil {
+			a.slowPhase("report")
 		}
-		out, err = a.reportView(ctx, tx, ac, id, false)
-		return err
+		return nil
 	})
-	return out, err
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = a.st.Write(ctx, func(tx *store.Tx) error {
+		// Cheap re-validation: the unit is still in scope and the template
+		// version still there (versions are never removed; a template edit
+		// since adds a version and leaves this one valid).
+		if err := inScope(tx); err != nil {
+			return err
+		}
+		if _, err := tx.GetReportTemplate(ctx, nr.TemplateID, nr.TemplateVersion); err != nil {
+			return err
+		}
+		var err error
+		if id, err = tx.CreateReport(ctx, nr, ids); err != nil {
+			return err
+		}
+		if now, err := tx.ReportRecordStamp(ctx, id); err != nil {
+			return err
+		} else if now != stamp {
+			return errSnapshotMoved
+		}
+		return a.record(ctx, tx, ac, AuditEntry{Type: "report.generate", Target: reportTarget(id),
+			After: map[string]any{"org_id": nr.OrgID, "period": nr.Period, "template_id": nr.TemplateID, "template_version": nr.TemplateVersion,
+				"figures": len(nr.Figures), "capped_figures": len(nr.Figures) - countKept(nr.Figures)}})
+	})
+	return id, err
+}
+
+// countKept counts the figures whose ids a snapshot keeps.
+func countKept(fs []store.StoredFigure) int {
+	n := 0
+	for _, f := range fs {
+		if f.IDs != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // ReportSummary is a stored report in a list.
@@ -557,11 +675,13 @@ func (a *App) reportView(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 		return v, err
 	}
 	v.Stale.Count = len(v.Stale.Activities)
+	var params struct {
+		Slots    map[string][]string `json:"slots"`
+		Snapshot *SnapshotInfo       `json:"snapshot"`
+	}
+	_ = json.Unmarshal([]byte(sr.Params), &params)
+	v.Snapshot = params.Snapshot
 	if recheck {
-		var params struct {
-			Slots map[string][]string `json:"slots"`
-		}
-		_ = json.Unmarshal([]byte(sr.Params), &params)
 		tpl, err := tx.GetReportTemplate(ctx, sr.TemplateID, sr.TemplateVersion)
 		if err != nil {
 			return v, err

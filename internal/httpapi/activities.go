@@ -139,6 +139,18 @@ func (s *Server) getActivity(c *call) error {
 	return c.reply(a)
 }
 
+func (s *Server) getActivityHistory(c *call) error {
+	ac, err := c.actor()
+	if err != nil {
+		return err
+	}
+	h, err := s.app.ActivityHistory(c.ctx(), ac, c.p.int("id"))
+	if err != nil {
+		return err
+	}
+	return c.reply(listOf(h))
+}
+
 func (s *Server) updateActivity(c *call) error {
 	var b activityUpdateBody
 	if err := c.decode(&b); err != nil {

@@ -328,7 +328,8 @@ func TestActivities(t *testing.T) {
 	e.call(req("GET", path, nil), 200).decode(t, &cur)
 	body["venues"] = []string{"classroom"}
 	body["version"] = cur.Version
-	if got := e.call(req("PUT", path, body), 423).errorOf(t); got.Code != "locked" {
+	if got := e.call(req("PUT", path, body), 423).errorOf(t); got.Code != "locked" || got.Field != "date" ||
+		got.Message != "2024年第一季度已关账，如需修改请联系局办公室管理员重新开放" {
 		t.Fatalf("locked: %+v", got)
 	}
 	e.call(req("DELETE", path, nil), 423)

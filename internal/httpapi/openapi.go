@@ -273,7 +273,7 @@ func errorResponses() obj {
 		409: "A uniqueness or state rule is broken (`conflict`), such as a stale `version` or approving a draft.",
 		413: "The body or file is over its limit (`too_large`).",
 		415: "The body is not of the media type the endpoint takes (`unsupported_media_type`).",
-		423: "The record is approved and dated in a closed period (`locked`); reopen the period to change it. On login: " +
+		423: "The record or its date is in a closed period (`locked`, field `date`; the message names the period and who may reopen it). On login: " +
 			"the account is locked after too many failed logins, until `retry_at` (also in `Retry-After`), whatever password is given.",
 		429: "Too many login attempts (`rate_limited`); try again at `retry_at` (also in `Retry-After`, in seconds).",
 		500: "A bug (`internal`). The message carries the request id under which the server logged it.",

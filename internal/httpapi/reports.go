@@ -324,6 +324,12 @@ func reportSchemas() obj {
 		"created_by": str(""),
 	}
 	reportRequired := []string{"org_id", "org_name", "period", "period_label", "template_id", "template_version", "title", "blocks", "figures"}
+	// snapshotInfo: what a stored report keeps of its records (app.SnapshotInfo).
+	snapshotInfo := object("What the snapshot keeps of the records behind it: at most record_cap ids per figure; a figure "+
+		"over the cap keeps its value, count and digest but not its ids, so edits of its records are found by ?recheck=true.", obj{
+		"record_cap":     obj{"type": "integer", "minimum": 1, "description": "Record ids kept per figure at most."},
+		"capped_figures": array("Indexes of the figures over the cap.", obj{"type": "integer", "minimum": 0}),
+	}, "record_cap", "capped_figures")
 	stale := object("What changed behind a stored report since it was generated.", obj{
 		"count": count("Records behind the report that changed."),
 		"activities": array("Those records.", object("", obj{
@@ -381,7 +387,7 @@ func reportSchemas() obj {
 		}, "org_id", "period"),
 		"ReportFigure": figure,
 		"Report":       object("A rendered report.", reportProps, reportRequired...),
-		"ReportView":   object("A stored report and its staleness.", merge(reportProps, obj{"stale": stale}), append(reportRequired, "stale")...),
+		"ReportView":   object("A stored report and its staleness.", merge(reportProps, obj{"stale": stale, "snapshot": snapshotInfo}), append(reportRequired, "stale")...),
 		"ReportSummary": object("A stored report in a list.", obj{
 			"id": id(""), "org_id": id(""), "period": str(""), "template_id": id(""), "template_name": str(""),
 			"template_version": obj{"type": "integer", "minimum": 1}, "created_at": dateTime(""), "created_by": str(""),

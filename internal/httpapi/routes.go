@@ -278,10 +278,10 @@ func routeTable() []*route {
 				"with the activity the first request created, and the header `Idempotent-Replayed: true`, and creates nothing; " +
 				"the same key with a different body answers 409 naming `Idempotency-Key` and the fields that differ. " +
 				"Concurrent requests with one key create one activity. Keys are per account: another account's key never matches. " +
-				"Deleting the activity forgets its key.",
+				"Deleting the activity forgets its key. A date in a closed period answers 423 (drafts too); a replay answers the activity already created.",
 			params: []param{hString("Idempotency-Key", "A client-generated key (a UUID) making the creation safe to retry.").
 				withPattern(`^[A-Za-z0-9._:-]{1,100}$`).withExample("5f0c6a1e-8d1b-4c3e-9a57-1d2f3e4a5b6c")},
-			body: jsonBody("ActivityCreate"), status: 201, resp: "Activity", errors: []int{404, 409}, perms: []domain.Permission{domain.PermActivityWrite},
+			body: jsonBody("ActivityCreate"), status: 201, resp: "Activity", errors: []int{404, 409, 423}, perms: []domain.Permission{domain.PermActivityWrite},
 			handle: (*Server).createActivity},
 		{method: "POST", path: api + "/activities/approve", opID: "bulkApproveActivities", tag: "activities", summary: "Approve several submitted activities at once",
 			desc: "All or none: the first activity that cannot be approved is named in `field` (ids[i]) and nothing is changed.",
@@ -292,6 +292,12 @@ func routeTable() []*route {
 			params: []param{pathID("The activity's id.")}, status: 200, resp: "Activity", errors: []int{404},
 			perms:  []domain.Permission{domain.PermActivityRead},
 			handle: (*Server).getActivity},
+		{method: "GET", path: api + "/activities/{id}/history", opID: "getActivityHistory", tag: "activities", summary: "What happened to an activity",
+			desc: "Oldest first: created, edited (each changed field old → new, units and types with their names), submitted, approved, " +
+				"returned (with the reason), reopened (an approved record edited by someone who may not approve goes back to review), " +
+				"evidence added or removed; who (the account's name) and when. Scoped like the activity: out of scope is 404.",
+			params: []param{pathID("The activity's id.")}, status: 200, resp: "ActivityHistory", errors: []int{404},
+			perms: []domain.Permission{domain.PermActivityRead}, handle: (*Server).getActivityHistory},
 		{method: "PUT", path: api + "/activities/{id}", opID: "updateActivity", tag: "activities", summary: "Change an activity",
 			desc:   "Replaces the client-set fields. `version` must be the version read: a stale one answers 409, so two editors cannot overwrite each other.",
 			params: []param{pathID("The activity's id.")}, body: jsonBody("ActivityUpdate"),
@@ -301,16 +307,16 @@ func routeTable() []*route {
 			params: []param{pathID("The activity's id.")}, status: 204, errors: []int{404, 423}, perms: []domain.Permission{domain.PermActivityWrite},
 			handle: (*Server).deleteActivity},
 		{method: "POST", path: api + "/activities/{id}/submit", opID: "submitActivity", tag: "activities", summary: "Submit a draft or returned activity for review",
-			params: []param{pathID("The activity's id.")}, status: 200, resp: "Activity", errors: []int{404, 409},
+			params: []param{pathID("The activity's id.")}, status: 200, resp: "Activity", errors: []int{404, 409, 423},
 			perms:  []domain.Permission{domain.PermActivitySubmit},
 			handle: (*Server).submitActivity},
 		{method: "POST", path: api + "/activities/{id}/approve", opID: "approveActivity", tag: "activities", summary: "Approve a submitted activity",
-			params: []param{pathID("The activity's id.")}, status: 200, resp: "Activity", errors: []int{404, 409},
+			params: []param{pathID("The activity's id.")}, status: 200, resp: "Activity", errors: []int{404, 409, 423},
 			perms:  []domain.Permission{domain.PermActivityApprove},
 			handle: (*Server).approveActivity},
 		{method: "POST", path: api + "/activities/{id}/return", opID: "returnActivity", tag: "activities", summary: "Return a submitted activity to its author, saying why",
 			params: []param{pathID("The activity's id.")}, body: jsonBody("ReturnRequest"),
-			status: 200, resp: "Activity", errors: []int{404, 409}, perms: []domain.Permission{domain.PermActivityApprove},
+			status: 200, resp: "Activity", errors: []int{404, 409, 423}, perms: []domain.Permission{domain.PermActivityApprove},
 			handle: (*Server).returnActivity},
 
 		// Evidence.
@@ -475,11 +481,12 @@ func routeTable() []*route {
 			status: 200, resp: "PeriodClosureList", reach: reachInstallation,
 			handle: (*Server).listPeriodClosures},
 		{method: "POST", path: api + "/period-closures", opID: "closePeriod", tag: "periods", summary: "Close a period",
-			desc: "Approved activities dated in a closed period are locked against edits (423) until it is reopened.",
+			desc: "Nothing dated in a closed period can be created, edited, moved in or out, deleted, submitted, approved, returned or have its evidence changed (423) until it is reopened. Audited.",
 			body: jsonBody("PeriodClosureRequest"), status: 201, resp: "PeriodClosure", errors: []int{403, 409},
 			reach: reachInstallation, perms: []domain.Permission{domain.PermPeriodClose},
 			handle: (*Server).closePeriod},
 		{method: "DELETE", path: api + "/period-closures/{period}", opID: "reopenPeriod", tag: "periods", summary: "Reopen a closed period",
+			desc:   "Records dated in the period can change again. Needs period.close; audited with the closure it removes.",
 			params: []param{pathString("period", "The closed period's code (URL-encoded).").withExample("2023")}, status: 204, errors: []int{403, 404},
 			reach: reachInstallation, perms: []domain.Permission{domain.PermPeriodClose},
 			handle: (*Server).reopenPeriod},

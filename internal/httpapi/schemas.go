@@ -57,6 +57,12 @@ func array(desc string, items obj) obj {
 	return obj{"type": "array", "items": items, "description": desc}
 }
 
+// changeValue is a field's value in an activity's history: text, a number,
+// a list of venue codes, or null.
+func changeValue(desc string) obj {
+	return obj{"type": []string{"string", "integer", "array", "null"}, "items": obj{"type": "string"}, "description": desc}
+}
+
 func listSchema(desc, item string) obj {
 	return object(desc, obj{"items": array("", ref(item))}, "items")
 }
@@ -293,12 +299,34 @@ func componentSchemas() obj {
 			"now":       dateTime("The current instant, with the bureau's UTC offset."),
 			"time_zone": ex(str("The bureau's time zone (IANA name)."), "Asia/Shanghai"),
 		}, "today", "now", "time_zone"),
-		"PeriodClosure": object("A closed period: approved activities dated in it are locked.", obj{
-			"period":    str("The period's code."),
-			"range":     ref("Range"),
-			"closed_at": dateTime(""),
-			"closed_by": str(""),
-		}, "period", "range", "closed_at", "closed_by"),
+		"PeriodClosure": object("A closed period: nothing dated in it changes until it is reopened.", obj{
+			"period":         str("The period's code."),
+			"range":          ref("Range"),
+			"closed_at":      dateTime(""),
+			"closed_by":      str("The username that closed it."),
+			"closed_by_name": str("That account's name (empty: the system)."),
+			"label_zh":       str("The period in Chinese (2024年)."),
+			"label_en":       str("The period in English."),
+		}, "period", "range", "closed_at", "closed_by", "closed_by_name", "label_zh", "label_en"),
+		"ActivityHistory": listSchema("An activity's history, oldest first.", "HistoryEntry"),
+		"HistoryEntry": object("One thing that happened to an activity.", obj{
+			"id":          id(""),
+			"activity_id": id(""),
+			"at":          dateTime("When."),
+			"actor_name":  str("The account's name; empty for the system (console operator) and API tokens."),
+			"actor_kind":  enum("Who acted: an account, the system, or an API token.", "account", "system", "token"),
+			"action": enum("What happened; reopened: an approved record was edited by someone who may not approve, so it went back to review.",
+				"created", "edited", "submitted", "approved", "returned", "reopened", "evidence_added", "evidence_removed"),
+			"changes": array("The fields an edit changed (evidence: the file name).", ref("FieldChange")),
+			"reason":  str("Why it was returned."),
+		}, "id", "activity_id", "at", "actor_name", "actor_kind", "action", "changes"),
+		"FieldChange": object("One changed field.", obj{
+			"field":     enum("", "org_id", "type_id", "date", "title", "description", "attendance", "venues", "publication", "evidence"),
+			"old":       changeValue("The value before (null: none)."),
+			"new":       changeValue("The value after (null: none)."),
+			"old_label": str("The name of the old unit or type."),
+			"new_label": str("The name of the new unit or type."),
+		}, "field", "old", "new"),
 		"PeriodClosureList":    listSchema("Closed periods, newest first.", "PeriodClosure"),
 		"PeriodClosureRequest": object("", obj{"period": ex(str("A period code or Chinese label."), "2023")}, "period"),
 

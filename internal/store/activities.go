@@ -291,6 +291,11 @@ type PeriodClosure struct {
 	Range    domain.Range `json:"range"`
 	ClosedAt string       `json:"closed_at"`
 	ClosedBy string       `json:"closed_by"`
+	// ClosedByName is the closing account's name ("" for the console
+	// operator); the labels name the period (filled by the app).
+	ClosedByName string `json:"closed_by_name"`
+	LabelZH      string `json:"label_zh"`
+	LabelEN      string `json:"label_en"`
 }
 
 // ClosePeriod records a closed period.
@@ -320,7 +325,8 @@ func (tx *Tx) ReopenPeriod(ctx context.Context, code string) error {
 
 // ListClosures lists closed periods, newest first.
 func (tx *Tx) ListClosures(ctx context.Context) ([]PeriodClosure, error) {
-	rows, err := tx.query(ctx, "SELECT period, from_date, to_date, closed_at, closed_by FROM period_closures ORDER BY from_date DESC")
+	rows, err := tx.query(ctx, `SELECT c.period, c.from_date, c.to_date, c.closed_at, c.closed_by, COALESCE(ac.name, '')
+		FROM period_closures c LEFT JOIN accounts ac ON ac.username = c.closed_by ORDER BY c.from_date DESC`)
 	if err != nil {
 		return nil, err
 	}
@@ -329,7 +335,7 @@ func (tx *Tx) ListClosures(ctx context.Context) ([]PeriodClosure, error) {
 	for rows.Next() {
 		var c PeriodClosure
 		var from, to string
-		if err := rows.Scan(&c.Period, &from, &to, &c.ClosedAt, &c.ClosedBy); err != nil {
+		if err := rows.Scan(&c.Period, &from, &to, &c.ClosedAt, &c.ClosedBy, &c.ClosedByName); err != nil {
 			return nil, tx.d.wrap(err)
 		}
 		c.Range = domain.Range{From: parseDateText(from), To: parseDateText(to)}

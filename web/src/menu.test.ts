@@ -22,7 +22,7 @@ describe('administration menu per built-in role', () => {
   it('shows each role exactly its administration pages', () => {
     const got = Object.fromEntries(Object.entries(roles).map(([code, perms]) => [code, adminPages(perms)]))
     expect(got).toEqual({
-      office_admin: ['/admin/orgs', '/admin/types', '/admin/users'],
+      office_admin: ['/admin/orgs', '/admin/types', '/admin/periods', '/admin/users'],
       leader: [],
       district_admin: [],
       school_admin: [],
@@ -91,7 +91,7 @@ describe('visibleMenu', () => {
   })
   it('does not change the menu it filters', () => {
     visibleMenu(['audit.read'])
-    expect(menu.find((e) => e.path === '/admin')?.children).toHaveLength(7)
+    expect(menu.find((e) => e.path === '/admin')?.children).toHaveLength(8)
   })
   it('reads a list of permissions as any one of them', () => {
     expect(permitted(['b'], ['a', 'b'])).toBe(true)

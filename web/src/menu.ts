@@ -26,6 +26,7 @@ export const menu: MenuEntry[] = [
     children: [
       { path: '/admin/orgs', title: 'admin.menu.orgs', built: true, permission: 'org.manage' },
       { path: '/admin/types', title: 'admin.menu.types', built: true, permission: 'catalog.manage' },
+      { path: '/admin/periods', title: 'admin.menu.periods', built: true, permission: 'period.close' },
       {
         path: '/admin/users',
         title: 'admin.menu.users',

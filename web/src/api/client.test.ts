@@ -66,6 +66,11 @@ describe('errorMessage', () => {
   const g = i18n.global
   const msg = (e: unknown) => errorMessage(e, g.t, (k) => g.te(k), g.locale.value)
 
+  it('shows the closed period and who may reopen it, from the server', () => {
+    const e = new ApiError(423, { code: 'locked', field: 'date', message: '2024年已关账，如需修改请联系局办公室管理员重新开放' })
+    expect(msg(e)).toBe('2024年已关账，如需修改请联系局办公室管理员重新开放')
+  })
+
   it('translates by code, with the retry time for a lockout', () => {
     const retry = new Date(Date.now() + 10 * 60_000)
     const e = new ApiError(423, { code: 'locked', message: 'x', retry_at: retry.toISOString() })

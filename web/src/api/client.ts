@@ -181,6 +181,11 @@ export function formatRetry(at: Date, locale: string, now = new Date()): string 
  */
 export function errorMessage(err: unknown, t: Translate, te: Exists, locale: string): string {
   if (err instanceof ApiError) {
+    // A write into a closed period: the server's message names the period and
+    // who may reopen it (in Chinese, e.g. 2024年已关账，如需修改请联系…重新开放).
+    if (err.code === 'locked' && !err.retryAt && err.field === 'date' && err.message && te('errors.locked_period')) {
+      return t('errors.locked_period', { message: err.message })
+    }
     // A lockout or rate limit says when to retry (errors.<code>_retry).
     const key = err.retryAt && te(`errors.${err.code}_retry`) ? `errors.${err.code}_retry` : `errors.${err.code}`
     if (te(key)) {

@@ -174,7 +174,7 @@ export interface paths {
         put?: never;
         /**
          * Record an activity
-         * @description Creates a draft, or a submitted record when `submit` is true (the phone page's one-tap flow). With an `Idempotency-Key` header (a UUID the client generates once per activity and keeps across retries) a repeated request is safe: the same key with the same body from the same account (or API token) answers 201 with the activity the first request created, and the header `Idempotent-Replayed: true`, and creates nothing; the same key with a different body answers 409 naming `Idempotency-Key` and the fields that differ. Concurrent requests with one key create one activity. Keys are per account: another account's key never matches. Deleting the activity forgets its key.
+         * @description Creates a draft, or a submitted record when `submit` is true (the phone page's one-tap flow). With an `Idempotency-Key` header (a UUID the client generates once per activity and keeps across retries) a repeated request is safe: the same key with the same body from the same account (or API token) answers 201 with the activity the first request created, and the header `Idempotent-Replayed: true`, and creates nothing; the same key with a different body answers 409 naming `Idempotency-Key` and the fields that differ. Concurrent requests with one key create one activity. Keys are per account: another account's key never matches. Deleting the activity forgets its key. A date in a closed period answers 423 (drafts too); a replay answers the activity already created.
          */
         post: operations["createActivity"];
         delete?: never;
@@ -294,6 +294,26 @@ export interface paths {
         post?: never;
         /** Remove an evidence file from an activity */
         delete: operations["detachEvidence"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What happened to an activity
+         * @description Oldest first: created, edited (each changed field old → new, units and types with their names), submitted, approved, returned (with the reason), reopened (an approved record edited by someone who may not approve goes back to review), evidence added or removed; who (the account's name) and when. Scoped like the activity: out of scope is 404.
+         */
+        get: operations["getActivityHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -786,7 +806,7 @@ export interface paths {
         put?: never;
         /**
          * Close a period
-         * @description Approved activities dated in a closed period are locked against edits (423) until it is reopened.
+         * @description Nothing dated in a closed period can be created, edited, moved in or out, deleted, submitted, approved, returned or have its evidence changed (423) until it is reopened. Audited.
          */
         post: operations["closePeriod"];
         delete?: never;
@@ -805,7 +825,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Reopen a closed period */
+        /**
+         * Reopen a closed period
+         * @description Records dated in the period can change again. Needs period.close; audited with the closure it removes.
+         */
         delete: operations["reopenPeriod"];
         options?: never;
         head?: never;
@@ -1546,6 +1569,10 @@ export interface components {
             /** @description Submit at once instead of saving a draft. */
             submit?: boolean;
         } & components["schemas"]["ActivityInput"];
+        /** @description An activity's history, oldest first. */
+        ActivityHistory: {
+            items: components["schemas"]["HistoryEntry"][];
+        };
         /** @description What a client may set on an activity. */
         ActivityInput: {
             /** @description Participants (人次); required before submitting when the type expects attendance. */
@@ -1956,6 +1983,19 @@ export interface components {
             /** @description The file, with its filename. See /api/v1/evidence-limits for the accepted kinds and size. */
             file: string;
         };
+        /** @description One changed field. */
+        FieldChange: {
+            /** @enum {string} */
+            field: "org_id" | "type_id" | "date" | "title" | "description" | "attendance" | "venues" | "publication" | "evidence";
+            /** @description The value after (null: none). */
+            new: string | number | string[] | null;
+            /** @description The name of the new unit or type. */
+            new_label?: string;
+            /** @description The value before (null: none). */
+            old: string | number | string[] | null;
+            /** @description The name of the old unit or type. */
+            old_label?: string;
+        };
         /** @description A kind of evidence file that is accepted. */
         FileKind: {
             description: string;
@@ -1976,6 +2016,34 @@ export interface components {
         Health: {
             /** @constant */
             status: "ok";
+        };
+        /** @description One thing that happened to an activity. */
+        HistoryEntry: {
+            /**
+             * @description What happened; reopened: an approved record was edited by someone who may not approve, so it went back to review.
+             * @enum {string}
+             */
+            action: "created" | "edited" | "submitted" | "approved" | "returned" | "reopened" | "evidence_added" | "evidence_removed";
+            /** Format: int64 */
+            activity_id: number;
+            /**
+             * @description Who acted: an account, the system, or an API token.
+             * @enum {string}
+             */
+            actor_kind: "account" | "system" | "token";
+            /** @description The account's name; empty for the system (console operator) and API tokens. */
+            actor_name: string;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            at: string;
+            /** @description The fields an edit changed (evidence: the file name). */
+            changes: components["schemas"]["FieldChange"][];
+            /** Format: int64 */
+            id: number;
+            /** @description Why it was returned. */
+            reason?: string;
         };
         /** @description A new one-time password, shown once. */
         InitialPassword: {
@@ -2219,11 +2287,18 @@ export interface components {
              */
             new_password: string;
         };
-        /** @description A closed period: approved activities dated in it are locked. */
+        /** @description A closed period: nothing dated in it changes until it is reopened. */
         PeriodClosure: {
             /** Format: date-time */
             closed_at: string;
+            /** @description The username that closed it. */
             closed_by: string;
+            /** @description That account's name (empty: the system). */
+            closed_by_name: string;
+            /** @description The period in English. */
+            label_en: string;
+            /** @description The period in Chinese (2024年). */
+            label_zh: string;
             /** @description The period's code. */
             period: string;
             range: components["schemas"]["Range"];
@@ -2683,6 +2758,13 @@ export interface components {
             period: string;
             /** @description The period in words, e.g. 2024年. */
             period_label: string;
+            /** @description What the snapshot keeps of the records behind it: at most record_cap ids per figure; a figure over the cap keeps its value, count and digest but not its ids, so edits of its records are found by ?recheck=true. */
+            snapshot?: {
+                /** @description Indexes of the figures over the cap. */
+                capped_figures: number[];
+                /** @description Record ids kept per figure at most. */
+                record_cap: number;
+            };
             /** @description What changed behind a stored report since it was generated. */
             stale: {
                 /** @description Those records. */
@@ -2984,7 +3066,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The record is approved and dated in a closed period (`locked`); reopen the period to change it. On login: the account is locked after too many failed logins, until `retry_at` (also in `Retry-After`), whatever password is given. */
+        /** @description The record or its date is in a closed period (`locked`, field `date`; the message names the period and who may reopen it). On login: the account is locked after too many failed logins, until `retry_at` (also in `Retry-After`), whatever password is given. */
         Locked: {
             headers: {
                 /** @description Seconds until trying again can succeed (a locked account, a rate limit). */
@@ -3441,6 +3523,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -3662,6 +3745,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            423: components["responses"]["Locked"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -3734,6 +3818,35 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    getActivityHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The activity's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What happened to an activity. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityHistory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     returnActivity: {
         parameters: {
             query?: never;
@@ -3766,6 +3879,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -3796,6 +3910,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            423: components["responses"]["Locked"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -133,6 +133,7 @@ const en: typeof zh = {
     network: 'The server cannot be reached; check the network and try again',
     unauthorized: 'Please log in',
     locked: 'The record is in a closed period and cannot change',
+    locked_period: 'The period is closed and cannot change: {message}',
     locked_retry: 'Too many failed logins: the account is locked; try again after {time}',
     rate_limited: 'Too many attempts; try again later',
     rate_limited_retry: 'Too many attempts; try again after {time}',

@@ -131,6 +131,7 @@ export default {
     network: '无法连接服务器，请检查网络后重试',
     unauthorized: '请先登录',
     locked: '该记录所在周期已关闭，不能修改',
+    locked_period: '{message}',
     locked_retry: '登录失败次数过多，账号已锁定，请在 {time} 之后再试',
     rate_limited: '操作过于频繁，请稍后再试',
     rate_limited_retry: '尝试次数过多，请在 {time} 之后再试',

@@ -11,6 +11,7 @@ const zh = {
     policy: '安全策略',
     audit: '审计日志',
     tokens: 'API 令牌',
+    periods: '关账管理',
   },
   common: {
     actions: '操作',
@@ -385,6 +386,22 @@ const zh = {
     revoked: '已吊销“{name}”',
     empty: '还没有 API 令牌。需要让其他系统读取或写入台账时，点击右上角“新建令牌”。',
   },
+  periods: {
+    intro: '关账后，该期间内的活动记录不能再登记、修改、删除、提交或审核，也不能把记录改到该期间或移出该期间；需要修改时，由有“关闭考核周期”权限的人员重新开放。关账和重新开放都记入审计日志。',
+    period: '期间',
+    placeholder: '如：2024、2024年、2024Q3、2024-09',
+    range: '起止日期',
+    closedBy: '关账人',
+    closedAt: '关账时间',
+    system: '系统',
+    close: '关账',
+    closeConfirm: '确定关账“{period}”吗？关账后该期间的记录将不能再登记或修改，直到重新开放。',
+    closed: '已关账：{period}',
+    reopen: '重新开放',
+    reopenConfirm: '确定重新开放“{period}”吗？开放后该期间的记录可以再次登记、修改和审核。',
+    reopened: '已重新开放：{period}',
+    empty: '还没有关账的期间',
+  },
 }
 
 const en: typeof zh = {
@@ -397,6 +414,7 @@ const en: typeof zh = {
     policy: 'Security policy',
     audit: 'Audit log',
     tokens: 'API tokens',
+    periods: 'Closed periods',
   },
   common: {
     actions: 'Actions',
@@ -770,6 +788,22 @@ const en: typeof zh = {
     revokeConfirm: 'Revoke the token “{name}”? Systems using it lose access at once.',
     revoked: 'Revoked “{name}”',
     empty: 'No API tokens yet. When another system needs to read or write the ledger, click “New token” at the top right.',
+  },
+  periods: {
+    intro: 'Once a period is closed, nothing dated in it can be recorded, changed, deleted, submitted or reviewed, and no record can move into or out of it, until someone who may close periods reopens it. Closing and reopening are audited.',
+    period: 'Period',
+    placeholder: 'e.g. 2024, 2024Q3, 2024-09',
+    range: 'Dates',
+    closedBy: 'Closed by',
+    closedAt: 'Closed at',
+    system: 'System',
+    close: 'Close',
+    closeConfirm: 'Close “{period}”? Its records can no longer be recorded or changed until it is reopened.',
+    closed: 'Closed: {period}',
+    reopen: 'Reopen',
+    reopenConfirm: 'Reopen “{period}”? Its records can then be recorded, changed and reviewed again.',
+    reopened: 'Reopened: {period}',
+    empty: 'No closed periods yet',
   },
 }
 

@@ -52,6 +52,12 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./AuditView.vue'),
   },
   {
+    path: 'admin/periods',
+    name: 'admin-periods',
+    meta: { title: 'admin.menu.periods', permission: 'period.close' },
+    component: () => import('./PeriodsView.vue'),
+  },
+  {
     path: 'admin/tokens',
     name: 'admin-tokens',
     meta: { title: 'admin.menu.tokens', permission: 'account.manage' },
