@@ -75,7 +75,7 @@ func TestMigration00008(t *testing.T) {
 		"SELECT COUNT(*) FROM report_records":           3,
 		"PRAGMA foreign_keys":                           1,
 		"SELECT COUNT(*) FROM pragma_foreign_key_check": 0,
-		"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('activities_org_date', 'activities_date', 'activities_type_date', 'org_units_parent', 'teams_org_name', 'teams_kind_org', 'team_members_team', 'team_members_current', 'reports_org', 'accounts_org')": 10,
+		"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('activities_org_date', 'activities_date_id', 'activities_type_date', 'org_units_parent', 'teams_org_name', 'teams_kind_org', 'team_members_team', 'team_members_current', 'reports_org', 'accounts_org')": 10,
 	} {
 		if got := count(q); got != want {
 			t.Errorf("%s = %d, want %d", q, got, want)

@@ -6,7 +6,7 @@
 -- audit trail keeps the deletion). account_id is NULL for the console
 -- operator and API tokens; actor is the username (or token) at the time.
 CREATE TABLE activity_history (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     activity_id INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
     at          TEXT    NOT NULL,
     actor       TEXT    NOT NULL,
