@@ -370,6 +370,10 @@ func TestSnapshotAfterDeleteAndCreate(t *testing.T) {
 			// fooled: the record is known by its id and creation stamp.
 			// (The test clock stands still; a real one has moved on by the
 			// time a record is deleted and another recorded.)
+			// (Its history rows go first: they would hold on to B's id.)
+			if err := storetest.Exec(t, c.st, "DELETE FROM activity_history WHERE activity_id = $1", b.ID); err != nil {
+				t.Fatal(err)
+			}
 			if err := storetest.Exec(t, c.st, "UPDATE activities SET id = $1, created_at = $2 WHERE id = $3",
 				a.ID, "2026-03-01T04:00:01.000Z", b.ID); err != nil {
 				t.Fatal(err)
