@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/zeren-edu/zeren/internal/domain"
+	"github.com/zeren-edu/zeren/internal/period"
 	"github.com/zeren-edu/zeren/internal/report"
 	"github.com/zeren-edu/zeren/internal/reporttpl"
 	"github.com/zeren-edu/zeren/internal/store"
@@ -64,29 +65,58 @@ func (a *App) checkTemplate(ac domain.Actor, src string) (*reporttpl.Template, e
 	return t, err
 }
 
-// EnsureDefaultReportTemplate stores the default template when no template
-// is marked default yet (serve, demo and migrate call it at start; the use
-// cases too, so a database never lacks it). An existing default template is
-// left as the office edited it.
+// EnsureDefaultReportTemplate stores the default templates — one per level
+// and kind of period (report.Defaults), the bureau's year template marked
+// default — that are not stored yet (serve, demo and migrate call it at
+// start; the use cases too, so a database never lacks them). A stored
+// template is left as the office edited it.
 func (a *App) EnsureDefaultReportTemplate(ctx context.Context) error {
-	var have bool
+	missing := func(tx *store.Tx) ([]report.Default, error) {
+		ts, err := tx.ListReportTemplates(ctx)
+		if err != nil {
+			return nil, err
+		}
+		have := map[string]bool{}
+		for _, t := range ts {
+			have[t.Name] = true
+		}
+		var out []report.Default
+		for _, d := range report.Defaults() {
+			if !have[d.Name] {
+				out = append(out, d)
+			}
+		}
+		return out, nil
+	}
+	var todo []report.Default
 	if err := a.st.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		_, have, err = tx.DefaultReportTemplate(ctx)
+		todo, err = missing(tx)
 		return err
-	}); err != nil || have {
+	}); err != nil || len(todo) == 0 {
 		return err
 	}
 	sys := domain.Actor{Name: "system", Operator: true}
 	return a.st.Write(ctx, func(tx *store.Tx) error {
-		if _, ok, err := tx.DefaultReportTemplate(ctx); err != nil || ok {
-			return err
-		}
-		t, err := tx.CreateReportTemplate(ctx, report.DefaultTemplateName, report.DefaultTemplate(), true, sys.Name)
+		todo, err := missing(tx)
 		if err != nil {
 			return err
 		}
-		return a.record(ctx, tx, sys, AuditEntry{Type: "report_template.create", Target: templateTarget(t.ID), After: map[string]any{"name": t.Name, "version": 1, "default": true}})
+		_, hasDefault, err := tx.DefaultReportTemplate(ctx)
+		if err != nil {
+			return err
+		}
+		for _, d := range todo {
+			isDefault := d.Name == report.DefaultTemplateName && !hasDefault
+			t, err := tx.CreateReportTemplate(ctx, d.Name, d.Source, isDefault, sys.Name)
+			if err != nil {
+				return err
+			}
+			if err := a.record(ctx, tx, sys, AuditEntry{Type: "report_template.create", Target: templateTarget(t.ID), After: map[string]any{"name": t.Name, "version": 1, "default": isDefault}}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -212,8 +242,10 @@ type built struct {
 	ids []int64 // the activities behind it, distinct
 }
 
-// templateFor resolves the template a request names.
-func (a *App) templateFor(ctx context.Context, tx *store.Tx, r ReportRequest) (store.ReportTemplate, error) {
+// templateFor resolves the template a request names; none named, the
+// default template of the unit's level and the period's kind (the template
+// marked default when that one is missing).
+func (a *App) templateFor(ctx context.Context, tx *store.Tx, r ReportRequest, def report.Default) (store.ReportTemplate, error) {
 	switch {
 	case r.TemplateID != 0:
 		t, err := tx.GetReportTemplate(ctx, r.TemplateID, 0)
@@ -221,6 +253,9 @@ func (a *App) templateFor(ctx context.Context, tx *store.Tx, r ReportRequest) (s
 	case r.TemplateName != "":
 		t, err := tx.ReportTemplateByName(ctx, r.TemplateName)
 		return t, fieldErr(err, "template")
+	}
+	if t, err := tx.ReportTemplateByName(ctx, def.Name); !domain.IsKind(err, domain.KindNotFound) {
+		return t, err
 	}
 	t, ok, err := tx.DefaultReportTemplate(ctx)
 	if err == nil && !ok {
@@ -255,7 +290,7 @@ func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r 
 	var tpl store.ReportTemplate
 	source := r.Source
 	if source == "" {
-		if tpl, err = a.templateFor(ctx, tx, r); err != nil {
+		if tpl, err = a.templateFor(ctx, tx, r, report.DefaultFor(unit.Kind, periodKind(per.Code))); err != nil {
 			return built{}, err
 		}
 		source = tpl.Source
@@ -291,7 +326,9 @@ func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r 
 		"period.year":  strconv.Itoa(per.Year),
 		"period.start": zhDate(per.Range.From),
 		"period.end":   zhDate(per.Range.To.AddDays(-1)),
+		"period.span":  report.SpanWord(periodKind(per.Code)),
 		"today":        zhDate(today),
+		"signing_date": zhDate(today),
 	}
 	reg := a.reportRegistry(ac)
 	env := &report.Env{Src: src, Unit: unit, Period: per, WithIDs: withIDs}
@@ -347,6 +384,16 @@ func (a *App) reportProblems(ctx context.Context, ac domain.Actor, org int64, pe
 		return []Problem{}, err
 	}
 	return a.AcceptedProblems(ctx, ac, org, periodCode)
+}
+
+// periodKind is the kind of a resolved period's code (a year when the code
+// does not parse, which a resolved period's code always does).
+func periodKind(code string) period.Kind {
+	p, err := period.Parse(code)
+	if err != nil {
+		return period.Year
+	}
+	return p.Kind
 }
 
 func zhDate(d domain.Date) string { return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day) }

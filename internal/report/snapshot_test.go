@@ -235,8 +235,8 @@ func TestTemplateVersions(t *testing.T) {
 				t.Fatalf("syntax error: %v, want invalid source at line 3, column 11", err)
 			}
 			ts, err := c.app.ListReportTemplates(ctx, office)
-			if err != nil || len(ts) != 1 || !ts[0].IsDefault || ts[0].Name != report.DefaultTemplateName {
-				t.Fatalf("templates: %+v (%v), want the default one", ts, err)
+			if err != nil || len(ts) != len(report.Defaults()) || !ts[0].IsDefault || ts[0].Name != report.DefaultTemplateName || ts[1].IsDefault {
+				t.Fatalf("templates: %+v (%v), want the default ones, the bureau's year template marked default", ts, err)
 			}
 			tpl, err := c.app.CreateReportTemplate(ctx, office, "简版", "# 简版\n\n共{{ count() }}场次。")
 			if err != nil {

@@ -17,7 +17,9 @@ var knownVariables = map[string]string{
 	"period.year":  "the period's year, e.g. 2024",
 	"period.start": "the first day of the period, e.g. 2024年1月1日",
 	"period.end":   "the last day of the period, e.g. 2024年12月31日",
+	"period.span":  "how the report names its whole period: 全年, 本学年, 本学期, 本季度, 本月, 本周, 当日",
 	"today":        "the day the report is generated, e.g. 2024年12月20日",
+	"signing_date": "the date of writing (成文日期) under the signature, e.g. 2024年12月31日",
 }
 
 // Variables lists the variable names a template may use, with a description.
@@ -703,7 +705,7 @@ func parseExpr(lx *lexer, ln, openCol int) (*Expr, error) {
 }
 
 func variableList() string {
-	return "unit.name, unit.code, period.label, period.year, period.start, period.end, today"
+	return "unit.name, unit.code, period.label, period.year, period.start, period.end, period.span, today, signing_date"
 }
 
 // parseArgs parses `name: value, …)` after a call's "(".
