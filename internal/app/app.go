@@ -27,6 +27,10 @@ type Config struct {
 	// once for one unit and period (its figures then filter them instead of
 	// querying each); zero means DefaultReportPool, negative never pools.
 	ReportPoolRecords int
+	// SigningDelayDays is how many days after a past period's last day its
+	// report is dated (成文日期) unless the office chooses a date; a report of
+	// the period still running is dated today.
+	SigningDelayDays int
 	// PasswordHashing is the argon2id cost; zero means auth.DefaultParams.
 	// Tests pass auth.TestParams.
 	PasswordHashing auth.HashParams

@@ -232,6 +232,9 @@ type ReportRequest struct {
 	TemplateName string              `json:"-"`
 	Source       string              `json:"source,omitempty"`
 	Slots        map[string][]string `json:"slots,omitempty"`
+	// SigningDate is the date of writing (成文日期) the office chose, e.g.
+	// 2025-01-10; empty: the default (see signingDate).
+	SigningDate string `json:"signing_date,omitempty"`
 	// Breakdown also splits every figure by child unit (the .xlsx appendix).
 	Breakdown bool `json:"-"`
 }
@@ -319,6 +322,10 @@ func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r 
 		slots["problems"] = append(slots["problems"], p.Detail)
 	}
 	today := a.Today()
+	signing, err := a.signingDate(r.SigningDate, per.Range)
+	if err != nil {
+		return built{}, err
+	}
 	vars := map[string]string{
 		"unit.name":    unit.Name,
 		"unit.code":    unit.Code,
@@ -328,7 +335,7 @@ func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r 
 		"period.end":   zhDate(per.Range.To.AddDays(-1)),
 		"period.span":  report.SpanWord(periodKind(per.Code)),
 		"today":        zhDate(today),
-		"signing_date": zhDate(today),
+		"signing_date": zhDate(signing),
 	}
 	reg := a.reportRegistry(ac)
 	env := &report.Env{Src: src, Unit: unit, Period: per, WithIDs: withIDs}
@@ -384,6 +391,34 @@ func (a *App) reportProblems(ctx context.Context, ac domain.Actor, org int64, pe
 		return []Problem{}, err
 	}
 	return a.AcceptedProblems(ctx, ac, org, periodCode)
+}
+
+// signingDate is a report's date of writing (成文日期): the date the office
+// chose, or by default today for a period still running and, for a past
+// period, its last day plus Config.SigningDelayDays (never after today).
+// GB/T 9704-2012 §7.3.5.1 writes it in Arabic numerals, the year in full
+// (2025年1月10日) — the 1999 edition's Chinese numerals (二〇二五年) are gone.
+func (a *App) signingDate(chosen string, r domain.Range) (domain.Date, error) {
+	if chosen != "" {
+		d, err := domain.ParseDate(chosen)
+		if err != nil {
+			return d, domain.Invalid("signing_date", "%q is not a date like 2025-01-10", chosen)
+		}
+		if d.Before(r.From) {
+			return d, domain.Invalid("signing_date", "%s is before the period starts (%s): a report is written after its work", d, r.From)
+		}
+		return d, nil
+	}
+	today := a.Today()
+	last := r.To.AddDays(-1)
+	if !today.After(last) {
+		return today, nil
+	}
+	d := last.AddDays(max(0, a.cfg.SigningDelayDays))
+	if d.After(today) {
+		d = today
+	}
+	return d, nil
 }
 
 // periodKind is the kind of a resolved period's code (a year when the code
@@ -465,7 +500,7 @@ func (a *App) GenerateReport(ctx context.Context, ac domain.Actor, r ReportReque
 		if err != nil {
 			return err
 		}
-		params, _ := json.Marshal(map[string]any{"org_id": r.OrgID, "period": b.doc.Period, "template_id": b.doc.TemplateID, "slots": r.Slots})
+		params, _ := json.Marshal(map[string]any{"org_id": r.OrgID, "period": b.doc.Period, "template_id": b.doc.TemplateID, "slots": r.Slots, "signing_date": r.SigningDate})
 		rendered, err := json.Marshal(b.doc)
 		if err != nil {
 			return err
@@ -568,14 +603,15 @@ func (a *App) reportView(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 	v.Stale.Count = len(v.Stale.Activities)
 	if recheck {
 		var params struct {
-			Slots map[string][]string `json:"slots"`
+			Slots       map[string][]string `json:"slots"`
+			SigningDate string              `json:"signing_date"`
 		}
 		_ = json.Unmarshal([]byte(sr.Params), &params)
 		tpl, err := tx.GetReportTemplate(ctx, sr.TemplateID, sr.TemplateVersion)
 		if err != nil {
 			return v, err
 		}
-		now, err := a.buildReport(ctx, tx, ac, ReportRequest{OrgID: sr.OrgID, Period: sr.Period, Source: tpl.Source, Slots: params.Slots}, true)
+		now, err := a.buildReport(ctx, tx, ac, ReportRequest{OrgID: sr.OrgID, Period: sr.Period, Source: tpl.Source, Slots: params.Slots, SigningDate: params.SigningDate}, true)
 		if err != nil {
 			return v, err
 		}
@@ -677,6 +713,17 @@ func (a *App) ExportReport(ctx context.Context, ac domain.Actor, r ReportRequest
 	return f, b.doc, err
 }
 
+// fileSafe keeps a name fit for a file name on every system: the characters
+// Windows refuses become "_".
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>|`, r) || r < 0x20 {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
 func checkFormat(format string) error {
 	switch format {
 	case FormatDOCX, FormatXLSX, FormatHTML:
@@ -720,7 +767,7 @@ func (a *App) figureRecords(ctx context.Context, tx *store.Tx, ac domain.Actor, 
 
 // renderReport writes a document in a format.
 func (a *App) renderReport(d report.Document, format string, records map[int][]report.RecordLine) (ReportFile, error) {
-	base := d.PeriodLabel + "意识形态工作责任制落实情况报告"
+	base := fileSafe(d.OrgName) + "-" + fileSafe(d.PeriodLabel) + "意识形态工作责任制落实情况报告"
 	switch format {
 	case FormatHTML:
 		b, err := report.HTML(d, "")

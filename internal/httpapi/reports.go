@@ -170,10 +170,12 @@ type reportBody struct {
 	TemplateID int64               `json:"template_id"`
 	Source     string              `json:"source"`
 	Slots      map[string][]string `json:"slots"`
+	// SigningDate is the date of writing (成文日期), e.g. 2025-01-10; empty: the default.
+	SigningDate string `json:"signing_date"`
 }
 
 func (b reportBody) request() app.ReportRequest {
-	return app.ReportRequest{OrgID: b.OrgID, Period: b.Period, TemplateID: b.TemplateID, Source: b.Source, Slots: b.Slots}
+	return app.ReportRequest{OrgID: b.OrgID, Period: b.Period, TemplateID: b.TemplateID, Source: b.Source, Slots: b.Slots, SigningDate: b.SigningDate}
 }
 
 func (s *Server) previewReport(c *call) error {

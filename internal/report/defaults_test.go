@@ -171,3 +171,35 @@ func TestDefaultsParseAndCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestSigningDate: a past period's report is dated its last day (plus the
+// configured delay), the running period's today, a chosen date as chosen;
+// written in Arabic numerals (GB/T 9704-2012 §7.3.5.1).
+func TestSigningDate(t *testing.T) {
+	c := newCounty(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	for _, x := range []struct{ period, chosen, want, err string }{
+		{"2025Q3", "", "2025年9月30日", ""},
+		{"2025", "", "2025年12月31日", ""},
+		{"2026Q1", "", "2026年3月1日", ""}, // the county's today
+		{"2025Q3", "2025-10-08", "2025年10月8日", ""},
+		{"2025Q3", "2025-06-30", "", "signing_date"},
+		{"2025Q3", "10月8日", "", "signing_date"},
+	} {
+		doc, err := c.app.PreviewReport(ctx, c.op, app.ReportRequest{OrgID: c.bureau.ID, Period: x.period, SigningDate: x.chosen})
+		if x.err != "" {
+			var de *domain.Error
+			if !asDomain(err, &de) || de.Field != x.err {
+				t.Errorf("%s %q: %v, want invalid %s", x.period, x.chosen, err, x.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := doc.Blocks[len(doc.Blocks)-1]
+		if last.Kind != "signature" || last.Text() != x.want {
+			t.Errorf("%s %q: dated %q, want %q", x.period, x.chosen, last.Text(), x.want)
+		}
+	}
+}
