@@ -31,6 +31,9 @@ import (
 // the database is migrated, and otherwise the first time anyone lists
 // templates or writes a report — as the system, audited.
 
+// maxSlotParagraph bounds one paragraph the office writes into a report.
+const maxSlotParagraph = 2000
+
 // MaxTemplateSize bounds a template's source.
 const MaxTemplateSize = 256 << 10
 
@@ -235,6 +238,10 @@ type ReportRequest struct {
 	// SigningDate is the date of writing (成文日期) the office chose, e.g.
 	// 2025-01-10; empty: the default (see signingDate).
 	SigningDate string `json:"signing_date,omitempty"`
+	// ProblemWording rewords accepted problems for this report, by problem
+	// key: the office edits zeren's sentence before generating (an unknown or
+	// not accepted key is ignored).
+	ProblemWording map[string]string `json:"problem_wording,omitempty"`
 	// Breakdown also splits every figure by child unit (the .xlsx appendix).
 	Breakdown bool `json:"-"`
 }
@@ -308,8 +315,11 @@ func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r 
 			return built{}, domain.Invalid("slots", "the problems come from the accepted problems; accept them in 问题")
 		}
 		for i, p := range v {
-			if !utf8.ValidString(p) || strings.ContainsAny(p, "\r\n\t") {
-				return built{}, domain.Invalid("slots", "%s[%d]: one paragraph per item, plain text without line breaks", k, i)
+			if err := domain.TextLine(fmt.Sprintf("slots.%s[%d]", k, i), p); err != nil {
+				return built{}, err
+			}
+			if utf8.RuneCountInString(p) > maxSlotParagraph {
+				return built{}, domain.Invalid(fmt.Sprintf("slots.%s[%d]", k, i), "is %d characters; at most %d a paragraph", utf8.RuneCountInString(p), maxSlotParagraph)
 			}
 		}
 		slots[k] = v
@@ -318,8 +328,20 @@ func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r 
 	if err != nil {
 		return built{}, err
 	}
+	for k, w := range r.ProblemWording {
+		if err := domain.TextLine("problem_wording."+k, w); err != nil {
+			return built{}, err
+		}
+		if utf8.RuneCountInString(w) > maxSlotParagraph {
+			return built{}, domain.Invalid("problem_wording."+k, "is %d characters; at most %d", utf8.RuneCountInString(w), maxSlotParagraph)
+		}
+	}
 	for _, p := range problems {
-		slots["problems"] = append(slots["problems"], p.Detail)
+		text := p.Detail
+		if w := strings.TrimSpace(r.ProblemWording[p.Key]); w != "" {
+			text = w
+		}
+		slots["problems"] = append(slots["problems"], text)
 	}
 	today := a.Today()
 	signing, err := a.signingDate(r.SigningDate, per.Range)
@@ -500,7 +522,7 @@ func (a *App) GenerateReport(ctx context.Context, ac domain.Actor, r ReportReque
 		if err != nil {
 			return err
 		}
-		params, _ := json.Marshal(map[string]any{"org_id": r.OrgID, "period": b.doc.Period, "template_id": b.doc.TemplateID, "slots": r.Slots, "signing_date": r.SigningDate})
+		params, _ := json.Marshal(map[string]any{"org_id": r.OrgID, "period": b.doc.Period, "template_id": b.doc.TemplateID, "slots": r.Slots, "signing_date": r.SigningDate, "problem_wording": r.ProblemWording})
 		rendered, err := json.Marshal(b.doc)
 		if err != nil {
 			return err
@@ -603,15 +625,16 @@ func (a *App) reportView(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 	v.Stale.Count = len(v.Stale.Activities)
 	if recheck {
 		var params struct {
-			Slots       map[string][]string `json:"slots"`
-			SigningDate string              `json:"signing_date"`
+			Slots          map[string][]string `json:"slots"`
+			SigningDate    string              `json:"signing_date"`
+			ProblemWording map[string]string   `json:"problem_wording"`
 		}
 		_ = json.Unmarshal([]byte(sr.Params), &params)
 		tpl, err := tx.GetReportTemplate(ctx, sr.TemplateID, sr.TemplateVersion)
 		if err != nil {
 			return v, err
 		}
-		now, err := a.buildReport(ctx, tx, ac, ReportRequest{OrgID: sr.OrgID, Period: sr.Period, Source: tpl.Source, Slots: params.Slots, SigningDate: params.SigningDate}, true)
+		now, err := a.buildReport(ctx, tx, ac, ReportRequest{OrgID: sr.OrgID, Period: sr.Period, Source: tpl.Source, Slots: params.Slots, SigningDate: params.SigningDate, ProblemWording: params.ProblemWording}, true)
 		if err != nil {
 			return v, err
 		}

@@ -172,10 +172,12 @@ type reportBody struct {
 	Slots      map[string][]string `json:"slots"`
 	// SigningDate is the date of writing (成文日期), e.g. 2025-01-10; empty: the default.
 	SigningDate string `json:"signing_date"`
+	// ProblemWording rewords accepted problems for this report, by problem key.
+	ProblemWording map[string]string `json:"problem_wording"`
 }
 
 func (b reportBody) request() app.ReportRequest {
-	return app.ReportRequest{OrgID: b.OrgID, Period: b.Period, TemplateID: b.TemplateID, Source: b.Source, Slots: b.Slots, SigningDate: b.SigningDate}
+	return app.ReportRequest{OrgID: b.OrgID, Period: b.Period, TemplateID: b.TemplateID, Source: b.Source, Slots: b.Slots, SigningDate: b.SigningDate, ProblemWording: b.ProblemWording}
 }
 
 func (s *Server) previewReport(c *call) error {
@@ -321,7 +323,10 @@ func reportSchemas() obj {
 			"slot":     str("The slot a paragraph came from (problems, next_steps)."),
 			"reminder": boolean("An empty slot's visible 【请填写…】 reminder."),
 		}, "kind", "spans")),
-		"figures":    array("", ref("ReportFigure")),
+		"figures": array("", ref("ReportFigure")),
+		"slots": array("The paragraphs the template asks the office to write ({% slot %}), for a field each.", object("", obj{
+			"name": str("The slot's name, the key in the request's `slots`."), "label": str("What to write there (may be empty)."),
+		}, "name", "label")),
 		"created_at": dateTime("When it was generated (stored reports)."),
 		"created_by": str(""),
 	}
@@ -369,17 +374,21 @@ func reportSchemas() obj {
 			"variables": obj{"type": "object", "description": "Variable name → what it holds.", "additionalProperties": obj{"type": "string"}},
 		}, "items", "filters", "variables"),
 		"ReportPreview": object("What to render.", obj{
-			"org_id":      id("The unit reported on."),
-			"period":      ex(str("A period code or label."), "2024"),
-			"template_id": id("A stored template (default: the default template)."),
-			"source":      str("A template text to preview instead (the editor's live preview)."),
-			"slots":       slots,
+			"org_id":          id("The unit reported on."),
+			"period":          ex(str("A period code or label."), "2024"),
+			"template_id":     id("A stored template (default: the default template)."),
+			"source":          str("A template text to preview instead (the editor's live preview)."),
+			"slots":           slots,
+			"signing_date":    ex(str("The date of writing (成文日期), YYYY-MM-DD; default: today for the running period, the period's last day for a past one."), "2025-01-10"),
+			"problem_wording": obj{"type": "object", "description": "Accepted problems reworded for this report, by problem key.", "additionalProperties": obj{"type": "string"}},
 		}, "org_id", "period"),
 		"ReportGenerate": object("What to generate and store.", obj{
-			"org_id":      id("The unit reported on (in the caller's own subtree)."),
-			"period":      ex(str("A period code or label."), "2024"),
-			"template_id": id("A stored template (default: the default template)."),
-			"slots":       slots,
+			"org_id":          id("The unit reported on (in the caller's own subtree)."),
+			"period":          ex(str("A period code or label."), "2024"),
+			"template_id":     id("A stored template (default: the default template)."),
+			"slots":           slots,
+			"signing_date":    ex(str("The date of writing (成文日期), YYYY-MM-DD; default: today for the running period, the period's last day for a past one."), "2025-01-10"),
+			"problem_wording": obj{"type": "object", "description": "Accepted problems reworded for this report, by problem key.", "additionalProperties": obj{"type": "string"}},
 		}, "org_id", "period"),
 		"ReportFigure": figure,
 		"Report":       object("A rendered report.", reportProps, reportRequired...),

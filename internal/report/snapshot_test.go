@@ -311,4 +311,26 @@ func TestAcceptedProblemsInReport(t *testing.T) {
 	if after.Figures[0].Value != 1 || last.Slot != "problems" || last.Text() != list.Items[0].Detail {
 		t.Errorf("after accepting one and dropping one: %d problems, last block %q, want %q", after.Figures[0].Value, last.Text(), list.Items[0].Detail)
 	}
+	// The office rewords the accepted problem for this report; the dropped
+	// one stays out even when reworded.
+	reworded, err := c.app.PreviewReport(ctx, office, app.ReportRequest{OrgID: c.bureau.ID, Period: "2025", Source: src,
+		ProblemWording: map[string]string{list.Items[0].Key: "部分学校理论学习记录不全，需逐月补齐。", list.Items[1].Key: "不应出现。"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := reworded.Blocks[len(reworded.Blocks)-1]; last.Text() != "部分学校理论学习记录不全，需逐月补齐。" || len(reworded.Blocks) != len(after.Blocks) {
+		t.Errorf("reworded: last block %q", last.Text())
+	}
+	// Line breaks and control characters are refused, naming the key.
+	_, err = c.app.PreviewReport(ctx, office, app.ReportRequest{OrgID: c.bureau.ID, Period: "2025", Source: src,
+		ProblemWording: map[string]string{list.Items[0].Key: "一\n二"}})
+	var de *domain.Error
+	if !asDomain(err, &de) || de.Field != "problem_wording."+list.Items[0].Key {
+		t.Errorf("a line break in a wording: %v", err)
+	}
+	_, err = c.app.PreviewReport(ctx, office, app.ReportRequest{OrgID: c.bureau.ID, Period: "2025", Source: src,
+		Slots: map[string][]string{"next_steps": {"好", "坏\u202e"}}})
+	if !asDomain(err, &de) || de.Field != "slots.next_steps[1]" {
+		t.Errorf("a bidi override in a slot: %v", err)
+	}
 }

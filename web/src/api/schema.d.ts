@@ -2356,6 +2356,13 @@ export interface components {
             period: string;
             /** @description The period in words, e.g. 2024年. */
             period_label: string;
+            /** @description The paragraphs the template asks the office to write ({% slot %}), for a field each. */
+            slots?: {
+                /** @description What to write there (may be empty). */
+                label: string;
+                /** @description The slot's name, the key in the request's `slots`. */
+                name: string;
+            }[];
             /** @description The template (0 for a source previewed). */
             template_id: number;
             template_version: number;
@@ -2436,6 +2443,15 @@ export interface components {
              * @example 2024
              */
             period: string;
+            /** @description Accepted problems reworded for this report, by problem key. */
+            problem_wording?: {
+                [key: string]: string;
+            };
+            /**
+             * @description The date of writing (成文日期), YYYY-MM-DD; default: today for the running period, the period's last day for a past one.
+             * @example 2025-01-10
+             */
+            signing_date?: string;
             /** @description Office-written paragraphs per slot, e.g. {"next_steps": ["一是…", "二是…"]}. */
             slots?: {
                 [key: string]: string[];
@@ -2458,6 +2474,15 @@ export interface components {
              * @example 2024
              */
             period: string;
+            /** @description Accepted problems reworded for this report, by problem key. */
+            problem_wording?: {
+                [key: string]: string;
+            };
+            /**
+             * @description The date of writing (成文日期), YYYY-MM-DD; default: today for the running period, the period's last day for a past one.
+             * @example 2025-01-10
+             */
+            signing_date?: string;
             /** @description Office-written paragraphs per slot, e.g. {"next_steps": ["一是…", "二是…"]}. */
             slots?: {
                 [key: string]: string[];
@@ -2594,6 +2619,13 @@ export interface components {
             period: string;
             /** @description The period in words, e.g. 2024年. */
             period_label: string;
+            /** @description The paragraphs the template asks the office to write ({% slot %}), for a field each. */
+            slots?: {
+                /** @description What to write there (may be empty). */
+                label: string;
+                /** @description The slot's name, the key in the request's `slots`. */
+                name: string;
+            }[];
             /** @description What changed behind a stored report since it was generated. */
             stale: {
                 /** @description Those records. */
