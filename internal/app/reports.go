@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/zeren-edu/zeren/internal/docpdf"
 	"github.com/zeren-edu/zeren/internal/domain"
 	"github.com/zeren-edu/zeren/internal/period"
 	"github.com/zeren-edu/zeren/internal/report"
@@ -665,6 +666,7 @@ const (
 	FormatDOCX = "docx"
 	FormatXLSX = "xlsx"
 	FormatHTML = "html"
+	FormatPDF  = "pdf"
 )
 
 // DownloadReport renders a stored report as a file (export permission),
@@ -700,6 +702,11 @@ func (a *App) DownloadReport(ctx context.Context, ac domain.Actor, id int64, for
 	if err != nil {
 		return f, err
 	}
+	if format == FormatPDF {
+		if f, err = a.reportPDF(ctx, f); err != nil {
+			return f, err
+		}
+	}
 	err = a.recordAlone(ctx, ac, AuditEntry{Type: "report.download", Target: reportTarget(id), Detail: format})
 	return f, err
 }
@@ -733,7 +740,24 @@ func (a *App) ExportReport(ctx context.Context, ac domain.Actor, r ReportRequest
 		return ReportFile{}, b.doc, err
 	}
 	f, err := a.renderReport(b.doc, format, records)
+	if err == nil && format == FormatPDF {
+		f, err = a.reportPDF(ctx, f)
+	}
 	return f, b.doc, err
+}
+
+// reportPDF converts a report's .docx to PDF with LibreOffice; without
+// LibreOffice on the server it answers unavailable, saying so.
+func (a *App) reportPDF(ctx context.Context, docxFile ReportFile) (ReportFile, error) {
+	pdf, err := docpdf.Convert(ctx, docxFile.Data)
+	if errors.Is(err, docpdf.ErrNoOffice) {
+		return ReportFile{}, &domain.Error{Kind: domain.KindUnavailable, Field: "format",
+			Message: "PDF needs LibreOffice on the server, which is not installed; download the .docx and print it, or ask the administrator to install libreoffice-writer-nogui"}
+	}
+	if err != nil {
+		return ReportFile{}, err
+	}
+	return ReportFile{Name: strings.TrimSuffix(docxFile.Name, ".docx") + ".pdf", ContentType: "application/pdf", Data: pdf}, nil
 }
 
 // fileSafe keeps a name fit for a file name on every system: the characters
@@ -749,10 +773,10 @@ func fileSafe(s string) string {
 
 func checkFormat(format string) error {
 	switch format {
-	case FormatDOCX, FormatXLSX, FormatHTML:
+	case FormatDOCX, FormatXLSX, FormatHTML, FormatPDF:
 		return nil
 	}
-	return domain.Invalid("format", "must be docx, xlsx or html, not %q", format)
+	return domain.Invalid("format", "must be docx, xlsx, html or pdf, not %q", format)
 }
 
 // figureRecords lists the activities behind each ledger figure (the appendix
@@ -795,7 +819,7 @@ func (a *App) renderReport(d report.Document, format string, records map[int][]r
 	case FormatHTML:
 		b, err := report.HTML(d, "")
 		return ReportFile{Name: base + ".html", ContentType: "text/html; charset=utf-8", Data: b}, err
-	case FormatDOCX:
+	case FormatDOCX, FormatPDF:
 		b, err := report.DOCX(d)
 		return ReportFile{Name: base + ".docx", ContentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Data: b}, err
 	default:

@@ -68,11 +68,12 @@ func reportRoutes() []*route {
 			params: []param{pReportID, qBool("recheck", "Also recount every figure (slower).")},
 			status: 200, resp: "ReportView", errors: []int{404}, perms: read,
 			handle: (*Server).getReport},
-		{method: "GET", path: api + "/reports/{id}/download", opID: "downloadReport", tag: "reports", summary: "A stored report as .docx, .xlsx or HTML",
-			desc: "docx: the official document format (GB/T 9704-2012); xlsx: the appendix — every figure, its split by child unit " +
+		{method: "GET", path: api + "/reports/{id}/download", opID: "downloadReport", tag: "reports", summary: "A stored report as .docx, PDF, .xlsx or HTML",
+			desc: "docx: the official document format (GB/T 9704-2012), named 单位-期间意识形态工作责任制落实情况报告.docx; pdf: that document " +
+				"converted by LibreOffice on the server (503 unavailable, field format, when LibreOffice is not installed); xlsx: the appendix — every figure, its split by child unit " +
 				"and the records behind it; html: a standalone page whose figures link to their records. Downloads are audited.",
-			params: []param{pReportID, qEnum("format", "The file format.", app.FormatDOCX, app.FormatXLSX, app.FormatHTML).withDefault(app.FormatDOCX)},
-			status: 200, binary: true, errors: []int{404}, transfer: true, perms: []domain.Permission{domain.PermExport},
+			params: []param{pReportID, qEnum("format", "The file format.", app.FormatDOCX, app.FormatPDF, app.FormatXLSX, app.FormatHTML).withDefault(app.FormatDOCX)},
+			status: 200, binary: true, errors: []int{404, 503}, transfer: true, perms: []domain.Permission{domain.PermExport},
 			handle: (*Server).downloadReport},
 	}
 }
