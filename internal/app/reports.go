@@ -184,14 +184,18 @@ func (a *App) CreateReportTemplate(ctx context.Context, ac domain.Actor, name, s
 	if name == "" || utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
 		return store.ReportTemplate{}, domain.Invalid("name", "is required, at most 100 characters")
 	}
-	if _, err := a.checkTemplate(ac, source); err != nil {
+	t, err := a.checkTemplate(ac, source)
+	if err != nil {
 		return store.ReportTemplate{}, err
 	}
 	if err := a.EnsureDefaultReportTemplate(ctx); err != nil {
 		return store.ReportTemplate{}, err
 	}
 	var out store.ReportTemplate
-	err := a.st.Write(ctx, func(tx *store.Tx) error {
+	err = a.st.Write(ctx, func(tx *store.Tx) error {
+		if err := a.checkTemplateArgs(ctx, tx, ac, t); err != nil {
+			return err
+		}
 		var err error
 		if out, err = tx.CreateReportTemplate(ctx, name, source, false, ac.Name); err != nil {
 			return err
@@ -210,11 +214,15 @@ func (a *App) UpdateReportTemplate(ctx context.Context, ac domain.Actor, id int6
 	if version <= 0 {
 		return store.ReportTemplate{}, domain.Invalid("version", "is required: the version you edited")
 	}
-	if _, err := a.checkTemplate(ac, source); err != nil {
+	t, err := a.checkTemplate(ac, source)
+	if err != nil {
 		return store.ReportTemplate{}, err
 	}
 	var out store.ReportTemplate
-	err := a.st.Write(ctx, func(tx *store.Tx) error {
+	err = a.st.Write(ctx, func(tx *store.Tx) error {
+		if err := a.checkTemplateArgs(ctx, tx, ac, t); err != nil {
+			return err
+		}
 		var err error
 		if out, err = tx.AddTemplateVersion(ctx, id, version, source, ac.Name); err != nil {
 			return err

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -332,5 +333,43 @@ func TestAcceptedProblemsInReport(t *testing.T) {
 		Slots: map[string][]string{"next_steps": {"好", "坏\u202e"}}})
 	if !asDomain(err, &de) || de.Field != "slots.next_steps[1]" {
 		t.Errorf("a bidi override in a slot: %v", err)
+	}
+}
+
+// TestTemplateArgumentsCheckedOnSave: a template naming an unknown type,
+// pillar, venue, status, unit, period or team kind, or a type outside the
+// pillar named beside it, is refused when saved, with line and column —
+// before any report renders it.
+func TestTemplateArgumentsCheckedOnSave(t *testing.T) {
+	c := newCounty(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	office := actor(c.bureau, domain.RoleOfficeAdmin)
+	for _, x := range []struct{ src, want string }{
+		{`{{ count(type: "outreach_lectur") }}`, `line 3, column 10: unknown activity type "outreach_lectur"`},
+		{`{{ count(types: ["study_session", "nope"]) }}`, `line 3, column 10: unknown activity type "nope"`},
+		{`{{ count(pillar: "theroy") }}`, `line 3, column 10: unknown pillar "theroy"`},
+		{`{{ count(type: "outreach_lecture", venue: "moon") }}`, `line 3, column 36: unknown venue "moon"`},
+		{`{{ count(status: "ok") }}`, `line 3, column 10: unknown status "ok"`},
+		{`{{ count(unit: "NOPE") }}`, `line 3, column 10: unknown unit code "NOPE"`},
+		{`{{ count(period: "2024Q5") }}`, `line 3, column 10: period "2024Q5"`},
+		{`{{ teams(kind: "band") }}`, `line 3, column 10: unknown kind "band" of teams`},
+		{`{{ count(pillar: "theory", type: "volunteer_service") }}`, `line 3, column 28: activity type "volunteer_service"`},
+		{"{% if count(type: \"nope\") > 0 %}\n{% endif %}", `line 3, column 13: unknown activity type "nope"`},
+	} {
+		src := "# 报告\n\n" + x.src + "\n"
+		_, err := c.app.CreateReportTemplate(ctx, office, "检查", src)
+		var de *domain.Error
+		if !asDomain(err, &de) || de.Field != "source" || !strings.HasPrefix(de.Message, x.want) {
+			t.Errorf("%s: %v, want %q", x.src, err, x.want)
+		}
+	}
+	if _, err := c.app.CreateReportTemplate(ctx, office, "正确", "# 报告\n\n{{ count(pillar: \"theory\", type: \"outreach_lecture\", venue: \"campus\", unit: \"D1\", period: \"2025Q3\") }}{{ members(kind: \"monitor\") }}\n"); err != nil {
+		t.Errorf("a correct template: %v", err)
+	}
+	// Every default template passes the check (the office saves edits of them).
+	for i, d := range report.Defaults() {
+		if _, err := c.app.CreateReportTemplate(ctx, office, fmt.Sprintf("副本%d", i), d.Source); err != nil {
+			t.Errorf("%s: %v", d.Name, err)
+		}
 	}
 }
