@@ -85,7 +85,7 @@ test('the office previews the bureau’s 2024 report, follows a figure to its re
   // empty (incidents, exams) are named in a warning before anything is stored.
   await openPreview(page)
   await page.locator('[data-test=report-slots] .el-collapse-item__header').click()
-  await page.locator('[data-test=report-next-steps] textarea').fill('一是持续压实意识形态工作责任。\n二是加强宣讲队伍建设。')
+  await page.locator('textarea[data-test=report-next-steps], [data-test=report-next-steps] textarea').first().fill('一是持续压实意识形态工作责任。\n二是加强宣讲队伍建设。')
   await page.locator('[data-test=report-generate]').click()
   const box = page.locator('.el-message-box')
   await box.waitFor()
