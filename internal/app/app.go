@@ -27,6 +27,10 @@ type Config struct {
 	// SnapshotRecordCap bounds the record ids a stored report keeps per
 	// figure; zero means DefaultSnapshotRecordCap.
 	SnapshotRecordCap int
+	// SigningDelayDays is how many days after a past period's last day its
+	// report is dated (成文日期) unless the office chooses a date; a report of
+	// the period still running is dated today.
+	SigningDelayDays int
 	// PasswordHashing is the argon2id cost; zero means auth.DefaultParams.
 	// Tests pass auth.TestParams.
 	PasswordHashing auth.HashParams

@@ -10,7 +10,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/zeren-edu/zeren/internal/docpdf"
 	"github.com/zeren-edu/zeren/internal/domain"
+	"github.com/zeren-edu/zeren/internal/period"
 	"github.com/zeren-edu/zeren/internal/report"
 	"github.com/zeren-edu/zeren/internal/reporttpl"
 	"github.com/zeren-edu/zeren/internal/store"
@@ -37,6 +39,10 @@ const (
 	MaxSlotParagraphs   = 50
 	MaxSlotParagraphLen = 2000
 )
+
+// maxSlotParagraph bounds one paragraph the office writes (a slot's, an
+// accepted problem's wording).
+const maxSlotParagraph = MaxSlotParagraphLen
 
 // MaxTemplateSize bounds a template's source.
 const MaxTemplateSize = 256 << 10
@@ -72,37 +78,68 @@ func (a *App) checkTemplate(ac domain.Actor, src string) (*reporttpl.Template, e
 	return t, err
 }
 
-// EnsureDefaultReportTemplate stores the default template when no template
-// is marked default yet (serve, demo and migrate call it at start; the use
-// cases too, so a database never lacks it). An existing default template is
-// left as the office edited it.
+// EnsureDefaultReportTemplate stores the default templates — one per level
+// and kind of period (report.Defaults), the bureau's year template marked
+// default — that are not stored yet (serve, demo and migrate call it at
+// start; the use cases too, so a database never lacks them). A stored
+// template is left as the office edited it.
 func (a *App) EnsureDefaultReportTemplate(ctx context.Context) error {
-	var have bool
+	missing := func(tx *store.Tx) ([]report.Default, error) {
+		ts, err := tx.ListReportTemplates(ctx)
+		if err != nil {
+			return nil, err
+		}
+		have := map[string]bool{}
+		for _, t := range ts {
+			have[t.Name] = true
+		}
+		var out []report.Default
+		for _, d := range report.Defaults() {
+			if !have[d.Name] {
+				out = append(out, d)
+			}
+		}
+		return out, nil
+	}
+	var todo []report.Default
 	if err := a.st.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		_, have, err = tx.DefaultReportTemplate(ctx)
+		todo, err = missing(tx)
 		return err
-	}); err != nil || have {
+	}); err != nil || len(todo) == 0 {
 		return err
 	}
 	sys := domain.Actor{Name: "system", Operator: true}
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
-		if _, ok, err := tx.DefaultReportTemplate(ctx); err != nil || ok {
-			return err
-		}
-		t, err := tx.CreateReportTemplate(ctx, report.DefaultTemplateName, report.DefaultTemplate(), true, sys.Name)
+		todo, err := missing(tx)
 		if err != nil {
 			return err
 		}
-		return a.record(ctx, tx, sys, AuditEntry{Type: "report_template.create", Target: templateTarget(t.ID), After: map[string]any{"name": t.Name, "version": 1, "default": true}})
+		_, hasDefault, err := tx.DefaultReportTemplate(ctx)
+		if err != nil {
+			return err
+		}
+		for _, d := range todo {
+			isDefault := d.Name == report.DefaultTemplateName && !hasDefault
+			t, err := tx.CreateReportTemplate(ctx, d.Name, d.Source, isDefault, sys.Name)
+			if err != nil {
+				return err
+			}
+			if err := a.record(ctx, tx, sys, AuditEntry{Type: "report_template.create", Target: templateTarget(t.ID), After: map[string]any{"name": t.Name, "version": 1, "default": isDefault}}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if domain.IsKind(err, domain.KindConflict) {
-		// Two first requests raced (PostgreSQL: both saw no default and the
-		// template's unique name let one insert win). Fine if it is there now.
+		// Two first requests raced (PostgreSQL: both saw templates missing and
+		// a template's unique name let one insert win). Fine if all are there now.
+		var left []report.Default
 		if rerr := a.st.Read(ctx, func(tx *store.Tx) error {
-			_, have, err = tx.DefaultReportTemplate(ctx)
+			var err error
+			left, err = missing(tx)
 			return err
-		}); rerr == nil && have {
+		}); rerr == nil && len(left) == 0 {
 			return nil
 		}
 	}
@@ -169,14 +206,18 @@ func (a *App) CreateReportTemplate(ctx context.Context, ac domain.Actor, name, s
 	if err := domain.ValidateName("name", name, 100); err != nil {
 		return store.ReportTemplate{}, err
 	}
-	if _, err := a.checkTemplate(ac, source); err != nil {
+	t, err := a.checkTemplate(ac, source)
+	if err != nil {
 		return store.ReportTemplate{}, err
 	}
 	if err := a.EnsureDefaultReportTemplate(ctx); err != nil {
 		return store.ReportTemplate{}, err
 	}
 	var out store.ReportTemplate
-	err := a.st.Write(ctx, func(tx *store.Tx) error {
+	err = a.st.Write(ctx, func(tx *store.Tx) error {
+		if err := a.checkTemplateArgs(ctx, tx, ac, t); err != nil {
+			return err
+		}
 		var err error
 		if out, err = tx.CreateReportTemplate(ctx, name, source, false, ac.Name); err != nil {
 			return err
@@ -195,11 +236,15 @@ func (a *App) UpdateReportTemplate(ctx context.Context, ac domain.Actor, id int6
 	if version <= 0 {
 		return store.ReportTemplate{}, domain.Invalid("version", "is required: the version you edited")
 	}
-	if _, err := a.checkTemplate(ac, source); err != nil {
+	t, err := a.checkTemplate(ac, source)
+	if err != nil {
 		return store.ReportTemplate{}, err
 	}
 	var out store.ReportTemplate
-	err := a.st.Write(ctx, func(tx *store.Tx) error {
+	err = a.st.Write(ctx, func(tx *store.Tx) error {
+		if err := a.checkTemplateArgs(ctx, tx, ac, t); err != nil {
+			return err
+		}
 		var err error
 		if out, err = tx.AddTemplateVersion(ctx, id, version, source, ac.Name); err != nil {
 			return err
@@ -221,6 +266,13 @@ type ReportRequest struct {
 	TemplateName string              `json:"-"`
 	Source       string              `json:"source,omitempty"`
 	Slots        map[string][]string `json:"slots,omitempty"`
+	// SigningDate is the date of writing (成文日期) the office chose, e.g.
+	// 2025-01-10; empty: the default (see signingDate).
+	SigningDate string `json:"signing_date,omitempty"`
+	// ProblemWording rewords accepted problems for this report, by problem
+	// key: the office edits zeren's sentence before generating (an unknown or
+	// not accepted key is ignored).
+	ProblemWording map[string]string `json:"problem_wording,omitempty"`
 	// Breakdown also splits every figure by child unit (the .xlsx appendix).
 	Breakdown bool `json:"-"`
 }
@@ -231,8 +283,10 @@ type built struct {
 	ids []int64 // the activities behind it, distinct
 }
 
-// templateFor resolves the template a request names.
-func (a *App) templateFor(ctx context.Context, tx *store.Tx, r ReportRequest) (store.ReportTemplate, error) {
+// templateFor resolves the template a request names; none named, the
+// default template of the unit's level and the period's kind (the template
+// marked default when that one is missing).
+func (a *App) templateFor(ctx context.Context, tx *store.Tx, r ReportRequest, def report.Default) (store.ReportTemplate, error) {
 	switch {
 	case r.TemplateID != 0:
 		t, err := tx.GetReportTemplate(ctx, r.TemplateID, 0)
@@ -240,6 +294,9 @@ func (a *App) templateFor(ctx context.Context, tx *store.Tx, r ReportRequest) (s
 	case r.TemplateName != "":
 		t, err := tx.ReportTemplateByName(ctx, r.TemplateName)
 		return t, fieldErr(err, "template")
+	}
+	if t, err := tx.ReportTemplateByName(ctx, def.Name); !domain.IsKind(err, domain.KindNotFound) {
+		return t, err
 	}
 	t, ok, err := tx.DefaultReportTemplate(ctx)
 	if err == nil && !ok {
@@ -274,7 +331,7 @@ func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r 
 	var tpl store.ReportTemplate
 	source := r.Source
 	if source == "" {
-		if tpl, err = a.templateFor(ctx, tx, r); err != nil {
+		if tpl, err = a.templateFor(ctx, tx, r, report.DefaultFor(unit.Kind, periodKind(per.Code))); err != nil {
 			return built{}, err
 		}
 		source = tpl.Source
@@ -318,10 +375,26 @@ func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r 
 	if err != nil {
 		return built{}, err
 	}
+	for k, w := range r.ProblemWording {
+		if err := domain.TextLine("problem_wording."+k, w); err != nil {
+			return built{}, err
+		}
+		if utf8.RuneCountInString(w) > maxSlotParagraph {
+			return built{}, domain.Invalid("problem_wording."+k, "is %d characters; at most %d", utf8.RuneCountInString(w), maxSlotParagraph)
+		}
+	}
 	for _, p := range problems {
-		slots["problems"] = append(slots["problems"], p.Detail)
+		text := p.Detail
+		if w := strings.TrimSpace(r.ProblemWording[p.Key]); w != "" {
+			text = w
+		}
+		slots["problems"] = append(slots["problems"], text)
 	}
 	today := a.Today()
+	signing, err := a.signingDate(r.SigningDate, per.Range)
+	if err != nil {
+		return built{}, err
+	}
 	vars := map[string]string{
 		"unit.name":    unit.Name,
 		"unit.code":    unit.Code,
@@ -329,7 +402,9 @@ func (a *App) buildReport(ctx context.Context, tx *store.Tx, ac domain.Actor, r 
 		"period.year":  strconv.Itoa(per.Year),
 		"period.start": zhDate(per.Range.From),
 		"period.end":   zhDate(per.Range.To.AddDays(-1)),
+		"period.span":  report.SpanWord(periodKind(per.Code)),
 		"today":        zhDate(today),
+		"signing_date": zhDate(signing),
 	}
 	reg := a.reportRegistry(ac)
 	env := &report.Env{Src: src, Unit: unit, Period: per, WithIDs: withIDs}
@@ -385,6 +460,44 @@ func (a *App) reportProblems(ctx context.Context, ac domain.Actor, org int64, pe
 		return []Problem{}, err
 	}
 	return a.AcceptedProblems(ctx, ac, org, periodCode)
+}
+
+// signingDate is a report's date of writing (成文日期): the date the office
+// chose, or by default today for a period still running and, for a past
+// period, its last day plus Config.SigningDelayDays (never after today).
+// GB/T 9704-2012 §7.3.5.1 writes it in Arabic numerals, the year in full
+// (2025年1月10日) — the 1999 edition's Chinese numerals (二〇二五年) are gone.
+func (a *App) signingDate(chosen string, r domain.Range) (domain.Date, error) {
+	if chosen != "" {
+		d, err := domain.ParseDate(chosen)
+		if err != nil {
+			return d, domain.Invalid("signing_date", "%q is not a date like 2025-01-10", chosen)
+		}
+		if d.Before(r.From) {
+			return d, domain.Invalid("signing_date", "%s is before the period starts (%s): a report is written after its work", d, r.From)
+		}
+		return d, nil
+	}
+	today := a.Today()
+	last := r.To.AddDays(-1)
+	if !today.After(last) {
+		return today, nil
+	}
+	d := last.AddDays(max(0, a.cfg.SigningDelayDays))
+	if d.After(today) {
+		d = today
+	}
+	return d, nil
+}
+
+// periodKind is the kind of a resolved period's code (a year when the code
+// does not parse, which a resolved period's code always does).
+func periodKind(code string) period.Kind {
+	p, err := period.Parse(code)
+	if err != nil {
+		return period.Year
+	}
+	return p.Kind
 }
 
 func zhDate(d domain.Date) string { return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day) }
@@ -543,7 +656,7 @@ func (a *App) generateOnce(ctx context.Context, ac domain.Actor, r ReportRequest
 			nr.Figures = append(nr.Figures, sf)
 		}
 		params, _ := json.Marshal(map[string]any{"org_id": r.OrgID, "period": b.doc.Period, "template_id": b.doc.TemplateID,
-			"slots": r.Slots, "snapshot": info})
+			"slots": r.Slots, "snapshot": info, "signing_date": r.SigningDate, "problem_wording": r.ProblemWording})
 		rendered, err := json.Marshal(b.doc)
 		if err != nil {
 			return err
@@ -676,8 +789,10 @@ func (a *App) reportView(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 	}
 	v.Stale.Count = len(v.Stale.Activities)
 	var params struct {
-		Slots    map[string][]string `json:"slots"`
-		Snapshot *SnapshotInfo       `json:"snapshot"`
+		Slots          map[string][]string `json:"slots"`
+		SigningDate    string              `json:"signing_date"`
+		ProblemWording map[string]string   `json:"problem_wording"`
+		Snapshot       *SnapshotInfo       `json:"snapshot"`
 	}
 	_ = json.Unmarshal([]byte(sr.Params), &params)
 	v.Snapshot = params.Snapshot
@@ -686,7 +801,7 @@ func (a *App) reportView(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 		if err != nil {
 			return v, err
 		}
-		now, err := a.buildReport(ctx, tx, ac, ReportRequest{OrgID: sr.OrgID, Period: sr.Period, Source: tpl.Source, Slots: params.Slots}, true)
+		now, err := a.buildReport(ctx, tx, ac, ReportRequest{OrgID: sr.OrgID, Period: sr.Period, Source: tpl.Source, Slots: params.Slots, SigningDate: params.SigningDate, ProblemWording: params.ProblemWording}, true)
 		if err != nil {
 			return v, err
 		}
@@ -717,6 +832,7 @@ const (
 	FormatDOCX = "docx"
 	FormatXLSX = "xlsx"
 	FormatHTML = "html"
+	FormatPDF  = "pdf"
 )
 
 // DownloadReport renders a stored report as a file (export permission),
@@ -752,6 +868,11 @@ func (a *App) DownloadReport(ctx context.Context, ac domain.Actor, id int64, for
 	if err != nil {
 		return f, err
 	}
+	if format == FormatPDF {
+		if f, err = a.reportPDF(ctx, f); err != nil {
+			return f, err
+		}
+	}
 	err = a.recordAlone(ctx, ac, AuditEntry{Type: "report.download", Target: reportTarget(id), Detail: format})
 	return f, err
 }
@@ -785,15 +906,43 @@ func (a *App) ExportReport(ctx context.Context, ac domain.Actor, r ReportRequest
 		return ReportFile{}, b.doc, err
 	}
 	f, err := a.renderReport(b.doc, format, records)
+	if err == nil && format == FormatPDF {
+		f, err = a.reportPDF(ctx, f)
+	}
 	return f, b.doc, err
+}
+
+// reportPDF converts a report's .docx to PDF with LibreOffice; without
+// LibreOffice on the server it answers unavailable, saying so.
+func (a *App) reportPDF(ctx context.Context, docxFile ReportFile) (ReportFile, error) {
+	pdf, err := docpdf.Convert(ctx, docxFile.Data)
+	if errors.Is(err, docpdf.ErrNoOffice) {
+		return ReportFile{}, &domain.Error{Kind: domain.KindUnavailable, Field: "format",
+			Message: "PDF needs LibreOffice on the server, which is not installed; download the .docx and print it, or ask the administrator to install libreoffice-writer-nogui"}
+	}
+	if err != nil {
+		return ReportFile{}, err
+	}
+	return ReportFile{Name: strings.TrimSuffix(docxFile.Name, ".docx") + ".pdf", ContentType: "application/pdf", Data: pdf}, nil
+}
+
+// fileSafe keeps a name fit for a file name on every system: the characters
+// Windows refuses become "_".
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>|`, r) || r < 0x20 {
+			return '_'
+		}
+		return r
+	}, s)
 }
 
 func checkFormat(format string) error {
 	switch format {
-	case FormatDOCX, FormatXLSX, FormatHTML:
+	case FormatDOCX, FormatXLSX, FormatHTML, FormatPDF:
 		return nil
 	}
-	return domain.Invalid("format", "must be docx, xlsx or html, not %q", format)
+	return domain.Invalid("format", "must be docx, xlsx, html or pdf, not %q", format)
 }
 
 // figureRecords lists the activities behind each ledger figure (the appendix
@@ -831,12 +980,12 @@ func (a *App) figureRecords(ctx context.Context, tx *store.Tx, ac domain.Actor, 
 
 // renderReport writes a document in a format.
 func (a *App) renderReport(d report.Document, format string, records map[int][]report.RecordLine) (ReportFile, error) {
-	base := d.PeriodLabel + "意识形态工作责任制落实情况报告"
+	base := fileSafe(d.OrgName) + "-" + fileSafe(d.PeriodLabel) + "意识形态工作责任制落实情况报告"
 	switch format {
 	case FormatHTML:
 		b, err := report.HTML(d, "")
 		return ReportFile{Name: base + ".html", ContentType: "text/html; charset=utf-8", Data: b}, err
-	case FormatDOCX:
+	case FormatDOCX, FormatPDF:
 		b, err := report.DOCX(d)
 		return ReportFile{Name: base + ".docx", ContentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Data: b}, err
 	default:

@@ -6,13 +6,16 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/domain"
 )
 
 // The demo county's teams and members (队伍名册), shaped after the source
-// report's figures, counted on the demo's "today":
+// report's figures. The source is the 2024 year-end report, so the teams
+// are founded in the first quarter of 2024 and the figures stand on
+// 2024-12-31 (and stay so after: every year of the demo tells a true story):
 //
 //   - 在教育系统各党支部中成立宣传队20余支，近百人的宣传队伍: 22 outreach
 //     teams, one per chosen party branch, with 96 members between them;
@@ -22,7 +25,8 @@ import (
 //     of information officers;
 //   - 党员志愿服务: volunteer teams at a few schools.
 //
-// A few members left during the year: they count for earlier periods only.
+// A few members left during 2024: they count for earlier periods only (a
+// first-half report sees them, the year-end report does not).
 // People are fictional: names are drawn from common surnames and given-name
 // characters, phones are 1xx-xxxx-xxxx numbers made up from the seed.
 const (
@@ -63,13 +67,33 @@ func (g *rosterGen) phone() string {
 	return fmt.Sprintf("1%c%d-%04d-%04d", second, g.r.IntN(10), g.r.IntN(10000), g.r.IntN(10000))
 }
 
-// founded picks a founding day in the year before today, not before the unit.
+// rosterYear is the year the source report speaks of: the demo's teams are
+// founded in its first quarter, and every change to them happens in it.
+var (
+	rosterFrom  = domain.NewDate(2024, time.January, 8)
+	rosterUntil = domain.NewDate(2024, time.December, 1) // last joins and leaves before this day
+)
+
+// founded picks a founding day in the first quarter of 2024 (not before the
+// unit, not after today).
 func (g *rosterGen) founded(u *unit) domain.Date {
-	d := g.today.AddDays(-(240 + g.r.IntN(120)))
+	d := rosterFrom.AddDays(g.r.IntN(80))
 	if d.Before(u.from) {
 		d = u.from
 	}
+	if d.After(g.today) {
+		d = g.today
+	}
 	return d
+}
+
+// settled is the last day a member may join or leave: within 2024, so the
+// year-end figures are the source's.
+func (g *rosterGen) settled() domain.Date {
+	if rosterUntil.Before(g.today) {
+		return rosterUntil
+	}
+	return g.today
 }
 
 // team creates a team with n current members (the first its leader) working
@@ -80,7 +104,7 @@ func (g *rosterGen) team(ctx context.Context, owner *unit, kind domain.TeamKind,
 	if err != nil {
 		return fmt.Errorf("team %s: %w", name, err)
 	}
-	span := max(1, g.today.Time().Sub(founded.Time()).Hours()/24)
+	span := max(1, g.settled().Time().Sub(founded.Time()).Hours()/24)
 	taken := map[string]bool{}
 	for i := 0; i < n+left; i++ {
 		u := pool[g.r.IntN(len(pool))]
@@ -108,11 +132,14 @@ func (g *rosterGen) team(ctx context.Context, owner *unit, kind domain.TeamKind,
 			in.JoinedOn = founded.AddDays(g.r.IntN(int(span)/2 + 1))
 		}
 		if i >= n {
-			// One of those who left: joined at the start, left some months before today.
+			// One of those who left: joined at the start, left some months later, in 2024.
 			in.JoinedOn = founded
 			in.LeftOn = founded.AddDays(30 + g.r.IntN(max(1, int(span)-60)))
-			if !in.LeftOn.Before(g.today) {
-				in.LeftOn = g.today.AddDays(-1)
+			if !in.LeftOn.Before(g.settled()) {
+				in.LeftOn = g.settled().AddDays(-1)
+			}
+			if !in.LeftOn.After(in.JoinedOn) {
+				in.LeftOn = in.JoinedOn.AddDays(1)
 			}
 		}
 		if _, err := g.a.AddMember(ctx, g.ac, t.ID, in); err != nil {
@@ -139,7 +166,9 @@ func (g *rosterGen) split(total, n, least int) []int {
 // random stream of its own so the ledger does not change with it.
 func buildRosters(ctx context.Context, a *app.App, ac domain.Actor, seed int64, units []*unit, today domain.Date) error {
 	g := &rosterGen{a: a, ac: ac, r: rand.New(rand.NewPCG(uint64(seed), 0x726f73746572)), today: today}
-	live := func(u *unit) bool { return u.until.IsZero() && !u.from.After(today) }
+	// Teams stand in units that exist from the start of the roster year to
+	// today, so the 2024 report and today's roster count the same teams.
+	live := func(u *unit) bool { return u.until.IsZero() && !u.from.After(rosterFrom) && !u.from.After(today) }
 	var bureau *unit
 	var branches, districts []*unit
 	schoolsOf := map[*unit][]*unit{}

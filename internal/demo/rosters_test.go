@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/domain"
@@ -38,26 +39,44 @@ func allRosters(t *testing.T, b *built) []rosterKey {
 	return out
 }
 
-// The demo's rosters give the source report's figures on the demo's today:
-// 宣传队20余支、近百人, 网络舆情安全监督员60余名.
+// The demo's rosters give the source report's figures — 宣传队20余支、近百人,
+// 网络舆情安全监督员60余名 — on 2024-12-31, the day the source's year ends,
+// and still on the demo's today; the teams stand from the first quarter of
+// 2024 (a 2024 report never counts zero teams).
 func TestRostersMatchTheSource(t *testing.T) {
 	t.Parallel()
 	b := demo(t, "seed1", 1)
 	ctx := context.Background()
-	for _, c := range []struct {
-		kind          string
-		teams, member int64
-	}{
-		{"outreach", demoOutreachTeams, demoOutreachMembers},
-		{"monitor", -1, demoMonitors},
-	} {
-		got, err := b.app.RosterCounts(ctx, b.ac, app.RosterQuery{OrgID: b.sum.BureauID, Kind: c.kind, At: testToday})
-		if err != nil {
-			t.Fatal(err)
+	yearEnd := domain.NewDate(2024, time.December, 31)
+	for _, at := range []domain.Date{yearEnd, domain.NewDate(2025, time.December, 31), testToday} {
+		for _, c := range []struct {
+			kind          string
+			teams, member int64
+		}{
+			{"outreach", demoOutreachTeams, demoOutreachMembers},
+			{"monitor", -1, demoMonitors},
+		} {
+			got, err := b.app.RosterCounts(ctx, b.ac, app.RosterQuery{OrgID: b.sum.BureauID, Kind: c.kind, At: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (c.teams >= 0 && got.Teams != c.teams) || got.Members != c.member {
+				t.Errorf("%s on %s: %d teams, %d members; want %d, %d", c.kind, at, got.Teams, got.Members, c.teams, c.member)
+			}
 		}
-		if (c.teams >= 0 && got.Teams != c.teams) || got.Members != c.member {
-			t.Errorf("%s on %s: %d teams, %d members; want %d, %d", c.kind, testToday, got.Teams, got.Members, c.teams, c.member)
-		}
+	}
+	// On 2024-04-01 every team stands; those who left later in 2024 still count.
+	spring, err := b.app.RosterCounts(ctx, b.ac, app.RosterQuery{OrgID: b.sum.BureauID, Kind: "outreach", At: domain.NewDate(2024, time.April, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spring.Teams != demoOutreachTeams {
+		t.Errorf("on 2024-04-01, %d outreach teams stand; want all %d", spring.Teams, demoOutreachTeams)
+	}
+	// Before the roster year nothing stands.
+	before, err := b.app.RosterCounts(ctx, b.ac, app.RosterQuery{OrgID: b.sum.BureauID, At: domain.NewDate(2023, time.December, 31)})
+	if err != nil || before.Teams != 0 {
+		t.Errorf("on 2023-12-31: %+v %v; want no team", before, err)
 	}
 	for _, kind := range domain.TeamKinds {
 		got, err := b.app.RosterCounts(ctx, b.ac, app.RosterQuery{Kind: string(kind), At: testToday})

@@ -22,6 +22,11 @@ import (
 type Document struct {
 	// Title is the document's title (公文标题): 方正小标宋简体 二号, centred. Required.
 	Title string
+	// TitleBreaks are the rune offsets in Title where a line may break (between
+	// words). A title longer than a line is broken only there, into lines as even
+	// as they come (GB/T 9704 §7.3.3: 回行时词意完整，排列对称); nil lets the reader
+	// break it anywhere.
+	TitleBreaks []int
 	// Subtitle is an optional line under the title, e.g. the issuing body and date
 	// （××县教育局 2024年12月）: 楷体_GB2312 三号, centred.
 	Subtitle string
@@ -75,6 +80,9 @@ type Run struct {
 	Text string
 	// Bold sets the run in bold (rare in official documents; headings are not bold).
 	Bold bool
+	// Highlight marks a placeholder left for a person to fill in (【请填写…】): red
+	// on yellow, so nobody sends it by mistake.
+	Highlight bool
 	// Figure marks a computed figure. GB/T 9704 gives figures no style of their own, so it
 	// is set in the face of the text around it; the writer keeps it as a w:r of its own
 	// (never merged with neighbouring text), so a reader or a test can find each figure.

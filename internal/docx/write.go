@@ -161,7 +161,7 @@ func documentXML(d Document) string {
 	b.WriteString(xmlHeader)
 	b.WriteString(`<w:document ` + nsW + ` ` + nsR + `><w:body>`)
 	run := runProps{lang: d.Lang, halfPoints: titleHalfPoints, face: faceTitle}
-	paragraph(&b, styleTitle, run, []Run{{Text: d.Title}})
+	titleParagraph(&b, run, TitleLines(d.Title, d.TitleBreaks))
 	if d.Subtitle != "" {
 		paragraph(&b, styleSubtitle, runProps{lang: d.Lang, halfPoints: bodyHalfPoints, face: faceKai, condense: condense}, []Run{{Text: d.Subtitle}})
 	}
@@ -171,11 +171,17 @@ func documentXML(d Document) string {
 	for i, blk := range d.Blocks {
 		style, face := blockStyle(blk.Kind)
 		rp := runProps{lang: d.Lang, halfPoints: bodyHalfPoints, face: face, condense: condense}
-		// The signature stands one blank line below the text (§7.3.5.2).
+		// The signature stands one blank line below the text (§7.3.5.2), and
+		// never alone on a page: the last paragraph before it is kept whole and
+		// with the next, so is the blank line, and the signature with the date.
 		if blk.Kind == Signature && (i == 0 || (prev != Signature && prev != Date)) {
-			paragraph(&b, styleNormal, rp, nil)
+			paragraphWith(&b, styleNormal, keepNext, rp, nil)
 		}
-		paragraph(&b, style, rp, blk.Runs)
+		extra := ""
+		if i+1 < len(d.Blocks) && d.Blocks[i+1].Kind == Signature && blk.Kind != Signature && blk.Kind != Date {
+			extra = keepNext + keepLines
+		}
+		paragraphWith(&b, style, extra, rp, blk.Runs)
 		prev = blk.Kind
 	}
 	b.WriteString(`<w:sectPr>`)
@@ -198,6 +204,7 @@ type runProps struct {
 	halfPoints int
 	face       string
 	bold       bool
+	highlight  bool
 	condense   int
 }
 
@@ -209,17 +216,35 @@ func (p runProps) write(b *strings.Builder) {
 	if p.bold {
 		b.WriteString(`<w:b/><w:bCs/>`)
 	}
+	if p.highlight {
+		b.WriteString(`<w:color w:val="FF0000"/>`)
+	}
 	if p.condense != 0 {
 		b.WriteString(`<w:spacing w:val="` + strconv.Itoa(p.condense) + `"/>`)
 	}
 	hp := strconv.Itoa(p.halfPoints)
 	b.WriteString(`<w:sz w:val="` + hp + `"/><w:szCs w:val="` + hp + `"/>`)
+	if p.highlight {
+		b.WriteString(`<w:highlight w:val="yellow"/>`)
+	}
 	b.WriteString(`<w:lang w:val="` + esc(p.lang) + `" w:eastAsia="` + esc(p.lang) + `"/>`)
 	b.WriteString(`</w:rPr>`)
 }
 
+// Paragraph properties written before a paragraph's run properties.
+const (
+	keepNext  = `<w:keepNext/>`
+	keepLines = `<w:keepLines/>`
+)
+
 func paragraph(b *strings.Builder, style string, rp runProps, runs []Run) {
-	b.WriteString(`<w:p><w:pPr><w:pStyle w:val="` + style + `"/>`)
+	paragraphWith(b, style, "", rp, runs)
+}
+
+// paragraphWith writes a paragraph with extra paragraph properties (keepNext,
+// keepLines) after its style.
+func paragraphWith(b *strings.Builder, style, extra string, rp runProps, runs []Run) {
+	b.WriteString(`<w:p><w:pPr><w:pStyle w:val="` + style + `"/>` + extra)
 	rp.write(b)
 	b.WriteString(`</w:pPr>`)
 	for _, r := range runs {
@@ -228,9 +253,27 @@ func paragraph(b *strings.Builder, style string, rp runProps, runs []Run) {
 		}
 		p := rp
 		p.bold = r.Bold
+		p.highlight = r.Highlight
 		b.WriteString(`<w:r>`)
 		p.write(b)
 		b.WriteString(`<w:t xml:space="preserve">` + esc(r.Text) + `</w:t></w:r>`)
+	}
+	b.WriteString(`</w:p>`)
+}
+
+// titleParagraph writes the title, its lines separated by line breaks
+// within the one paragraph.
+func titleParagraph(b *strings.Builder, rp runProps, lines []string) {
+	b.WriteString(`<w:p><w:pPr><w:pStyle w:val="` + styleTitle + `"/>`)
+	rp.write(b)
+	b.WriteString(`</w:pPr>`)
+	for i, l := range lines {
+		b.WriteString(`<w:r>`)
+		rp.write(b)
+		if i > 0 {
+			b.WriteString(`<w:br/>`)
+		}
+		b.WriteString(`<w:t xml:space="preserve">` + esc(l) + `</w:t></w:r>`)
 	}
 	b.WriteString(`</w:p>`)
 }

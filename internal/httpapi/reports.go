@@ -68,11 +68,12 @@ func reportRoutes() []*route {
 			params: []param{pReportID, qBool("recheck", "Also recount every figure (slower).")},
 			status: 200, resp: "ReportView", errors: []int{404}, perms: read,
 			handle: (*Server).getReport},
-		{method: "GET", path: api + "/reports/{id}/download", opID: "downloadReport", tag: "reports", summary: "A stored report as .docx, .xlsx or HTML",
-			desc: "docx: the official document format (GB/T 9704-2012); xlsx: the appendix — every figure, its split by child unit " +
+		{method: "GET", path: api + "/reports/{id}/download", opID: "downloadReport", tag: "reports", summary: "A stored report as .docx, PDF, .xlsx or HTML",
+			desc: "docx: the official document format (GB/T 9704-2012), named 单位-期间意识形态工作责任制落实情况报告.docx; pdf: that document " +
+				"converted by LibreOffice on the server (503 unavailable, field format, when LibreOffice is not installed); xlsx: the appendix — every figure, its split by child unit " +
 				"and the records behind it; html: a standalone page whose figures link to their records. Downloads are audited.",
-			params: []param{pReportID, qEnum("format", "The file format.", app.FormatDOCX, app.FormatXLSX, app.FormatHTML).withDefault(app.FormatDOCX)},
-			status: 200, binary: true, errors: []int{404}, transfer: true, perms: []domain.Permission{domain.PermExport},
+			params: []param{pReportID, qEnum("format", "The file format.", app.FormatDOCX, app.FormatPDF, app.FormatXLSX, app.FormatHTML).withDefault(app.FormatDOCX)},
+			status: 200, binary: true, errors: []int{404, 503}, transfer: true, perms: []domain.Permission{domain.PermExport},
 			handle: (*Server).downloadReport},
 	}
 }
@@ -170,10 +171,14 @@ type reportBody struct {
 	TemplateID int64               `json:"template_id"`
 	Source     string              `json:"source"`
 	Slots      map[string][]string `json:"slots"`
+	// SigningDate is the date of writing (成文日期), e.g. 2025-01-10; empty: the default.
+	SigningDate string `json:"signing_date"`
+	// ProblemWording rewords accepted problems for this report, by problem key.
+	ProblemWording map[string]string `json:"problem_wording"`
 }
 
 func (b reportBody) request() app.ReportRequest {
-	return app.ReportRequest{OrgID: b.OrgID, Period: b.Period, TemplateID: b.TemplateID, Source: b.Source, Slots: b.Slots}
+	return app.ReportRequest{OrgID: b.OrgID, Period: b.Period, TemplateID: b.TemplateID, Source: b.Source, Slots: b.Slots, SigningDate: b.SigningDate, ProblemWording: b.ProblemWording}
 }
 
 func (s *Server) previewReport(c *call) error {
@@ -319,7 +324,10 @@ func reportSchemas() obj {
 			"slot":     str("The slot a paragraph came from (problems, next_steps)."),
 			"reminder": boolean("An empty slot's visible 【请填写…】 reminder."),
 		}, "kind", "spans")),
-		"figures":    array("", ref("ReportFigure")),
+		"figures": array("", ref("ReportFigure")),
+		"slots": array("The paragraphs the template asks the office to write ({% slot %}), for a field each.", object("", obj{
+			"name": str("The slot's name, the key in the request's `slots`."), "label": str("What to write there (may be empty)."),
+		}, "name", "label")),
 		"created_at": dateTime("When it was generated (stored reports)."),
 		"created_by": str(""),
 	}
@@ -373,17 +381,21 @@ func reportSchemas() obj {
 			"variables": obj{"type": "object", "description": "Variable name → what it holds.", "additionalProperties": obj{"type": "string"}},
 		}, "items", "filters", "variables"),
 		"ReportPreview": object("What to render.", obj{
-			"org_id":      id("The unit reported on."),
-			"period":      ex(str("A period code or label."), "2024"),
-			"template_id": id("A stored template (default: the default template)."),
-			"source":      str("A template text to preview instead (the editor's live preview)."),
-			"slots":       slots,
+			"org_id":          id("The unit reported on."),
+			"period":          ex(str("A period code or label."), "2024"),
+			"template_id":     id("A stored template (default: the default template)."),
+			"source":          str("A template text to preview instead (the editor's live preview)."),
+			"slots":           slots,
+			"signing_date":    ex(str("The date of writing (成文日期), YYYY-MM-DD; default: today for the running period, the period's last day for a past one."), "2025-01-10"),
+			"problem_wording": obj{"type": "object", "description": "Accepted problems reworded for this report, by problem key.", "additionalProperties": obj{"type": "string"}},
 		}, "org_id", "period"),
 		"ReportGenerate": object("What to generate and store.", obj{
-			"org_id":      id("The unit reported on (in the caller's own subtree)."),
-			"period":      ex(str("A period code or label."), "2024"),
-			"template_id": id("A stored template (default: the default template)."),
-			"slots":       slots,
+			"org_id":          id("The unit reported on (in the caller's own subtree)."),
+			"period":          ex(str("A period code or label."), "2024"),
+			"template_id":     id("A stored template (default: the default template)."),
+			"slots":           slots,
+			"signing_date":    ex(str("The date of writing (成文日期), YYYY-MM-DD; default: today for the running period, the period's last day for a past one."), "2025-01-10"),
+			"problem_wording": obj{"type": "object", "description": "Accepted problems reworded for this report, by problem key.", "additionalProperties": obj{"type": "string"}},
 		}, "org_id", "period"),
 		"ReportFigure": figure,
 		"Report":       object("A rendered report.", reportProps, reportRequired...),

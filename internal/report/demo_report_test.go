@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,14 +47,14 @@ func TestDefaultReportOnDemo(t *testing.T) {
 	var headings []string
 	reminders := 0
 	for _, b := range doc.Blocks {
-		if b.Kind == "heading1" {
+		if b.Kind == "heading1" || b.Kind == "heading2" {
 			headings = append(headings, b.Text())
 		}
 		if b.Reminder {
 			reminders++
 		}
 	}
-	wantHeads := []string{"一、", "二、", "三、", "四、", "五、", "六、", "七、存在的问题", "八、下一步工作打算"}
+	wantHeads := []string{"一、主要工作", "（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "二、存在的问题", "三、下一步打算"}
 	if len(headings) != len(wantHeads) {
 		t.Fatalf("headings %q", headings)
 	}
@@ -62,9 +63,11 @@ func TestDefaultReportOnDemo(t *testing.T) {
 			t.Errorf("heading %d is %q, want it to start with %q", i, headings[i], h)
 		}
 	}
-	// Nothing accepted, nothing written: both slots remind, never invent.
-	if reminders != 2 {
-		t.Errorf("%d reminders, want 2 (problems, next steps)", reminders)
+	// Nothing accepted, nothing written: the slots remind, never invent
+	// (incidents and exam scores, which the ledger cannot say yet; problems;
+	// next steps).
+	if reminders != 4 {
+		t.Errorf("%d reminders, want 4 (incidents, exams, problems, next steps)", reminders)
 	}
 	found := map[string]bool{}
 	for _, f := range doc.Figures {
@@ -127,7 +130,7 @@ func TestDemoReportDocxPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Name != "2024年意识形态工作责任制落实情况报告.docx" {
+	if f.Name != "示范县教育局-2024年意识形态工作责任制落实情况报告.docx" {
 		t.Errorf("file name %q", f.Name)
 	}
 	dir := t.TempDir()
@@ -143,8 +146,23 @@ func TestDemoReportDocxPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The title breaks between words: the unit and year, then the rest.
+	var lines []string
+	for _, l := range strings.Split(text, "\n") {
+		lines = append(lines, strings.Join(strings.Fields(l), ""))
+	}
+	if !slices.Contains(lines, "示范县教育局2024年") || !slices.Contains(lines, "意识形态工作责任制落实情况报告") {
+		t.Errorf("the title is not on two lines 示范县教育局2024年 / 意识形态工作责任制落实情况报告:\n%s", text[:min(len(text), 300)])
+	}
+	// The signature and date share their page with the last paragraph.
+	for _, page := range strings.Split(text, "\f") {
+		flatPage := regexp.MustCompile(`[\s　]+`).ReplaceAllString(page, "")
+		if strings.Contains(flatPage, "2024年12月31日") && !strings.Contains(flatPage, "二是加强宣讲队伍建设。") {
+			t.Errorf("the date stands on a page without the last paragraph:\n%s", page)
+		}
+	}
 	flat := regexp.MustCompile(`[\s　]+`).ReplaceAllString(text, "")
-	for _, want := range []string{"示范县教育局2024年意识形态工作责任制落实情况报告", "一、加强组织领导", "一是持续压实意识形态工作责任。", "2026年11月29日"} {
+	for _, want := range []string{"示范县教育局2024年意识形态工作责任制落实情况报告", "一、主要工作", "（一）加强组织领导", "一是持续压实意识形态工作责任。", "2024年12月31日"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the PDF lacks %q", want)
 		}

@@ -13,18 +13,21 @@ import (
 // the API's Report and of a stored snapshot, and the input of the HTML, .docx
 // and .xlsx writers.
 type Document struct {
-	ID              int64      `json:"id,omitempty"`
-	OrgID           int64      `json:"org_id"`
-	OrgName         string     `json:"org_name"`
-	Period          string     `json:"period"`
-	PeriodLabel     string     `json:"period_label"`
-	TemplateID      int64      `json:"template_id"`
-	TemplateVersion int        `json:"template_version"`
-	Title           string     `json:"title"`
-	Blocks          []Block    `json:"blocks"`
-	Figures         []Figure   `json:"figures"`
-	CreatedAt       *time.Time `json:"created_at,omitempty"`
-	CreatedBy       string     `json:"created_by,omitempty"`
+	ID              int64    `json:"id,omitempty"`
+	OrgID           int64    `json:"org_id"`
+	OrgName         string   `json:"org_name"`
+	Period          string   `json:"period"`
+	PeriodLabel     string   `json:"period_label"`
+	TemplateID      int64    `json:"template_id"`
+	TemplateVersion int      `json:"template_version"`
+	Title           string   `json:"title"`
+	Blocks          []Block  `json:"blocks"`
+	Figures         []Figure `json:"figures"`
+	// Slots are the paragraphs the template asks the office to write (its
+	// {% slot %} directives), for the page to offer a field for each.
+	Slots     []reporttpl.SlotInfo `json:"slots"`
+	CreatedAt *time.Time           `json:"created_at,omitempty"`
+	CreatedBy string               `json:"created_by,omitempty"`
 }
 
 // Block is one title, heading, paragraph or signature line.
@@ -111,7 +114,10 @@ func (r *Registry) Build(ctx context.Context, t *reporttpl.Template, env *Env, o
 		return Document{}, err
 	}
 	doc := Document{OrgID: env.Unit.ID, OrgName: env.Unit.Name, Period: env.Period.Code, PeriodLabel: env.Period.Label,
-		Blocks: []Block{}, Figures: []Figure{}}
+		Blocks: []Block{}, Figures: []Figure{}, Slots: t.Slots()}
+	if doc.Slots == nil {
+		doc.Slots = []reporttpl.SlotInfo{}
+	}
 	for _, b := range out.Blocks {
 		nb := Block{Kind: string(b.Kind), Spans: []Span{}, Slot: b.Slot, Reminder: b.Reminder}
 		for _, sp := range b.Spans {

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -235,8 +236,8 @@ func TestTemplateVersions(t *testing.T) {
 				t.Fatalf("syntax error: %v, want invalid source at line 3, column 11", err)
 			}
 			ts, err := c.app.ListReportTemplates(ctx, office)
-			if err != nil || len(ts) != 1 || !ts[0].IsDefault || ts[0].Name != report.DefaultTemplateName {
-				t.Fatalf("templates: %+v (%v), want the default one", ts, err)
+			if err != nil || len(ts) != len(report.Defaults()) || !ts[0].IsDefault || ts[0].Name != report.DefaultTemplateName || ts[1].IsDefault {
+				t.Fatalf("templates: %+v (%v), want the default ones, the bureau's year template marked default", ts, err)
 			}
 			tpl, err := c.app.CreateReportTemplate(ctx, office, "简版", "# 简版\n\n共{{ count() }}场次。")
 			if err != nil {
@@ -310,6 +311,66 @@ func TestAcceptedProblemsInReport(t *testing.T) {
 	last := after.Blocks[len(after.Blocks)-1]
 	if after.Figures[0].Value != 1 || last.Slot != "problems" || last.Text() != list.Items[0].Detail {
 		t.Errorf("after accepting one and dropping one: %d problems, last block %q, want %q", after.Figures[0].Value, last.Text(), list.Items[0].Detail)
+	}
+	// The office rewords the accepted problem for this report; the dropped
+	// one stays out even when reworded.
+	reworded, err := c.app.PreviewReport(ctx, office, app.ReportRequest{OrgID: c.bureau.ID, Period: "2025", Source: src,
+		ProblemWording: map[string]string{list.Items[0].Key: "部分学校理论学习记录不全，需逐月补齐。", list.Items[1].Key: "不应出现。"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := reworded.Blocks[len(reworded.Blocks)-1]; last.Text() != "部分学校理论学习记录不全，需逐月补齐。" || len(reworded.Blocks) != len(after.Blocks) {
+		t.Errorf("reworded: last block %q", last.Text())
+	}
+	// Line breaks and control characters are refused, naming the key.
+	_, err = c.app.PreviewReport(ctx, office, app.ReportRequest{OrgID: c.bureau.ID, Period: "2025", Source: src,
+		ProblemWording: map[string]string{list.Items[0].Key: "一\n二"}})
+	var de *domain.Error
+	if !asDomain(err, &de) || de.Field != "problem_wording."+list.Items[0].Key {
+		t.Errorf("a line break in a wording: %v", err)
+	}
+	_, err = c.app.PreviewReport(ctx, office, app.ReportRequest{OrgID: c.bureau.ID, Period: "2025", Source: src,
+		Slots: map[string][]string{"next_steps": {"好", "坏\u202e"}}})
+	if !asDomain(err, &de) || de.Field != "slots.next_steps.1" {
+		t.Errorf("a bidi override in a slot: %v", err)
+	}
+}
+
+// TestTemplateArgumentsCheckedOnSave: a template naming an unknown type,
+// pillar, venue, status, unit, period or team kind, or a type outside the
+// pillar named beside it, is refused when saved, with line and column —
+// before any report renders it.
+func TestTemplateArgumentsCheckedOnSave(t *testing.T) {
+	c := newCounty(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	office := actor(c.bureau, domain.RoleOfficeAdmin)
+	for _, x := range []struct{ src, want string }{
+		{`{{ count(type: "outreach_lectur") }}`, `line 3, column 10: unknown activity type "outreach_lectur"`},
+		{`{{ count(types: ["study_session", "nope"]) }}`, `line 3, column 10: unknown activity type "nope"`},
+		{`{{ count(pillar: "theroy") }}`, `line 3, column 10: unknown pillar "theroy"`},
+		{`{{ count(type: "outreach_lecture", venue: "moon") }}`, `line 3, column 36: unknown venue "moon"`},
+		{`{{ count(status: "ok") }}`, `line 3, column 10: unknown status "ok"`},
+		{`{{ count(unit: "NOPE") }}`, `line 3, column 10: unknown unit code "NOPE"`},
+		{`{{ count(period: "2024Q5") }}`, `line 3, column 10: period "2024Q5"`},
+		{`{{ teams(kind: "band") }}`, `line 3, column 10: unknown kind "band" of teams`},
+		{`{{ count(pillar: "theory", type: "volunteer_service") }}`, `line 3, column 28: activity type "volunteer_service"`},
+		{"{% if count(type: \"nope\") > 0 %}\n{% endif %}", `line 3, column 13: unknown activity type "nope"`},
+	} {
+		src := "# 报告\n\n" + x.src + "\n"
+		_, err := c.app.CreateReportTemplate(ctx, office, "检查", src)
+		var de *domain.Error
+		if !asDomain(err, &de) || de.Field != "source" || !strings.HasPrefix(de.Message, x.want) {
+			t.Errorf("%s: %v, want %q", x.src, err, x.want)
+		}
+	}
+	if _, err := c.app.CreateReportTemplate(ctx, office, "正确", "# 报告\n\n{{ count(pillar: \"theory\", type: \"outreach_lecture\", venue: \"campus\", unit: \"D1\", period: \"2025Q3\") }}{{ members(kind: \"monitor\") }}\n"); err != nil {
+		t.Errorf("a correct template: %v", err)
+	}
+	// Every default template passes the check (the office saves edits of them).
+	for i, d := range report.Defaults() {
+		if _, err := c.app.CreateReportTemplate(ctx, office, fmt.Sprintf("副本%d", i), d.Source); err != nil {
+			t.Errorf("%s: %v", d.Name, err)
+		}
 	}
 }
 

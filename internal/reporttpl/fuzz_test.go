@@ -30,6 +30,10 @@ func FuzzParse(f *testing.F) {
 		"#### t",
 		"\uFEFF# t\r\n\r\nx",
 		"# t\n{{ \"{{\" }}",
+		"# t\na\n{% if count(type: \"a\") > 0 and not (teams() == 1 or count() < -2) %}\n\nb{{ count() }}\n{% elif count() %}\nc\n{% else %}\n## h\n{% endif %}\nd",
+		"# t\n{% if count() %}\n{% if 1 != count() %}\nx\n\n{% endif %}\n{% endif %}",
+		"# t\n{% if count() | approx %}\n{% endif %}",
+		"# t\n{% elif %}",
 	}
 	for _, s := range seeds {
 		f.Add(s)

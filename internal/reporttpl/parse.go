@@ -17,7 +17,9 @@ var knownVariables = map[string]string{
 	"period.year":  "the period's year, e.g. 2024",
 	"period.start": "the first day of the period, e.g. 2024年1月1日",
 	"period.end":   "the last day of the period, e.g. 2024年12月31日",
+	"period.span":  "how the report names its whole period: 全年, 本学年, 本学期, 本季度, 本月, 本周, 当日",
 	"today":        "the day the report is generated, e.g. 2024年12月20日",
+	"signing_date": "the date of writing (成文日期) under the signature, e.g. 2024年12月31日",
 }
 
 // Variables lists the variable names a template may use, with a description.
@@ -29,26 +31,40 @@ func Variables() map[string]string {
 	return out
 }
 
-// Template is a parsed template.
+// Template is a parsed template: a tree of lines, where {% if %} holds
+// branches of lines. Paragraphs are assembled when rendering, so a condition
+// can leave out or reword one sentence of a paragraph without breaking it.
 type Template struct {
-	blocks []tblock
+	items []item
 }
 
-type tblockKind int
+type itemKind int
 
 const (
-	tText tblockKind = iota + 1
-	tSlot
+	iLine  itemKind = iota + 1 // a title, heading, subtitle or signature line: one block
+	iPara                      // one line of paragraph text
+	iBreak                     // a blank line: it ends the paragraph
+	iSlot                      // {% slot … %} or {% problems %}
+	iIf                        // {% if %} … {% elif %} … {% else %} … {% endif %}
 )
 
-type tblock struct {
-	kind  tblockKind
-	bkind BlockKind
+type item struct {
+	kind  itemKind
+	bkind BlockKind // iLine
 	line  int
-	nodes []node // tText
-	// tSlot
+	col   int    // iIf: column of its "{%"
+	nodes []node // iLine, iPara
+	// iSlot
 	slot, label string
 	problems    bool
+	// iIf
+	branches []branch
+}
+
+// branch is one arm of an {% if %}: its condition (nil for {% else %}) and lines.
+type branch struct {
+	cond  *Cond
+	items []item
 }
 
 // node is one piece of inline content: text, or an expression.
@@ -146,16 +162,56 @@ func quote(s string) string {
 	return b.String()
 }
 
-// Exprs lists the template's expressions in document order.
+// Exprs lists the template's expressions in document order, those of every
+// branch of a condition and the figure calls inside conditions included.
 func (t *Template) Exprs() []*Expr {
 	var out []*Expr
-	for _, b := range t.blocks {
-		for _, n := range b.nodes {
+	walkItems(t.items, func(it *item) {
+		for _, n := range it.nodes {
 			if n.expr != nil {
 				out = append(out, n.expr)
 			}
 		}
+	}, func(c *Cond) {
+		if c.Call != nil {
+			out = append(out, c.Call)
+		}
+	})
+	return out
+}
+
+// walkItems visits every item and every condition node, in document order.
+func walkItems(items []item, fi func(*item), fc func(*Cond)) {
+	for i := range items {
+		it := &items[i]
+		fi(it)
+		for _, br := range it.branches {
+			if br.cond != nil {
+				br.cond.walk(fc)
+			}
+			walkItems(br.items, fi, fc)
+		}
 	}
+}
+
+// SlotInfo is a slot a template asks the office to write.
+type SlotInfo struct {
+	Name  string `json:"name"`
+	Label string `json:"label"`
+}
+
+// Slots lists the {% slot %} directives of the template (each name once, in
+// document order; {% problems %} is not one: it comes from the accepted
+// problems).
+func (t *Template) Slots() []SlotInfo {
+	var out []SlotInfo
+	seen := map[string]bool{}
+	walkItems(t.items, func(it *item) {
+		if it.kind == iSlot && !it.problems && !seen[it.slot] {
+			seen[it.slot] = true
+			out = append(out, SlotInfo{Name: it.slot, Label: it.label})
+		}
+	}, func(*Cond) {})
 	return out
 }
 
@@ -174,7 +230,7 @@ func Parse(src string) (*Template, error) {
 	if err := p.parse(src); err != nil {
 		return nil, err
 	}
-	t := &Template{blocks: p.blocks}
+	t := &Template{items: p.items}
 	if err := t.checkBounds(); err != nil {
 		return nil, err
 	}
@@ -207,17 +263,23 @@ func (t *Template) checkBounds() error {
 }
 
 type parser struct {
-	blocks   []tblock
-	titled   bool
-	para     *tblock // the paragraph being gathered, nil between paragraphs
-	lastRune rune    // last rune of the paragraph so far, to join lines
+	items  []item  // the top level
+	open   []*item // the {% if %}s not yet closed, innermost last
+	titled bool
 }
 
-func (p *parser) endPara() {
-	if p.para != nil && len(p.para.nodes) > 0 { // lines of only {# comments #} make no paragraph
-		p.blocks = append(p.blocks, *p.para)
+// add appends an item to the innermost open branch (or the top level). A
+// blank line after a blank line adds nothing.
+func (p *parser) add(it item) {
+	list := &p.items
+	if n := len(p.open); n > 0 {
+		brs := p.open[n-1].branches
+		list = &brs[len(brs)-1].items
 	}
-	p.para = nil
+	if it.kind == iBreak && (len(*list) == 0 && len(p.open) == 0 || len(*list) > 0 && (*list)[len(*list)-1].kind == iBreak) {
+		return
+	}
+	*list = append(*list, it)
 }
 
 func (p *parser) parse(src string) error {
@@ -233,7 +295,7 @@ func (p *parser) parse(src string) error {
 			col0++
 		}
 		if col0 == len(line) {
-			p.endPara()
+			p.add(item{kind: iBreak, line: ln})
 			continue
 		}
 		rest := line[col0:]
@@ -250,7 +312,6 @@ func (p *parser) parse(src string) error {
 		}
 		switch {
 		case rest[0] == '#' && !hasPrefix(rest, "{#"):
-			p.endPara()
 			level := 0
 			for level < len(rest) && rest[level] == '#' {
 				level++
@@ -269,27 +330,31 @@ func (p *parser) parse(src string) error {
 				return err
 			}
 		case rest[0] == '>':
-			p.endPara()
 			if err := p.lineBlock(BlockSubtitle, line, col0+1, ln); err != nil {
 				return err
 			}
 		case rest[0] == '@':
-			p.endPara()
 			if err := p.lineBlock(BlockSignature, line, col0+1, ln); err != nil {
 				return err
 			}
 		case hasPrefix(rest, "{%"):
-			p.endPara()
 			if err := p.directive(line, col0, ln); err != nil {
 				return err
 			}
 		default:
-			if err := p.paraLine(line, col0, ln); err != nil {
+			nodes, err := parseInline(line[col0:], ln, col0)
+			if err != nil {
 				return err
+			}
+			if len(nodes) > 0 { // a line of only {# comments #} adds nothing
+				p.add(item{kind: iPara, line: ln, nodes: nodes})
 			}
 		}
 	}
-	p.endPara()
+	if n := len(p.open); n > 0 {
+		it := p.open[n-1]
+		return errAt(it.line, it.col, "{%% if %%} without {%% endif %%}: close the condition on a line of its own")
+	}
 	if !p.titled {
 		return errAt(len(lines), 1, "no title: a template starts with a title line \"# …\"")
 	}
@@ -331,7 +396,7 @@ func (p *parser) lineBlock(kind BlockKind, line []rune, from, ln int) error {
 	if len(nodes) == 0 { // only {# comments #}
 		return errAt(ln, from+1, "empty %s", kindWord(kind))
 	}
-	p.blocks = append(p.blocks, tblock{kind: tText, bkind: kind, line: ln, nodes: nodes})
+	p.add(item{kind: iLine, bkind: kind, line: ln, nodes: nodes})
 	return nil
 }
 
@@ -349,39 +414,39 @@ func kindWord(k BlockKind) string {
 	return string(k)
 }
 
-// paraLine adds a line to the current paragraph. Lines of one paragraph join
-// without a separator (Chinese text), except that a space is kept between two
-// Latin letters or digits so English words do not run together.
-func (p *parser) paraLine(line []rune, col0, ln int) error {
-	nodes, err := parseInline(line[col0:], ln, col0)
-	if err != nil {
-		return err
-	}
-	if p.para == nil {
-		p.para = &tblock{kind: tText, bkind: BlockParagraph, line: ln}
-	} else if len(nodes) > 0 && isLatin(p.lastRune) {
-		if nodes[0].expr != nil || (nodes[0].text != "" && isLatin([]rune(nodes[0].text)[0])) {
-			p.para.nodes = append(p.para.nodes, node{text: " "})
-		}
-	}
-	p.para.nodes = append(p.para.nodes, nodes...)
-	if len(nodes) > 0 {
-		last := nodes[len(nodes)-1]
-		if last.expr != nil {
-			p.lastRune = '0'
-		} else if r := []rune(last.text); len(r) > 0 {
-			p.lastRune = r[len(r)-1]
-		}
-	}
-	return nil
-}
-
 func isLatin(r rune) bool {
 	return r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
-// directive parses a `{% … %}` line: `{% problems %}` or `{% slot NAME %}` /
-// `{% slot NAME "label" %}`.
+// startsLatin and endsLatin say whether a paragraph line begins or ends with
+// a Latin letter or digit, an expression counting as one: two such lines
+// join with a space so English words do not run together.
+func startsLatin(nodes []node) bool {
+	if len(nodes) == 0 {
+		return false
+	}
+	if nodes[0].expr != nil {
+		return true
+	}
+	r := []rune(nodes[0].text)
+	return len(r) > 0 && isLatin(r[0])
+}
+
+func endsLatin(nodes []node) bool {
+	if len(nodes) == 0 {
+		return false
+	}
+	last := nodes[len(nodes)-1]
+	if last.expr != nil {
+		return true
+	}
+	r := []rune(last.text)
+	return len(r) > 0 && isLatin(r[len(r)-1])
+}
+
+// directive parses a `{% … %}` line: `{% problems %}`, `{% slot NAME %}` /
+// `{% slot NAME "label" %}`, or one of `{% if COND %}`, `{% elif COND %}`,
+// `{% else %}`, `{% endif %}`.
 func (p *parser) directive(line []rune, col0, ln int) error {
 	lx := &lexer{src: line, pos: col0 + 2, line: ln}
 	open := col0 + 1
@@ -393,12 +458,12 @@ func (p *parser) directive(line []rune, col0, ln int) error {
 		return errAt(ln, open, "unclosed \"{%%\": a directive ends with \"%%}\" on the same line")
 	}
 	if name.kind != tkIdent {
-		return errAt(ln, name.col, "expected a directive name (problems or slot) after \"{%%\", found %s", name.desc())
+		return errAt(ln, name.col, "expected a directive name (problems, slot, if, elif, else, endif) after \"{%%\", found %s", name.desc())
 	}
-	b := tblock{kind: tSlot, bkind: BlockParagraph, line: ln}
+	var it *item // a slot to add; nil for the condition directives
 	switch name.text {
 	case "problems":
-		b.slot, b.problems = "problems", true
+		it = &item{kind: iSlot, line: ln, slot: "problems", problems: true}
 	case "slot":
 		id, err := lx.next()
 		if err != nil {
@@ -407,17 +472,43 @@ func (p *parser) directive(line []rune, col0, ln int) error {
 		if id.kind != tkIdent {
 			return errAt(ln, id.col, "expected a slot name after \"slot\", e.g. {%% slot next_steps %%}, found %s", id.desc())
 		}
-		b.slot = id.text
-		pk := lx.peekString()
-		if pk {
+		it = &item{kind: iSlot, line: ln, slot: id.text}
+		if lx.peekString() {
 			lbl, err := lx.next()
 			if err != nil {
 				return err
 			}
-			b.label = lbl.text
+			it.label = lbl.text
 		}
+	case "if", "elif":
+		c, err := parseCond(lx, ln, open)
+		if err != nil {
+			return err
+		}
+		if name.text == "if" {
+			p.open = append(p.open, &item{kind: iIf, line: ln, col: open, branches: []branch{{cond: c}}})
+			break
+		}
+		f, err := p.innermost(ln, name.col, "elif")
+		if err != nil {
+			return err
+		}
+		f.branches = append(f.branches, branch{cond: c})
+	case "else":
+		f, err := p.innermost(ln, name.col, "else")
+		if err != nil {
+			return err
+		}
+		f.branches = append(f.branches, branch{})
+	case "endif":
+		f, err := p.innermost(ln, name.col, "endif")
+		if err != nil {
+			return err
+		}
+		p.open = p.open[:len(p.open)-1]
+		p.add(*f)
 	default:
-		return errAt(ln, name.col, "unknown directive %q: use {%% problems %%} or {%% slot NAME %%}", name.text)
+		return errAt(ln, name.col, "unknown directive %q: use {%% problems %%}, {%% slot NAME %%} or {%% if … %%} … {%% endif %%}", name.text)
 	}
 	end, err := lx.next()
 	if err != nil {
@@ -434,8 +525,22 @@ func (p *parser) directive(line []rune, col0, ln int) error {
 			return errAt(ln, i+1, "a directive stands on its own line: text after \"%%}\"")
 		}
 	}
-	p.blocks = append(p.blocks, b)
+	if it != nil {
+		p.add(*it)
+	}
 	return nil
+}
+
+// innermost is the open {% if %} an elif, else or endif belongs to.
+func (p *parser) innermost(ln, col int, what string) (*item, error) {
+	if len(p.open) == 0 {
+		return nil, errAt(ln, col, "{%% %s %%} without {%% if %%}", what)
+	}
+	f := p.open[len(p.open)-1]
+	if what != "endif" && f.branches[len(f.branches)-1].cond == nil {
+		return nil, errAt(ln, col, "{%% %s %%} after {%% else %%}: the else comes last", what)
+	}
+	return f, nil
 }
 
 // parseInline splits a line's content into text and `{{ }}` expressions,
@@ -638,7 +743,7 @@ func parseExpr(lx *lexer, ln, openCol int) (*Expr, error) {
 }
 
 func variableList() string {
-	return "unit.name, unit.code, period.label, period.year, period.start, period.end, today"
+	return "unit.name, unit.code, period.label, period.year, period.start, period.end, period.span, today, signing_date"
 }
 
 // parseArgs parses `name: value, …)` after a call's "(".
@@ -777,6 +882,7 @@ const (
 	tkDot
 	tkClose    // }}
 	tkCloseDir // %}
+	tkOp       // == != > >= < <= (in conditions)
 )
 
 type token struct {
@@ -849,6 +955,13 @@ func (lx *lexer) next() (token, error) {
 	case two("%}"):
 		lx.pos += 2
 		return token{kind: tkCloseDir, text: "%}", col: col}, nil
+	case two("=="), two("!="), two(">="), two("<="):
+		op := string(lx.src[lx.pos : lx.pos+2])
+		lx.pos += 2
+		return token{kind: tkOp, text: op, col: col}, nil
+	case c == '>' || c == '<':
+		lx.pos++
+		return token{kind: tkOp, text: string(c), col: col}, nil
 	case c == '"' || c == '“' || c == '”':
 		return lx.str(col)
 	case c == '-' || (c >= '0' && c <= '9'):

@@ -10,41 +10,99 @@ import (
 // blocks. vars gives the variables' values (see Variables); slots gives the
 // paragraphs of each slot ("problems" for {% problems %}). An empty slot
 // renders a visible reminder 【请填写…】 rather than inventing text. A figure
-// the Evaluator fails on returns a *FigureError.
+// the Evaluator fails on returns a *FigureError. Of an {% if %}, the first
+// branch whose condition holds is rendered (the {% else %} when none does);
+// paragraph lines of the chosen branches join the paragraph around them.
 //
 // Each distinct call is evaluated once per Render, however often it appears.
 func (t *Template) Render(ctx context.Context, ev Evaluator, vars map[string]string, slots map[string][]string) (*Rendered, error) {
-	r := &renderer{ev: ev, vars: vars, cache: map[string]Result{}, out: &Rendered{}}
-	for _, b := range t.blocks {
+	r := &renderer{ev: ev, vars: vars, slots: slots, cache: map[string]Result{}, out: &Rendered{}}
+	if err := r.items(ctx, t.items); err != nil {
+		return nil, err
+	}
+	r.endPara()
+	return r.out, nil
+}
+
+func (r *renderer) items(ctx context.Context, items []item) error {
+	for i := range items {
+		it := &items[i]
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
-		switch b.kind {
-		case tSlot:
-			r.slot(b, slots[b.slot])
-		case tText:
-			blk := Block{Kind: b.bkind}
-			for _, n := range b.nodes {
-				if n.expr == nil {
-					blk.Spans = appendText(blk.Spans, n.text)
-					continue
-				}
-				sp, err := r.expr(ctx, n.expr)
-				if err != nil {
-					return nil, err
-				}
-				if sp.Figure == 0 {
-					blk.Spans = appendText(blk.Spans, sp.Text)
-				} else {
-					blk.Spans = append(blk.Spans, sp)
-				}
+		switch it.kind {
+		case iBreak:
+			r.endPara()
+		case iSlot:
+			r.endPara()
+			r.slot(it, r.slots[it.slot])
+		case iLine:
+			r.endPara()
+			blk := Block{Kind: it.bkind}
+			if err := r.spans(ctx, &blk, it.nodes); err != nil {
+				return err
 			}
-			if len(blk.Spans) > 0 { // a line of only {# comments #} leaves nothing
+			if len(blk.Spans) > 0 {
 				r.out.Blocks = append(r.out.Blocks, blk)
+			}
+		case iPara:
+			if r.para == nil {
+				r.para = &Block{Kind: BlockParagraph}
+			} else if r.lastLatin && startsLatin(it.nodes) {
+				r.para.Spans = appendText(r.para.Spans, " ")
+			}
+			if err := r.spans(ctx, r.para, it.nodes); err != nil {
+				return err
+			}
+			r.lastLatin = endsLatin(it.nodes)
+		case iIf:
+			for _, br := range it.branches {
+				ok := true
+				if br.cond != nil {
+					var err error
+					if ok, err = r.evalCond(ctx, br.cond); err != nil {
+						return err
+					}
+				}
+				if ok {
+					if err := r.items(ctx, br.items); err != nil {
+						return err
+					}
+					break
+				}
 			}
 		}
 	}
-	return r.out, nil
+	return nil
+}
+
+// endPara closes the paragraph being gathered (one whose text came out
+// empty leaves nothing).
+func (r *renderer) endPara() {
+	if r.para != nil && len(r.para.Spans) > 0 {
+		r.out.Blocks = append(r.out.Blocks, *r.para)
+	}
+	r.para = nil
+}
+
+// spans renders a line's nodes onto a block.
+func (r *renderer) spans(ctx context.Context, blk *Block, nodes []node) error {
+	for _, n := range nodes {
+		if n.expr == nil {
+			blk.Spans = appendText(blk.Spans, n.text)
+			continue
+		}
+		sp, err := r.expr(ctx, n.expr)
+		if err != nil {
+			return err
+		}
+		if sp.Figure == 0 {
+			blk.Spans = appendText(blk.Spans, sp.Text)
+		} else {
+			blk.Spans = append(blk.Spans, sp)
+		}
+	}
+	return nil
 }
 
 // appendText adds plain text, merging it with a plain span before it.
@@ -60,13 +118,16 @@ func appendText(spans []Span, s string) []Span {
 }
 
 type renderer struct {
-	ev    Evaluator
-	vars  map[string]string
-	cache map[string]Result
-	out   *Rendered
+	ev        Evaluator
+	vars      map[string]string
+	slots     map[string][]string
+	cache     map[string]Result
+	out       *Rendered
+	para      *Block // the paragraph being gathered
+	lastLatin bool   // it ends with a Latin letter, a digit or an expression
 }
 
-func (r *renderer) slot(b tblock, paras []string) {
+func (r *renderer) slot(b *item, paras []string) {
 	n := 0
 	for _, p := range paras {
 		if p == "" {

@@ -49,7 +49,8 @@ test('the office previews the bureau’s 2024 report, follows a figure to its re
   const title = (await page.locator('[data-test=report-doc] [data-test=block-title]').textContent()).trim()
   assert.match(title, /示范县教育局/, 'the title names the unit')
   assert.match(title, /2024/, 'the title names the year')
-  assert.ok((await page.locator('[data-test=block-heading1]').count()) >= 6, 'the six parts')
+  assert.equal(await page.locator('[data-test=block-heading1]').count(), 3, '一、主要工作 / 二、存在的问题 / 三、下一步打算')
+  assert.equal(await page.locator('[data-test=block-heading2]').count(), 6, 'the six parts under 主要工作')
   // The next steps are the office's to write: an empty slot shows a reminder, not invented text.
   assert.ok((await page.locator('[data-test=report-doc] .reminder').count()) >= 1, 'a 【请填写…】 reminder')
 
@@ -80,9 +81,19 @@ test('the office previews the bureau’s 2024 report, follows a figure to its re
   await page.waitForURL((u) => u.pathname === '/ledger')
   assert.equal(await ledgerTotal(page), chosen.value, 'the ledger lists exactly the figure’s records')
 
-  // Generate: a stored snapshot, its detail page, the downloads.
+  // Generate: the office writes the next steps in the page; the parts left
+  // empty (incidents, exams) are named in a warning before anything is stored.
   await openPreview(page)
+  await page.locator('[data-test=report-slots] .el-collapse-item__header').click()
+  await page.locator('textarea[data-test=report-next-steps], [data-test=report-next-steps] textarea').first().fill('一是持续压实意识形态工作责任。\n二是加强宣讲队伍建设。')
   await page.locator('[data-test=report-generate]').click()
+  const box = page.locator('.el-message-box')
+  await box.waitFor()
+  const warning = await box.textContent()
+  assert.match(warning, /问题处置情况/, 'the warning names the empty incidents slot')
+  assert.doesNotMatch(warning, /下一步打算/, 'the written slot is not named')
+  await page.screenshot({ path: join(shots, 'report-empty-slots.png') })
+  await box.locator('.el-button--primary').click()
   await page.waitForURL((u) => /^\/reports\/\d+$/.test(u.pathname))
   await page.locator('[data-test=report-detail] [data-test=report-doc]').waitFor()
   const docx = await page.locator('[data-test=download-docx]').getAttribute('href')
@@ -92,6 +103,8 @@ test('the office previews the bureau’s 2024 report, follows a figure to its re
   const body = await res.body()
   assert.equal(body.subarray(0, 2).toString('latin1'), 'PK', 'a .docx is a zip')
   assert.match(res.headers()['content-type'] ?? '', /officedocument\.wordprocessingml|application\/octet-stream|zip/)
+  assert.match(decodeURIComponent(res.headers()['content-disposition'] ?? ''), /示范县教育局-2024年意识形态工作责任制落实情况报告\.docx/, 'the file name carries the unit')
+  assert.match(await page.locator('[data-test=report-detail] [data-test=report-doc]').textContent(), /二是加强宣讲队伍建设。/, 'the written next steps are in the stored report')
 
   assert.deepEqual(await page.evaluate(() => window.__zerenMissingKeys ?? []), [], 'no missing messages')
 

@@ -1101,8 +1101,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A stored report as .docx, .xlsx or HTML
-         * @description docx: the official document format (GB/T 9704-2012); xlsx: the appendix — every figure, its split by child unit and the records behind it; html: a standalone page whose figures link to their records. Downloads are audited.
+         * A stored report as .docx, PDF, .xlsx or HTML
+         * @description docx: the official document format (GB/T 9704-2012), named 单位-期间意识形态工作责任制落实情况报告.docx; pdf: that document converted by LibreOffice on the server (503 unavailable, field format, when LibreOffice is not installed); xlsx: the appendix — every figure, its split by child unit and the records behind it; html: a standalone page whose figures link to their records. Downloads are audited.
          */
         get: operations["downloadReport"];
         put?: never;
@@ -2520,6 +2520,13 @@ export interface components {
             period: string;
             /** @description The period in words, e.g. 2024年. */
             period_label: string;
+            /** @description The paragraphs the template asks the office to write ({% slot %}), for a field each. */
+            slots?: {
+                /** @description What to write there (may be empty). */
+                label: string;
+                /** @description The slot's name, the key in the request's `slots`. */
+                name: string;
+            }[];
             /** @description The template (0 for a source previewed). */
             template_id: number;
             template_version: number;
@@ -2600,6 +2607,15 @@ export interface components {
              * @example 2024
              */
             period: string;
+            /** @description Accepted problems reworded for this report, by problem key. */
+            problem_wording?: {
+                [key: string]: string;
+            };
+            /**
+             * @description The date of writing (成文日期), YYYY-MM-DD; default: today for the running period, the period's last day for a past one.
+             * @example 2025-01-10
+             */
+            signing_date?: string;
             /** @description Office-written paragraphs per slot, e.g. {"next_steps": ["一是…", "二是…"]}. */
             slots?: {
                 [key: string]: string[];
@@ -2622,6 +2638,15 @@ export interface components {
              * @example 2024
              */
             period: string;
+            /** @description Accepted problems reworded for this report, by problem key. */
+            problem_wording?: {
+                [key: string]: string;
+            };
+            /**
+             * @description The date of writing (成文日期), YYYY-MM-DD; default: today for the running period, the period's last day for a past one.
+             * @example 2025-01-10
+             */
+            signing_date?: string;
             /** @description Office-written paragraphs per slot, e.g. {"next_steps": ["一是…", "二是…"]}. */
             slots?: {
                 [key: string]: string[];
@@ -2758,6 +2783,13 @@ export interface components {
             period: string;
             /** @description The period in words, e.g. 2024年. */
             period_label: string;
+            /** @description The paragraphs the template asks the office to write ({% slot %}), for a field each. */
+            slots?: {
+                /** @description What to write there (may be empty). */
+                label: string;
+                /** @description The slot's name, the key in the request's `slots`. */
+                name: string;
+            }[];
             /** @description What the snapshot keeps of the records behind it: at most record_cap ids per figure; a figure over the cap keeps its value, count and digest but not its ids, so edits of its records are found by ?recheck=true. */
             snapshot?: {
                 /** @description Indexes of the figures over the cap. */
@@ -5427,7 +5459,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description The file format. */
-                format?: "docx" | "xlsx" | "html";
+                format?: "docx" | "pdf" | "xlsx" | "html";
             };
             header?: never;
             path: {

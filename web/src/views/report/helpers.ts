@@ -115,7 +115,7 @@ export function defaultYear(today: string): string {
 }
 
 /** The download address of a stored report. */
-export function downloadHref(id: number, format: 'docx' | 'xlsx' | 'html'): string {
+export function downloadHref(id: number, format: 'docx' | 'pdf' | 'xlsx' | 'html'): string {
   return `/api/v1/reports/${id}/download?format=${format}`
 }
 

@@ -17,4 +17,4 @@ export type TemplateVersion = Schemas['ReportTemplateVersionList']['items'][numb
 export type ReportFunction = Schemas['ReportFunctionList']['items'][number]
 export type FunctionArg = ReportFunction['args'][number]
 
-export type DownloadFormat = 'docx' | 'xlsx' | 'html'
+export type DownloadFormat = 'docx' | 'pdf' | 'xlsx' | 'html'
