@@ -32,6 +32,7 @@ var (
 	setLogLevel    = setting{"log-level", "ZEREN_LOG_LEVEL", "debug, info, warn or error (default info)"}
 	setMaxEvidence = setting{"max-evidence-mb", "ZEREN_MAX_EVIDENCE_MB", "largest evidence file in MB, 1 to 1024 (default 20)"}
 	setSeed        = setting{"seed", "", "seed of the demo ledger (default 1)"}
+	setKeyFile     = setting{"secret-key-file", "ZEREN_SECRET_KEY_FILE", "keys that seal the TOTP secrets in the database, created (0600) when missing (default: secret.key in the data directory)"}
 )
 
 // The demo deletes and recreates its database and data directory, so it
@@ -48,7 +49,7 @@ type commandSpec struct {
 }
 
 var commands = map[string]commandSpec{
-	"serve":   {"Serve the API and the web app; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence, setProxies}},
+	"serve":   {"Serve the API and the web app; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence, setProxies, setKeyFile}},
 	"migrate": {"Create the database if it is missing, apply migrations, seed the default catalog when empty.", []setting{setDB, setLogLevel}},
 	"demo":    {"Rebuild the demo county database from scratch and serve it.", []setting{setSeed, setDemoDB, setAddr, setDemoDataDir, setLogLevel, setMaxEvidence, setProxies}},
 	"init":    {"Set up a new installation: the root bureau and the three administrators with one-time passwords (flags: --db, --bureau-name, --bureau-code).", []setting{setDB}},
@@ -85,6 +86,9 @@ type config struct {
 	// trustedProxies are the reverse proxies whose forwarding headers are
 	// believed (the client's address for the audit trail and rate limits).
 	trustedProxies []netip.Prefix
+	// secretKeyFile holds the keys sealing TOTP secrets; "" means secret.key
+	// in dataDir.
+	secretKeyFile string
 }
 
 // usageError is a bad flag or setting: one line, exit code 2.
@@ -159,6 +163,8 @@ func parseConfig(cmd string, args []string) (config, error) {
 			c.addr, err = checkAddr(v)
 		case "data-dir":
 			c.dataDir = v
+		case "secret-key-file":
+			c.secretKeyFile = v
 		case "log-level":
 			c.logLevel, err = checkLogLevel(v)
 		case "max-evidence-mb":
