@@ -339,9 +339,10 @@ func (a *App) ResetPassword(ctx context.Context, ac domain.Actor, id int64) (str
 	return pw, err
 }
 
-// ListRoles lists roles (anyone who manages accounts or roles).
+// ListRoles lists roles (anyone who manages accounts or roles, or issues
+// tokens, which carry one).
 func (a *App) ListRoles(ctx context.Context, ac domain.Actor) ([]domain.Role, error) {
-	if !ac.Can(domain.PermRoleManage) && !ac.Can(domain.PermAccountManage) {
+	if !ac.Can(domain.PermRoleManage) && !ac.Can(domain.PermAccountManage) && !ac.Can(domain.PermTokenCreate) {
 		return nil, domain.Forbidden("listing roles needs an administrator")
 	}
 	var out []domain.Role

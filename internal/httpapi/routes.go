@@ -544,7 +544,7 @@ func routeTable() []*route {
 
 		// Roles.
 		{method: "GET", path: api + "/roles", opID: "listRoles", tag: "accounts", summary: "Built-in and custom roles",
-			reach: reachInstallation, perms: []domain.Permission{domain.PermRoleManage, domain.PermAccountManage},
+			reach: reachInstallation, perms: []domain.Permission{domain.PermRoleManage, domain.PermAccountManage, domain.PermTokenCreate},
 			status: 200, resp: "RoleList", handle: (*Server).listRoles},
 		{method: "POST", path: api + "/roles", opID: "createRole", tag: "accounts", summary: "Add a custom role",
 			desc:  "A permission set over the same permissions as the built-in roles; administration and business permissions do not mix.",
