@@ -167,7 +167,7 @@ func TestTOTPCodePassesOnceConcurrently(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			f := newAuthFixture(t, e)
 			ctx := context.Background()
-			_, secret := f.officeAdmin(t, "oa01")
+			acct, secret := f.officeAdmin(t, "oa01")
 			var sessions []string
 			for i := 0; i < 3; i++ {
 				res, err := f.app.Login(ctx, "oa01", officePassword, "10.7.0.1", "t")
@@ -177,21 +177,39 @@ func TestTOTPCodePassesOnceConcurrently(t *testing.T) {
 				sessions = append(sessions, res.SessionID)
 			}
 			code := f.code(t, secret)
+			// Another transaction holds the account's row while the codes
+			// arrive, so they all meet at it: without the lock on the read,
+			// each reads the old last step, waits only at its update, and
+			// passes when the row is released.
+			held, release, holder := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+			go func() {
+				holder <- f.st.Write(ctx, func(tx *store.Tx) error {
+					if _, err := tx.CredentialsForUpdate(ctx, acct.ID); err != nil {
+						return err
+					}
+					close(held)
+					<-release
+					return nil
+				})
+			}()
+			<-held
 			var passed atomic.Int32
 			var wg sync.WaitGroup
-			start := make(chan struct{})
 			for i := 0; i < 12; i++ {
 				wg.Add(1)
 				go func(i int) {
 					defer wg.Done()
-					<-start
 					if f.app.VerifyTOTP(ctx, sessions[i%len(sessions)], code, "10.7.0."+string(rune('2'+i%8))) == nil {
 						passed.Add(1)
 					}
 				}(i)
 			}
-			close(start)
+			time.Sleep(300 * time.Millisecond) // let the requests reach the held row; not a time limit
+			close(release)
 			wg.Wait()
+			if err := <-holder; err != nil {
+				t.Fatal(err)
+			}
 			if n := passed.Load(); n != 1 {
 				t.Fatalf("one code passed %d times", n)
 			}
