@@ -37,6 +37,7 @@ var (
 	setTLSCert     = setting{"tls-cert", "ZEREN_TLS_CERT", "PEM certificate (chain) file: serve HTTPS with HSTS; give --tls-key too"}
 	setTLSKey      = setting{"tls-key", "ZEREN_TLS_KEY", "PEM private key file of --tls-cert"}
 	setAnchorEvery = setting{"audit-anchor-every", "ZEREN_AUDIT_ANCHOR_EVERY", "how often the audit trail's head is anchored when it moved, 10s to 24h (default 5m)"}
+	setKeyFile     = setting{"secret-key-file", "ZEREN_SECRET_KEY_FILE", "keys that seal the TOTP secrets in the database, created (0600) when missing (default: secret.key in the data directory)"}
 )
 
 // The demo deletes and recreates its database and data directory, so it
@@ -53,7 +54,7 @@ type commandSpec struct {
 }
 
 var commands = map[string]commandSpec{
-	"serve":   {"Serve the API and the web app; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence, setProxies, setTLSCert, setTLSKey, setTZ, setAuditKey, setAnchorEvery}},
+	"serve":   {"Serve the API and the web app; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence, setProxies, setTLSCert, setTLSKey, setTZ, setAuditKey, setAnchorEvery, setKeyFile}},
 	"migrate": {"Create the database if it is missing, apply migrations, seed the default catalog when empty.", []setting{setDB, setLogLevel, setTZ}},
 	"demo":    {"Rebuild the demo county database from scratch and serve it.", []setting{setSeed, setDemoDB, setAddr, setDemoDataDir, setLogLevel, setMaxEvidence, setProxies, setTLSCert, setTLSKey, setTZ}},
 	"init":    {"Set up a new installation: the root bureau and the three administrators with one-time passwords (flags: --db, --bureau-name, --bureau-code).", []setting{setDB}},
@@ -100,6 +101,9 @@ type config struct {
 	// anchorEvery how often serve anchors the audit trail's head.
 	auditKey    string
 	anchorEvery time.Duration
+	// secretKeyFile holds the keys sealing TOTP secrets; "" means secret.key
+	// in dataDir.
+	secretKeyFile string
 }
 
 // usageError is a bad flag or setting: one line, exit code 2.
@@ -174,6 +178,8 @@ func parseConfig(cmd string, args []string) (config, error) {
 			c.addr, err = checkAddr(v)
 		case "data-dir":
 			c.dataDir = v
+		case "secret-key-file":
+			c.secretKeyFile = v
 		case "log-level":
 			c.logLevel, err = checkLogLevel(v)
 		case "max-evidence-mb":

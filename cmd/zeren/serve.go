@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/zeren-edu/zeren/internal/app"
+	"github.com/zeren-edu/zeren/internal/auth"
 	"github.com/zeren-edu/zeren/internal/blob"
 	"github.com/zeren-edu/zeren/internal/httpapi"
 	"github.com/zeren-edu/zeren/internal/store"
@@ -119,6 +121,14 @@ func openApp(ctx context.Context, cfg config, opt store.Options) (*store.Store, 
 	}
 	acfg := app.DefaultConfig()
 	acfg.MaxEvidenceSize = cfg.maxEvidenceMB << 20
+	keyFile := cfg.secretKeyFile
+	if keyFile == "" {
+		keyFile = filepath.Join(cfg.dataDir, "secret.key")
+	}
+	if acfg.SecretKeys, err = auth.LoadKeyFile(keyFile, true); err != nil {
+		st.Close()
+		return nil, nil, fmt.Errorf("--secret-key-file: %w", err)
+	}
 	a := app.New(st, blobs, acfg, nil)
 	if _, err := seedCatalog(octx, a); err != nil {
 		st.Close()
@@ -133,6 +143,12 @@ func openApp(ctx context.Context, cfg config, opt store.Options) (*store.Store, 
 	if err := a.EnsureDefaultReportTemplate(octx); err != nil {
 		st.Close()
 		return nil, nil, fmt.Errorf("storing the default report template: %w", err)
+	}
+	// TOTP secrets stored in plaintext, or under an older key, are sealed
+	// under the key file's first key (README: key rotation).
+	if _, err := a.SealTOTPSecrets(octx); err != nil {
+		st.Close()
+		return nil, nil, fmt.Errorf("sealing the TOTP secrets with %s: %w", keyFile, err)
 	}
 	return st, a, nil
 }

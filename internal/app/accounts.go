@@ -110,8 +110,12 @@ func (a *App) CreateAccount(ctx context.Context, ac domain.Actor, in AccountInpu
 		if _, err := tx.GetOrg(ctx, domain.Scope{Roots: ac.Scope.Roots}, in.OrgID); err != nil {
 			return fieldNotFound(err, "org_id")
 		}
-		roleIDs, _, err := a.rolesByCode(ctx, tx, in.Roles)
+		roleIDs, roles, err := a.rolesByCode(ctx, tx, in.Roles)
 		if err != nil {
+			return err
+		}
+		if err := checkGrantTx(ctx, tx, ac, grant{kind: grantAssign, perms: rolePermissions(roles), orgs: []int64{in.OrgID},
+			field: "roles", orgField: "org_id"}); err != nil {
 			return err
 		}
 		acct, err := tx.CreateAccount(ctx, store.NewAccount{Username: in.Username, Name: in.Name, OrgID: in.OrgID, Phone: in.Phone, PasswordHash: h, RoleIDs: roleIDs})
@@ -166,7 +170,9 @@ func (a *App) ListAccounts(ctx context.Context, ac domain.Actor, query string, l
 }
 
 // SetRoles replaces an account's roles (security admin), keeping the three
-// administrators separate.
+// administrators separate. The account must lie in the actor's own subtree,
+// and with its coverage, and the roles must be the actor's to give
+// (checkGrant).
 func (a *App) SetRoles(ctx context.Context, ac domain.Actor, id int64, codes []string) (domain.Account, error) {
 	if err := ac.Require(domain.PermRoleManage); err != nil {
 		return domain.Account{}, err
@@ -183,8 +189,15 @@ func (a *App) SetRoles(ctx context.Context, ac domain.Actor, id int64, codes []s
 		if before.ID == ac.AccountID {
 			return domain.Forbidden("no one changes their own roles")
 		}
-		ids, _, err := a.rolesByCode(ctx, tx, codes)
+		ids, roles, err := a.rolesByCode(ctx, tx, codes)
 		if err != nil {
+			return err
+		}
+		if err := a.requireWritable(ctx, tx, ac, before); err != nil {
+			return err
+		}
+		if err := checkGrantTx(ctx, tx, ac, grant{kind: grantAssign, perms: rolePermissions(roles), orgs: before.Coverage,
+			field: "roles", orgField: "coverage"}); err != nil {
 			return err
 		}
 		if err := tx.SetAccountRoles(ctx, id, ids); err != nil {
@@ -207,7 +220,27 @@ func roleCodes(rs []domain.Role) []string {
 	return out
 }
 
-// SetCoverage replaces the units a leader covers (office admin).
+// requireWritable answers not found unless the account's own unit lies in
+// the actor's write subtrees: what is granted to an account is granted over
+// its unit, and a unit the actor only reads by coverage is not its to give.
+func (a *App) requireWritable(ctx context.Context, tx *store.Tx, ac domain.Actor, acct domain.Account) error {
+	if ac.Operator {
+		return nil
+	}
+	ok, err := tx.InScope(ctx, ac.Scope.Roots, acct.OrgID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return domain.NotFound("account %d", acct.ID)
+	}
+	return nil
+}
+
+// SetCoverage replaces the units a leader covers (office admin). Coverage
+// lets the account use its permissions over those units, so it is a grant of
+// the account's permissions over them: the actor must hold them, and the
+// units must lie in its own subtree (checkGrant).
 func (a *App) SetCoverage(ctx context.Context, ac domain.Actor, id int64, orgIDs []int64) (domain.Account, error) {
 	if err := ac.Require(domain.PermCoverageManage); err != nil {
 		return domain.Account{}, err
@@ -221,10 +254,17 @@ func (a *App) SetCoverage(ctx context.Context, ac domain.Actor, id int64, orgIDs
 		if err != nil {
 			return err
 		}
+		if err := a.requireWritable(ctx, tx, ac, before); err != nil {
+			return err
+		}
 		for i, o := range orgIDs {
 			if _, err := tx.GetOrg(ctx, domain.Scope{Roots: ac.Scope.Roots}, o); err != nil {
 				return fieldNotFound(err, fmt.Sprintf("org_ids[%d]", i))
 			}
+		}
+		if err := checkGrantTx(ctx, tx, ac, grant{kind: grantAssign, perms: before.Permissions(), orgs: orgIDs,
+			field: "account", orgField: "org_ids"}); err != nil {
+			return err
 		}
 		if err := tx.SetCoverage(ctx, id, orgIDs); err != nil {
 			return err
@@ -308,9 +348,10 @@ func (a *App) ResetPassword(ctx context.Context, ac domain.Actor, id int64) (str
 	return pw, err
 }
 
-// ListRoles lists roles (anyone who manages accounts or roles).
+// ListRoles lists roles (anyone who manages accounts or roles, or issues
+// tokens, which carry one).
 func (a *App) ListRoles(ctx context.Context, ac domain.Actor) ([]domain.Role, error) {
-	if !ac.Can(domain.PermRoleManage) && !ac.Can(domain.PermAccountManage) {
+	if !ac.Can(domain.PermRoleManage) && !ac.Can(domain.PermAccountManage) && !ac.Can(domain.PermTokenCreate) {
 		return nil, domain.Forbidden("listing roles needs an administrator")
 	}
 	var out []domain.Role
@@ -322,7 +363,8 @@ func (a *App) ListRoles(ctx context.Context, ac domain.Actor) ([]domain.Role, er
 	return out, err
 }
 
-// CreateRole adds a custom role (security admin).
+// CreateRole adds a custom role (security admin), with permissions the actor
+// may give (checkGrant).
 func (a *App) CreateRole(ctx context.Context, ac domain.Actor, r domain.Role) (domain.Role, error) {
 	if err := ac.Require(domain.PermRoleManage); err != nil {
 		return r, err
@@ -334,6 +376,9 @@ func (a *App) CreateRole(ctx context.Context, ac domain.Actor, r domain.Role) (d
 		return r, err
 	}
 	if err := domain.CheckRolePermissions(r.Permissions); err != nil {
+		return r, err
+	}
+	if err := checkGrant(ac, grant{kind: grantAssign, perms: r.Permissions, field: "permissions"}, nil); err != nil {
 		return r, err
 	}
 	var out domain.Role
@@ -362,11 +407,18 @@ type CreatedToken struct {
 	Token string `json:"token"`
 }
 
-// CreateToken issues an API token for a machine client (system admin). A
-// token never carries an administrator role.
+// CreateToken issues an API token for a machine client. A token lends its
+// issuer's own authority to a machine: its role's permissions must all be
+// the issuer's, over a unit of the issuer's own subtree (checkGrant), and it
+// never carries an administrator role — so none of the three administrators
+// can issue one that reads or writes the ledger. TokenActor applies the same
+// rule again at every use, so a token loses what its issuer loses.
 func (a *App) CreateToken(ctx context.Context, ac domain.Actor, in TokenInput) (CreatedToken, error) {
-	if err := ac.Require(domain.PermAccountManage); err != nil {
+	if err := ac.Require(domain.PermTokenCreate); err != nil {
 		return CreatedToken{}, err
+	}
+	if ac.AccountID == 0 {
+		return CreatedToken{}, domain.Forbidden("API tokens are issued by a person's account, not by another token")
 	}
 	if err := domain.ValidateName("name", in.Name, 100); err != nil {
 		return CreatedToken{}, err
@@ -380,11 +432,15 @@ func (a *App) CreateToken(ctx context.Context, ac domain.Actor, in TokenInput) (
 		if err != nil {
 			return fieldNotFound(err, "role")
 		}
-		if role.Admin != domain.AdminNone {
+		if role.IsAdmin() {
 			return domain.Invalid("role", "a token cannot carry an administrator role")
 		}
 		if _, err := tx.GetOrg(ctx, domain.Scope{Roots: ac.Scope.Roots}, in.OrgID); err != nil {
 			return fieldNotFound(err, "org_id")
+		}
+		if err := checkGrantTx(ctx, tx, ac, grant{kind: grantDelegate, perms: role.Permissions, orgs: []int64{in.OrgID},
+			field: "role", orgField: "org_id"}); err != nil {
+			return err
 		}
 		plain, id, hash := auth.NewAPIToken()
 		t := store.APIToken{ID: id, Name: in.Name, SecretHash: hash, RoleID: role.ID, OrgID: in.OrgID, CreatedBy: ac.AccountID,
@@ -398,9 +454,19 @@ func (a *App) CreateToken(ctx context.Context, ac domain.Actor, in TokenInput) (
 	return out, err
 }
 
+// mayManageTokens: the system admin lists and revokes the tokens of its
+// subtree (revoking takes nothing from anyone but the machine); an issuer
+// those of its own.
+func mayManageTokens(ac domain.Actor) error {
+	if ac.Can(domain.PermAccountManage) || ac.Can(domain.PermTokenCreate) {
+		return nil
+	}
+	return domain.Forbidden("API tokens are managed by the system administrator and by those who issue them")
+}
+
 // RevokeToken revokes a token at once.
 func (a *App) RevokeToken(ctx context.Context, ac domain.Actor, id string) error {
-	if err := ac.Require(domain.PermAccountManage); err != nil {
+	if err := mayManageTokens(ac); err != nil {
 		return err
 	}
 	return a.st.Write(ctx, func(tx *store.Tx) error {
@@ -420,7 +486,7 @@ func (a *App) RevokeToken(ctx context.Context, ac domain.Actor, id string) error
 
 // ListTokens lists the tokens of the actor's subtree.
 func (a *App) ListTokens(ctx context.Context, ac domain.Actor) ([]store.APIToken, error) {
-	if err := ac.Require(domain.PermAccountManage); err != nil {
+	if err := mayManageTokens(ac); err != nil {
 		return nil, err
 	}
 	var out []store.APIToken
@@ -489,8 +555,10 @@ func (a *App) Init(ctx context.Context, bureauCode, bureauName string) (InitResu
 	return res, nil
 }
 
-// UpdateRole changes a custom role's names and permissions (security admin).
-// Built-in roles are fixed.
+// UpdateRole changes a custom role's names and permissions (security admin),
+// with permissions the actor may give (checkGrant). Built-in roles are
+// fixed, and the change is refused when an account holding the role would
+// then combine an administrator's powers with other roles.
 func (a *App) UpdateRole(ctx context.Context, ac domain.Actor, r domain.Role) (domain.Role, error) {
 	if err := ac.Require(domain.PermRoleManage); err != nil {
 		return r, err
@@ -499,6 +567,9 @@ func (a *App) UpdateRole(ctx context.Context, ac domain.Actor, r domain.Role) (d
 		return r, err
 	}
 	if err := domain.CheckRolePermissions(r.Permissions); err != nil {
+		return r, err
+	}
+	if err := checkGrant(ac, grant{kind: grantAssign, perms: r.Permissions, field: "permissions"}, nil); err != nil {
 		return r, err
 	}
 	var out domain.Role
@@ -513,6 +584,19 @@ func (a *App) UpdateRole(ctx context.Context, ac domain.Actor, r domain.Role) (d
 		out, err = tx.UpdateRole(ctx, r)
 		if err != nil {
 			return err
+		}
+		holders, err := tx.AccountsWithRole(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		for _, h := range holders {
+			acct, err := tx.GetAccount(ctx, h)
+			if err != nil {
+				return err
+			}
+			if err := domain.CheckRoleSet(acct.Roles); err != nil {
+				return domain.Conflict("permissions", "%s holds this role with others; %s", acct.Username, err.(*domain.Error).Message)
+			}
 		}
 		return a.record(ctx, tx, ac, AuditEntry{Type: "role.update", Target: fmt.Sprintf("role:%d", r.ID), Before: before, After: out})
 	})

@@ -32,8 +32,13 @@ type Config struct {
 	// the period still running is dated today.
 	SigningDelayDays int
 	// PasswordHashing is the argon2id cost; zero means auth.DefaultParams.
-	// Tests pass auth.TestParams.
+	// Tests pass auth.TestParams. A stored hash made with other parameters is
+	// re-hashed with these at its account's next successful login.
 	PasswordHashing auth.HashParams
+	// SecretKeys seal the TOTP secrets stored in the database; nil means a
+	// random key held in memory only (tests, and commands that store no
+	// second factor). A server loads them from its key file.
+	SecretKeys *auth.SecretKeys
 }
 
 // DefaultConfig returns the limits used unless configured otherwise.
@@ -52,6 +57,7 @@ type App struct {
 	now   func() time.Time
 
 	hashParams auth.HashParams
+	secrets    *auth.SecretKeys
 	// dummyHash is verified against when a username is unknown, so a login
 	// for a missing account costs as long as one for a real account.
 	dummyHash string
@@ -95,7 +101,11 @@ func New(st *store.Store, blobs blob.Store, cfg Config, now func() time.Time) *A
 		panic("hashing a random password failed: " + err.Error())
 	}
 	pol := auth.Level3()
-	return &App{st: st, blobs: blobs, cfg: cfg, clock: clock, now: clock.Now, hashParams: hp, dummyHash: dummy,
+	secrets := cfg.SecretKeys
+	if secrets == nil {
+		secrets = auth.EphemeralSecretKeys()
+	}
+	return &App{st: st, blobs: blobs, cfg: cfg, clock: clock, now: clock.Now, hashParams: hp, dummyHash: dummy, secrets: secrets,
 		addrLimiter:    auth.NewLimiter(pol.AddressFailuresPerMinute, time.Minute),
 		accountLimiter: auth.NewLimiter(pol.AccountAttemptsPerMinute, time.Minute),
 		hashing:        make(chan struct{}, 4)}
@@ -137,4 +147,15 @@ func (a *App) verifyPassword(ctx context.Context, encoded, pw string) (bool, err
 	defer func() { <-a.hashing }()
 	ok, _, err := auth.VerifyPassword(encoded, pw)
 	return ok, err
+}
+
+// hashPassword runs an argon2id hashing under the same bound.
+func (a *App) hashPassword(ctx context.Context, pw string) (string, error) {
+	select {
+	case a.hashing <- struct{}{}:
+	case <-ctx.Done():
+		return "", domain.Unavailable(ctx.Err())
+	}
+	defer func() { <-a.hashing }()
+	return auth.HashPassword(pw, a.hashParams)
 }

@@ -7,7 +7,9 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -144,10 +146,7 @@ func (a *App) Login(ctx context.Context, username, password, clientAddr, userAge
 	}
 	who = domain.Actor{Name: acct.Username, AccountID: acct.ID, OrgID: acct.OrgID, ClientAddr: clientAddr}
 	target := fmt.Sprintf("account:%d", acct.ID)
-	lockedErr := func(until time.Time) error {
-		return &domain.Error{Kind: domain.KindLocked, Field: "username", RetryAt: until,
-			Message: "the account is locked after too many failed logins; try again after " + until.In(a.clock.Location()).Format("15:04")}
-	}
+	lockedErr := func(until time.Time) error { return a.lockedError("username", until) }
 	if locked, until := pol.Locked(auth.LoginState{Failures: cred.Failures, LockedUntil: cred.LockedUntil}, now); locked {
 		if err := a.recordAlone(ctx, who, AuditEntry{Type: "login.failure", Target: target, Outcome: "denied", Detail: "account locked"}); err != nil {
 			return LoginResult{}, err
@@ -162,6 +161,14 @@ func (a *App) Login(ctx context.Context, username, password, clientAddr, userAge
 		}
 	} else {
 		_, _ = a.verifyPassword(ctx, a.dummyHash, password)
+	}
+	// A hash made with other argon2 parameters than the App's is replaced at
+	// this login, hashed here, outside the transaction like the verification.
+	rehash := ""
+	if ok && auth.NeedsRehash(cred.PasswordHash, a.hashParams) {
+		if rehash, err = a.hashPassword(ctx, password); err != nil {
+			return LoginResult{}, fmt.Errorf("re-hashing the password of %s: %w", acct.Username, err)
+		}
 	}
 	var res LoginResult
 	var failure error
@@ -201,6 +208,20 @@ func (a *App) Login(ctx context.Context, username, password, clientAddr, userAge
 		if err := tx.RecordLogin(ctx, acct.ID); err != nil {
 			return err
 		}
+		// The failure count starts again only when the login is complete: while
+		// the second factor is to come, a right password must not wipe the
+		// wrong codes, or guessing codes would cost one password per four.
+		if !fresh.TOTPEnabled {
+			next := pol.AfterSuccess(state, now)
+			if err := tx.SetLoginState(ctx, acct.ID, next.Failures, next.LockedUntil); err != nil {
+				return err
+			}
+		}
+		if rehash != "" {
+			if err := tx.RehashPassword(ctx, acct.ID, cred.PasswordHash, rehash); err != nil {
+				return err
+			}
+		}
 		res.Account = maskAccount(acct)
 		switch {
 		case fresh.MustChangePassword || auth.PasswordExpired(pol, fresh.PasswordChangedAt, now):
@@ -216,7 +237,13 @@ func (a *App) Login(ctx context.Context, username, password, clientAddr, userAge
 		if err := tx.CreateSession(ctx, s, truncate(userAgent, 300)); err != nil {
 			return err
 		}
-		return a.record(ctx, tx, who, AuditEntry{Type: "login.success", Target: target, Detail: res.Pending})
+		if err := a.record(ctx, tx, who, AuditEntry{Type: "login.success", Target: target, Detail: res.Pending}); err != nil {
+			return err
+		}
+		if res.Pending == "" {
+			return a.limitSessions(ctx, tx, pol, who, s.IDHash, now)
+		}
+		return nil
 	})
 	if err != nil {
 		return LoginResult{}, err
@@ -225,6 +252,49 @@ func (a *App) Login(ctx context.Context, username, password, clientAddr, userAge
 		return LoginResult{}, failure
 	}
 	return res, nil
+}
+
+// lockedError is the answer while an account is locked: when to try again.
+func (a *App) lockedError(field string, until time.Time) error {
+	return &domain.Error{Kind: domain.KindLocked, Field: field, RetryAt: until,
+		Message: "the account is locked after too many failed logins; try again after " + until.In(a.clock.Location()).Format("15:04")}
+}
+
+// limitSessions ends the account's oldest sessions so that, with the session
+// keep (which has just become usable: all its steps passed), at most the
+// policy's MaxSessions stay. Ended sessions (idle or past their age) are
+// cleared on the way and do not count. It runs only when a session becomes
+// usable, so someone who knows the password but not the second factor
+// cannot push the owner's sessions out.
+func (a *App) limitSessions(ctx context.Context, tx *store.Tx, pol auth.Policy, who domain.Actor, keep string, now time.Time) error {
+	all, err := tx.AccountSessions(ctx, who.AccountID)
+	if err != nil {
+		return err
+	}
+	var live []store.Session
+	for _, s := range all {
+		switch {
+		case s.IDHash == keep:
+		case auth.SessionIdle(pol, s.LastSeenAt, now) || now.After(s.ExpiresAt):
+			if err := tx.DeleteSession(ctx, s.IDHash); err != nil {
+				return err
+			}
+		default:
+			live = append(live, s)
+		}
+	}
+	excess := len(live) + 1 - pol.SessionLimit()
+	for _, s := range live[:max(excess, 0)] { // oldest first
+		if err := tx.DeleteSession(ctx, s.IDHash); err != nil {
+			return err
+		}
+		if err := a.record(ctx, tx, who, AuditEntry{Type: "session.end", Target: fmt.Sprintf("account:%d", who.AccountID),
+			Detail: fmt.Sprintf("more than %d sessions: the oldest, from %s at %s, ended", pol.SessionLimit(), s.ClientAddr,
+				s.CreatedAt.UTC().Format(time.RFC3339))}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func truncate(s string, n int) string {
@@ -420,33 +490,106 @@ func (a *App) EnrolTOTP(ctx context.Context, sessionID string) (TOTPEnrolment, e
 		if err != nil {
 			return err
 		}
-		return tx.SetTOTP(ctx, acct.ID, out.Secret, false, 0)
+		return tx.SetTOTP(ctx, acct.ID, a.secrets.Seal(out.Secret, totpAD(acct.ID)), false, 0)
 	})
 	return out, err
 }
 
+// totpAD binds a sealed TOTP secret to its account.
+func totpAD(accountID int64) string { return fmt.Sprintf("totp:account:%d", accountID) }
+
+// openTOTP returns the plain TOTP secret of a stored one. A plaintext secret
+// (written by a node that did not seal yet) is taken as it is; the next
+// SealTOTPSecrets seals it.
+func (a *App) openTOTP(stored string, accountID int64) (string, error) {
+	plain, err := a.secrets.Open(stored, totpAD(accountID))
+	if errors.Is(err, auth.ErrNotSealed) {
+		return stored, nil
+	}
+	return plain, err
+}
+
 // VerifyTOTP checks a code for the session: it confirms a pending enrolment,
 // or passes the second factor of a login.
+//
+// A wrong code is a failed login: it counts toward the account's lockout
+// (the same count and threshold as wrong passwords) and toward the client
+// address's failure limit. When the lock falls, the half-logged-in sessions
+// of the account end, and the answer says when to try again. The account's
+// row is locked while the last used step is read and written, so one code
+// passes once even when sent twice at the same moment.
 func (a *App) VerifyTOTP(ctx context.Context, sessionID, code, clientAddr string) error {
 	now := a.now()
 	idHash := hashSecret(sessionID)
+	if ok, retry := a.addrLimiter.Check(clientAddr, now); !ok {
+		return &domain.Error{Kind: domain.KindRateLimited, Field: "code", RetryAt: now.Add(retry),
+			Message: fmt.Sprintf("too many failed logins from this address; try again in %d seconds", int(retry.Seconds())+1)}
+	}
 	var failure error
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
-		cred, acct, err := sessionAccount(ctx, tx, idHash)
+		s, err := tx.GetSession(ctx, idHash)
+		if err != nil {
+			return domain.Unauthorized("log in first")
+		}
+		pol, err := a.policy(ctx, tx)
+		if err != nil {
+			return err
+		}
+		cred, err := tx.CredentialsForUpdate(ctx, s.AccountID)
+		if err != nil {
+			return err
+		}
+		acct, err := tx.GetAccount(ctx, s.AccountID)
 		if err != nil {
 			return err
 		}
 		who := actorOf(acct, clientAddr)
 		target := fmt.Sprintf("account:%d", acct.ID)
+		state := auth.LoginState{Failures: cred.Failures, LockedUntil: cred.LockedUntil}
+		if locked, until := pol.Locked(state, now); locked {
+			failure = a.lockedError("code", until)
+			if err := tx.DeletePendingSessions(ctx, acct.ID); err != nil {
+				return err
+			}
+			return a.record(ctx, tx, who, AuditEntry{Type: "login.totp", Target: target, Outcome: "denied", Detail: "account locked"})
+		}
 		if cred.TOTPSecret == "" {
 			return domain.Conflict("code", "no second factor is enrolled; enrol first")
 		}
-		ok, step := auth.VerifyTOTP(cred.TOTPSecret, code, now, cred.TOTPLastStep)
-		if !ok {
-			failure = domain.Invalid("code", "the code is wrong or already used; enter the current code")
-			return a.record(ctx, tx, who, AuditEntry{Type: "login.totp", Target: target, Outcome: "failure"})
+		secret, err := a.openTOTP(cred.TOTPSecret, acct.ID)
+		if err != nil {
+			return fmt.Errorf("the TOTP secret of %s: %w", acct.Username, err)
 		}
-		if err := tx.SetTOTP(ctx, acct.ID, cred.TOTPSecret, true, step); err != nil {
+		ok, step := auth.VerifyTOTP(secret, code, now, cred.TOTPLastStep)
+		if !ok {
+			a.addrLimiter.Record(clientAddr, now)
+			next := pol.AfterFailure(state, now)
+			if err := tx.SetLoginState(ctx, acct.ID, next.Failures, next.LockedUntil); err != nil {
+				return err
+			}
+			failure = domain.Invalid("code", "the code is wrong or already used; enter the current code")
+			if err := a.record(ctx, tx, who, AuditEntry{Type: "login.totp", Target: target, Outcome: "failure"}); err != nil {
+				return err
+			}
+			if locked, until := pol.Locked(next, now); locked {
+				failure = a.lockedError("code", until)
+				if err := tx.DeletePendingSessions(ctx, acct.ID); err != nil {
+					return err
+				}
+				return a.record(ctx, tx, who, AuditEntry{Type: "account.lockout", Target: target, Outcome: "success",
+					Detail: fmt.Sprintf("locked until %s after wrong second-factor codes", until.UTC().Format(time.RFC3339))})
+			}
+			return nil
+		}
+		stored := cred.TOTPSecret
+		if a.secrets.Stale(stored) {
+			stored = a.secrets.Seal(secret, totpAD(acct.ID))
+		}
+		if err := tx.SetTOTP(ctx, acct.ID, stored, true, step); err != nil {
+			return err
+		}
+		next := pol.AfterSuccess(state, now)
+		if err := tx.SetLoginState(ctx, acct.ID, next.Failures, next.LockedUntil); err != nil {
 			return err
 		}
 		if err := tx.UpgradeSession(ctx, idHash); err != nil {
@@ -456,12 +599,49 @@ func (a *App) VerifyTOTP(ctx context.Context, sessionID, code, clientAddr string
 		if !cred.TOTPEnabled {
 			typ = "totp.enrol"
 		}
-		return a.record(ctx, tx, who, AuditEntry{Type: typ, Target: target})
+		if err := a.record(ctx, tx, who, AuditEntry{Type: typ, Target: target}); err != nil {
+			return err
+		}
+		return a.limitSessions(ctx, tx, pol, who, idHash, now)
 	})
 	if err != nil {
 		return err
 	}
 	return failure
+}
+
+// SealTOTPSecrets seals, under the current key, every stored TOTP secret
+// that is plaintext or sealed under an older key, in one transaction with
+// its audit row. It runs at every start, so a new key put first in the key
+// file takes over at the next start (README, Accounts: key rotation).
+func (a *App) SealTOTPSecrets(ctx context.Context) (int, error) {
+	n := 0
+	err := a.st.Write(ctx, func(tx *store.Tx) error {
+		all, err := tx.TOTPSecrets(ctx)
+		if err != nil {
+			return err
+		}
+		n = 0
+		for _, s := range all {
+			if !a.secrets.Stale(s.Stored) {
+				continue
+			}
+			plain, err := a.openTOTP(s.Stored, s.AccountID)
+			if err != nil {
+				return fmt.Errorf("account %d: %w", s.AccountID, err)
+			}
+			if err := tx.ReplaceTOTPSecret(ctx, s.AccountID, s.Stored, a.secrets.Seal(plain, totpAD(s.AccountID))); err != nil {
+				return err
+			}
+			n++
+		}
+		if n == 0 {
+			return nil
+		}
+		return a.record(ctx, tx, domain.Actor{Name: operatorName, Operator: true}, AuditEntry{Type: "config.secrets", Target: "totp",
+			Detail: fmt.Sprintf("%d TOTP secrets sealed under key %s", n, a.secrets.CurrentID())})
+	})
+	return n, err
 }
 
 // TokenActor turns an API token into the actor of a request.
@@ -486,8 +666,28 @@ func (a *App) TokenActor(ctx context.Context, token, clientAddr string) (domain.
 		if err != nil {
 			return err
 		}
+		// A token lends its issuer's authority (CreateToken): at every use it
+		// holds only what its role and its issuer both hold now, over a unit
+		// still in the issuer's subtree; a disabled issuer's tokens stop.
+		issuer, err := tx.GetAccount(ctx, t.CreatedBy)
+		if err != nil {
+			return err
+		}
+		if issuer.Disabled {
+			return domain.Unauthorized("the API token's issuer is disabled")
+		}
+		if ok, err := tx.InScope(ctx, []int64{issuer.OrgID}, t.OrgID); err != nil || !ok {
+			return domain.Unauthorized("the API token's unit is no longer in its issuer's unit")
+		}
+		held := issuer.Permissions()
+		perms := []domain.Permission{}
+		for _, p := range role.Permissions {
+			if slices.Contains(held, p) && !p.Administrative() {
+				perms = append(perms, p)
+			}
+		}
 		ac = domain.Actor{Name: "token:" + t.ID, OrgID: t.OrgID, ClientAddr: clientAddr,
-			Scope: domain.Scope{Roots: []int64{t.OrgID}}, Permissions: role.Permissions}
+			Scope: domain.Scope{Roots: []int64{t.OrgID}}, Permissions: perms}
 		if a.now().Sub(t.LastUsedAt) > touchEvery {
 			return tx.TouchToken(ctx, t.ID)
 		}

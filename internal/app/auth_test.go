@@ -218,9 +218,11 @@ func TestTokensRevokedStopAtOnce(t *testing.T) {
 			f := newAuthFixture(t, e)
 			ctx := context.Background()
 			sys := domain.Actor{Name: "sysadmin", AccountID: f.admins["sysadmin"].Account.ID, Scope: domain.Scope{Roots: []int64{f.bureau.ID}}, Permissions: roleOf(domain.RoleSystemAdmin).Permissions}
-			_, err := f.app.CreateToken(ctx, sys, app.TokenInput{Name: "导入", Role: domain.RoleAuditAdmin, OrgID: f.school.ID, ValidDays: 30})
+			oa, _ := f.officeAdmin(t, "oa01")
+			office := domain.Actor{Name: "oa01", AccountID: oa.ID, Scope: domain.Scope{Roots: []int64{f.bureau.ID}}, Permissions: oa.Permissions()}
+			_, err := f.app.CreateToken(ctx, office, app.TokenInput{Name: "导入", Role: domain.RoleAuditAdmin, OrgID: f.school.ID, ValidDays: 30})
 			wantKind(t, err, domain.KindInvalid, "role")
-			tok, err := f.app.CreateToken(ctx, sys, app.TokenInput{Name: "导入", Role: domain.RoleSchoolAdmin, OrgID: f.school.ID, ValidDays: 30})
+			tok, err := f.app.CreateToken(ctx, office, app.TokenInput{Name: "导入", Role: domain.RoleSchoolAdmin, OrgID: f.school.ID, ValidDays: 30})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -237,7 +239,7 @@ func TestTokensRevokedStopAtOnce(t *testing.T) {
 			if _, err := f.app.TokenActor(ctx, tok.Token, "10.1.1.1"); !domain.IsKind(err, domain.KindUnauthorized) {
 				t.Fatalf("revoked token: %v", err)
 			}
-			tok2, _ := f.app.CreateToken(ctx, sys, app.TokenInput{Name: "短期", Role: domain.RoleSchoolAdmin, OrgID: f.school.ID, ValidDays: 1})
+			tok2, _ := f.app.CreateToken(ctx, office, app.TokenInput{Name: "短期", Role: domain.RoleSchoolAdmin, OrgID: f.school.ID, ValidDays: 1})
 			f.clk.add(25 * time.Hour)
 			if _, err := f.app.TokenActor(ctx, tok2.Token, "10.1.1.1"); !domain.IsKind(err, domain.KindUnauthorized) {
 				t.Fatalf("expired token: %v", err)

@@ -1,9 +1,11 @@
 // Package auth is zeren's authentication engine: password hashing and
 // password policy, login-failure lockout, a per-node login rate limiter,
-// TOTP second factor with recovery codes, and session and API-token
-// generation. It is a pure engine: it imports only the standard library,
-// internal/domain, golang.org/x/crypto and github.com/pquerna/otp, keeps no
-// state beyond the in-memory Limiter and does no I/O. Accounts, sessions,
+// TOTP second factor with recovery codes, session and API-token
+// generation, and the sealing of stored TOTP secrets (SecretKeys). It is a
+// pure engine: it imports only the standard library, internal/domain,
+// golang.org/x/crypto and github.com/pquerna/otp, keeps no state beyond the
+// in-memory Limiter and does no I/O but reading (or first creating) the key
+// file, LoadKeyFile. Accounts, sessions,
 // login states and the audit rows live in internal/store and are driven by
 // internal/app, which calls the functions here.
 //
@@ -47,8 +49,11 @@
 //     which usernames exist;
 //  3. VerifyPassword; on failure store Policy.AfterFailure (and record the
 //     failure on the address limiter), on success store Policy.AfterSuccess
-//     and rehash when VerifyPassword says so;
-//  4. the second factor (VerifyTOTP, storing the returned step), and
+//     — unless a second factor is still to come — and rehash when NeedsRehash
+//     says so;
+//  4. the second factor (VerifyTOTP under a row lock, storing the returned
+//     step); a wrong code is a failure like a wrong password (step 3), and
+//     only a right one completes the login and resets the count; and
 //     PasswordExpired to force a password change.
 //
 // argon2id with DefaultParams uses 64 MiB per verification; the caller must

@@ -86,6 +86,9 @@ func (p Policy) IdleTimeout() time.Duration {
 	return time.Duration(p.floor().IdleMinutes) * time.Minute
 }
 
+// SessionLimit is MaxSessions (the level-3 3 when the policy is invalid).
+func (p Policy) SessionLimit() int { return p.floor().MaxSessions }
+
 // LockoutDuration is LockoutMinutes as a duration (the level-3 10 minutes
 // when the policy is invalid).
 func (p Policy) LockoutDuration() time.Duration {

@@ -48,6 +48,12 @@ type Policy struct {
 	AccountAttemptsPerMinute int `json:"account_attempts_per_minute"`
 	// AddressFailuresPerMinute bounds failed logins from one client address (per node).
 	AddressFailuresPerMinute int `json:"address_failures_per_minute"`
+	// MaxSessions bounds the sessions one account holds at once; a login
+	// beyond it ends the account's oldest session. Level-3 assessors ask
+	// that one account's concurrent sessions be limited: 3 lets a person use
+	// a desktop, a phone and a second browser, and no more. It is a ceiling
+	// like the others (1 to 3); there is no "unlimited".
+	MaxSessions int `json:"max_sessions"`
 }
 
 // The level-3 floor, and the bounds beyond which tightening stops making sense.
@@ -61,6 +67,7 @@ const (
 	level3IdleMinutes    = 30
 	level3AccountPerMin  = 10
 	level3AddressPerMin  = 10
+	level3MaxSessions    = 3
 
 	maxMinLength      = 64   // MaxPasswordBytes still has to hold it
 	maxHistoryCount   = 24   // each entry costs one argon2 verification per change
@@ -80,7 +87,8 @@ const (
 // least 3 of 4 classes, expiry after 90 days, no reuse of the last 5
 // passwords, 5 consecutive failures lock the account for 10 minutes, 30 idle
 // minutes end a session, at most 10 login attempts a minute on one account
-// and 10 failed logins a minute from one client address.
+// and 10 failed logins a minute from one client address, at most 3 sessions
+// of one account at once.
 func Level3() Policy {
 	return Policy{
 		MinLength:                level3MinLength,
@@ -92,6 +100,7 @@ func Level3() Policy {
 		IdleMinutes:              level3IdleMinutes,
 		AccountAttemptsPerMinute: level3AccountPerMin,
 		AddressFailuresPerMinute: level3AddressPerMin,
+		MaxSessions:              level3MaxSessions,
 	}
 }
 
@@ -135,6 +144,9 @@ func (p Policy) Validate() error {
 		{"address_failures_per_minute", p.AddressFailuresPerMinute, 1, level3AddressPerMin,
 			"at least 1 failed login a minute must be allowed",
 			fmt.Sprintf("failed logins from one address cannot exceed %d a minute", level3AddressPerMin) + mlps},
+		{"max_sessions", p.MaxSessions, 1, level3MaxSessions,
+			"an account must be allowed at least 1 session",
+			fmt.Sprintf("an account cannot hold more than %d sessions at once", level3MaxSessions) + mlps},
 	}
 	for _, r := range rules {
 		switch {
@@ -165,6 +177,7 @@ func (p Policy) floor() Policy {
 	fix(&p.IdleMinutes, 1, level3IdleMinutes, d.IdleMinutes)
 	fix(&p.AccountAttemptsPerMinute, 1, level3AccountPerMin, d.AccountAttemptsPerMinute)
 	fix(&p.AddressFailuresPerMinute, 1, level3AddressPerMin, d.AddressFailuresPerMinute)
+	fix(&p.MaxSessions, 1, level3MaxSessions, d.MaxSessions)
 	return p
 }
 

@@ -14,7 +14,7 @@ import (
 func TestLevel3(t *testing.T) {
 	p := Level3()
 	want := Policy{MinLength: 8, MinClasses: 3, ExpiryDays: 90, HistoryCount: 5, MaxFailures: 5,
-		LockoutMinutes: 10, IdleMinutes: 30, AccountAttemptsPerMinute: 10, AddressFailuresPerMinute: 10}
+		LockoutMinutes: 10, IdleMinutes: 30, AccountAttemptsPerMinute: 10, AddressFailuresPerMinute: 10, MaxSessions: 3}
 	if p != want {
 		t.Fatalf("Level3() = %+v, want %+v", p, want)
 	}
@@ -26,7 +26,7 @@ func TestLevel3(t *testing.T) {
 		t.Fatal(err)
 	}
 	const wantJSON = `{"min_length":8,"min_classes":3,"expiry_days":90,"history_count":5,"max_failures":5,` +
-		`"lockout_minutes":10,"idle_minutes":30,"account_attempts_per_minute":10,"address_failures_per_minute":10}`
+		`"lockout_minutes":10,"idle_minutes":30,"account_attempts_per_minute":10,"address_failures_per_minute":10,"max_sessions":3}`
 	if string(b) != wantJSON {
 		t.Fatalf("JSON = %s\nwant   %s", b, wantJSON)
 	}
@@ -60,6 +60,7 @@ func TestValidateRefusesWeakening(t *testing.T) {
 		{"idle_minutes", func(p *Policy) { p.IdleMinutes = 60 }},
 		{"account_attempts_per_minute", func(p *Policy) { p.AccountAttemptsPerMinute = 11 }},
 		{"address_failures_per_minute", func(p *Policy) { p.AddressFailuresPerMinute = 11 }},
+		{"max_sessions", func(p *Policy) { p.MaxSessions = 4 }},
 	}
 	for _, c := range cases {
 		p := Level3()
@@ -100,6 +101,7 @@ func TestValidateRefusesNonsense(t *testing.T) {
 		{"idle_minutes", func(p *Policy) { p.IdleMinutes = 0 }},
 		{"account_attempts_per_minute", func(p *Policy) { p.AccountAttemptsPerMinute = 0 }},
 		{"address_failures_per_minute", func(p *Policy) { p.AddressFailuresPerMinute = -1 }},
+		{"max_sessions", func(p *Policy) { p.MaxSessions = 0 }}, // no "unlimited"
 	}
 	for _, c := range cases {
 		p := Level3()
@@ -116,14 +118,14 @@ func TestValidateRefusesNonsense(t *testing.T) {
 
 func TestValidateAcceptsTightening(t *testing.T) {
 	tight := Policy{MinLength: 12, MinClasses: 4, ExpiryDays: 30, HistoryCount: 10, MaxFailures: 3,
-		LockoutMinutes: 30, IdleMinutes: 15, AccountAttemptsPerMinute: 5, AddressFailuresPerMinute: 5}
+		LockoutMinutes: 30, IdleMinutes: 15, AccountAttemptsPerMinute: 5, AddressFailuresPerMinute: 5, MaxSessions: 2}
 	if err := tight.Validate(); err != nil {
 		t.Fatalf("tightened policy refused: %v", err)
 	}
 	// Each field alone at its tightest sensible value.
 	v := reflect.ValueOf(&tight).Elem()
 	tightest := map[string]int{"MinLength": 64, "MinClasses": 4, "ExpiryDays": 1, "HistoryCount": 24, "MaxFailures": 1,
-		"LockoutMinutes": 1440, "IdleMinutes": 1, "AccountAttemptsPerMinute": 1, "AddressFailuresPerMinute": 1}
+		"LockoutMinutes": 1440, "IdleMinutes": 1, "AccountAttemptsPerMinute": 1, "AddressFailuresPerMinute": 1, "MaxSessions": 1}
 	for i := range v.NumField() {
 		name := v.Type().Field(i).Name
 		n, ok := tightest[name]

@@ -22,6 +22,10 @@ const (
 	PermCoverageManage  Permission = "coverage.manage"  // leaders' coverage (分片包抓)
 	PermReportManage    Permission = "report.manage"    // report templates, generated reports, problem decisions
 	PermRosterManage    Permission = "roster.manage"    // teams and their members (宣讲队伍, 监督员队伍)
+	// PermTokenCreate issues API tokens for machine clients. A token carries
+	// only permissions its issuer holds, over the issuer's own subtree, so it
+	// is a business permission: no administrator holds it.
+	PermTokenCreate Permission = "token.create"
 )
 
 // Administration permissions, split over the three separated administrators (三员).
@@ -38,7 +42,7 @@ const (
 // AllPermissions lists every permission, business first.
 var AllPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
-	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage,
+	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate,
 	PermOrgManage, PermAccountManage, PermConfigManage, PermRoleManage, PermPolicyManage, PermAccountUnlock, PermAuditRead,
 }
 
@@ -46,11 +50,19 @@ var AllPermissions = []Permission{
 // three administrators may hold one.
 var BusinessPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
-	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage,
+	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate,
 }
 
 // Valid reports whether p is a known permission.
 func (p Permission) Valid() bool { return slices.Contains(AllPermissions, p) }
+
+// Administrative reports whether p is one of the three administrators'
+// own permissions (accounts, configuration, roles, policy, unlocks, the
+// audit trail): neither a business permission nor org.manage, which the
+// system admin and the office admin share.
+func (p Permission) Administrative() bool {
+	return p.Valid() && p != PermOrgManage && !slices.Contains(BusinessPermissions, p)
+}
 
 // AdminKind marks the three separated administrators. An account holds at
 // most one of them, and an administrator holds no business permission.
@@ -81,6 +93,14 @@ func (r Role) NeedsSecondFactor() bool {
 	return r.Admin != AdminNone || slices.Contains(r.Permissions, PermRoleManage) || slices.Contains(r.Permissions, PermCoverageManage)
 }
 
+// IsAdmin reports whether the role gives administrator powers: one of the
+// three built-in administrator roles, or a custom role holding any
+// administrative permission. Such a role is never combined with another on
+// one account, and never carried by an API token.
+func (r Role) IsAdmin() bool {
+	return r.Admin != AdminNone || slices.ContainsFunc(r.Permissions, Permission.Administrative)
+}
+
 // Built-in role codes.
 const (
 	RoleOfficeAdmin   = "office_admin"
@@ -100,7 +120,7 @@ func BuiltinRoles() []Role {
 	return []Role{
 		{Code: RoleOfficeAdmin, Name: "局办公室管理员", NameEN: "Bureau office admin", Builtin: true,
 			Permissions: append(slices.Clone(ledgerAll), PermCatalogManage, PermPeriodClose, PermCoverageManage, PermOrgManage,
-				PermReportManage, PermRosterManage)},
+				PermReportManage, PermRosterManage, PermTokenCreate)},
 		{Code: RoleLeader, Name: "分管领导", NameEN: "Leader", Builtin: true,
 			Permissions: []Permission{PermActivityRead, PermExport}},
 		{Code: RoleDistrictAdmin, Name: "学区管理员", NameEN: "District admin", Builtin: true,
@@ -120,11 +140,13 @@ func BuiltinRoles() []Role {
 
 // CheckRoleSet enforces the separation of the three administrators over the
 // roles one account would hold: at most one administrator role, and an
-// administrator holds no other role.
+// administrator holds no other role. A custom role holding an administrative
+// permission counts as an administrator role (see IsAdmin), so a custom role
+// cannot smuggle unlock or role rights onto a business account.
 func CheckRoleSet(roles []Role) error {
 	admins := 0
 	for _, r := range roles {
-		if r.Admin != AdminNone {
+		if r.IsAdmin() {
 			admins++
 		}
 	}
@@ -150,7 +172,7 @@ func CheckRolePermissions(perms []Permission) error {
 		}
 		if slices.Contains(BusinessPermissions, p) {
 			business = true
-		} else if p != PermOrgManage {
+		} else if p.Administrative() {
 			admin = true
 		}
 	}

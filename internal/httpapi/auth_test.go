@@ -282,6 +282,37 @@ func TestSecondFactorSteps(t *testing.T) {
 	e.call(req("GET", "/api/v1/accounts", nil).as(s), 200)
 }
 
+// TestSecondFactorLockout (issue 9): wrong codes after a right password lock
+// the account like wrong passwords; the 5th answers 423 with the time to
+// retry, and the half-logged-in session is gone, so even the right code
+// after it is refused.
+func TestSecondFactorLockout(t *testing.T) {
+	e := newEnv(t)
+	s := e.office
+	e.call(req("POST", "/api/v1/auth/logout", nil).as(s), 204)
+	if p := e.startLogin(s); p != app.PendingTOTP {
+		t.Fatalf("login: pending %q", p)
+	}
+	right := e.totpCode(s)
+	wrong := "000000"
+	if right == wrong {
+		wrong = "111111"
+	}
+	lockedAt := e.clk.now()
+	for i := 1; i <= 4; i++ {
+		if got := e.call(req("POST", "/api/v1/auth/totp/verify", totpBody{Code: wrong}).as(s), 400).errorOf(t); got.Field != "code" {
+			t.Fatalf("wrong code %d: %+v", i, got)
+		}
+	}
+	r := e.call(req("POST", "/api/v1/auth/totp/verify", totpBody{Code: wrong}).as(s), 423)
+	if got := r.errorOf(t); got.Code != "locked" || got.RetryAt == nil || got.RetryAt.Sub(lockedAt) < 10*time.Minute || r.header.Get("Retry-After") == "" {
+		t.Fatalf("5th wrong code: %s", r)
+	}
+	e.call(req("POST", "/api/v1/auth/totp/verify", totpBody{Code: right}).as(s), 401)
+	e.call(req("GET", "/api/v1/auth/me", nil).as(s), 401)
+	e.call(loginReq(s.username, s.password), 423)
+}
+
 // TestIdleSession: a session ends after 30 minutes without a request.
 func TestIdleSession(t *testing.T) {
 	e := newEnv(t)
@@ -337,17 +368,36 @@ func TestCSRF(t *testing.T) {
 // within its unit's subtree and its role, and stops at once when revoked.
 func TestBearerToken(t *testing.T) {
 	e := newEnv(t)
-	sys := e.adminSession("sysadmin")
+	sys, sec := e.adminSession("sysadmin"), e.adminSession("secadmin")
+	// Issue 9: the system administrator minted an office_admin token and
+	// read the ledger with it. None of the three administrators holds a
+	// business permission, so none issues a token that carries one.
+	for _, adm := range []*session{sys, sec, e.adminSession("auditadmin")} {
+		got := e.call(req("POST", "/api/v1/tokens", map[string]any{"name": "越权", "role": domain.RoleOfficeAdmin, "org_id": e.bureau,
+			"valid_days": 30}).as(adm), 403).errorOf(t)
+		if got.Code != "forbidden" {
+			t.Fatalf("%s issues an office_admin token: %+v", adm.username, got)
+		}
+	}
 	var tok createdTokenBody
 	e.call(req("POST", "/api/v1/tokens", map[string]any{"name": "台账导入", "role": domain.RoleSchoolAdmin, "org_id": e.school,
-		"valid_days": 30}).as(sys), 201).decode(t, &tok)
+		"valid_days": 30}).as(e.office), 201).decode(t, &tok)
 	if !strings.HasPrefix(tok.Token, "zrn_"+tok.ID+"_") {
 		t.Fatalf("token: %+v", tok)
 	}
 	if got := e.call(req("POST", "/api/v1/tokens", map[string]any{"name": "x", "role": domain.RoleAuditAdmin, "org_id": e.school,
-		"valid_days": 30}).as(sys), 400).errorOf(t); got.Field != "role" {
+		"valid_days": 30}).as(e.office), 400).errorOf(t); got.Field != "role" {
 		t.Fatalf("an administrator's token: %+v", got)
 	}
+	// A school's issuer (a custom role) gives only what it holds, over its school.
+	e.call(req("POST", "/api/v1/roles", map[string]any{"code": "issuer", "name": "令牌签发", "permissions": []string{"token.create", "activity.read"}}).as(sec), 201)
+	iss := e.newSession("issuer1", "签发人", e.school, "issuer")
+	if got := e.call(req("POST", "/api/v1/tokens", map[string]any{"name": "x", "role": domain.RoleSchoolAdmin, "org_id": e.school,
+		"valid_days": 30}).as(iss), 403).errorOf(t); got.Field != "role" || !strings.Contains(got.Message, "activity.write") {
+		t.Fatalf("a token beyond its issuer: %+v", got)
+	}
+	e.call(req("POST", "/api/v1/tokens", map[string]any{"name": "x", "role": domain.RoleMember, "org_id": e.school2, "valid_days": 30}).as(iss), 404)
+	e.call(req("POST", "/api/v1/tokens", map[string]any{"name": "x", "role": domain.RoleMember, "org_id": e.school, "valid_days": 30}).as(iss), 201)
 	r := e.call(req("GET", "/api/v1/tokens", nil).as(sys), 200)
 	if strings.Contains(string(r.body), tok.Token[len(tok.Token)-64:]) || !strings.Contains(string(r.body), tok.ID) {
 		t.Fatalf("token list: %s", r.body)
@@ -462,6 +512,7 @@ func TestAdministratorsAreSeparated(t *testing.T) {
 		e.call(r.clone().as(aud), 200)
 	}
 	e.call(req("POST", "/api/v1/tokens", map[string]any{"name": "x", "role": "member", "org_id": e.school, "valid_days": 1}).as(sec), 403)
+	e.call(req("POST", "/api/v1/tokens", map[string]any{"name": "x", "role": "member", "org_id": e.school, "valid_days": 1}).as(sys), 403)
 	e.call(req("POST", "/api/v1/roles", map[string]any{"code": "viewer", "name": "查看", "permissions": []string{"activity.read"}}).as(sys), 403)
 	e.call(req("POST", "/api/v1/roles", map[string]any{"code": "viewer", "name": "查看", "permissions": []string{"activity.read"}}).as(sec), 201)
 	e.call(req("POST", "/api/v1/roles", map[string]any{"code": "mixed", "name": "混合", "permissions": []string{"activity.read", "audit.read"}}).as(sec), 400)

@@ -518,9 +518,11 @@ func routeTable() []*route {
 			session: true, steps: []string{app.PendingTOTPEnrol}, status: 200, resp: "TOTPEnrolment", errors: []int{409},
 			handle: (*Server).enrolTOTP},
 		{method: "POST", path: api + "/auth/totp/verify", opID: "verifyTOTP", tag: "auth", summary: "Enter a second-factor code",
-			desc:    "Confirms an enrolment, or passes the second factor of a login. A code is accepted once.",
+			desc: "Confirms an enrolment, or passes the second factor of a login. A code is accepted once. " +
+				"A wrong code is a failed login: it counts toward the account's lockout (the same count as wrong passwords) " +
+				"and the client address's failure limit; the lock (423) ends the half-logged-in session, and 423 and 429 say when to retry.",
 			session: true, steps: []string{app.PendingTOTP, app.PendingTOTPEnrol}, body: jsonBody("TOTPCode"),
-			status: 200, resp: "Me", errors: []int{409}, handle: (*Server).verifyTOTP},
+			status: 200, resp: "Me", errors: []int{409, 423, 429}, handle: (*Server).verifyTOTP},
 
 		// Accounts.
 		{method: "GET", path: api + "/accounts", opID: "listAccounts", tag: "accounts", summary: "Accounts of the actor's subtree",
@@ -561,7 +563,7 @@ func routeTable() []*route {
 
 		// Roles.
 		{method: "GET", path: api + "/roles", opID: "listRoles", tag: "accounts", summary: "Built-in and custom roles",
-			reach: reachInstallation, perms: []domain.Permission{domain.PermRoleManage, domain.PermAccountManage},
+			reach: reachInstallation, perms: []domain.Permission{domain.PermRoleManage, domain.PermAccountManage, domain.PermTokenCreate},
 			status: 200, resp: "RoleList", handle: (*Server).listRoles},
 		{method: "POST", path: api + "/roles", opID: "createRole", tag: "accounts", summary: "Add a custom role",
 			desc:  "A permission set over the same permissions as the built-in roles; administration and business permissions do not mix.",
@@ -576,15 +578,17 @@ func routeTable() []*route {
 		// API tokens.
 		{method: "GET", path: api + "/tokens", opID: "listTokens", tag: "accounts", summary: "API tokens of the actor's subtree",
 			desc:  "Never the tokens themselves: they are shown once, when created, and stored hashed.",
-			perms: []domain.Permission{domain.PermAccountManage}, status: 200, resp: "TokenList", handle: (*Server).listTokens},
+			perms: []domain.Permission{domain.PermAccountManage, domain.PermTokenCreate}, status: 200, resp: "TokenList", handle: (*Server).listTokens},
 		{method: "POST", path: api + "/tokens", opID: "createToken", tag: "accounts", summary: "Issue an API token for a machine client",
 			desc: "The token acts with one role (never an administrator's) over one unit's subtree until it expires or is revoked. " +
+				"It lends the issuer's own authority: the role's permissions must all be the issuer's, and the unit in the issuer's subtree " +
+				"(403 naming the first permission it lacks); at every use the token holds only what its role and its issuer both still hold. " +
 				"It is answered here once, in `token`; send it as `Authorization: Bearer <token>`.",
-			body: jsonBody("TokenInput"), perms: []domain.Permission{domain.PermAccountManage},
+			body: jsonBody("TokenInput"), perms: []domain.Permission{domain.PermTokenCreate},
 			status: 201, resp: "CreatedToken", errors: []int{404}, handle: (*Server).createToken},
 		{method: "DELETE", path: api + "/tokens/{id}", opID: "revokeToken", tag: "accounts", summary: "Revoke an API token at once",
 			params: []param{pathString("id", "The token's id (16 hexadecimal digits, the part after zrn_).").withPattern(tokenIDPattern)},
-			perms:  []domain.Permission{domain.PermAccountManage}, status: 204, errors: []int{404}, handle: (*Server).revokeToken},
+			perms:  []domain.Permission{domain.PermAccountManage, domain.PermTokenCreate}, status: 204, errors: []int{404}, handle: (*Server).revokeToken},
 
 		// Security policy and the audit trail.
 		{method: "GET", path: api + "/policy", opID: "getPolicy", tag: "security", summary: "The password and session policy",

@@ -552,8 +552,9 @@ func policySchema() obj {
 		"idle_minutes":                n("Minutes without a request that end a session.", d.IdleMinutes, 1, d.IdleMinutes),
 		"account_attempts_per_minute": n("Login attempts a minute on one account.", d.AccountAttemptsPerMinute, 1, d.AccountAttemptsPerMinute),
 		"address_failures_per_minute": n("Failed logins a minute from one client address.", d.AddressFailuresPerMinute, 1, d.AddressFailuresPerMinute),
+		"max_sessions":                n("Sessions one account holds at once; a login beyond ends its oldest session.", d.MaxSessions, 1, d.MaxSessions),
 	}, "min_length", "min_classes", "expiry_days", "history_count", "max_failures", "lockout_minutes", "idle_minutes",
-		"account_attempts_per_minute", "address_failures_per_minute")
+		"account_attempts_per_minute", "address_failures_per_minute", "max_sessions")
 }
 
 func typeInputProps() obj {

@@ -349,10 +349,79 @@ func (tx *Tx) SetLoginState(ctx context.Context, id int64, failures int, lockedU
 	return err
 }
 
-// RecordLogin notes a successful login.
+// RecordLogin notes a successful login. The failure count is the caller's
+// (SetLoginState): a right password does not clear it while the second
+// factor is still to come.
 func (tx *Tx) RecordLogin(ctx context.Context, id int64) error {
-	_, err := tx.exec(ctx, "UPDATE accounts SET failures = 0, locked_until = '', last_login_at = $1 WHERE id = $2", timeText(tx.now), id)
+	_, err := tx.exec(ctx, "UPDATE accounts SET last_login_at = $1 WHERE id = $2", timeText(tx.now), id)
 	return err
+}
+
+// RehashPassword replaces the stored hash of the same password (made with
+// older argon2 parameters) by newHash, in the account and in its password
+// history, so no weaker hash of it stays behind. It changes nothing when the
+// stored hash is no longer oldHash (the password changed meanwhile), and
+// leaves the password's age alone.
+func (tx *Tx) RehashPassword(ctx context.Context, id int64, oldHash, newHash string) error {
+	res, err := tx.exec(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2 AND password_hash = $3", newHash, id, oldHash)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	_, err = tx.exec(ctx, "UPDATE password_history SET password_hash = $1 WHERE account_id = $2 AND password_hash = $3", newHash, id, oldHash)
+	return err
+}
+
+// TOTPSecret is an account's stored TOTP secret (sealed, or plaintext from
+// before secrets were sealed).
+type TOTPSecret struct {
+	AccountID int64
+	Stored    string
+}
+
+// TOTPSecrets lists every stored TOTP secret, for re-sealing under a new key.
+func (tx *Tx) TOTPSecrets(ctx context.Context) ([]TOTPSecret, error) {
+	rows, err := tx.query(ctx, "SELECT id, totp_secret FROM accounts WHERE totp_secret <> '' ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []TOTPSecret
+	for rows.Next() {
+		var s TOTPSecret
+		if err := rows.Scan(&s.AccountID, &s.Stored); err != nil {
+			return nil, tx.d.wrap(err)
+		}
+		out = append(out, s)
+	}
+	return out, tx.d.wrap(rows.Err())
+}
+
+// ReplaceTOTPSecret stores another form of the same TOTP secret (re-sealed)
+// when the stored one is still old.
+func (tx *Tx) ReplaceTOTPSecret(ctx context.Context, id int64, old, next string) error {
+	_, err := tx.exec(ctx, "UPDATE accounts SET totp_secret = $1 WHERE id = $2 AND totp_secret = $3", next, id, old)
+	return err
+}
+
+// AccountsWithRole lists the ids of the accounts holding a role.
+func (tx *Tx) AccountsWithRole(ctx context.Context, roleID int64) ([]int64, error) {
+	rows, err := tx.query(ctx, "SELECT account_id FROM account_roles WHERE role_id = $1 ORDER BY account_id", roleID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, tx.d.wrap(err)
+		}
+		out = append(out, id)
+	}
+	return out, tx.d.wrap(rows.Err())
 }
 
 // SetPassword stores a new password hash and keeps it in the history.
@@ -460,6 +529,27 @@ func (tx *Tx) GetSession(ctx context.Context, idHash string) (Session, error) {
 	return s, tx.d.wrap(err)
 }
 
+// AccountSessions lists an account's sessions, oldest first.
+func (tx *Tx) AccountSessions(ctx context.Context, accountID int64) ([]Session, error) {
+	rows, err := tx.query(ctx, `SELECT id_hash, account_id, csrf_token, second_factor, client_addr, created_at, last_seen_at, expires_at
+		FROM sessions WHERE account_id = $1 ORDER BY created_at, id_hash`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		var s Session
+		var created, seen, exp string
+		if err := rows.Scan(&s.IDHash, &s.AccountID, &s.CSRFToken, &s.SecondFactor, &s.ClientAddr, &created, &seen, &exp); err != nil {
+			return nil, tx.d.wrap(err)
+		}
+		s.CreatedAt, s.LastSeenAt, s.ExpiresAt = parseTime(created), parseTime(seen), parseTime(exp)
+		out = append(out, s)
+	}
+	return out, tx.d.wrap(rows.Err())
+}
+
 // TouchSession records activity on a session.
 func (tx *Tx) TouchSession(ctx context.Context, idHash string) error {
 	_, err := tx.exec(ctx, "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2", timeText(tx.now), idHash)
@@ -481,6 +571,13 @@ func (tx *Tx) DeleteSession(ctx context.Context, idHash string) error {
 // DeleteAccountSessions ends every session of an account (password change, disable).
 func (tx *Tx) DeleteAccountSessions(ctx context.Context, id int64, except string) error {
 	_, err := tx.exec(ctx, "DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2", id, except)
+	return err
+}
+
+// DeletePendingSessions ends the account's sessions that have not passed the
+// second factor (after a lockout by wrong codes).
+func (tx *Tx) DeletePendingSessions(ctx context.Context, id int64) error {
+	_, err := tx.exec(ctx, "DELETE FROM sessions WHERE account_id = $1 AND second_factor = FALSE", id)
 	return err
 }
 

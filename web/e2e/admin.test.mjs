@@ -125,26 +125,22 @@ test('the system administrator moves a school by drag-and-drop and creates an ac
   await page.locator('input[data-test=users-search]').fill(username)
   await page.locator('[data-test=users-table] .el-table__row', { hasText: username }).waitFor()
 
-  // API tokens.
+  // API tokens: the system administrator lists and revokes them, but issues
+  // none — it holds no business permission a token could carry.
   await page.locator('.el-aside .el-menu-item', { hasText: 'API 令牌' }).click()
   await page.waitForURL(base + '/admin/tokens')
   await page.locator('[data-test=admin-tokens] .el-table').waitFor()
-  // Issue a token (member role over the administrator's own unit): shown once.
-  await page.locator('[data-test=tokens-create]').click()
-  await page.locator('input[data-test=tokens-name]').fill('台账导入')
-  await page.locator('[data-test=tokens-submit]').click()
-  const tokenBox = page.locator('[data-test=one-time-secret]', { hasText: '令牌只显示这一次' })
-  await tokenBox.waitFor()
-  assert.match(await tokenBox.locator('input[data-test=secret-value]').inputValue(), /^zrn_[0-9a-f]{16}/)
-  await tokenBox.locator('[data-test=secret-done]').click()
-  await tokenBox.waitFor({ state: 'hidden' })
-  const tokenRow = page.locator('[data-test=tokens-table] .el-table__row', { hasText: '台账导入' })
-  await tokenRow.getByText('有效').waitFor()
-  await shot(page, 'admin-tokens.png')
-  // Revoke it, confirming.
-  await tokenRow.getByRole('button', { name: '吊销' }).click()
-  await page.locator('.el-message-box').getByRole('button', { name: '吊销' }).click()
-  await tokenRow.getByText('已吊销').waitFor()
+  assert.equal(await page.locator('[data-test=tokens-create]').count(), 0, 'the system administrator issues no token')
+  const refused = await page.evaluate(async () => {
+    const me = await (await fetch('/api/v1/auth/me')).json()
+    const r = await fetch('/api/v1/tokens', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token ?? '' },
+      body: JSON.stringify({ name: '越权', role: 'office_admin', org_id: me.account.org_id, valid_days: 30 }),
+    })
+    return r.status
+  })
+  assert.ok(refused === 403, `the system administrator's office_admin token: ${refused}`)
 
   // The system administrator has no audit, policy or role page, not even by URL.
   await page.goto(base + '/admin/audit')
@@ -259,17 +255,39 @@ test('the office administrator manages activity types', async () => {
   await page.waitForURL(base + '/admin/orgs')
   await page.locator('[data-test=org-BUREAU]').click()
   await page.locator('[data-test=org-details]').getByText('学期校历').waitFor()
+
+  // API tokens: it issues one carrying its own permissions (member role over
+  // its own unit), shown once, and revokes it.
+  await page.locator('.el-aside .el-menu-item', { hasText: 'API 令牌' }).click()
+  await page.waitForURL(base + '/admin/tokens')
+  await page.locator('[data-test=admin-tokens] .el-table').waitFor()
+  await page.locator('[data-test=tokens-create]').click()
+  await page.locator('input[data-test=tokens-name]').fill('台账导入')
+  await page.locator('[data-test=tokens-submit]').click()
+  const tokenBox = page.locator('[data-test=one-time-secret]', { hasText: '令牌只显示这一次' })
+  await tokenBox.waitFor()
+  assert.match(await tokenBox.locator('input[data-test=secret-value]').inputValue(), /^zrn_[0-9a-f]{16}/)
+  await tokenBox.locator('[data-test=secret-done]').click()
+  await tokenBox.waitFor({ state: 'hidden' })
+  const tokenRow = page.locator('[data-test=tokens-table] .el-table__row', { hasText: '台账导入' })
+  await tokenRow.getByText('有效').waitFor()
+  await shot(page, 'admin-tokens.png')
+  await tokenRow.getByRole('button', { name: '吊销' }).click()
+  await page.locator('.el-message-box').getByRole('button', { name: '吊销' }).click()
+  await tokenRow.getByText('已吊销').waitFor()
   await logout(page)
   await page.close()
 })
 
 test('no console errors on the admin pages', () => {
   // The login page asks GET /auth/me before logging in: a 401 the browser
-  // logs; the refused role combination is the 409 the users page expects.
+  // logs; the refused role combination is the 409 the users page expects,
+  // and the system administrator's refused token the 403 the tokens test provokes.
   const unexpected = consoleErrors.filter(
     (e) =>
       !/Failed to load resource: the server responded with a status of 401/.test(e) &&
-      !/\/admin\/users: Failed to load resource: the server responded with a status of 409/.test(e),
+      !/\/admin\/users: Failed to load resource: the server responded with a status of 409/.test(e) &&
+      !/\/admin\/tokens: Failed to load resource: the server responded with a status of 403/.test(e),
   )
   assert.deepEqual(unexpected, [])
 })

@@ -5,7 +5,7 @@ import { firstPage, landingPath, menu, permitted, visibleMenu, type MenuEntry } 
 // (BuiltinRoles) defines them.
 const ledgerAll = ['activity.read', 'activity.write', 'activity.submit', 'activity.approve', 'export']
 const roles: Record<string, string[]> = {
-  office_admin: [...ledgerAll, 'catalog.manage', 'period.close', 'coverage.manage', 'org.manage', 'report.manage', 'roster.manage'],
+  office_admin: [...ledgerAll, 'catalog.manage', 'period.close', 'coverage.manage', 'org.manage', 'report.manage', 'roster.manage', 'token.create'],
   leader: ['activity.read', 'export'],
   district_admin: [...ledgerAll, 'roster.manage'],
   school_admin: ['activity.read', 'activity.write', 'activity.submit', 'export', 'roster.manage'],
@@ -22,7 +22,7 @@ describe('administration menu per built-in role', () => {
   it('shows each role exactly its administration pages', () => {
     const got = Object.fromEntries(Object.entries(roles).map(([code, perms]) => [code, adminPages(perms)]))
     expect(got).toEqual({
-      office_admin: ['/admin/orgs', '/admin/types', '/admin/periods', '/admin/users'],
+      office_admin: ['/admin/orgs', '/admin/types', '/admin/periods', '/admin/users', '/admin/tokens'],
       leader: [],
       district_admin: [],
       school_admin: [],

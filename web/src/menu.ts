@@ -36,7 +36,7 @@ export const menu: MenuEntry[] = [
       { path: '/admin/roles', title: 'admin.menu.roles', built: true, permission: 'role.manage' },
       { path: '/admin/policy', title: 'admin.menu.policy', built: true, permission: 'policy.manage' },
       { path: '/admin/audit', title: 'admin.menu.audit', built: true, permission: 'audit.read' },
-      { path: '/admin/tokens', title: 'admin.menu.tokens', built: true, permission: 'account.manage' },
+      { path: '/admin/tokens', title: 'admin.menu.tokens', built: true, permission: ['account.manage', 'token.create'] },
     ],
   },
 ]

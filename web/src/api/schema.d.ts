@@ -580,7 +580,7 @@ export interface paths {
         put?: never;
         /**
          * Enter a second-factor code
-         * @description Confirms an enrolment, or passes the second factor of a login. A code is accepted once.
+         * @description Confirms an enrolment, or passes the second factor of a login. A code is accepted once. A wrong code is a failed login: it counts toward the account's lockout (the same count as wrong passwords) and the client address's failure limit; the lock (423) ends the half-logged-in session, and 423 and 429 say when to retry.
          */
         post: operations["verifyTOTP"];
         delete?: never;
@@ -1340,7 +1340,7 @@ export interface paths {
         put?: never;
         /**
          * Issue an API token for a machine client
-         * @description The token acts with one role (never an administrator's) over one unit's subtree until it expires or is revoked. It is answered here once, in `token`; send it as `Authorization: Bearer <token>`.
+         * @description The token acts with one role (never an administrator's) over one unit's subtree until it expires or is revoked. It lends the issuer's own authority: the role's permissions must all be the issuer's, and the unit in the issuer's subtree (403 naming the first permission it lacks); at every use the token holds only what its role and its issuer both still hold. It is answered here once, in `token`; send it as `Authorization: Bearer <token>`.
          */
         post: operations["createToken"];
         delete?: never;
@@ -2086,7 +2086,7 @@ export interface components {
              */
             pending: "" | "password_change" | "totp_enrol" | "totp";
             /** @description What the session may do now: none while a step is pending. */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description One person's place in a team. No ID numbers, no political or religious affiliation are kept. */
         Member: {
@@ -2369,6 +2369,11 @@ export interface components {
              * @example 5
              */
             max_failures: number;
+            /**
+             * @description Sessions one account holds at once; a login beyond ends its oldest session.
+             * @example 3
+             */
+            max_sessions: number;
             /**
              * @description How many of lower-case, upper-case, digits and others a password mixes.
              * @example 3
@@ -2869,7 +2874,7 @@ export interface components {
             name: string;
             /** @description English name. */
             name_en: string;
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         RoleAssignment: {
             /**
@@ -2900,7 +2905,7 @@ export interface components {
              *       "activity.read"
              *     ]
              */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description Roles. */
         RoleList: {
@@ -2922,7 +2927,7 @@ export interface components {
              *       "export"
              *     ]
              */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description A bureau's semester boundaries (month-day); semesters tile the year. */
         SemesterCalendar: {
@@ -4385,6 +4390,8 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -54,6 +54,8 @@ const en: typeof zh = {
     secret: 'If you cannot scan, type this key instead:',
     verifyTitle: 'One-time code',
     verifyIntro: 'Enter the 6 digits your authenticator app shows.',
+    ended: 'This login has ended: too many wrong codes locked the account. Log in again once the lock is over.',
+    backToLogin: 'Back to login',
     code: '6 digits',
     submit: 'Verify',
     qrAlt: 'QR code for the authenticator app',
@@ -128,6 +130,7 @@ const en: typeof zh = {
     audit_read: 'Read the audit trail',
     report_manage: 'Manage work reports',
     roster_manage: 'Manage teams and rosters',
+    token_create: 'Issue API tokens',
   },
   errors: {
     network: 'The server cannot be reached; check the network and try again',

@@ -52,6 +52,8 @@ export default {
     secret: '无法扫码时，请手动输入密钥：',
     verifyTitle: '动态口令验证',
     verifyIntro: '请输入身份验证器应用显示的 6 位数字。',
+    ended: '本次登录已结束：验证码连续错误，账号已锁定。锁定结束后请重新登录。',
+    backToLogin: '返回登录',
     code: '6 位数字',
     submit: '验证',
     qrAlt: '动态口令二维码',
@@ -126,6 +128,7 @@ export default {
     audit_read: '查看审计日志',
     report_manage: '管理工作报告',
     roster_manage: '管理队伍名册',
+    token_create: '签发 API 令牌',
   },
   errors: {
     network: '无法连接服务器，请检查网络后重试',

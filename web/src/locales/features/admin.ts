@@ -196,6 +196,7 @@ const zh = {
       idle_minutes: '空闲超时',
       account_attempts_per_minute: '单账号每分钟登录尝试',
       address_failures_per_minute: '单地址每分钟失败登录',
+      max_sessions: '单账号同时在线会话数',
     },
     unit: {
       min_length: '个字符',
@@ -207,6 +208,7 @@ const zh = {
       idle_minutes: '分钟',
       account_attempts_per_minute: '次',
       address_failures_per_minute: '次',
+      max_sessions: '个（超出时结束最早的会话）',
     },
     problem: {
       required: '请填写{field}',
@@ -365,7 +367,7 @@ const zh = {
     empty: '没有符合条件的审计事件。请放宽时间范围或清除筛选条件。',
   },
   tokens: {
-    intro: 'API 令牌供其他系统调用接口，以一个业务角色访问一个单位及其下级，不能使用管理员角色。',
+    intro: 'API 令牌供其他系统调用接口，以一个业务角色访问一个单位及其下级。令牌只能带有签发人自己拥有的权限、只能访问签发人本单位及下级；管理员不能签发令牌，系统管理员可查看和吊销。',
     create: '新建令牌',
     createdTitle: '令牌已创建',
     token: '令牌',
@@ -599,6 +601,7 @@ const en: typeof zh = {
       idle_minutes: 'Idle timeout',
       account_attempts_per_minute: 'Login attempts per account a minute',
       address_failures_per_minute: 'Failed logins per address a minute',
+      max_sessions: 'Sessions of one account at once',
     },
     unit: {
       min_length: 'characters',
@@ -610,6 +613,7 @@ const en: typeof zh = {
       idle_minutes: 'minutes',
       account_attempts_per_minute: 'attempts',
       address_failures_per_minute: 'failures',
+      max_sessions: 'sessions (a new login ends the oldest)',
     },
     problem: {
       required: 'Enter the {field}',
@@ -768,7 +772,7 @@ const en: typeof zh = {
     empty: 'No audit event matches. Widen the time range or clear the filters.',
   },
   tokens: {
-    intro: 'API tokens let other systems call the API with one business role over one unit’s subtree; never with an administrator’s role.',
+    intro: 'API tokens let other systems call the API with one business role over one unit’s subtree. A token carries only permissions its issuer holds, over the issuer’s own unit and below; administrators issue none, and the system administrator can list and revoke them.',
     create: 'New token',
     createdTitle: 'Token created',
     token: 'Token',

@@ -141,6 +141,7 @@ describe('validatePolicy', () => {
     idle_minutes: 30,
     account_attempts_per_minute: 10,
     address_failures_per_minute: 10,
+    max_sessions: 3,
   }
   it('accepts the MLPS level-3 defaults and tighter values', () => {
     expect(validatePolicy(defaults)).toEqual({})
@@ -152,6 +153,8 @@ describe('validatePolicy', () => {
     expect(validatePolicy({ ...defaults, max_failures: 6 })).toEqual({ max_failures: { key: 'aboveCeiling', bound: 5 } })
     expect(validatePolicy({ ...defaults, lockout_minutes: 5 })).toEqual({ lockout_minutes: { key: 'belowFloor', bound: 10 } })
     expect(validatePolicy({ ...defaults, idle_minutes: 31 })).toEqual({ idle_minutes: { key: 'aboveCeiling', bound: 30 } })
+    expect(validatePolicy({ ...defaults, max_sessions: 0 })).toEqual({ max_sessions: { key: 'belowFloor', bound: 1 } })
+    expect(validatePolicy({ ...defaults, max_sessions: 4 })).toEqual({ max_sessions: { key: 'aboveCeiling', bound: 3 } })
   })
   it('asks for missing and whole values', () => {
     expect(validatePolicy({ ...defaults, history_count: undefined })).toEqual({ history_count: { key: 'required' } })

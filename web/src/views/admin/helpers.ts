@@ -143,6 +143,7 @@ export const policyLimits: Record<PolicyField, { min: number; max: number; tight
   idle_minutes: { min: 1, max: 30, tighten: 'down' },
   account_attempts_per_minute: { min: 1, max: 10, tighten: 'down' },
   address_failures_per_minute: { min: 1, max: 10, tighten: 'down' },
+  max_sessions: { min: 1, max: 3, tighten: 'down' },
 }
 
 export const policyFields = Object.keys(policyLimits) as PolicyField[]
@@ -184,6 +185,7 @@ export const businessPermissions = [
   'coverage.manage',
   'report.manage',
   'roster.manage',
+  'token.create',
 ]
 
 /** Administration permissions; org.manage goes with either kind. */

@@ -60,7 +60,7 @@ export const routes: RouteRecordRaw[] = [
   {
     path: 'admin/tokens',
     name: 'admin-tokens',
-    meta: { title: 'admin.menu.tokens', permission: 'account.manage' },
+    meta: { title: 'admin.menu.tokens', permission: ['account.manage', 'token.create'] },
     component: () => import('./TokensView.vue'),
   },
 ]
