@@ -95,6 +95,15 @@ export const useSessionStore = defineStore('session', () => {
     await complete()
   }
 
+  /**
+   * The dialog's one action: the password, or the code once the password
+   * passed. A wrong password or code rejects with the API's error.
+   */
+  async function submit(value: string) {
+    if (step.value === 'password') await submitPassword(value)
+    else await submitCode(value.trim())
+  }
+
   /** Gives up: the waiting calls fail with their own errors. */
   function cancel() {
     finish(false)
@@ -125,5 +134,13 @@ export const useSessionStore = defineStore('session', () => {
     setSessionRecovery({ relogin, refreshCsrf })
   }
 
-  return { open, step, username, name, blocked, relogin, submitPassword, submitCode, cancel, refreshCsrf, install }
+  return { open, step, username, name, blocked, relogin, submit, submitPassword, submitCode, cancel, refreshCsrf, install }
 })
+
+/**
+ * What the re-login dialog says about a failed step: a wrong password in the
+ * login page's words, anything else as the error module describes it.
+ */
+export function reloginError(e: unknown, step: ReloginStep, wrongPassword: string, describe: (e: unknown) => string): string {
+  return e instanceof ApiError && e.code === 'unauthorized' && step === 'password' ? wrongPassword : describe(e)
+}
