@@ -2580,12 +2580,20 @@ export interface components {
             items: {
                 args: {
                     doc: string;
+                    /** @description Chinese help. */
+                    doc_zh: string;
                     /** @enum {string} */
                     kind: "string" | "integer" | "list" | "bool" | "any";
+                    /** @description Chinese name. */
+                    label: string;
                     name: string;
                     required: boolean;
                 }[];
                 doc: string;
+                /** @description Chinese help. */
+                doc_zh: string;
+                /** @description Chinese name (count → 场次). */
+                label: string;
                 name: string;
                 /** @description Display unit of its figure. */
                 unit: string;

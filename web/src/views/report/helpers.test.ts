@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { activityHref, callSnippet, debounce, defaultYear, displayBlocks, errorPosition, figureTooltip, functionList, lineCount, offsetOf, recordsHref } from './helpers'
+import { activityHref, callSnippet, debounce, defaultYear, displayBlocks, errorPosition, figureTooltip, functionList, helpOf, lineCount, offsetOf, recordsHref } from './helpers'
 import type { ReportFigure } from './types'
 
 const fig = (over: Partial<ReportFigure> = {}): ReportFigure => ({
@@ -158,5 +158,16 @@ describe('debounce', () => {
 describe('activityHref', () => {
   it('searches the ledger of the unit for the title', () => {
     expect(activityHref(3, '“习语润咸”宣讲 & 座谈')).toBe('/ledger?org_id=3&q=%E2%80%9C%E4%B9%A0%E8%AF%AD%E6%B6%A6%E5%92%B8%E2%80%9D%E5%AE%A3%E8%AE%B2+%26+%E5%BA%A7%E8%B0%88')
+  })
+})
+
+describe('helpOf', () => {
+  const count = { name: 'count', doc: 'number of activities', label: '场次', doc_zh: '活动场次' }
+  it('shows the Chinese name and help in zh-CN and the English help elsewhere', () => {
+    expect(helpOf(count, 'zh-CN')).toEqual({ label: '场次', doc: '活动场次' })
+    expect(helpOf(count, 'en')).toEqual({ label: '', doc: 'number of activities' })
+  })
+  it('falls back to the English help when a server sends no Chinese', () => {
+    expect(helpOf({ doc: 'x' }, 'zh-CN')).toEqual({ label: '', doc: 'x' })
   })
 })

@@ -151,6 +151,16 @@ export function functionList(body: unknown): ReportFunction[] {
     .sort((a, b) => a.name.localeCompare(b.name))
 }
 
+/**
+ * The help of a figure function or argument in the page's language: in zh-CN
+ * its Chinese name and help (the server registers both with the function),
+ * elsewhere no name and the English help.
+ */
+export function helpOf(x: { doc: string; label?: string; doc_zh?: string }, locale: string): { label: string; doc: string } {
+  const zh = locale.toLowerCase().startsWith('zh')
+  return zh ? { label: x.label ?? '', doc: x.doc_zh || x.doc } : { label: '', doc: x.doc }
+}
+
 /** Returns f delayed until calls stop for ms; cancel() drops a pending call. */
 export function debounce<A extends unknown[]>(f: (...a: A) => void, ms: number) {
   let timer: ReturnType<typeof setTimeout> | undefined
