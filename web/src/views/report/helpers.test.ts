@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { activityHref, callSnippet, debounce, defaultYear, displayBlocks, errorPosition, figureTooltip, functionList, helpOf, lineCount, offsetOf, recordsHref } from './helpers'
+import { activityHref, callSnippet, debounce, defaultYear, displayBlocks, errorPosition, figureTooltip, functionList, helpOf, lineCount, offsetOf, recordsHref, wrapLayout } from './helpers'
 import type { ReportFigure } from './types'
 
 const fig = (over: Partial<ReportFigure> = {}): ReportFigure => ({
@@ -169,5 +169,21 @@ describe('helpOf', () => {
   })
   it('falls back to the English help when a server sends no Chinese', () => {
     expect(helpOf({ doc: 'x' }, 'zh-CN')).toEqual({ label: '', doc: 'x' })
+  })
+})
+
+describe('wrapLayout', () => {
+  it('numbers each logical line once, its gutter row as tall as the line wraps', () => {
+    // line 1 one row, line 2 wraps to three rows, line 3 empty, line 4 two rows
+    const { rows, tops } = wrapLayout([20, 60, 0, 40], 20)
+    expect(rows).toEqual([1, 3, 1, 2])
+    expect(tops).toEqual([0, 20, 80, 100])
+  })
+  it('puts an error on a line after a wrapped one below the wrapped rows', () => {
+    const { tops } = wrapLayout([20, 20 * 5, 20], 20)
+    expect(tops[2]).toBe(120) // not 40, where it would be without soft wrap
+  })
+  it('rounds sub-pixel heights and treats unmeasured lines as one row', () => {
+    expect(wrapLayout([19.6, 40.4, 0], 20).rows).toEqual([1, 2, 1])
   })
 })

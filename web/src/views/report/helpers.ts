@@ -101,6 +101,27 @@ export function lineCount(source: string): number {
   return source.split('\n').length
 }
 
+/**
+ * The soft-wrap layout of the editor: from the measured height (px) of each
+ * logical line laid out at the textarea's width, how many visual rows each
+ * takes (at least one: an empty or unmeasured line still has its number) and
+ * where each starts (px from the top of the text). The gutter numbers each
+ * logical line once, its row as tall as the line wraps; an error on line L is
+ * highlighted at tops[L-1], rows[L-1] high.
+ */
+export function wrapLayout(heights: number[], lineHeight: number): { rows: number[]; tops: number[] } {
+  const rows: number[] = []
+  const tops: number[] = []
+  let top = 0
+  for (const h of heights) {
+    const r = Math.max(1, Math.round(h / lineHeight))
+    rows.push(r)
+    tops.push(top)
+    top += r * lineHeight
+  }
+  return { rows, tops }
+}
+
 // ---- Misc -------------------------------------------------------------------
 
 /**
