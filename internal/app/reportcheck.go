@@ -23,6 +23,27 @@ func (a *App) checkTemplateArgs(ctx context.Context, tx *store.Tx, ac domain.Act
 	if err != nil {
 		return err
 	}
+	probs, err := templateArgProblems(ctx, tx, ac, t, types)
+	if err != nil || len(probs) == 0 {
+		return err
+	}
+	p := probs[0]
+	return domain.Invalid("source", "line %d, column %d: %s", p.Line, p.Column, p.Message)
+}
+
+// argProblem is one argument the catalog or the tree refuses.
+type argProblem struct {
+	Line, Column int
+	Message      string
+	Type         string // the activity type refused beside a pillar, if that is the problem
+	Pillar       string // the pillar named beside it
+}
+
+// templateArgProblems is the save-time check against the catalog types (the
+// current one, or the one a catalog change would leave): every argument
+// refused, in the template's order.
+func templateArgProblems(ctx context.Context, tx *store.Tx, ac domain.Actor, t *reporttpl.Template, types []domain.ActivityType) ([]argProblem, error) {
+	var probs []argProblem
 	byCode := map[string]domain.ActivityType{}
 	for _, ty := range types {
 		byCode[ty.Code] = ty
@@ -31,8 +52,8 @@ func (a *App) checkTemplateArgs(ctx context.Context, tx *store.Tx, ac domain.Act
 	for _, p := range domain.Pillars {
 		pillarName[p.Code] = p.Name
 	}
-	bad := func(arg reporttpl.Arg, format string, args ...any) error {
-		return domain.Invalid("source", "line %d, column %d: %s", arg.Line, arg.Col, fmt.Sprintf(format, args...))
+	bad := func(arg reporttpl.Arg, format string, args ...any) {
+		probs = append(probs, argProblem{Line: arg.Line, Column: arg.Col, Message: fmt.Sprintf(format, args...)})
 	}
 	for _, e := range t.Exprs() {
 		if e.Func == "" {
@@ -50,33 +71,34 @@ func (a *App) checkTemplateArgs(ctx context.Context, tx *store.Tx, ac domain.Act
 				}
 				for _, c := range codes {
 					if _, ok := byCode[c]; !ok {
-						return bad(arg, "unknown activity type %q: the catalog (系统管理 → 活动类型) has no such code", c)
+						bad(arg, "unknown activity type %q: the catalog (系统管理 → 活动类型) has no such code", c)
 					}
 				}
 				typeArgs = append(typeArgs, arg)
 			case "pillar":
 				if _, ok := pillarName[v.Str]; !ok {
-					return bad(arg, "unknown pillar %q (pillars: %s)", v.Str, strings.Join(sortedKeys(pillarName), ", "))
+					bad(arg, "unknown pillar %q (pillars: %s)", v.Str, strings.Join(sortedKeys(pillarName), ", "))
+					continue
 				}
 				pillar = &e.Args[i]
 			case "venue":
 				if _, ok := domain.VenueNames[v.Str]; !ok {
-					return bad(arg, "unknown venue %q (venues: %s)", v.Str, strings.Join(sortedKeys(domain.VenueNames), ", "))
+					bad(arg, "unknown venue %q (venues: %s)", v.Str, strings.Join(sortedKeys(domain.VenueNames), ", "))
 				}
 			case "status":
 				if !domain.Status(v.Str).Valid() {
-					return bad(arg, "unknown status %q (approved, submitted, draft, returned)", v.Str)
+					bad(arg, "unknown status %q (approved, submitted, draft, returned)", v.Str)
 				}
 			case "period":
 				if _, err := period.Parse(v.Str); err != nil {
-					return bad(arg, "period %q: %v", v.Str, err)
+					bad(arg, "period %q: %v", v.Str, err)
 				}
 			case "unit":
 				if _, err := tx.OrgByCode(ctx, ac.Scope, v.Str); err != nil {
-					if domain.IsKind(err, domain.KindNotFound) {
-						return bad(arg, "unknown unit code %q", v.Str)
+					if !domain.IsKind(err, domain.KindNotFound) {
+						return nil, err
 					}
-					return err
+					bad(arg, "unknown unit code %q", v.Str)
 				}
 			case "kind":
 				ok := false
@@ -86,7 +108,7 @@ func (a *App) checkTemplateArgs(ctx context.Context, tx *store.Tx, ac domain.Act
 					ok = slices.Contains(domain.TeamKinds, domain.TeamKind(v.Str))
 				}
 				if !ok {
-					return bad(arg, "unknown kind %q of %s", v.Str, e.Func)
+					bad(arg, "unknown kind %q of %s", v.Str, e.Func)
 				}
 			}
 		}
@@ -99,14 +121,15 @@ func (a *App) checkTemplateArgs(ctx context.Context, tx *store.Tx, ac domain.Act
 				codes = []string{arg.Value.Str}
 			}
 			for _, c := range codes {
-				if ty := byCode[c]; ty.Pillar != pillar.Value.Str {
-					return bad(arg, "activity type %q (%s) belongs to pillar %s (%s), not to %s (%s) named beside it: the figure would always be 0",
+				if ty, ok := byCode[c]; ok && ty.Pillar != pillar.Value.Str {
+					bad(arg, "activity type %q (%s) belongs to pillar %s (%s), not to %s (%s) named beside it: the figure would always be 0",
 						c, ty.Name, ty.Pillar, pillarName[ty.Pillar], pillar.Value.Str, pillarName[pillar.Value.Str])
+					probs[len(probs)-1].Type, probs[len(probs)-1].Pillar = c, pillar.Value.Str
 				}
 			}
 		}
 	}
-	return nil
+	return probs, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -301,11 +301,13 @@ func (s *reportSource) UnitsWith(ctx context.Context, kind domain.OrgKind, f rep
 // through their own use cases, with the same actor).
 func (a *App) reportRegistry(ac domain.Actor) *report.Registry {
 	r := report.NewRegistry()
-	kindArg := func(doc string) reporttpl.ArgSpec {
-		return reporttpl.ArgSpec{Name: "kind", Kind: reporttpl.KindString, Doc: doc}
+	kindArg := func(doc, docZh string) reporttpl.ArgSpec {
+		return reporttpl.ArgSpec{Name: "kind", Kind: reporttpl.KindString, Doc: doc, Label: "队伍类别", DocZh: docZh}
 	}
-	unitArg := reporttpl.ArgSpec{Name: "unit", Kind: reporttpl.KindString, Doc: "org unit code (default: the report's unit); teams of its whole subtree count"}
-	periodArg := reporttpl.ArgSpec{Name: "period", Kind: reporttpl.KindString, Doc: "period whose last day the roster is counted on (default: the report's period)"}
+	unitArg := reporttpl.ArgSpec{Name: "unit", Kind: reporttpl.KindString, Doc: "org unit code (default: the report's unit); teams of its whole subtree count",
+		Label: "单位", DocZh: "单位代码（默认：本报告的单位），含其全部下级单位的队伍"}
+	periodArg := reporttpl.ArgSpec{Name: "period", Kind: reporttpl.KindString, Doc: "period whose last day the roster is counted on (default: the report's period)",
+		Label: "期间", DocZh: "按此期间最后一天的名册计数（默认：本报告的期间）"}
 	roster := func(members bool) func(context.Context, *report.Env, reporttpl.Args) (reporttpl.Result, error) {
 		return func(ctx context.Context, env *report.Env, args reporttpl.Args) (reporttpl.Result, error) {
 			u, p := env.Unit, env.Period
@@ -352,18 +354,24 @@ func (a *App) reportRegistry(ac domain.Actor) *report.Registry {
 			return res, nil
 		}
 	}
-	cmp := reporttpl.ArgSpec{Name: reporttpl.CompareArg, Kind: reporttpl.KindString, Doc: "last_year (added by | vs_last_year)"}
+	cmp := reporttpl.ArgSpec{Name: reporttpl.CompareArg, Kind: reporttpl.KindString, Doc: "last_year (added by | vs_last_year)",
+		Label: "同比", DocZh: "上年同期的同一数字（由 | vs_last_year 自动加上，不必手写）"}
 	r.MustRegister(report.Provider{Spec: reporttpl.FuncSpec{Name: "teams", Unit: "支",
-		Doc:  "number of teams (宣讲队, 监督员队伍 …) of the unit's subtree standing on the period's last day (or today)",
-		Args: []reporttpl.ArgSpec{kindArg("team kind: outreach, commentator, monitor, information, volunteer (default: all)"), unitArg, periodArg, cmp}},
+		Doc:   "number of teams (宣讲队, 监督员队伍 …) of the unit's subtree standing on the period's last day (or today)",
+		Label: "队伍数", DocZh: "单位（含下级）在期间最后一天（或今天）在册的队伍支数",
+		Args: []reporttpl.ArgSpec{kindArg("team kind: outreach, commentator, monitor, information, volunteer (default: all)",
+			"队伍类别：outreach 宣讲队伍、commentator 网评员队伍、monitor 舆情监督员队伍、information 信息员队伍、volunteer 志愿服务队伍（默认：全部）"), unitArg, periodArg, cmp}},
 		Eval: roster(false)})
 	r.MustRegister(report.Provider{Spec: reporttpl.FuncSpec{Name: "members", Unit: "人",
-		Doc: "number of members of those teams on that day (a person in two teams counts in each)",
-		Args: []reporttpl.ArgSpec{kindArg("team kind (default: all)"),
-			{Name: "role", Kind: reporttpl.KindString, Doc: "only members with this role: leader, deputy, member, liaison"}, unitArg, periodArg, cmp}},
+		Doc:   "number of members of those teams on that day (a person in two teams counts in each)",
+		Label: "队员人数", DocZh: "上述队伍当天的队员人数（一人在两支队伍中各计一次）",
+		Args: []reporttpl.ArgSpec{kindArg("team kind (default: all)", "队伍类别（默认：全部），取值同“队伍数”"),
+			{Name: "role", Kind: reporttpl.KindString, Doc: "only members with this role: leader, deputy, member, liaison",
+				Label: "队内职务", DocZh: "只计此职务的队员：leader 队长、deputy 副队长、member 成员、liaison 联络员"}, unitArg, periodArg, cmp}},
 		Eval: roster(true)})
 	r.MustRegister(report.Provider{Spec: reporttpl.FuncSpec{Name: "problems", Unit: "个",
-		Doc: "number of problems the office accepted for the report's unit and period (listed by {% problems %})"},
+		Doc:   "number of problems the office accepted for the report's unit and period (listed by {% problems %})",
+		Label: "问题数", DocZh: "办公室为本报告单位和期间采纳的问题个数（由 {% problems %} 逐条列出）"},
 		Eval: func(ctx context.Context, env *report.Env, args reporttpl.Args) (reporttpl.Result, error) {
 			ps, err := a.reportProblems(ctx, ac, env.Unit.ID, env.Period.Code)
 			if err != nil {

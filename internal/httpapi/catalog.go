@@ -103,3 +103,26 @@ func (s *Server) updateActivityType(c *call) error {
 	}
 	return c.reply(t)
 }
+
+// activityTypeImpact answers, for the body PUT would take, which template
+// lines the change would break; nothing is written.
+func (s *Server) activityTypeImpact(c *call) error {
+	var b typeBody
+	if err := c.decode(&b); err != nil {
+		return err
+	}
+	ac, err := c.actor()
+	if err != nil {
+		return err
+	}
+	id := c.p.int("id")
+	old, err := s.app.GetType(c.ctx(), id)
+	if err != nil {
+		return err
+	}
+	breaks, err := s.app.TypeChangeImpact(c.ctx(), ac, b.activityType(id, old.Active))
+	if err != nil {
+		return err
+	}
+	return c.reply(listOf(breaks))
+}

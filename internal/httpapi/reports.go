@@ -373,10 +373,12 @@ func reportSchemas() obj {
 		"ReportFunctionList": object("What a template may use.", obj{
 			"items": array("The figure functions.", object("", obj{
 				"name": str(""), "doc": str(""), "unit": str("Display unit of its figure."),
+				"label": str("Chinese name (count → 场次)."), "doc_zh": str("Chinese help."),
 				"args": array("", object("", obj{
 					"name": str(""), "kind": enum("", "string", "integer", "list", "bool", "any"), "required": boolean(""), "doc": str(""),
-				}, "name", "kind", "required", "doc")),
-			}, "name", "doc", "unit", "args")),
+					"label": str("Chinese name."), "doc_zh": str("Chinese help."),
+				}, "name", "kind", "required", "doc", "label", "doc_zh")),
+			}, "name", "doc", "unit", "args", "label", "doc_zh")),
 			"filters":   obj{"type": "object", "description": "Filter name → what it does.", "additionalProperties": obj{"type": "string"}},
 			"variables": obj{"type": "object", "description": "Variable name → what it holds.", "additionalProperties": obj{"type": "string"}},
 		}, "items", "filters", "variables"),

@@ -214,6 +214,11 @@ func routeTable() []*route {
 			params: []param{pathID("The activity type's id.")}, body: jsonBody("ActivityTypeInput"),
 			status: 200, resp: "ActivityType", errors: []int{403, 404, 409}, reach: reachInstallation, perms: []domain.Permission{domain.PermCatalogManage},
 			handle: (*Server).updateActivityType},
+		{method: "POST", path: api + "/activity-types/{id}/impact", opID: "activityTypeImpact", tag: "catalog", summary: "What a change of an activity type would break in the saved report templates",
+			desc:   "Takes the body PUT would take and changes nothing: lists each line of a template's current version that the change would break (the type leaves the pillar named beside it, or is retired), for the office to confirm or cancel.",
+			params: []param{pathID("The activity type's id.")}, body: jsonBody("ActivityTypeInput"),
+			status: 200, resp: "TemplateBreakList", errors: []int{403, 404}, reach: reachInstallation, perms: []domain.Permission{domain.PermCatalogManage},
+			handle: (*Server).activityTypeImpact},
 
 		// Org tree.
 		{method: "GET", path: api + "/orgs", opID: "listOrgs", tag: "orgs", summary: "Org units in scope, in tree order",

@@ -177,6 +177,14 @@ func componentSchemas() obj {
 		"ActivityTypeInput":  object("An activity type as a client changes it: `code` may be omitted and cannot differ.", typeInputProps(), "pillar", "name"),
 		"ActivityTypeCreate": object("A new activity type.", typeInputProps(), "code", "pillar", "name"),
 
+		"TemplateBreak": object("A line of a saved report template that a catalog change would break.", obj{
+			"template_id": id("The template."), "template": str("Its name."),
+			"line": obj{"type": "integer", "minimum": 1}, "column": obj{"type": "integer", "minimum": 1},
+			"reason":  enum("pillar: the type leaves the pillar named beside it; retired: the type is retired.", "pillar", "retired"),
+			"message": str("What breaks, in Chinese."),
+		}, "template_id", "template", "line", "column", "reason", "message"),
+		"TemplateBreakList": listSchema("The lines that would break, by template.", "TemplateBreak"),
+
 		"OrgUnit": object("A node of the org tree.", obj{
 			"id":           id(""),
 			"parent_id":    id("The parent; absent for a root (a bureau)."),

@@ -225,14 +225,22 @@ func Digest(ids []int64) string {
 
 // Common argument specs.
 var (
-	argUnit   = reporttpl.ArgSpec{Name: "unit", Kind: reporttpl.KindString, Doc: "org unit code (default: the report's unit); its whole subtree counts"}
-	argPeriod = reporttpl.ArgSpec{Name: "period", Kind: reporttpl.KindString, Doc: "period code or label, e.g. 2024, 2024Q3, 2024年第三季度 (default: the report's period)"}
-	argStatus = reporttpl.ArgSpec{Name: "status", Kind: reporttpl.KindString, Doc: "review status counted: approved (default), submitted, draft, returned"}
-	argType   = reporttpl.ArgSpec{Name: "type", Kind: reporttpl.KindString, Doc: "activity type code, e.g. outreach_lecture"}
-	argTypes  = reporttpl.ArgSpec{Name: "types", Kind: reporttpl.KindList, Doc: "several activity type codes, counted together"}
-	argPillar = reporttpl.ArgSpec{Name: "pillar", Kind: reporttpl.KindString, Doc: "one of the six pillars: leadership, theory, civility, online, issues, team"}
-	argVenue  = reporttpl.ArgSpec{Name: "venue", Kind: reporttpl.KindString, Doc: "only records carrying this venue tag: office, campus, classroom, community, online"}
-	argCmp    = reporttpl.ArgSpec{Name: reporttpl.CompareArg, Kind: reporttpl.KindString, Doc: "last_year: the same figure for the same span a year before (added by | vs_last_year)"}
+	argUnit = reporttpl.ArgSpec{Name: "unit", Kind: reporttpl.KindString, Doc: "org unit code (default: the report's unit); its whole subtree counts",
+		Label: "单位", DocZh: "单位代码（默认：本报告的单位），含其全部下级单位"}
+	argPeriod = reporttpl.ArgSpec{Name: "period", Kind: reporttpl.KindString, Doc: "period code or label, e.g. 2024, 2024Q3, 2024年第三季度 (default: the report's period)",
+		Label: "期间", DocZh: "期间，如 2024、2024Q3、2024年第三季度（默认：本报告的期间）"}
+	argStatus = reporttpl.ArgSpec{Name: "status", Kind: reporttpl.KindString, Doc: "review status counted: approved (default), submitted, draft, returned",
+		Label: "审核状态", DocZh: "只计此审核状态的记录：approved 已审核（默认）、submitted 已提交、draft 草稿、returned 已退回"}
+	argType = reporttpl.ArgSpec{Name: "type", Kind: reporttpl.KindString, Doc: "activity type code, e.g. outreach_lecture",
+		Label: "活动类型", DocZh: "一种活动类型；在下方“活动类型”表中按名称点“插入”即可，不必记代码"}
+	argTypes = reporttpl.ArgSpec{Name: "types", Kind: reporttpl.KindList, Doc: "several activity type codes, counted together",
+		Label: "多种活动类型", DocZh: "几种活动类型合并计数，写成列表，如 [\"类型一\", \"类型二\"]（代码见下方“活动类型”表）"}
+	argPillar = reporttpl.ArgSpec{Name: "pillar", Kind: reporttpl.KindString, Doc: "one of the six pillars: leadership, theory, civility, online, issues, team",
+		Label: "工作板块", DocZh: "六个板块之一：leadership 加强组织领导、theory 狠抓理论学习、civility 精神文明创建、online 网络意识形态安全、issues 问题处置、team 队伍建设"}
+	argVenue = reporttpl.ArgSpec{Name: "venue", Kind: reporttpl.KindString, Doc: "only records carrying this venue tag: office, campus, classroom, community, online",
+		Label: "场所", DocZh: "只计带此场所标签的记录：office 机关、campus 校园、classroom 课堂、community 社区、online 线上"}
+	argCmp = reporttpl.ArgSpec{Name: reporttpl.CompareArg, Kind: reporttpl.KindString, Doc: "last_year: the same figure for the same span a year before (added by | vs_last_year)",
+		Label: "同比", DocZh: "上年同期的同一数字（由 | vs_last_year 自动加上，不必手写）"}
 )
 
 func ledgerArgs() []reporttpl.ArgSpec {
@@ -242,7 +250,8 @@ func ledgerArgs() []reporttpl.ArgSpec {
 func ledgerProviders() []Provider {
 	return []Provider{
 		{Activities: true, Spec: reporttpl.FuncSpec{Name: "count", Unit: "场次", Args: ledgerArgs(),
-			Doc: "number of activities (场次) of a unit's subtree in the period, by type, types or pillar, optionally at one venue"},
+			Doc:   "number of activities (场次) of a unit's subtree in the period, by type, types or pillar, optionally at one venue",
+			Label: "场次", DocZh: "单位（含下级）在期间内开展活动的场次，可按活动类型、多种类型或板块统计，可限定场所"},
 			Eval: func(ctx context.Context, env *Env, a reporttpl.Args) (reporttpl.Result, error) {
 				return ledgerFigure(ctx, env, "count", a)
 			},
@@ -250,7 +259,8 @@ func ledgerProviders() []Provider {
 				return ledgerBreakdown(ctx, env, a)
 			}},
 		{Activities: true, Spec: reporttpl.FuncSpec{Name: "attendance", Unit: "人次", Args: ledgerArgs(),
-			Doc: "summed attendance (人次) of the same activities count() counts"},
+			Doc:   "summed attendance (人次) of the same activities count() counts",
+			Label: "人次", DocZh: "与“场次”统计的同一批活动的参加人次合计"},
 			Eval: func(ctx context.Context, env *Env, a reporttpl.Args) (reporttpl.Result, error) {
 				return ledgerFigure(ctx, env, "attendance", a)
 			},
@@ -258,8 +268,10 @@ func ledgerProviders() []Provider {
 				return ledgerBreakdown(ctx, env, a)
 			}},
 		{Activities: true, Spec: reporttpl.FuncSpec{Name: "units", Unit: "个", Args: append([]reporttpl.ArgSpec{
-			{Name: "kind", Kind: reporttpl.KindString, Required: true, Doc: "unit kind counted: school, district or branch"}}, ledgerArgs()...),
-			Doc: "number of units of a kind (e.g. schools) in the subtree that held at least one such activity (themselves or their branches)"},
+			{Name: "kind", Kind: reporttpl.KindString, Required: true, Doc: "unit kind counted: school, district or branch",
+				Label: "单位类别", DocZh: "统计的单位类别：school 学校、district 学区、branch 分支（支部等）"}}, ledgerArgs()...),
+			Doc:   "number of units of a kind (e.g. schools) in the subtree that held at least one such activity (themselves or their branches)",
+			Label: "开展单位数", DocZh: "下级中至少开展过一次此类活动（本身或其分支）的某类单位（如学校）的个数"},
 			Eval: unitsFigure},
 	}
 }

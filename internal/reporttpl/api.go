@@ -125,6 +125,10 @@ type ArgSpec struct {
 	Kind     ValueKind `json:"kind"` // JSON: "string", "integer", "list" or "bool"
 	Required bool      `json:"required"`
 	Doc      string    `json:"doc"`
+	// Label and DocZh are the Chinese name and help the editor shows office
+	// staff in zh-CN (Doc stays for en); every argument has both.
+	Label string `json:"label"`
+	DocZh string `json:"doc_zh"`
 }
 
 // FuncSpec describes a figure function: its arguments and what it counts.
@@ -133,6 +137,10 @@ type FuncSpec struct {
 	Doc  string    `json:"doc"`
 	Unit string    `json:"unit"`
 	Args []ArgSpec `json:"args"`
+	// Label and DocZh are the function's Chinese name (count → 场次) and
+	// help, shown by the editor in zh-CN; every function has both.
+	Label string `json:"label"`
+	DocZh string `json:"doc_zh"`
 }
 
 // Arg finds an argument by name.

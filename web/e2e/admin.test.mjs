@@ -250,6 +250,25 @@ test('the office administrator manages activity types', async () => {
   assert.ok(await dialog.locator('input[placeholder=reading_club]').isDisabled(), 'the code is read-only')
   await dialog.getByRole('button', { name: '取消' }).click()
 
+  // Retiring a type the report templates count: before saving, the office
+  // sees which templates and lines, and may cancel (nothing is saved).
+  await page.locator('[data-test=types-table] .el-table__row', { hasText: 'outreach_lecture' }).getByRole('button', { name: '编辑' }).click()
+  const edit = page.locator('.el-dialog', { hasText: '代码创建后不能修改' })
+  await edit.waitFor()
+  await edit.locator('.el-switch').click()
+  await edit.getByRole('button', { name: '保存' }).click()
+  const impact = page.locator('[data-test=types-impact]')
+  await impact.getByText('这项修改会影响报告模板').waitFor()
+  const rows = await impact.locator('.el-table__row').allTextContents()
+  assert.ok(rows.length > 0, 'the templates counting the type are listed')
+  assert.ok(rows.every((r) => /第 \d+ 行第 \d+ 列/.test(r) && r.includes('停用后')), `template, line and what breaks, in Chinese: ${rows[0]}`)
+  await shot(page, 'admin-types-impact.png')
+  await impact.locator('[data-test=types-impact-cancel]').click()
+  await impact.waitFor({ state: 'hidden' })
+  await edit.getByRole('button', { name: '取消' }).click()
+  const row = page.locator('[data-test=types-table] .el-table__row', { hasText: 'outreach_lecture' })
+  assert.ok((await row.textContent()).includes('使用中'), 'cancelled: the type is still in use')
+
   // The office administrator also holds period.close: the bureau's semester calendar.
   await page.locator('.el-aside .el-menu-item', { hasText: '组织机构' }).click()
   await page.waitForURL(base + '/admin/orgs')

@@ -141,9 +141,37 @@ test('the template editor shows a mistake with its line and column and highlight
   assert.ok(text.includes('aprox'), 'and what is wrong')
   await page.locator('[data-test=error-line]').waitFor()
 
-  // The side help lists the functions the server offers.
+  // Soft wrap: a long line before the mistake wraps; the gutter still numbers
+  // logical lines and the highlight sits on the mistake's line number.
+  await area.fill(source + '\n' + '很长的一段正文，'.repeat(60) + '\n共{{ count() | aprox }}场次')
+  await page.waitForFunction((n) => /第 (\d+) 行/.exec(document.querySelector('[data-test=template-error]')?.textContent ?? '')?.[1] === String(n), lines + 2)
+  await err.click()
+  const geo = await page.evaluate(() => {
+    const rows = [...document.querySelectorAll('[data-test=gutter-line]')]
+    const bad = document.querySelector('.gutter .errline')
+    const long = rows[rows.length - 2]
+    return {
+      rows: rows.length,
+      bad: bad?.textContent.trim(),
+      badTop: bad?.getBoundingClientRect().top,
+      hlTop: document.querySelector('[data-test=error-line]')?.getBoundingClientRect().top,
+      longHeight: long.getBoundingClientRect().height,
+      scrollWidth: document.querySelector('[data-test=template-source]').scrollWidth,
+      clientWidth: document.querySelector('[data-test=template-source]').clientWidth,
+    }
+  })
+  assert.equal(geo.rows, lines + 2, 'one gutter number per logical line')
+  assert.equal(geo.bad, String(lines + 2))
+  assert.ok(Math.abs(geo.badTop - geo.hlTop) <= 1, `highlight at its number: ${JSON.stringify(geo)}`)
+  assert.ok(geo.longHeight >= 40, `the long line's gutter row grows with its wrap: ${JSON.stringify(geo)}`)
+  assert.ok(geo.scrollWidth <= geo.clientWidth + 1, 'no horizontal scrolling')
+
+  // The side help lists the functions the server offers, in Chinese.
   await page.getByRole('tab', { name: '函数与写法' }).click()
   await page.locator('[data-test=fn-count]').waitFor()
+  assert.ok((await page.locator('[data-test=fn-count]').textContent()).includes('场次'), 'count() is named 场次')
+  const helpText = await page.locator('[data-test=template-help] .fn').allTextContents()
+  for (const h of helpText) assert.ok(!/\b(number|activities|default|unit code)\b/.test(h), `no English help: ${h}`)
   await page.getByRole('tab', { name: '实时预览' }).click()
   await err.click() // jumps to the mistake
   await page.screenshot({ path: join(shots, 'report-editor.png') })

@@ -392,6 +392,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/activity-types/{id}/impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a change of an activity type would break in the saved report templates
+         * @description Takes the body PUT would take and changes nothing: lists each line of a template's current version that the change would break (the type leaves the pillar named beside it, or is retired), for the office to confirm or cancel.
+         */
+        post: operations["activityTypeImpact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/aggregates": {
         parameters: {
             query?: never;
@@ -2585,12 +2605,20 @@ export interface components {
             items: {
                 args: {
                     doc: string;
+                    /** @description Chinese help. */
+                    doc_zh: string;
                     /** @enum {string} */
                     kind: "string" | "integer" | "list" | "bool" | "any";
+                    /** @description Chinese name. */
+                    label: string;
                     name: string;
                     required: boolean;
                 }[];
                 doc: string;
+                /** @description Chinese help. */
+                doc_zh: string;
+                /** @description Chinese name (count → 场次). */
+                label: string;
                 name: string;
                 /** @description Display unit of its figure. */
                 unit: string;
@@ -3037,6 +3065,29 @@ export interface components {
             offset: number;
             /** @description How many match, over all pages. */
             total: number;
+        };
+        /** @description A line of a saved report template that a catalog change would break. */
+        TemplateBreak: {
+            column: number;
+            line: number;
+            /** @description What breaks, in Chinese. */
+            message: string;
+            /**
+             * @description pillar: the type leaves the pillar named beside it; retired: the type is retired.
+             * @enum {string}
+             */
+            reason: "pillar" | "retired";
+            /** @description Its name. */
+            template: string;
+            /**
+             * Format: int64
+             * @description The template.
+             */
+            template_id: number;
+        };
+        /** @description The lines that would break, by template. */
+        TemplateBreakList: {
+            items: components["schemas"]["TemplateBreak"][];
         };
         /** @description A new API token. */
         TokenInput: {
@@ -4073,6 +4124,41 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    activityTypeImpact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The activity type's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivityTypeInput"];
+            };
+        };
+        responses: {
+            /** @description What a change of an activity type would break in the saved report templates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateBreakList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["Internal"];

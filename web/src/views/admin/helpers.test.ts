@@ -3,6 +3,7 @@ import type { OrgUnit } from '@/api/client'
 import {
   adminRoleConflict,
   allowDrop,
+  typeChangeNeedsImpact,
   buildTree,
   canParent,
   childKinds,
@@ -200,5 +201,17 @@ describe('loadAll', () => {
     }, 500)
     expect(got).toEqual(all)
     expect(calls).toEqual([0, 500, 1000])
+  })
+})
+
+describe('typeChangeNeedsImpact', () => {
+  const theory = { pillar: 'theory', active: true }
+  it('asks on a move to another pillar and on retiring', () => {
+    expect(typeChangeNeedsImpact(theory, { pillar: 'civility', active: true })).toBe(true)
+    expect(typeChangeNeedsImpact(theory, { pillar: 'theory', active: false })).toBe(true)
+  })
+  it('does not ask on a rename, nor on bringing a retired type back', () => {
+    expect(typeChangeNeedsImpact(theory, theory)).toBe(false)
+    expect(typeChangeNeedsImpact({ pillar: 'theory', active: false }, theory)).toBe(false)
   })
 })

@@ -1,6 +1,17 @@
 // Pure helpers of the administration pages, tested in helpers.test.ts.
 import type { OrgUnit, Policy } from '@/api/client'
 
+// ---- Activity types ---------------------------------------------------------
+
+/**
+ * Whether a change of an activity type can break a saved report template, so
+ * the page asks the server which lines before saving: a move to another
+ * pillar, or retiring a type in use. (The code cannot change.)
+ */
+export function typeChangeNeedsImpact(before: { pillar: string; active: boolean }, after: { pillar: string; active: boolean }): boolean {
+  return before.pillar !== after.pillar || (before.active && !after.active)
+}
+
 // ---- Org tree -------------------------------------------------------------
 
 export type OrgKind = OrgUnit['kind']

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { activityHref, callSnippet, debounce, defaultYear, displayBlocks, errorPosition, figureTooltip, functionList, lineCount, offsetOf, recordsHref } from './helpers'
+import { activityHref, callSnippet, debounce, defaultYear, displayBlocks, errorPosition, figureTooltip, functionList, helpOf, lineCount, offsetOf, recordsHref, wrapLayout } from './helpers'
 import type { ReportFigure } from './types'
 
 const fig = (over: Partial<ReportFigure> = {}): ReportFigure => ({
@@ -158,5 +158,32 @@ describe('debounce', () => {
 describe('activityHref', () => {
   it('searches the ledger of the unit for the title', () => {
     expect(activityHref(3, '“习语润咸”宣讲 & 座谈')).toBe('/ledger?org_id=3&q=%E2%80%9C%E4%B9%A0%E8%AF%AD%E6%B6%A6%E5%92%B8%E2%80%9D%E5%AE%A3%E8%AE%B2+%26+%E5%BA%A7%E8%B0%88')
+  })
+})
+
+describe('helpOf', () => {
+  const count = { name: 'count', doc: 'number of activities', label: '场次', doc_zh: '活动场次' }
+  it('shows the Chinese name and help in zh-CN and the English help elsewhere', () => {
+    expect(helpOf(count, 'zh-CN')).toEqual({ label: '场次', doc: '活动场次' })
+    expect(helpOf(count, 'en')).toEqual({ label: '', doc: 'number of activities' })
+  })
+  it('falls back to the English help when a server sends no Chinese', () => {
+    expect(helpOf({ doc: 'x' }, 'zh-CN')).toEqual({ label: '', doc: 'x' })
+  })
+})
+
+describe('wrapLayout', () => {
+  it('numbers each logical line once, its gutter row as tall as the line wraps', () => {
+    // line 1 one row, line 2 wraps to three rows, line 3 empty, line 4 two rows
+    const { rows, tops } = wrapLayout([20, 60, 0, 40], 20)
+    expect(rows).toEqual([1, 3, 1, 2])
+    expect(tops).toEqual([0, 20, 80, 100])
+  })
+  it('puts an error on a line after a wrapped one below the wrapped rows', () => {
+    const { tops } = wrapLayout([20, 20 * 5, 20], 20)
+    expect(tops[2]).toBe(120) // not 40, where it would be without soft wrap
+  })
+  it('rounds sub-pixel heights and treats unmeasured lines as one row', () => {
+    expect(wrapLayout([19.6, 40.4, 0], 20).rows).toEqual([1, 2, 1])
   })
 })

@@ -101,6 +101,27 @@ export function lineCount(source: string): number {
   return source.split('\n').length
 }
 
+/**
+ * The soft-wrap layout of the editor: from the measured height (px) of each
+ * logical line laid out at the textarea's width, how many visual rows each
+ * takes (at least one: an empty or unmeasured line still has its number) and
+ * where each starts (px from the top of the text). The gutter numbers each
+ * logical line once, its row as tall as the line wraps; an error on line L is
+ * highlighted at tops[L-1], rows[L-1] high.
+ */
+export function wrapLayout(heights: number[], lineHeight: number): { rows: number[]; tops: number[] } {
+  const rows: number[] = []
+  const tops: number[] = []
+  let top = 0
+  for (const h of heights) {
+    const r = Math.max(1, Math.round(h / lineHeight))
+    rows.push(r)
+    tops.push(top)
+    top += r * lineHeight
+  }
+  return { rows, tops }
+}
+
 // ---- Misc -------------------------------------------------------------------
 
 /**
@@ -149,6 +170,16 @@ export function functionList(body: unknown): ReportFunction[] {
     .filter((f): f is ReportFunction => !!f && typeof f === 'object' && typeof (f as ReportFunction).name === 'string')
     .map((f) => ({ ...f, args: (Array.isArray(f.args) ? f.args : []).filter((a) => a.name !== 'compare') }))
     .sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/**
+ * The help of a figure function or argument in the page's language: in zh-CN
+ * its Chinese name and help (the server registers both with the function),
+ * elsewhere no name and the English help.
+ */
+export function helpOf(x: { doc: string; label?: string; doc_zh?: string }, locale: string): { label: string; doc: string } {
+  const zh = locale.toLowerCase().startsWith('zh')
+  return zh ? { label: x.label ?? '', doc: x.doc_zh || x.doc } : { label: '', doc: x.doc }
 }
 
 /** Returns f delayed until calls stop for ms; cancel() drops a pending call. */
