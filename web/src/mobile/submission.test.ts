@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '@/api/client'
-import { FormKey, uuid4 } from './idempotency'
+import { FormKey, uuid4 } from '@/api/idempotency'
 import { Submission, type Activity, type ActivityCreate, type Photo } from './submission'
 
 const body = { org_id: 1, type_id: 2, date: '2026-11-29', title: '理论学习', attendance: 12, submit: true } as ActivityCreate

@@ -3,7 +3,7 @@
 // photo to it, each with its own retries. If the activity was created but a
 // photo failed for good, the activity is kept and only the photos are retried.
 import { request, type Schemas } from '@/api/client'
-import { FormKey } from './idempotency'
+import { FormKey } from '@/api/idempotency'
 import { withRetry, withTimeout, type RetryOptions } from './retry'
 import { uploadEvidence } from '@/api/upload'
 
