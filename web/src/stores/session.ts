@@ -4,7 +4,7 @@
 // in again in place (password, then the TOTP code when its role needs one), and
 // the call is replayed (api/client.ts withSessionRecovery).
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, watch } from 'vue'
 import { ApiError, api, setCsrfToken, setSessionRecovery, type LoginResult, type Me } from '@/api/client'
 import { useAuthStore } from './auth'
 
@@ -136,6 +136,43 @@ export const useSessionStore = defineStore('session', () => {
 
   return { open, step, username, name, blocked, relogin, submit, submitPassword, submitCode, cancel, refreshCsrf, install }
 })
+
+/**
+ * The fields and the one action of a re-login form, for the desktop dialog and
+ * the phone popup alike: the fields empty whenever the form opens or moves to
+ * the next step (then onReset runs, e.g. to focus the field), and a failed step
+ * is worded by reloginError.
+ */
+export function useReloginForm(wrongPassword: () => string, describe: (e: unknown) => string, onReset?: () => void) {
+  const session = useSessionStore()
+  const password = ref('')
+  const code = ref('')
+  const busy = ref(false)
+  const error = ref('')
+  watch(
+    () => [session.open, session.step],
+    () => {
+      password.value = ''
+      code.value = ''
+      error.value = ''
+      onReset?.()
+    },
+  )
+  async function submit() {
+    error.value = ''
+    busy.value = true
+    try {
+      await session.submit(session.step === 'password' ? password.value : code.value)
+    } catch (e) {
+      password.value = ''
+      code.value = ''
+      error.value = reloginError(e, session.step, wrongPassword(), describe)
+    } finally {
+      busy.value = false
+    }
+  }
+  return { session, password, code, busy, error, submit }
+}
 
 /**
  * What the re-login dialog says about a failed step: a wrong password in the
