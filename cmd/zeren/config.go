@@ -64,6 +64,11 @@ var commands = map[string]commandSpec{
 	"report": {"Write a unit's work report for a period to a file, as the console operator over the whole tree (flags: --unit CODE, --period PERIOD, " +
 		"-o FILE, --format docx|html|xlsx (default: from the file's extension, else docx), --template NAME (default: the default template), --db, --tz). " +
 		"Nothing is stored; stored snapshots are made in the web app.", []setting{setDB}},
+	"backup": {"Write one archive (.tar.gz) of the database — a consistent copy taken while the server runs (SQLite: VACUUM INTO; PostgreSQL: pg_dump " +
+		"of one exported snapshot) — the evidence files and the audit anchors, with a manifest of SHA-256 checksums (flags: --out DIR, --keep N). " +
+		"The secret key and the audit anchor key are not archived: keep them apart.", []setting{setDB, setDataDir, setKeyFile, setAuditKey, setTZ}},
+	"restore": {"Check an archive against its manifest and restore it into an EMPTY database and data directory, then check the restored database " +
+		"against the manifest's counts and audit head (flags: --from FILE, --check-only).", []setting{setDB, setDataDir, setKeyFile, setAuditKey, setTZ}},
 	"version": {"Print the version, the VCS revision and the Go version.", nil},
 	"help":    {"Print help.", nil},
 }

@@ -60,6 +60,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runAudit(ctx, rest, stdout, stderr)
 	case "report":
 		return reportCmd(ctx, rest, stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, rest, stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		return versionCmd(rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":
@@ -80,6 +84,8 @@ Usage:
   zeren audit verify [--db PATH|URL] [--data-dir DIR] [--audit-key FILE] [--anchor FILE]
   zeren audit anchor [--db PATH|URL] [--data-dir DIR] [--audit-key FILE]
   zeren report   --unit CODE --period PERIOD -o FILE [--format docx|html|xlsx] [--template NAME] [--db PATH|URL]
+  zeren backup   [--db PATH|URL] [--data-dir DIR] [--out DIR] [--keep N]
+  zeren restore  --from FILE [--db PATH|URL] [--data-dir DIR] [--check-only]
   zeren version
   zeren help [COMMAND]
 
