@@ -74,6 +74,20 @@ func Require(t testing.TB) {
 	t.Skip(msg)
 }
 
+// ResaveXLSX opens a workbook in LibreOffice Calc and saves it again as .xlsx
+// in outDir (a file as LibreOffice writes it, for importers to read), and
+// returns its path.
+func ResaveXLSX(ctx context.Context, src, outDir string) (string, error) {
+	if err := convert(ctx, src, outDir, "xlsx:Calc MS Excel 2007 XML"); err != nil {
+		return "", err
+	}
+	out := filepath.Join(outDir, strings.TrimSuffix(filepath.Base(src), filepath.Ext(src))+".xlsx")
+	if !exists(out) {
+		return "", fmt.Errorf("officecheck: soffice wrote no %s", out)
+	}
+	return out, nil
+}
+
 // ConvertToPDF converts src (e.g. a .docx) to PDF in outDir and returns the PDF's path.
 func ConvertToPDF(ctx context.Context, src, outDir string) (string, error) {
 	if err := convert(ctx, src, outDir, "pdf"); err != nil {
