@@ -46,33 +46,41 @@ func (a *App) validateActivity(ctx context.Context, tx *store.Tx, ac domain.Acto
 	if !t.Active {
 		return in, t, domain.Invalid("type_id", "the activity type %s is no longer in use", t.Name)
 	}
+	in, err = checkActivity(in, o, t, a.Today())
+	return in, t, err
+}
+
+// checkActivity checks an activity's own fields against its (active) unit and
+// type, with no database: the ledger's writes and the import's preview of a
+// whole workbook judge a record by this one function.
+func checkActivity(in domain.ActivityInput, o domain.OrgUnit, t domain.ActivityType, today domain.Date) (domain.ActivityInput, error) {
 	if in.Date.IsZero() {
-		return in, t, domain.Invalid("date", "is required")
+		return in, domain.Invalid("date", "is required")
 	}
-	if in.Date.After(a.Today()) {
-		return in, t, domain.Invalid("date", "%s is in the future; record activities after they happen", in.Date)
+	if in.Date.After(today) {
+		return in, domain.Invalid("date", "%s is in the future; record activities after they happen", in.Date)
 	}
 	if !o.Lived(in.Date) {
-		return in, t, domain.Invalid("date", "%s is outside the active life of %s", in.Date, o.Name)
+		return in, domain.Invalid("date", "%s is outside the active life of %s", in.Date, o.Name)
 	}
 	in.Title = strings.TrimSpace(in.Title)
 	if err := domain.ValidateName("title", in.Title, domain.MaxTitleLen); err != nil {
-		return in, t, err
+		return in, err
 	}
 	if err := domain.TextBlock("description", in.Description); err != nil {
-		return in, t, err
+		return in, err
 	}
 	if n := utf8.RuneCountInString(in.Description); n > domain.MaxDescLen {
-		return in, t, domain.Invalid("description", "must be at most %d characters, got %d", domain.MaxDescLen, n)
+		return in, domain.Invalid("description", "must be at most %d characters, got %d", domain.MaxDescLen, n)
 	}
 	if in.Attendance < 0 {
-		return in, t, domain.Invalid("attendance", "cannot be negative")
+		return in, domain.Invalid("attendance", "cannot be negative")
 	}
 	if in.Attendance > domain.MaxAttendance {
-		return in, t, domain.Invalid("attendance", "%d is more than %d; check the number", in.Attendance, domain.MaxAttendance)
+		return in, domain.Invalid("attendance", "%d is more than %d; check the number", in.Attendance, domain.MaxAttendance)
 	}
 	if err := domain.CheckCount("venues", len(in.Venues), domain.MaxVenues, "venues"); err != nil {
-		return in, t, err
+		return in, err
 	}
 	venues := []string{}
 	seen := map[string]bool{}
@@ -82,9 +90,9 @@ func (a *App) validateActivity(ctx context.Context, tx *store.Tx, ac domain.Acto
 		}
 		if !t.AllowsVenue(v) {
 			if len(t.Venues) == 0 {
-				return in, t, domain.Invalid("venues", "the type %s takes no venue", t.Name)
+				return in, domain.Invalid("venues", "the type %s takes no venue", t.Name)
 			}
-			return in, t, domain.Invalid("venues", "%q is not a venue of %s (allowed: %s)", v, t.Name, strings.Join(t.Venues, ", "))
+			return in, domain.Invalid("venues", "%q is not a venue of %s (allowed: %s)", v, t.Name, strings.Join(t.Venues, ", "))
 		}
 		seen[v] = true
 		venues = append(venues, v)
@@ -95,12 +103,12 @@ func (a *App) validateActivity(ctx context.Context, tx *store.Tx, ac domain.Acto
 			in.Publication = domain.PublicationSubmitted
 		}
 		if !domain.ValidPublication(in.Publication) {
-			return in, t, domain.Invalid("publication", "must be submitted, accepted or published")
+			return in, domain.Invalid("publication", "must be submitted, accepted or published")
 		}
 	} else if in.Publication != "" {
-		return in, t, domain.Invalid("publication", "only article submissions carry a publication status")
+		return in, domain.Invalid("publication", "only article submissions carry a publication status")
 	}
-	return in, t, nil
+	return in, nil
 }
 
 // CreateActivity records an activity as a draft, or submits it at once when

@@ -125,7 +125,8 @@ type EntryRow struct {
 // EntryRows lists, for the activities of root's subtree dated in r with one
 // of statuses, who entered them and when: three short columns per record,
 // read through the (org_id, date) index. Records entered by skip (the
-// system's own name) are left out.
+// system's own name) and records imported from an office's old workbooks
+// (their entry day is the import's, not the recording's) are left out.
 func (tx *Tx) EntryRows(ctx context.Context, scope domain.Scope, root int64, r domain.Range, statuses []domain.Status, skip string) ([]EntryRow, error) {
 	args := []any{}
 	cond, ok, err := tx.subtreeInScope(ctx, scope, "a.org_id", root, &args)
@@ -133,7 +134,7 @@ func (tx *Tx) EntryRows(ctx context.Context, scope domain.Scope, root int64, r d
 		return []EntryRow{}, err
 	}
 	args = append(args, r.From.String(), r.To.String(), skip)
-	cond += fmt.Sprintf(" AND a.date >= $%d AND a.date < $%d AND a.created_by <> $%d", len(args)-2, len(args)-1, len(args))
+	cond += fmt.Sprintf(" AND a.date >= $%d AND a.date < $%d AND a.created_by <> $%d AND a.import_batch_id IS NULL", len(args)-2, len(args)-1, len(args))
 	cond += " AND a.status IN (" + placeholders(&args, strs(statuses)...) + ")"
 	rows, err := tx.query(ctx, "SELECT a.created_by, a.created_at, a.date FROM activities a WHERE "+cond, args...)
 	if err != nil {
