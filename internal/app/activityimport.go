@@ -166,6 +166,11 @@ func (a *App) CommitActivityImport(ctx context.Context, ac domain.Actor, sha str
 	if err := ac.Require(domain.PermActivitySubmit); err != nil {
 		return ActivityImportResult{}, err
 	}
+	// The unit first: a unit outside the actor's scope is not found, whatever
+	// the rest of the request holds.
+	if err := a.importUnitInScope(ctx, ac, opt.OrgID); err != nil {
+		return ActivityImportResult{}, err
+	}
 	if a.blobs == nil {
 		return ActivityImportResult{}, domain.Unavailable(errors.New("no file store"))
 	}
@@ -287,11 +292,11 @@ type judged struct {
 
 // judgeImport reads the file and judges every row, in one read transaction.
 func (a *App) judgeImport(ctx context.Context, ac domain.Actor, data []byte, opt ActivityImportOptions) (judged, error) {
-	if opt.OrgID <= 0 {
-		return judged{}, domain.Invalid("org_id", "is required: the unit the records belong to")
-	}
 	if opt.Year != 0 && (opt.Year < 1950 || opt.Year > 2100) {
 		return judged{}, domain.Invalid("year", "must be between 1950 and 2100")
+	}
+	if err := a.importUnitInScope(ctx, ac, opt.OrgID); err != nil {
+		return judged{}, err
 	}
 	sh, err := tabular.Read(data, tabular.Limits{MaxBytes: MaxActivityImportBytes, MaxUnzipped: 512 << 20,
 		MaxRows: MaxActivityImportRows, MaxCellRunes: domain.MaxDescLen + 100})
@@ -310,6 +315,18 @@ func (a *App) judgeImport(ctx context.Context, ac domain.Actor, data []byte, opt
 	sum := sha256.Sum256(data)
 	j.preview.FileSHA256 = hex.EncodeToString(sum[:])
 	return j, nil
+}
+
+// importUnitInScope checks that the import's unit exists in the actor's
+// write scope, before anything of the file is read.
+func (a *App) importUnitInScope(ctx context.Context, ac domain.Actor, orgID int64) error {
+	if orgID <= 0 {
+		return domain.Invalid("org_id", "is required: the unit the records belong to")
+	}
+	return a.st.Read(ctx, func(tx *store.Tx) error {
+		_, err := tx.GetOrg(ctx, domain.Scope{Roots: ac.Scope.Roots}, orgID)
+		return fieldNotFound(err, "org_id")
+	})
 }
 
 // importFileError turns a tabular refusal into the API's error.

@@ -306,6 +306,7 @@ type matrix struct {
 
 	scratch   map[string]any // installation records to change, by collection
 	ownSHA    string
+	importSHA string               // a ledger file previewed for the import's commit
 	n         int                  // a counter for unique codes, names and files
 	fresh     map[slotKind][]any   // own candidates made for the current operation
 	versionOf func(id int64) int64 // an activity's current version
@@ -333,6 +334,12 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 
 	// B's records: a draft, a submitted activity carrying a file, an
 	// approved one; an account; an API token.
+	// A ledger file already previewed: an import's commit names it.
+	prev, err := e.app.PreviewActivityImport(ctx, opA, strings.NewReader(m.importCSV(e.types["moral_education"].Name, "导入的活动")), app.ActivityImportOptions{OrgID: e.bureau})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.importSHA = prev.FileSHA256
 	m.bPhoto = decodablePNG(7, 5) // a real picture: its thumbnail is a positive control
 	m.bSHA = sha256Hex(m.bPhoto)
 	moral := e.types["moral_education"].ID
@@ -787,6 +794,11 @@ func (m *matrix) build(op *matrixOp, a assignment) *request {
 		r.method = op.method
 		return r
 	}
+	if isMultipartOp(op.op) && strings.HasSuffix(op.path, "/imports/activities/preview") {
+		r := upload(path, "台账.csv", []byte(m.importCSV(m.types["moral_education"].Name, fmt.Sprintf("导入%d", m.next()))))
+		r.method = op.method
+		return r
+	}
 	if isMultipartOp(op.op) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
@@ -817,6 +829,10 @@ func (m *matrix) build(op *matrixOp, a assignment) *request {
 			body[name] = m.types["moral_education"].ID
 		case name == "version":
 			body[name] = m.versionOf(pathActivity)
+		case name == "file_sha256":
+			body[name] = m.importSHA
+		case name == "skip_duplicates":
+			body[name] = true // the same file is committed by several cells
 		case slices.Contains(reqd, name):
 			body[name] = example(ps, nil)
 			if name == "code" || name == "username" {
@@ -910,4 +926,10 @@ func (m *matrix) findBlob() []byte {
 		return nil
 	})
 	return found
+}
+
+// importCSV is an office's ledger as a CSV: one record of a type, no unit
+// column (the records are the import's unit's own).
+func (m *matrix) importCSV(typeName, title string) string {
+	return "日期,活动类型,标题,参加人数\n2024-03-06," + typeName + "," + title + ",30\n"
 }

@@ -407,6 +407,29 @@ func routeTable() []*route {
 		{method: "POST", path: api + "/teams", opID: "createTeam", tag: "rosters", summary: "Create a team of a unit",
 			body: jsonBody("TeamInput"), status: 201, resp: "Team", errors: []int{404, 409}, perms: []domain.Permission{domain.PermRosterManage},
 			handle: (*Server).createTeam},
+		{method: "POST", path: api + "/imports/activities/preview", opID: "previewActivityImport", tag: "activities", summary: "Preview an import of an office's own ledger workbook",
+			desc: "multipart/form-data with the .xlsx (Excel, WPS or LibreOffice) or CSV (UTF-8 or GBK) in the field `file`. Nothing is written: " +
+				"the answer says how every row would be imported — the header row found, the column mapping (`mapping` given here, else the one " +
+				"the unit saved at its last import, else suggested from the headers), each row's problems by row and column in Chinese with " +
+				"suggestions for near-miss unit and type names, and duplicates of existing records or of earlier rows (same unit, type, day and " +
+				"title). The file is kept under its SHA-256 for the commit.",
+			params: []param{
+				{name: "org_id", in: "query", kind: kindInt, desc: "The unit the records belong to: rows name units of its subtree, or none (then its own).", min: 1, hasMin: true, required: true},
+				qInt("year", "Completes dates written without a year (3月1日); 0: none.", 0, 2100, 0),
+				qString("mapping", "Field to 0-based column, e.g. `date:1,org:2,type:3,title:4`; empty: saved or suggested."),
+			},
+			body:   &bodySpec{schema: "ActivityImportUpload", multipart: true},
+			status: 200, resp: "ActivityImportPreview", errors: []int{404, 413}, transfer: true,
+			perms:  []domain.Permission{domain.PermActivityWrite},
+			handle: (*Server).previewActivityImport},
+		{method: "POST", path: api + "/imports/activities", opID: "commitActivityImport", tag: "activities", summary: "Import a previewed ledger workbook",
+			desc: "Judges the previewed file again with the same options and writes every row in one transaction, submitted for review, as one " +
+				"import batch holding the file's SHA-256 — or nothing: any row with a problem answers 400 naming it, and a duplicate does too " +
+				"unless `skip_duplicates`. The mapping is saved for the unit's next import. Imported records are left out of the back-filling " +
+				"problem (rule 6): their entry day is the import's.",
+			body: jsonBody("ActivityImportCommit"), status: 200, resp: "ActivityImportResult", errors: []int{404, 423},
+			perms:  []domain.Permission{domain.PermActivityWrite, domain.PermActivitySubmit},
+			handle: (*Server).commitActivityImport},
 		{method: "GET", path: api + "/teams/import-template", opID: "getMemberImportTemplate", tag: "rosters", summary: "The Excel template of a member import",
 			desc: "An .xlsx workbook: the header row (姓名, 角色, 单位编码, 单位名称, 职务, 手机号, 加入日期), one example row, " +
 				"and a second sheet explaining each column.",

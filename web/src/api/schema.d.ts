@@ -706,6 +706,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a previewed ledger workbook
+         * @description Judges the previewed file again with the same options and writes every row in one transaction, submitted for review, as one import batch holding the file's SHA-256 — or nothing: any row with a problem answers 400 naming it, and a duplicate does too unless `skip_duplicates`. The mapping is saved for the unit's next import. Imported records are left out of the back-filling problem (rule 6): their entry day is the import's.
+         */
+        post: operations["commitActivityImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/activities/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview an import of an office's own ledger workbook
+         * @description multipart/form-data with the .xlsx (Excel, WPS or LibreOffice) or CSV (UTF-8 or GBK) in the field `file`. Nothing is written: the answer says how every row would be imported — the header row found, the column mapping (`mapping` given here, else the one the unit saved at its last import, else suggested from the headers), each row's problems by row and column in Chinese with suggestions for near-miss unit and type names, and duplicates of existing records or of earlier rows (same unit, type, day and title). The file is kept under its SHA-256 for the commit.
+         */
+        post: operations["previewActivityImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs": {
         parameters: {
             query?: never;
@@ -1593,6 +1633,72 @@ export interface components {
         ActivityHistory: {
             items: components["schemas"]["HistoryEntry"][];
         };
+        /** @description Import a previewed file. */
+        ActivityImportCommit: {
+            file_name?: string;
+            /** @description The preview's `file_sha256`. */
+            file_sha256: string;
+            /** @description Field key → 0-based column of the file. */
+            mapping?: {
+                [key: string]: number;
+            };
+            /**
+             * Format: int64
+             * @description The unit the import is for, as in the preview.
+             */
+            org_id: number;
+            /** @description Leave duplicate rows out; without it a duplicate refuses the file. */
+            skip_duplicates?: boolean;
+            /** @description Completes dates written without a year; 0: none. */
+            year?: number;
+        };
+        /** @description How a file would be imported; nothing is written. */
+        ActivityImportPreview: {
+            /** @description Rows repeating a record or an earlier row. */
+            duplicates: number;
+            fields: components["schemas"]["ImportField"][];
+            /** @description The file's SHA-256: the commit names it. */
+            file_sha256: string;
+            /** @enum {string} */
+            format: "xlsx" | "csv-utf8" | "csv-gbk";
+            header_line: number;
+            headers: string[];
+            /** @description Rows with a problem. */
+            invalid: number;
+            /** @description Field key → 0-based column of the file. */
+            mapping: {
+                [key: string]: number;
+            };
+            /** @description The mapping is the one the unit used last time. */
+            mapping_saved: boolean;
+            /** @description Every problem, at most 500. */
+            problems: components["schemas"]["ImportProblem"][];
+            /** @description More problems than listed. */
+            problems_capped: boolean;
+            rows: number;
+            /** @description The first 200 rows. */
+            sample: components["schemas"]["ImportRow"][];
+            /** @description The sheet read (the first visible one); empty for CSV. */
+            sheet: string;
+            /** @description Rows that would be imported. */
+            valid: number;
+        };
+        /** @description A finished import. */
+        ActivityImportResult: {
+            /**
+             * Format: int64
+             * @description The import batch: it holds the file's SHA-256, and its records are marked with it.
+             */
+            batch_id: number;
+            /** @description Records written, submitted for review. */
+            imported: number;
+            skipped_duplicates: number;
+        };
+        /** @description A multipart/form-data upload. */
+        ActivityImportUpload: {
+            /** @description The office's workbook (.xlsx) or CSV (UTF-8 or GBK), at most 32 MB and 100 000 rows. */
+            file: string;
+        };
         /** @description What a client may set on an activity. */
         ActivityInput: {
             /** @description Participants (人次); required before submitting when the type expects attendance. */
@@ -2064,6 +2170,44 @@ export interface components {
             id: number;
             /** @description Why it was returned. */
             reason?: string;
+        };
+        /** @description A field a column can fill. */
+        ImportField: {
+            key: string;
+            /** @description Its Chinese name, as the template's header. */
+            label: string;
+            required: boolean;
+        };
+        /** @description One problem of one cell, in the user's words. */
+        ImportProblem: {
+            /** @description The column's header in the file (or the field's label). */
+            column: string;
+            /** @description The field: date, org, type, title, description, attendance, venues. */
+            field: string;
+            /** @description The row as the sheet shows it. */
+            line: number;
+            /** @description What is wrong, in Chinese. */
+            message: string;
+            /** @description Close names, for a unit or type that matched none. */
+            suggestions?: string[];
+        };
+        /** @description One row, judged. */
+        ImportRow: {
+            /** @description Same unit, type, day and title as an existing record or an earlier row. */
+            duplicate: boolean;
+            /** @description The earlier row it repeats. */
+            duplicate_line?: number;
+            /**
+             * Format: int64
+             * @description The existing record it repeats.
+             */
+            duplicate_of?: number;
+            /** @description The record as it would be written (the fields of ActivityInput; a field the row could not fill is empty). */
+            input: Record<string, never>;
+            line: number;
+            org_name: string;
+            problems?: components["schemas"]["ImportProblem"][];
+            type_name: string;
         };
         /** @description A new one-time password, shown once. */
         InitialPassword: {
@@ -4625,6 +4769,78 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    commitActivityImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivityImportCommit"];
+            };
+        };
+        responses: {
+            /** @description Import a previewed ledger workbook. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityImportResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewActivityImport: {
+        parameters: {
+            query: {
+                /** @description The unit the records belong to: rows name units of its subtree, or none (then its own). */
+                org_id: number;
+                /** @description Completes dates written without a year (3月1日); 0: none. */
+                year?: number;
+                /** @description Field to 0-based column, e.g. `date:1,org:2,type:3,title:4`; empty: saved or suggested. */
+                mapping?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ActivityImportUpload"];
+            };
+        };
+        responses: {
+            /** @description Preview an import of an office's own ledger workbook. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityImportPreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
