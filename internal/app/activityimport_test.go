@@ -160,3 +160,50 @@ func countActivities(t *testing.T, f *fixture) int {
 	}
 	return int(agg.Count)
 }
+
+// TestActivityImportTemplate: the template, filled in as its example row
+// shows, previews as one valid record; its drop-downs list the unit's
+// subtree and the catalog.
+func TestActivityImportTemplate(t *testing.T) {
+	e := storetest.Engines(t)[0]
+	ctx := context.Background()
+	f := newFixture(t, e)
+	district := f.districts[0]
+	ac := actorWithRole(district, domain.RoleDistrictAdmin)
+	var buf bytes.Buffer
+	if err := f.app.ActivityImportTemplate(ctx, ac, district.ID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	wb, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	if got := wb.GetSheetList(); len(got) != 3 || got[0] != "台账" || got[2] != "填写说明" {
+		t.Fatalf("sheets: %v", got)
+	}
+	dv, err := wb.GetDataValidations("台账")
+	if err != nil || len(dv) != 3 {
+		t.Fatalf("drop-downs: %d %v", len(dv), err)
+	}
+	cols, _ := wb.GetCols("选项")
+	var units []string
+	for _, u := range cols[0] {
+		if u != "" {
+			units = append(units, u)
+		}
+	}
+	if len(units) != 1+2+2 { // the district, its 2 schools, their 2 branches
+		t.Errorf("the unit list should hold the district's subtree: %v", units)
+	}
+	p, err := f.app.PreviewActivityImport(ctx, ac, bytes.NewReader(buf.Bytes()), app.ActivityImportOptions{OrgID: district.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Rows != 1 || p.Valid != 1 || p.Sample[0].OrgName != district.Name {
+		t.Fatalf("the example row: %+v %+v", p, p.Problems)
+	}
+	if err := f.app.ActivityImportTemplate(ctx, ac, f.schools[2].ID, &buf); err == nil {
+		t.Error("a template of another district's school")
+	}
+}

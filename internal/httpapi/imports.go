@@ -190,3 +190,25 @@ func importFieldKeys() []any {
 	}
 	return out
 }
+
+func (s *Server) getActivityImportTemplate(c *call) error {
+	ac, err := c.actor()
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := s.app.ActivityImportTemplate(c.ctx(), ac, c.p.int("org_id"), &buf); err != nil {
+		return err
+	}
+	h := c.w.Header()
+	h.Set("Content-Type", xlsxType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Disposition", contentDisposition("attachment", "台账导入模板.xlsx"))
+	h.Set("Cache-Control", "no-store")
+	c.w.WriteHeader(http.StatusOK)
+	if c.r.Method == http.MethodHead {
+		return nil
+	}
+	_, err = c.w.Write(buf.Bytes())
+	return err
+}

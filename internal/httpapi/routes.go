@@ -407,6 +407,12 @@ func routeTable() []*route {
 		{method: "POST", path: api + "/teams", opID: "createTeam", tag: "rosters", summary: "Create a team of a unit",
 			body: jsonBody("TeamInput"), status: 201, resp: "Team", errors: []int{404, 409}, perms: []domain.Permission{domain.PermRosterManage},
 			handle: (*Server).createTeam},
+		{method: "GET", path: api + "/imports/activities/template", opID: "getActivityImportTemplate", tag: "activities", summary: "The Excel template of a ledger import for a unit",
+			desc: "An .xlsx workbook: the header row (日期*, 单位, 活动类型*, 标题*, 内容, 参加人数, 阵地), one example row, drop-downs of the " +
+				"unit's subtree (at most 2000 units), the catalog's types and the venues (from a hidden sheet), and a sheet explaining each column.",
+			params: []param{{name: "org_id", in: "query", kind: kindInt, desc: "The unit the records will belong to.", min: 1, hasMin: true, required: true}},
+			status: 200, binary: true, download: xlsxType, errors: []int{404}, perms: []domain.Permission{domain.PermActivityWrite},
+			handle: (*Server).getActivityImportTemplate},
 		{method: "POST", path: api + "/imports/activities/preview", opID: "previewActivityImport", tag: "activities", summary: "Preview an import of an office's own ledger workbook",
 			desc: "multipart/form-data with the .xlsx (Excel, WPS or LibreOffice) or CSV (UTF-8 or GBK) in the field `file`. Nothing is written: " +
 				"the answer says how every row would be imported — the header row found, the column mapping (`mapping` given here, else the one " +
