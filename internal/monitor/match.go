@@ -1,0 +1,281 @@
+package monitor
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	ahocorasick "github.com/coregx/ahocorasick"
+)
+
+// Rule is one watch rule: a keyword expression (see the package doc), the
+// topic it files matches under and how severe a match is.
+type Rule struct {
+	ID       int64
+	Topic    string
+	Severity int
+	Expr     string
+}
+
+// RuleError is a rule that does not compile: which rule, and the parse error
+// with its column.
+type RuleError struct {
+	RuleID int64
+	Index  int // position in the slice given to Compile
+	Err    *ParseError
+}
+
+func (e *RuleError) Error() string {
+	return fmt.Sprintf("rule %d (#%d): %v", e.RuleID, e.Index+1, e.Err)
+}
+
+func (e *RuleError) Unwrap() error { return e.Err }
+
+// Hit is a rule that matched a post.
+type Hit struct {
+	RuleID   int64
+	Topic    string
+	Severity int
+}
+
+type compiledRule struct {
+	Rule
+	expr *node
+}
+
+// Matcher holds every rule's keywords in one Aho–Corasick automaton, so a
+// post is scanned once whatever the number of rules; each rule's expression
+// is then evaluated on the keywords found. A Matcher is read-only after
+// Compile and safe for concurrent use.
+type Matcher struct {
+	rules    []compiledRule
+	keywords []string // normalised, distinct; index = automaton pattern id
+	byKW     [][]int32
+	nearKW   []bool // keyword appears in a NEAR: its positions are kept
+	ac       *ahocorasick.Automaton
+}
+
+// Compile parses and normalises every rule and builds the automaton. A rule
+// that does not parse, or that would match a post containing none of its
+// keywords (NOT 考试 on its own), fails with a *RuleError.
+func Compile(rules []Rule) (*Matcher, error) {
+	m := &Matcher{}
+	index := map[string]int{}
+	for i, r := range rules {
+		expr, err := parseRule(r.Expr, func(text string, col int) (*node, error) {
+			kw := Normalize(text)
+			if strings.TrimSpace(kw) == "" {
+				return nil, &ParseError{Column: col, Msg: "empty word or phrase"}
+			}
+			id, ok := index[kw]
+			if !ok {
+				id = len(m.keywords)
+				index[kw] = id
+				m.keywords = append(m.keywords, kw)
+				m.byKW = append(m.byKW, nil)
+				m.nearKW = append(m.nearKW, false)
+			}
+			return &node{kind: nodeTerm, kw: id, text: kw}, nil
+		})
+		if err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				pe = &ParseError{Column: 1, Msg: err.Error()}
+			}
+			return nil, &RuleError{RuleID: r.ID, Index: i, Err: pe}
+		}
+		if evalNaive(expr, "") {
+			return nil, &RuleError{RuleID: r.ID, Index: i, Err: &ParseError{Column: 1,
+				Msg: "the rule matches a post that contains none of its words; add a word it requires"}}
+		}
+		m.rules = append(m.rules, compiledRule{Rule: r, expr: expr})
+		seen := map[int]bool{}
+		walk(expr, func(n *node) {
+			if n.kind == nodeNear {
+				for _, c := range n.children {
+					m.nearKW[c.kw] = true
+				}
+			}
+			if n.kind == nodeTerm && !seen[n.kw] {
+				seen[n.kw] = true
+				m.byKW[n.kw] = append(m.byKW[n.kw], int32(len(m.rules)-1))
+			}
+		})
+	}
+	if len(m.keywords) > 0 {
+		ac, err := ahocorasick.NewBuilder().AddStrings(m.keywords).Build()
+		if err != nil {
+			return nil, fmt.Errorf("building the keyword automaton: %w", err)
+		}
+		m.ac = ac
+	}
+	return m, nil
+}
+
+func walk(n *node, fn func(*node)) {
+	fn(n)
+	for _, c := range n.children {
+		walk(c, fn)
+	}
+}
+
+// Keywords is the number of distinct normalised keywords of all rules.
+func (m *Matcher) Keywords() int { return len(m.keywords) }
+
+// span is one occurrence of a keyword, in bytes of the normalised text.
+type span struct{ start, end int }
+
+// scan is the per-call state: which keywords occur and, for those used in
+// NEAR, where.
+type scan struct {
+	text  string
+	found map[int][]span
+}
+
+// Match returns the rules that match text, which must already be normalised
+// (Normalize): the pipeline normalises each post once for de-duplication,
+// matching and routing alike.
+func (m *Matcher) Match(normText string) []Hit {
+	if m.ac == nil || normText == "" {
+		return nil
+	}
+	s := scan{text: normText}
+	for _, hit := range m.ac.FindAllOverlapping([]byte(normText)) {
+		if s.found == nil {
+			s.found = map[int][]span{}
+		}
+		kw := hit.PatternID
+		if m.nearKW[kw] {
+			s.found[kw] = append(s.found[kw], span{hit.Start, hit.End})
+		} else if _, ok := s.found[kw]; !ok {
+			s.found[kw] = nil
+		}
+	}
+	if len(s.found) == 0 {
+		return nil
+	}
+	// Only rules with at least one keyword present can match (Compile
+	// refused the others), so evaluate just those.
+	var cand []int32
+	for kw := range s.found {
+		cand = append(cand, m.byKW[kw]...)
+	}
+	var hits []Hit
+	done := make(map[int32]bool, len(cand))
+	for _, ri := range cand {
+		if done[ri] {
+			continue
+		}
+		done[ri] = true
+		r := &m.rules[ri]
+		if s.eval(r.expr) {
+			hits = append(hits, Hit{RuleID: r.ID, Topic: r.Topic, Severity: r.Severity})
+		}
+	}
+	sortHits(hits)
+	return hits
+}
+
+func (s *scan) eval(n *node) bool {
+	switch n.kind {
+	case nodeTerm:
+		_, ok := s.found[n.kw]
+		return ok
+	case nodeAnd:
+		for _, c := range n.children {
+			if !s.eval(c) {
+				return false
+			}
+		}
+		return true
+	case nodeOr:
+		for _, c := range n.children {
+			if s.eval(c) {
+				return true
+			}
+		}
+		return false
+	case nodeNot:
+		return !s.eval(n.children[0])
+	case nodeNear:
+		return near(s.text, s.found[n.children[0].kw], s.found[n.children[1].kw], n.dist)
+	}
+	return false
+}
+
+// near reports whether an occurrence of a and one of b lie in either order
+// with at most dist characters between the end of the first and the start of
+// the second. Overlapping occurrences count as distance 0.
+func near(text string, a, b []span, dist int) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if gap(text, x, y) <= dist {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func gap(text string, x, y span) int {
+	if y.start < x.start {
+		x, y = y, x
+	}
+	if y.start <= x.end {
+		return 0
+	}
+	return utf8.RuneCountInString(text[x.end:y.start])
+}
+
+func sortHits(h []Hit) {
+	// Insertion sort: a post matches a handful of rules.
+	for i := 1; i < len(h); i++ {
+		for j := i; j > 0 && h[j].RuleID < h[j-1].RuleID; j-- {
+			h[j], h[j-1] = h[j-1], h[j]
+		}
+	}
+}
+
+// evalNaive evaluates an expression by searching normText for each keyword
+// with the strings package — the definition the automaton must agree with.
+// Compile uses it on the empty text to refuse rules that need no keyword.
+func evalNaive(n *node, normText string) bool {
+	switch n.kind {
+	case nodeTerm:
+		return strings.Contains(normText, n.text)
+	case nodeAnd:
+		for _, c := range n.children {
+			if !evalNaive(c, normText) {
+				return false
+			}
+		}
+		return true
+	case nodeOr:
+		for _, c := range n.children {
+			if evalNaive(c, normText) {
+				return true
+			}
+		}
+		return false
+	case nodeNot:
+		return !evalNaive(n.children[0], normText)
+	case nodeNear:
+		return near(normText, allSpans(normText, n.children[0].text), allSpans(normText, n.children[1].text), n.dist)
+	}
+	return false
+}
+
+// allSpans lists every (overlapping) occurrence of kw in text.
+func allSpans(text, kw string) []span {
+	var out []span
+	for off := 0; ; {
+		i := strings.Index(text[off:], kw)
+		if i < 0 {
+			return out
+		}
+		out = append(out, span{off + i, off + i + len(kw)})
+		_, size := utf8.DecodeRuneInString(text[off+i:])
+		off += i + size
+	}
+}
