@@ -30,9 +30,9 @@ func TestMatchExamples(t *testing.T) {
 		{"食堂饭菜发霉", []int64{2}},
 		{"表扬食堂师傅", nil},
 		{"学校乱收费、强制补课费", []int64{3}},
-		{"校园里有人打人", []int64{4}},          // 3 characters between
-		{"校园里今天下午有人打人", nil},              // 7 between: not near
-		{"打人事件发生在校园", []int64{4}},        // either order, 3 between
+		{"校园里有人打人", []int64{4}},             // 3 characters between
+		{"校园里今天下午有人打人", nil},                // 7 between: not near
+		{"打人事件发生在校园", []int64{4}},           // either order, 3 between
 		{"ＴＥＡＣＨＥＲ\u200bSTRIKE", []int64{5}}, // full-width, zero-width space, upper case
 		{"", nil},
 	} {

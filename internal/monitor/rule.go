@@ -131,7 +131,7 @@ type parser struct {
 const maxDepth = 100
 
 func (p *parser) peek() token { return p.toks[p.pos] }
-func (p *parser) next() token  { t := p.toks[p.pos]; p.pos++; return t }
+func (p *parser) next() token { t := p.toks[p.pos]; p.pos++; return t }
 
 func (p *parser) parseExpr() (*node, error) {
 	left, err := p.parseAnd()

@@ -1,0 +1,102 @@
+package monitor
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNormalizeURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"HTTPS://News.Example.CN:443/a?utm_source=wx&id=3&b=1#top": "https://news.example.cn/a?b=1&id=3",
+		"http://example.cn":                "http://example.cn/",
+		"http://example.cn:8080/x?spm=1.2": "http://example.cn:8080/x",
+	} {
+		got, err := NormalizeURL(in)
+		if err != nil || got != want {
+			t.Errorf("NormalizeURL(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "/relative", "::"} {
+		if _, err := NormalizeURL(bad); err == nil {
+			t.Errorf("NormalizeURL(%q) accepted", bad)
+		}
+	}
+}
+
+func TestDeduperStories(t *testing.T) {
+	d, err := NewDeduper(DefaultNearBits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)
+	body := "城关县第一中学食堂昨日被学生家长反映饭菜质量差，多名学生出现腹痛症状，县教育局已派工作组进驻调查，要求学校立即整改并公开说明情况。" +
+		"据家长介绍，近一个月来食堂多次出现饭菜不熟、蔬菜未洗净的问题，学生向班主任反映后未见改善。涉事学校负责人表示，已暂停食堂承包商的供餐，" +
+		"改由临时配餐单位供应午餐，并邀请市场监管部门对食堂进行全面检查。县教育局表示将根据调查结果依法依规严肃处理，并在全县学校开展食品安全专项检查。"
+	add := func(url, title, text string, h int) (*Story, bool) {
+		return d.Add(Item{URL: url, Title: title, Text: text, Seen: day.Add(time.Duration(h) * time.Hour)}, Normalize(title), Normalize(text))
+	}
+	s1, isNew := add("https://a.cn/p/1?utm_source=x", "食堂饭菜质量差", body, 2)
+	if !isNew || s1.Count != 1 {
+		t.Fatalf("first item: new %v count %d", isNew, s1.Count)
+	}
+	// Same URL spelled differently.
+	if s, isNew := add("HTTPS://A.CN/p/1#c", "另一个标题", "完全不同的内容啊啊啊", 1); isNew || s.ID != s1.ID {
+		t.Errorf("same URL: story %d new %v", s.ID, isNew)
+	}
+	// Same title with different punctuation, elsewhere.
+	if s, isNew := add("https://b.cn/9", "食堂饭菜，质量差！", "转发", 3); isNew || s.ID != s1.ID {
+		t.Errorf("same title: story %d new %v", s.ID, isNew)
+	}
+	// A repost with a line added and a word changed: near duplicate.
+	repost := strings.Replace(body, "昨日", "前日", 1) + "（转）"
+	if s, isNew := add("https://c.cn/x", "网传某校食堂问题", repost, 5); isNew || s.ID != s1.ID {
+		t.Errorf("near duplicate (distance %d): story %d new %v", Hamming(Simhash(Normalize(body)), Simhash(Normalize(repost))), s.ID, isNew)
+	}
+	// Something else entirely.
+	other := "城关县实验小学举办春季运动会，全校师生参加了开幕式，校长致辞并为获奖班级颁发奖状，活动在欢乐的气氛中结束。"
+	s2, isNew := add("https://d.cn/y", "实验小学运动会", other, 4)
+	if !isNew || s2.ID == s1.ID {
+		t.Errorf("unrelated item joined story %d", s2.ID)
+	}
+	st := d.Stories()
+	if len(st) != 2 || st[0].Count != 4 || !st[0].FirstSeen.Equal(day.Add(time.Hour)) || !st[0].LastSeen.Equal(day.Add(5*time.Hour)) {
+		t.Errorf("stories %+v", st)
+	}
+	if _, err := NewDeduper(9); err == nil {
+		t.Error("threshold 9 accepted")
+	}
+}
+
+// The banded lookup must find exactly what a scan of every story finds.
+func TestDeduperBandsEqualScan(t *testing.T) {
+	d, _ := NewDeduper(DefaultNearBits)
+	seed := uint64(12345)
+	next := func() uint64 { seed = mix(seed + 0x9e3779b97f4a7c15); return seed }
+	for range 2000 {
+		h := next()
+		if next()%2 == 0 && len(d.stories) > 0 {
+			// A neighbour of an existing story: flip 0–9 bits.
+			h = d.stories[int(next()%uint64(len(d.stories)))].simhash
+			for range int(next() % 10) {
+				h ^= 1 << (next() % 64)
+			}
+		}
+		want, wantDist := -1, DefaultNearBits+1
+		for _, s := range d.stories {
+			if dist := Hamming(h, s.simhash); dist < wantDist {
+				want, wantDist = s.ID, dist
+			}
+		}
+		if got := d.nearest(h); got != want {
+			t.Fatalf("nearest = %d, scan = %d", got, want)
+		}
+		if want < 0 {
+			id := len(d.stories)
+			d.stories = append(d.stories, &Story{ID: id, simhash: h})
+			for b := range d.bands {
+				d.byBand[b][d.band(h, b)] = append(d.byBand[b][d.band(h, b)], id)
+			}
+		}
+	}
+}
