@@ -3,6 +3,7 @@ package monitor
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -129,8 +130,9 @@ type span struct{ start, end int }
 // scan is the per-call state: which keywords occur and, for those used in
 // NEAR, where.
 type scan struct {
-	text  string
-	found map[int][]span
+	text   string
+	found  map[int][]span
+	runeAt []int32 // built on the first NEAR evaluated
 }
 
 // Match returns the rules that match text, which must already be normalised
@@ -199,33 +201,56 @@ func (s *scan) eval(n *node) bool {
 	case nodeNot:
 		return !s.eval(n.children[0])
 	case nodeNear:
-		return near(s.text, s.found[n.children[0].kw], s.found[n.children[1].kw], n.dist)
+		if s.runeAt == nil {
+			s.runeAt = runeOffsets(s.text)
+		}
+		return near(s.runeAt, s.found[n.children[0].kw], s.found[n.children[1].kw], n.dist)
 	}
 	return false
 }
 
 // near reports whether an occurrence of a and one of b lie in either order
 // with at most dist characters between the end of the first and the start of
-// the second. Overlapping occurrences count as distance 0.
-func near(text string, a, b []span, dist int) bool {
-	for _, x := range a {
-		for _, y := range b {
-			if gap(text, x, y) <= dist {
-				return true
-			}
+// the second (overlapping occurrences count as 0). runeAt maps byte offsets
+// of the text to character offsets. Both lists are sorted by start (the
+// automaton and strings.Index report them in that order), so for each
+// occurrence only the first one of the other list at or after it needs
+// checking: O((|a|+|b|) log) even for a post that repeats a word thousands
+// of times.
+func near(runeAt []int32, a, b []span, dist int) bool {
+	return nearAfter(runeAt, a, b, dist) || nearAfter(runeAt, b, a, dist)
+}
+
+// nearAfter: some y in ys starts at or after some x in xs, within dist
+// characters of x's end.
+func nearAfter(runeAt []int32, xs, ys []span, dist int) bool {
+	for _, x := range xs {
+		i := sort.Search(len(ys), func(i int) bool { return ys[i].start >= x.start })
+		if i == len(ys) {
+			return false // no later y for this x nor for any later x
+		}
+		if gap := runeAt[ys[i].start] - runeAt[x.end]; gap <= int32(dist) {
+			return true
 		}
 	}
 	return false
 }
 
-func gap(text string, x, y span) int {
-	if y.start < x.start {
-		x, y = y, x
+// runeOffsets maps every byte offset of text (and len(text)) to the number
+// of characters before it.
+func runeOffsets(text string) []int32 {
+	out := make([]int32, len(text)+1)
+	n := int32(0)
+	for i := range len(text) {
+		out[i] = n
+		if !utf8.RuneStart(text[i]) {
+			continue
+		}
+		n++
+		out[i] = n - 1
 	}
-	if y.start <= x.end {
-		return 0
-	}
-	return utf8.RuneCountInString(text[x.end:y.start])
+	out[len(text)] = n
+	return out
 }
 
 func sortHits(h []Hit) {
@@ -261,7 +286,7 @@ func evalNaive(n *node, normText string) bool {
 	case nodeNot:
 		return !evalNaive(n.children[0], normText)
 	case nodeNear:
-		return near(normText, allSpans(normText, n.children[0].text), allSpans(normText, n.children[1].text), n.dist)
+		return near(runeOffsets(normText), allSpans(normText, n.children[0].text), allSpans(normText, n.children[1].text), n.dist)
 	}
 	return false
 }

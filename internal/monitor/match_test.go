@@ -142,3 +142,30 @@ func TestMatchEqualsNaiveEvaluation(t *testing.T) {
 		}
 	})
 }
+
+// A post repeating a word thousands of times used to cost |a|·|b| gap
+// computations per NEAR rule; the merge-style check must still agree with
+// the definition at the edges (distance exactly n, either order, overlaps).
+func TestNearManyOccurrences(t *testing.T) {
+	m, err := Compile([]Rule{{ID: 1, Expr: `哈哈 NEAR/3 "校园"`}, {ID: 2, Expr: `"园里" NEAR/0 "校园"`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		post string
+		want []int64
+	}{
+		{strings.Repeat("哈哈", 5000) + "一二三四校园", nil},
+		{strings.Repeat("哈哈", 5000) + "一二三校园", []int64{1}},
+		{"校园一二三" + strings.Repeat("哈", 9000), []int64{1}},
+		{"校园里", []int64{2}}, // overlapping occurrences
+	} {
+		var got []int64
+		for _, h := range m.Match(Normalize(tc.post)) {
+			got = append(got, h.RuleID)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%.20q…: %v, want %v", tc.post, got, tc.want)
+		}
+	}
+}

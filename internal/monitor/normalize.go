@@ -84,6 +84,15 @@ func Normalize(s string) string {
 
 func normalizeWith(c *converter, s string) string {
 	s = norm.NFKC.String(s)
+	if strings.ContainsFunc(s, isFormat) {
+		// Dropped before the phrase lookup, so 瞭\u200b解 is the phrase 瞭解.
+		s = strings.Map(func(r rune) rune {
+			if isFormat(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
@@ -98,9 +107,6 @@ func normalizeWith(c *converter, s string) string {
 			}
 		}
 		i += size
-		if unicode.Is(unicode.Cf, r) {
-			continue
-		}
 		if to, ok := c.chars[r]; ok {
 			r = to
 		}
@@ -108,6 +114,8 @@ func normalizeWith(c *converter, s string) string {
 	}
 	return b.String()
 }
+
+func isFormat(r rune) bool { return r >= 0x80 && unicode.Is(unicode.Cf, r) }
 
 // longestPhrase finds the longest dictionary phrase at the start of s and
 // returns its conversion and the bytes it covers.
