@@ -89,7 +89,23 @@ func encodeRune(p []byte, r rune) int {
 // few bits apart, so reposts with a changed headline or a footer added are
 // found by Hamming distance.
 func Simhash(normText string) uint64 {
-	var v [64]int32
+	// Bit i of the result is set when more than half of the bigram hashes
+	// have bit i set. The ones are counted eight bit positions at a time:
+	// acc[j] holds, in its byte k, the count of bit 8k+j; bytes overflow
+	// after 255 additions, so they are flushed into cnt before that.
+	var acc [8]uint64
+	var cnt [64]int32
+	const lanes = 0x0101010101010101
+	n, pending := int32(0), 0
+	flush := func() {
+		for j := range 8 {
+			for k := range 8 {
+				cnt[8*k+j] += int32(acc[j] >> (8 * k) & 0xff)
+			}
+			acc[j] = 0
+		}
+		pending = 0
+	}
 	var prev rune = -1
 	for _, r := range normText {
 		if !(unicode.IsLetter(r) || unicode.IsNumber(r)) {
@@ -97,19 +113,20 @@ func Simhash(normText string) uint64 {
 		}
 		if prev >= 0 {
 			h := mix(uint64(prev)<<32 | uint64(r))
-			for i := range 64 {
-				if h&(1<<i) != 0 {
-					v[i]++
-				} else {
-					v[i]--
-				}
+			for j := range 8 {
+				acc[j] += h >> j & lanes
+			}
+			n++
+			if pending++; pending == 255 {
+				flush()
 			}
 		}
 		prev = r
 	}
+	flush()
 	var out uint64
 	for i := range 64 {
-		if v[i] > 0 {
+		if 2*cnt[i] > n {
 			out |= 1 << i
 		}
 	}

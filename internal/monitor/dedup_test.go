@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+
+	"pgregory.net/rapid"
 )
 
 func TestNormalizeURL(t *testing.T) {
@@ -99,4 +102,44 @@ func TestDeduperBandsEqualScan(t *testing.T) {
 			}
 		}
 	}
+}
+
+// simhashReference is the textbook loop (±1 per bit per bigram) that
+// Simhash's counting eight bits at a time must equal.
+func simhashReference(normText string) uint64 {
+	var v [64]int32
+	var prev rune = -1
+	for _, r := range normText {
+		if !(unicode.IsLetter(r) || unicode.IsNumber(r)) {
+			continue
+		}
+		if prev >= 0 {
+			h := mix(uint64(prev)<<32 | uint64(r))
+			for i := range 64 {
+				if h&(1<<i) != 0 {
+					v[i]++
+				} else {
+					v[i]--
+				}
+			}
+		}
+		prev = r
+	}
+	var out uint64
+	for i := range 64 {
+		if v[i] > 0 {
+			out |= 1 << i
+		}
+	}
+	return out
+}
+
+func TestSimhashEqualsReference(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		// Up to 2 000 characters: several flushes of the 8-bit lanes.
+		s := rapid.StringOfN(rapid.SampledFrom([]rune("校园霸凌食堂ab1，。 学生家长")), 0, 2000, -1).Draw(t, "s")
+		if got, want := Simhash(s), simhashReference(s); got != want {
+			t.Fatalf("Simhash(%q) = %x, reference %x", s, got, want)
+		}
+	})
 }

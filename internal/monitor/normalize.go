@@ -24,6 +24,10 @@ type converter struct {
 	phrases    map[string]string
 	phraseHead map[rune]bool // first runes of phrases, to skip the lookup quickly
 	maxPhrase  int           // longest phrase, in runes
+	// Dense copies for the Basic Multilingual Plane, where nearly all text
+	// lies: an array index instead of a map lookup per character.
+	bmpChars [0x10000]uint16 // 0: unchanged
+	bmpHead  [0x10000 / 64]uint64
 }
 
 var (
@@ -51,6 +55,20 @@ func t2sConverter() *converter {
 				c.maxPhrase = n
 			}
 		})
+		for f, t := range c.chars {
+			switch {
+			case f >= 0x10000:
+			case t < 0x10000 && t != 0 && t != bmpInMap:
+				c.bmpChars[f] = uint16(t)
+			default:
+				c.bmpChars[f] = bmpInMap
+			}
+		}
+		for r := range c.phraseHead {
+			if r < 0x10000 {
+				c.bmpHead[r/64] |= 1 << (r % 64)
+			}
+		}
 		t2s = c
 	})
 	return t2s
@@ -96,8 +114,16 @@ func normalizeWith(c *converter, s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if c.phraseHead[r] {
+		if c.isPhraseHead(r) {
 			if to, n := c.longestPhrase(s[i:]); n > 0 {
 				for _, pr := range to {
 					b.WriteRune(fold(pr))
@@ -106,13 +132,42 @@ func normalizeWith(c *converter, s string) string {
 				continue
 			}
 		}
-		i += size
-		if to, ok := c.chars[r]; ok {
-			r = to
+		out := c.char(r)
+		if f := fold(out); f != r {
+			b.WriteRune(f)
+		} else {
+			b.WriteString(s[i : i+size]) // unchanged: copy the bytes
 		}
-		b.WriteRune(fold(r))
+		i += size
 	}
 	return b.String()
+}
+
+func (c *converter) isPhraseHead(r rune) bool {
+	if r < 0x10000 {
+		return c.bmpHead[r/64]&(1<<(r%64)) != 0
+	}
+	return c.phraseHead[r]
+}
+
+// bmpInMap marks a BMP character whose simplified form lies outside the
+// BMP (a handful): U+FFFF is a noncharacter, never a real conversion.
+const bmpInMap = 0xFFFF
+
+func (c *converter) char(r rune) rune {
+	if r < 0x10000 {
+		switch t := c.bmpChars[r]; t {
+		case 0:
+			return r
+		case bmpInMap:
+		default:
+			return rune(t)
+		}
+	}
+	if to, ok := c.chars[r]; ok {
+		return to
+	}
+	return r
 }
 
 func isFormat(r rune) bool { return r >= 0x80 && unicode.Is(unicode.Cf, r) }
