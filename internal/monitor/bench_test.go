@@ -139,7 +139,12 @@ func BenchmarkMonitor(b *testing.B) {
 		norm[i] = Normalize(p.Title) + "\n" + Normalize(p.Text)
 	}
 
+	var bytes int64
+	for _, p := range c.posts {
+		bytes += int64(len(p.Title) + len(p.Text))
+	}
 	b.Run("pipeline", func(b *testing.B) {
+		b.SetBytes(bytes / int64(len(c.posts)))
 		d, _ := NewDeduper(DefaultNearBits)
 		p := &Pipeline{Dedup: d, Rules: m, Places: g}
 		hits, routed := 0, 0
@@ -157,6 +162,7 @@ func BenchmarkMonitor(b *testing.B) {
 		b.ReportMetric(float64(routed)/float64(b.N), "units/post")
 	})
 	b.Run("matcher", func(b *testing.B) {
+		b.SetBytes(bytes / int64(len(c.posts)))
 		hits := 0
 		b.ResetTimer()
 		cpu0 := cpuTime()
