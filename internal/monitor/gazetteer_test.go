@@ -2,7 +2,10 @@ package monitor
 
 import (
 	"slices"
+	"strings"
 	"testing"
+
+	"pgregory.net/rapid"
 )
 
 func testTree(t *testing.T) *Gazetteer {
@@ -59,4 +62,100 @@ func TestGazetteerRejectsBadTrees(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
+}
+
+// Routing equals a plain computation on random trees and texts: find every
+// name with strings.Index, drop the occurrences lying inside a longer one,
+// send each remaining name to the deepest unit that is an ancestor-or-self
+// of all its bearers (by walking parent chains), then drop the ancestors of
+// other routed units.
+func TestRouteEqualsNaive(t *testing.T) {
+	syllables := []string{"东城", "西城", "一中", "二中", "实验", "小学", "东城一中", "实验小学"}
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 12).Draw(t, "units")
+		var units []Unit
+		for i := 1; i <= n; i++ {
+			parent := int64(0)
+			if i > 1 {
+				parent = int64(rapid.IntRange(0, i-1).Draw(t, "parent"))
+			}
+			units = append(units, Unit{ID: int64(i), Name: rapid.SampledFrom(syllables).Draw(t, "name"), Parent: parent})
+		}
+		g, err := NewGazetteer(units)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text strings.Builder
+		for range rapid.IntRange(0, 6).Draw(t, "words") {
+			text.WriteString(rapid.SampledFrom(append(syllables, "的", "和")).Draw(t, "w"))
+		}
+		norm := Normalize(text.String())
+
+		parent := map[int64]int64{}
+		bearers := map[string][]int64{}
+		for _, u := range units {
+			parent[u.ID] = u.Parent
+			bearers[u.Name] = append(bearers[u.Name], u.ID)
+		}
+		chain := func(id int64) []int64 {
+			var c []int64
+			for ; id != 0; id = parent[id] {
+				c = append(c, id)
+			}
+			return c
+		}
+		type occ struct {
+			start, end int
+			name       string
+		}
+		var occs []occ
+		for name := range bearers {
+			for _, sp := range allSpans(norm, name) {
+				occs = append(occs, occ{sp.start, sp.end, name})
+			}
+		}
+		routed := map[int64]bool{}
+		for _, o := range occs {
+			inside := false
+			for _, p := range occs {
+				if p != o && p.start <= o.start && o.end <= p.end && p.end-p.start > o.end-o.start {
+					inside = true
+				}
+			}
+			if inside {
+				continue
+			}
+			// Deepest common ancestor-or-self of all bearers.
+			common := chain(bearers[o.name][0])
+			for _, b := range bearers[o.name][1:] {
+				in := map[int64]bool{}
+				for _, a := range chain(b) {
+					in[a] = true
+				}
+				var kept []int64
+				for _, a := range common {
+					if in[a] {
+						kept = append(kept, a)
+					}
+				}
+				common = kept
+			}
+			if len(common) > 0 {
+				routed[common[0]] = true
+			}
+		}
+		for u := range routed {
+			for _, a := range chain(u)[1:] {
+				delete(routed, a)
+			}
+		}
+		var want []int64
+		for u := range routed {
+			want = append(want, u)
+		}
+		slices.Sort(want)
+		if got := g.Route(norm); !slices.Equal(got, want) {
+			t.Fatalf("text %q, units %+v: Route %v, naive %v", norm, units, got, want)
+		}
+	})
 }
