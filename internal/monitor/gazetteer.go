@@ -37,6 +37,23 @@ const minNameRunes = 2
 // NewGazetteer checks the tree (unknown parents, cycles, duplicate ids,
 // names too short to mean anything) and builds the automaton.
 func NewGazetteer(units []Unit) (*Gazetteer, error) {
+	g, err := buildGazetteer(units)
+	if err != nil {
+		return nil, err
+	}
+	if len(g.names) > 0 {
+		ac, err := ahocorasick.NewBuilder().AddStrings(g.names).Build()
+		if err != nil {
+			return nil, fmt.Errorf("building the name automaton: %w", err)
+		}
+		g.ac = ac
+	}
+	return g, nil
+}
+
+// buildGazetteer checks the tree and collects the names without building an
+// automaton (see compileRules).
+func buildGazetteer(units []Unit) (*Gazetteer, error) {
 	g := &Gazetteer{parent: map[int64]int64{}, depth: map[int64]int{}}
 	for _, u := range units {
 		if u.ID == 0 {
@@ -85,13 +102,6 @@ func NewGazetteer(units []Unit) (*Gazetteer, error) {
 			g.units[id] = append(g.units[id], u.ID)
 		}
 	}
-	if len(g.names) > 0 {
-		ac, err := ahocorasick.NewBuilder().AddStrings(g.names).Build()
-		if err != nil {
-			return nil, fmt.Errorf("building the name automaton: %w", err)
-		}
-		g.ac = ac
-	}
 	return g, nil
 }
 
@@ -131,7 +141,18 @@ func (g *Gazetteer) Route(normText string) []int64 {
 	if g.ac == nil || normText == "" {
 		return nil
 	}
-	matches := g.ac.FindAllOverlapping([]byte(normText))
+	return g.routeFound(g.ac.FindAllOverlapping([]byte(normText)), 0)
+}
+
+// routeFound routes on the automaton's matches; name k is pattern k+first.
+func (g *Gazetteer) routeFound(all []ahocorasick.Match, first int) []int64 {
+	var matches []ahocorasick.Match
+	for _, m := range all {
+		if id := m.PatternID - first; id >= 0 && id < len(g.names) {
+			m.PatternID = id
+			matches = append(matches, m)
+		}
+	}
 	if len(matches) == 0 {
 		return nil
 	}

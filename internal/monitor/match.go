@@ -61,6 +61,24 @@ type Matcher struct {
 // that does not parse, or that would match a post containing none of its
 // keywords (NOT 考试 on its own), fails with a *RuleError.
 func Compile(rules []Rule) (*Matcher, error) {
+	m, err := compileRules(rules)
+	if err != nil {
+		return nil, err
+	}
+	if len(m.keywords) > 0 {
+		ac, err := ahocorasick.NewBuilder().AddStrings(m.keywords).Build()
+		if err != nil {
+			return nil, fmt.Errorf("building the keyword automaton: %w", err)
+		}
+		m.ac = ac
+	}
+	return m, nil
+}
+
+// compileRules parses the rules and collects their keywords without building
+// an automaton: the Pipeline builds one automaton for keywords and unit
+// names together.
+func compileRules(rules []Rule) (*Matcher, error) {
 	m := &Matcher{}
 	index := map[string]int{}
 	for i, r := range rules {
@@ -104,13 +122,6 @@ func Compile(rules []Rule) (*Matcher, error) {
 			}
 		})
 	}
-	if len(m.keywords) > 0 {
-		ac, err := ahocorasick.NewBuilder().AddStrings(m.keywords).Build()
-		if err != nil {
-			return nil, fmt.Errorf("building the keyword automaton: %w", err)
-		}
-		m.ac = ac
-	}
 	return m, nil
 }
 
@@ -142,12 +153,21 @@ func (m *Matcher) Match(normText string) []Hit {
 	if m.ac == nil || normText == "" {
 		return nil
 	}
+	return m.matchFound(normText, m.ac.FindAllOverlapping([]byte(normText)), 0)
+}
+
+// matchFound evaluates the rules on the automaton's matches; keyword k is
+// pattern k+first (the Pipeline's automaton puts unit names after them).
+func (m *Matcher) matchFound(normText string, matches []ahocorasick.Match, first int) []Hit {
 	s := scan{text: normText}
-	for _, hit := range m.ac.FindAllOverlapping([]byte(normText)) {
+	for _, hit := range matches {
+		kw := hit.PatternID - first
+		if kw < 0 || kw >= len(m.keywords) {
+			continue
+		}
 		if s.found == nil {
 			s.found = map[int][]span{}
 		}
-		kw := hit.PatternID
 		if m.nearKW[kw] {
 			s.found[kw] = append(s.found[kw], span{hit.Start, hit.End})
 		} else if _, ok := s.found[kw]; !ok {

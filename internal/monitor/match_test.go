@@ -169,3 +169,38 @@ func TestNearManyOccurrences(t *testing.T) {
 		}
 	}
 }
+
+// The pipeline's one automaton over keywords and unit names gives what the
+// Matcher and the Gazetteer find each with their own, also where a keyword
+// and a unit name are the same string.
+func TestPipelineEqualsSeparatePasses(t *testing.T) {
+	words := []string{"城关一中", "一中", "食堂", "霸凌", "東城", "实验小学"}
+	rapid.Check(t, func(t *rapid.T) {
+		var rules []Rule
+		for i := range rapid.IntRange(1, 6).Draw(t, "rules") {
+			rules = append(rules, Rule{ID: int64(i + 1), Expr: rapid.SampledFrom(words).Draw(t, "a") + " " +
+				rapid.SampledFrom([]string{"OR", "AND", "NEAR/2"}).Draw(t, "op") + " " + rapid.SampledFrom(words).Draw(t, "b")})
+		}
+		units := []Unit{{ID: 1, Name: "城关县教育局"}, {ID: 2, Name: "城关一中", Parent: 1}, {ID: 3, Name: "实验小学", Parent: 1},
+			{ID: 4, Name: "东城学区", Aliases: []string{"东城"}, Parent: 1}, {ID: 5, Name: "实验小学", Parent: 4}}
+		p, err := NewPipeline(rules, units, DefaultNearBits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ := Compile(rules)
+		g, _ := NewGazetteer(units)
+		var text strings.Builder
+		for range rapid.IntRange(0, 8).Draw(t, "n") {
+			text.WriteString(rapid.SampledFrom(append(words, "的", "，")).Draw(t, "w"))
+		}
+		title := rapid.SampledFrom(words).Draw(t, "title")
+		r := p.Process(Item{Title: title, Text: text.String()})
+		all := Normalize(title) + "\n" + Normalize(text.String())
+		if want := m.Match(all); !slices.Equal(r.Hits, want) {
+			t.Fatalf("%q: pipeline hits %v, matcher %v", all, r.Hits, want)
+		}
+		if want := g.Route(all); !slices.Equal(r.Units, want) {
+			t.Fatalf("%q: pipeline units %v, gazetteer %v", all, r.Units, want)
+		}
+	})
+}

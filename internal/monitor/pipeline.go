@@ -1,14 +1,51 @@
 package monitor
 
+import (
+	"fmt"
+
+	ahocorasick "github.com/coregx/ahocorasick"
+)
+
 // Pipeline is the matching engine for one stream of posts: normalise once,
-// de-duplicate, match the rules, route to units. The Matcher and Gazetteer
-// are shared and read-only; the Deduper is the Pipeline's own state, so a
+// de-duplicate, then find the rules' keywords and the units' names in ONE
+// pass of one automaton, evaluate the rules and route. The rules and the
+// gazetteer are read-only; the Deduper is the Pipeline's own state, so a
 // Pipeline is fed from one goroutine.
 type Pipeline struct {
-	Dedup  *Deduper
-	Rules  *Matcher
-	Places *Gazetteer
+	dedup  *Deduper
+	rules  *Matcher
+	places *Gazetteer
+	ac     *ahocorasick.Automaton // rule keywords, then unit names
 }
+
+// NewPipeline compiles the rules, checks the org tree and builds the one
+// automaton. Errors are those of Compile (a *RuleError) and NewGazetteer.
+func NewPipeline(rules []Rule, units []Unit, nearBits int) (*Pipeline, error) {
+	d, err := NewDeduper(nearBits)
+	if err != nil {
+		return nil, err
+	}
+	m, err := compileRules(rules)
+	if err != nil {
+		return nil, err
+	}
+	g, err := buildGazetteer(units)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pipeline{dedup: d, rules: m, places: g}
+	patterns := append(append([]string(nil), m.keywords...), g.names...)
+	if len(patterns) > 0 {
+		p.ac, err = ahocorasick.NewBuilder().AddStrings(patterns).Build()
+		if err != nil {
+			return nil, fmt.Errorf("building the automaton: %w", err)
+		}
+	}
+	return p, nil
+}
+
+// Stories lists the stories seen so far.
+func (p *Pipeline) Stories() []Story { return p.dedup.Stories() }
 
 // Result is what the pipeline found for one item.
 type Result struct {
@@ -26,13 +63,13 @@ func (p *Pipeline) Process(it Item) Result {
 	title := Normalize(it.Title)
 	text := Normalize(it.Text)
 	var r Result
-	r.Story, r.NewStory = p.Dedup.Add(it, title, text)
+	r.Story, r.NewStory = p.dedup.Add(it, title, text)
+	if p.ac == nil {
+		return r
+	}
 	all := title + "\n" + text
-	if p.Rules != nil {
-		r.Hits = p.Rules.Match(all)
-	}
-	if p.Places != nil {
-		r.Units = p.Places.Route(all)
-	}
+	found := p.ac.FindAllOverlapping([]byte(all))
+	r.Hits = p.rules.matchFound(all, found, 0)
+	r.Units = p.places.routeFound(found, len(p.rules.keywords))
 	return r
 }
