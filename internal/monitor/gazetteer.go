@@ -28,7 +28,7 @@ type Gazetteer struct {
 	depth  map[int64]int
 	names  []string  // normalised; index = automaton pattern id
 	units  [][]int64 // units bearing each name
-	ac     *ahocorasick.Automaton
+	idx    *index    // nil when the gazetteer is part of a Pipeline
 }
 
 // minNameRunes: a one-character alias ("一") would route half of all posts.
@@ -41,12 +41,8 @@ func NewGazetteer(units []Unit) (*Gazetteer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(g.names) > 0 {
-		ac, err := ahocorasick.NewBuilder().AddStrings(g.names).Build()
-		if err != nil {
-			return nil, fmt.Errorf("building the name automaton: %w", err)
-		}
-		g.ac = ac
+	if g.idx, err = newIndex(g.names); err != nil {
+		return nil, err
 	}
 	return g, nil
 }
@@ -138,10 +134,7 @@ func (g *Gazetteer) depthOf(id int64, limit int) (int, error) {
 // its district and county). A name shared by units goes to their lowest
 // common ancestor; names with no common ancestor (two roots) route nowhere.
 func (g *Gazetteer) Route(normText string) []int64 {
-	if g.ac == nil || normText == "" {
-		return nil
-	}
-	return g.routeFound(g.ac.FindAllOverlapping([]byte(normText)), 0)
+	return g.routeFound(g.idx.find(normText), 0)
 }
 
 // routeFound routes on the automaton's matches; name k is pattern k+first.

@@ -54,7 +54,7 @@ type Matcher struct {
 	keywords []string // normalised, distinct; index = automaton pattern id
 	byKW     [][]int32
 	nearKW   []bool // keyword appears in a NEAR: its positions are kept
-	ac       *ahocorasick.Automaton
+	idx      *index // nil when the rules are part of a Pipeline
 }
 
 // Compile parses and normalises every rule and builds the automaton. A rule
@@ -65,12 +65,8 @@ func Compile(rules []Rule) (*Matcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(m.keywords) > 0 {
-		ac, err := ahocorasick.NewBuilder().AddStrings(m.keywords).Build()
-		if err != nil {
-			return nil, fmt.Errorf("building the keyword automaton: %w", err)
-		}
-		m.ac = ac
+	if m.idx, err = newIndex(m.keywords); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -150,10 +146,7 @@ type scan struct {
 // (Normalize): the pipeline normalises each post once for de-duplication,
 // matching and routing alike.
 func (m *Matcher) Match(normText string) []Hit {
-	if m.ac == nil || normText == "" {
-		return nil
-	}
-	return m.matchFound(normText, m.ac.FindAllOverlapping([]byte(normText)), 0)
+	return m.matchFound(normText, m.idx.find(normText), 0)
 }
 
 // matchFound evaluates the rules on the automaton's matches; keyword k is

@@ -1,11 +1,5 @@
 package monitor
 
-import (
-	"fmt"
-
-	ahocorasick "github.com/coregx/ahocorasick"
-)
-
 // Pipeline is the matching engine for one stream of posts: normalise once,
 // de-duplicate, then find the rules' keywords and the units' names in ONE
 // pass of one automaton, evaluate the rules and route. The rules and the
@@ -15,7 +9,7 @@ type Pipeline struct {
 	dedup  *Deduper
 	rules  *Matcher
 	places *Gazetteer
-	ac     *ahocorasick.Automaton // rule keywords, then unit names
+	idx    *index // rule keywords, then unit names
 }
 
 // NewPipeline compiles the rules, checks the org tree and builds the one
@@ -34,12 +28,8 @@ func NewPipeline(rules []Rule, units []Unit, nearBits int) (*Pipeline, error) {
 		return nil, err
 	}
 	p := &Pipeline{dedup: d, rules: m, places: g}
-	patterns := append(append([]string(nil), m.keywords...), g.names...)
-	if len(patterns) > 0 {
-		p.ac, err = ahocorasick.NewBuilder().AddStrings(patterns).Build()
-		if err != nil {
-			return nil, fmt.Errorf("building the automaton: %w", err)
-		}
+	if p.idx, err = newIndex(append(append([]string(nil), m.keywords...), g.names...)); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -64,11 +54,8 @@ func (p *Pipeline) Process(it Item) Result {
 	text := Normalize(it.Text)
 	var r Result
 	r.Story, r.NewStory = p.dedup.Add(it, title, text)
-	if p.ac == nil {
-		return r
-	}
 	all := title + "\n" + text
-	found := p.ac.FindAllOverlapping([]byte(all))
+	found := p.idx.find(all)
 	r.Hits = p.rules.matchFound(all, found, 0)
 	r.Units = p.places.routeFound(found, len(p.rules.keywords))
 	return r
