@@ -181,7 +181,8 @@ const DefaultNearBits = 6
 type Deduper struct {
 	nearBits int
 	bands    int
-	stories  []*Story
+	stories  map[int]*Story
+	nextID   int
 	byURL    map[string]int
 	byTitle  map[uint64]int
 	byBand   []map[uint64][]int
@@ -193,7 +194,7 @@ func NewDeduper(nearBits int) (*Deduper, error) {
 	if nearBits < 0 || nearBits > 7 {
 		return nil, fmt.Errorf("near-duplicate threshold %d: must be 0 to 7 bits", nearBits)
 	}
-	d := &Deduper{nearBits: nearBits, bands: nearBits + 1, byURL: map[string]int{}, byTitle: map[uint64]int{}}
+	d := &Deduper{nearBits: nearBits, bands: nearBits + 1, stories: map[int]*Story{}, byURL: map[string]int{}, byTitle: map[uint64]int{}}
 	d.byBand = make([]map[uint64][]int, d.bands)
 	for i := range d.byBand {
 		d.byBand[i] = map[uint64][]int{}
@@ -233,8 +234,9 @@ func (d *Deduper) Add(it Item, normTitle, normText string) (story *Story, isNew 
 		id = d.nearest(sh)
 	}
 	if id < 0 {
-		id = len(d.stories)
-		d.stories = append(d.stories, &Story{ID: id, FirstSeen: it.Seen, LastSeen: it.Seen, simhash: sh})
+		id = d.nextID
+		d.nextID++
+		d.stories[id] = &Story{ID: id, FirstSeen: it.Seen, LastSeen: it.Seen, simhash: sh}
 		isNew = true
 		if letters >= minSimhashRunes {
 			for b := range d.bands {
@@ -287,10 +289,53 @@ func (d *Deduper) nearest(h uint64) int {
 
 // Stories lists the stories, oldest first.
 func (d *Deduper) Stories() []Story {
-	out := make([]Story, len(d.stories))
-	for i, s := range d.stories {
-		out[i] = *s
+	out := make([]Story, 0, len(d.stories))
+	for _, s := range d.stories {
+		out = append(out, *s)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// Forget drops the stories last seen before the given instant, so a
+// long-running stream keeps a window (say the last 30 days) in memory rather
+// than everything it ever saw; an item of a forgotten story starts a new one.
+// It returns how many stories were dropped.
+func (d *Deduper) Forget(before time.Time) int {
+	n := 0
+	for id, s := range d.stories {
+		if s.LastSeen.Before(before) {
+			delete(d.stories, id)
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	for k, id := range d.byURL {
+		if d.stories[id] == nil {
+			delete(d.byURL, k)
+		}
+	}
+	for k, id := range d.byTitle {
+		if d.stories[id] == nil {
+			delete(d.byTitle, k)
+		}
+	}
+	for _, band := range d.byBand {
+		for k, ids := range band {
+			kept := ids[:0]
+			for _, id := range ids {
+				if d.stories[id] != nil {
+					kept = append(kept, id)
+				}
+			}
+			if len(kept) == 0 {
+				delete(band, k)
+			} else {
+				band[k] = kept
+			}
+		}
+	}
+	return n
 }

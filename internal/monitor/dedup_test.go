@@ -66,6 +66,18 @@ func TestDeduperStories(t *testing.T) {
 	if len(st) != 2 || st[0].Count != 4 || !st[0].FirstSeen.Equal(day.Add(time.Hour)) || !st[0].LastSeen.Equal(day.Add(5*time.Hour)) {
 		t.Errorf("stories %+v", st)
 	}
+	// Forgetting what was last seen before 04:30 drops the sports story
+	// (04:00) and keeps the canteen one (05:00); a late repost of the
+	// sports day then starts a new story.
+	if n := d.Forget(day.Add(4*time.Hour + 30*time.Minute)); n != 1 {
+		t.Errorf("Forget dropped %d stories, want 1", n)
+	}
+	if s, isNew := add("https://d.cn/y", "实验小学运动会", other, 30); !isNew || s.ID == s2.ID {
+		t.Errorf("forgotten story came back: %d new %v", s.ID, isNew)
+	}
+	if s, isNew := add("https://a.cn/p/1", "", "", 31); isNew || s.ID != s1.ID {
+		t.Errorf("kept story lost its URL: %d new %v", s.ID, isNew)
+	}
 	if _, err := NewDeduper(9); err == nil {
 		t.Error("threshold 9 accepted")
 	}
@@ -80,7 +92,7 @@ func TestDeduperBandsEqualScan(t *testing.T) {
 		h := next()
 		if next()%2 == 0 && len(d.stories) > 0 {
 			// A neighbour of an existing story: flip 0–9 bits.
-			h = d.stories[int(next()%uint64(len(d.stories)))].simhash
+			h = d.stories[int(next()%uint64(len(d.stories)))].simhash // ids are 0..n-1 here
 			for range int(next() % 10) {
 				h ^= 1 << (next() % 64)
 			}
@@ -96,7 +108,7 @@ func TestDeduperBandsEqualScan(t *testing.T) {
 		}
 		if want < 0 {
 			id := len(d.stories)
-			d.stories = append(d.stories, &Story{ID: id, simhash: h})
+			d.stories[id] = &Story{ID: id, simhash: h}
 			for b := range d.bands {
 				d.byBand[b][d.band(h, b)] = append(d.byBand[b][d.band(h, b)], id)
 			}

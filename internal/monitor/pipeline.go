@@ -1,5 +1,7 @@
 package monitor
 
+import "time"
+
 // Pipeline is the matching engine for one stream of posts: normalise once,
 // de-duplicate, then find the rules' keywords and the units' names in ONE
 // pass of one automaton, evaluate the rules and route. The rules and the
@@ -36,6 +38,9 @@ func NewPipeline(rules []Rule, units []Unit, nearBits int) (*Pipeline, error) {
 
 // Stories lists the stories seen so far.
 func (p *Pipeline) Stories() []Story { return p.dedup.Stories() }
+
+// Forget drops the stories last seen before the instant (see Deduper.Forget).
+func (p *Pipeline) Forget(before time.Time) int { return p.dedup.Forget(before) }
 
 // Result is what the pipeline found for one item.
 type Result struct {
