@@ -95,12 +95,18 @@ func eachEntry(data []byte, fn func(from, to string)) {
 // also turns full-width letters, digits and punctuation into half-width and
 // the ideographic space into a space), traditional to simplified characters
 // (OpenCC's t2s dictionaries), case folding, and format characters (zero-width
-// spaces and joiners, used to break up words so filters miss them) dropped.
+// spaces and joiners, used to break up words so filters miss them) dropped;
+// bytes that are not UTF-8 become U+FFFD.
 func Normalize(s string) string {
 	return normalizeWith(t2sConverter(), s)
 }
 
 func normalizeWith(c *converter, s string) string {
+	if !utf8.ValidString(s) {
+		// A feed's stray bytes become U+FFFD, so every later step (and a
+		// rule's keyword) sees the same characters.
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	s = norm.NFKC.String(s)
 	if strings.ContainsFunc(s, isFormat) {
 		// Dropped before the phrase lookup, so 瞭\u200b解 is the phrase 瞭解.

@@ -31,3 +31,17 @@ func TestNormalizeIdempotent(t *testing.T) {
 		}
 	})
 }
+
+func TestNormalizeInvalidUTF8(t *testing.T) {
+	m, err := Compile([]Rule{{ID: 1, Expr: "\"\uFFFD校\""}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	norm := Normalize("乱码\xff校园")
+	if norm != "乱码\uFFFD校园" {
+		t.Errorf("Normalize = %q", norm)
+	}
+	if len(m.Match(norm)) != 1 || !evalNaive(m.rules[0].expr, norm) {
+		t.Errorf("matcher and naive disagree on %q", norm)
+	}
+}
