@@ -27,10 +27,21 @@ const defaultRobotTimeout = 15 * time.Second
 // few dozen bytes; anything longer is not a robot answering.
 const maxReply = 64 << 10
 
-// The platforms cap a message's size (WeCom: 4096 bytes of markdown; DingTalk
-// and Feishu: 20 000 bytes of request). Bodies are cut at a character
-// boundary to stay under them, with room for the title and the link.
-var bodyLimit = map[string]int{"dingtalk": 18000, "wecom": 3500, "feishu": 18000}
+// The platforms cap a message's size (WeCom: 4096 bytes of markdown content;
+// DingTalk and Feishu: 20 000 bytes of request). The body is cut at a
+// character boundary so that title, body and link together stay under these
+// (DingTalk's and Feishu's leave room for the JSON around them).
+var bodyLimit = map[string]int{"dingtalk": 18000, "wecom": 4096, "feishu": 18000}
+
+// budget is what is left of the platform's limit for the body once the fixed
+// parts of the message are counted.
+func budget(kind string, fixed ...string) int {
+	n := bodyLimit[kind]
+	for _, f := range fixed {
+		n -= len(f)
+	}
+	return max(n, 0)
+}
 
 type robotChannel struct {
 	kind    string
@@ -196,14 +207,15 @@ func dingtalkBody(m Message) dingtalkMarkdown {
 	var b dingtalkMarkdown
 	b.MsgType = "markdown"
 	b.Markdown.Title = m.Subject
-	var sb strings.Builder
-	sb.WriteString("#### " + m.Subject + "\n\n")
-	// DingTalk's markdown joins single newlines; a blank line keeps them.
-	sb.WriteString(strings.ReplaceAll(cut(m.Body, bodyLimit["dingtalk"]), "\n", "\n\n"))
+	head := "#### " + m.Subject + "\n\n"
+	tail := ""
 	if m.Link != "" {
-		sb.WriteString("\n\n[查看详情](" + m.Link + ")")
+		tail = "\n\n[查看详情](" + m.Link + ")"
 	}
-	b.Markdown.Text = sb.String()
+	// DingTalk's markdown joins single newlines; a blank line keeps them
+	// (which doubles them: the budget counts that).
+	body := strings.ReplaceAll(m.Body, "\n", "\n\n")
+	b.Markdown.Text = head + cut(body, budget("dingtalk", m.Subject, head, tail)) + tail
 	return b
 }
 
@@ -217,13 +229,12 @@ type wecomMarkdown struct {
 func wecomBody(m Message) wecomMarkdown {
 	var b wecomMarkdown
 	b.MsgType = "markdown"
-	var sb strings.Builder
-	sb.WriteString("**" + m.Subject + "**\n")
-	sb.WriteString(cut(m.Body, bodyLimit["wecom"]))
+	head := "**" + m.Subject + "**\n"
+	tail := ""
 	if m.Link != "" {
-		sb.WriteString("\n[查看详情](" + m.Link + ")")
+		tail = "\n[查看详情](" + m.Link + ")"
 	}
-	b.Markdown.Content = sb.String()
+	b.Markdown.Content = head + cut(m.Body, budget("wecom", head, tail)) + tail
 	return b
 }
 
@@ -251,7 +262,7 @@ type feishuPostLang struct {
 // paragraph per body line, the link as an "a" element of its own.
 func feishuBody(m Message) *feishuPost {
 	lang := feishuPostLang{Title: m.Subject}
-	for _, line := range strings.Split(cut(m.Body, bodyLimit["feishu"]), "\n") {
+	for _, line := range strings.Split(cut(m.Body, budget("feishu", m.Subject, m.Link)), "\n") {
 		lang.Content = append(lang.Content, []feishuElement{{Tag: "text", Text: line}})
 	}
 	if m.Link != "" {
@@ -268,6 +279,9 @@ func cut(s string, n int) string {
 		return s
 	}
 	const mark = "…"
+	if n < len(mark) {
+		return ""
+	}
 	s = s[:n-len(mark)]
 	for !utf8.ValidString(s) {
 		s = s[:len(s)-1]

@@ -202,6 +202,7 @@ func TestWeComMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	long := testMsg
+	long.Subject = strings.Repeat("标题", 100)    // 600 bytes
 	long.Body = strings.Repeat("很长的说明文字。", 400) // 9600 bytes: over WeCom's 4096
 	if err := ch.Send(context.Background(), long); err != nil {
 		t.Fatalf("send: %v", err)
@@ -212,7 +213,7 @@ func TestWeComMarkdown(t *testing.T) {
 	}
 	md, _ := r.body["markdown"].(map[string]any)
 	content, _ := md["content"].(string)
-	if len(content) > 4096 || !strings.HasPrefix(content, "**"+testMsg.Subject+"**") ||
+	if len(content) > 4096 || !strings.HasPrefix(content, "**"+long.Subject+"**") ||
 		!strings.HasSuffix(content, "[查看详情]("+testMsg.Link+")") || !strings.Contains(content, "…") {
 		t.Errorf("content (%d bytes) = %.80q…", len(content), content)
 	}
