@@ -41,9 +41,11 @@
 // # Matching
 //
 // Compile puts the keywords of all rules into one Aho–Corasick automaton
-// (github.com/coregx/ahocorasick); Match scans a post once, collects the
-// keywords present (with their positions, for the keywords used in NEAR) and
-// evaluates only the rules that contain one of them.
+// (github.com/coregx/ahocorasick, run over a compact re-encoding of the
+// text: see index.go); Match scans a post once, collects the keywords
+// present with their positions and evaluates only the rules that contain one
+// of them. A Pipeline does the same with the rules' keywords and the units'
+// names in one automaton.
 //
 // # De-duplication
 //

@@ -3,6 +3,7 @@ package monitor
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -53,7 +54,6 @@ type Matcher struct {
 	rules    []compiledRule
 	keywords []string // normalised, distinct; index = automaton pattern id
 	byKW     [][]int32
-	nearKW   []bool // keyword appears in a NEAR: its positions are kept
 	idx      *index // nil when the rules are part of a Pipeline
 }
 
@@ -89,7 +89,6 @@ func compileRules(rules []Rule) (*Matcher, error) {
 				index[kw] = id
 				m.keywords = append(m.keywords, kw)
 				m.byKW = append(m.byKW, nil)
-				m.nearKW = append(m.nearKW, false)
 			}
 			return &node{kind: nodeTerm, kw: id, text: kw}, nil
 		})
@@ -107,11 +106,6 @@ func compileRules(rules []Rule) (*Matcher, error) {
 		m.rules = append(m.rules, compiledRule{Rule: r, expr: expr})
 		seen := map[int]bool{}
 		walk(expr, func(n *node) {
-			if n.kind == nodeNear {
-				for _, c := range n.children {
-					m.nearKW[c.kw] = true
-				}
-			}
 			if n.kind == nodeTerm && !seen[n.kw] {
 				seen[n.kw] = true
 				m.byKW[n.kw] = append(m.byKW[n.kw], int32(len(m.rules)-1))
@@ -137,9 +131,37 @@ type span struct{ start, end int }
 // scan is the per-call state: which keywords occur and, for those used in
 // NEAR, where.
 type scan struct {
-	text   string
-	found  map[int][]span
+	text string
+	// occ holds this text's keyword occurrences sorted by keyword, then
+	// start; kws the distinct keywords present, sorted, and where each one's
+	// occurrences begin in occ. Sorted slices, not maps: a post has a
+	// handful of keywords and this runs for every post.
+	occ    []occurrence
+	kws    []int
+	from   []int
 	runeAt []int32 // built on the first NEAR evaluated
+}
+
+type occurrence struct {
+	kw int
+	span
+}
+
+// has reports whether keyword kw occurs, and where its occurrences are.
+func (s *scan) has(kw int) ([]span, bool) {
+	i, ok := slices.BinarySearch(s.kws, kw)
+	if !ok {
+		return nil, false
+	}
+	end := len(s.occ)
+	if i+1 < len(s.from) {
+		end = s.from[i+1]
+	}
+	spans := make([]span, 0, end-s.from[i])
+	for _, o := range s.occ[s.from[i]:end] {
+		spans = append(spans, o.span)
+	}
+	return spans, true
 }
 
 // Match returns the rules that match text, which must already be normalised
@@ -154,35 +176,35 @@ func (m *Matcher) Match(normText string) []Hit {
 func (m *Matcher) matchFound(normText string, matches []ahocorasick.Match, first int) []Hit {
 	s := scan{text: normText}
 	for _, hit := range matches {
-		kw := hit.PatternID - first
-		if kw < 0 || kw >= len(m.keywords) {
-			continue
-		}
-		if s.found == nil {
-			s.found = map[int][]span{}
-		}
-		if m.nearKW[kw] {
-			s.found[kw] = append(s.found[kw], span{hit.Start, hit.End})
-		} else if _, ok := s.found[kw]; !ok {
-			s.found[kw] = nil
+		if kw := hit.PatternID - first; kw >= 0 && kw < len(m.keywords) {
+			s.occ = append(s.occ, occurrence{kw, span{hit.Start, hit.End}})
 		}
 	}
-	if len(s.found) == 0 {
+	if len(s.occ) == 0 {
 		return nil
+	}
+	slices.SortFunc(s.occ, func(a, b occurrence) int {
+		if a.kw != b.kw {
+			return a.kw - b.kw
+		}
+		return a.start - b.start
+	})
+	for i, o := range s.occ {
+		if i == 0 || o.kw != s.occ[i-1].kw {
+			s.kws = append(s.kws, o.kw)
+			s.from = append(s.from, i)
+		}
 	}
 	// Only rules with at least one keyword present can match (Compile
 	// refused the others), so evaluate just those.
 	var cand []int32
-	for kw := range s.found {
+	for _, kw := range s.kws {
 		cand = append(cand, m.byKW[kw]...)
 	}
+	slices.Sort(cand)
+	cand = slices.Compact(cand)
 	var hits []Hit
-	done := make(map[int32]bool, len(cand))
 	for _, ri := range cand {
-		if done[ri] {
-			continue
-		}
-		done[ri] = true
 		r := &m.rules[ri]
 		if s.eval(r.expr) {
 			hits = append(hits, Hit{RuleID: r.ID, Topic: r.Topic, Severity: r.Severity})
@@ -195,7 +217,7 @@ func (m *Matcher) matchFound(normText string, matches []ahocorasick.Match, first
 func (s *scan) eval(n *node) bool {
 	switch n.kind {
 	case nodeTerm:
-		_, ok := s.found[n.kw]
+		_, ok := slices.BinarySearch(s.kws, n.kw)
 		return ok
 	case nodeAnd:
 		for _, c := range n.children {
@@ -217,7 +239,9 @@ func (s *scan) eval(n *node) bool {
 		if s.runeAt == nil {
 			s.runeAt = runeOffsets(s.text)
 		}
-		return near(s.runeAt, s.found[n.children[0].kw], s.found[n.children[1].kw], n.dist)
+		a, okA := s.has(n.children[0].kw)
+		b, okB := s.has(n.children[1].kw)
+		return okA && okB && near(s.runeAt, a, b, n.dist)
 	}
 	return false
 }
