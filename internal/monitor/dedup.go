@@ -161,7 +161,7 @@ type Story struct {
 	Count     int
 	FirstSeen time.Time
 	LastSeen  time.Time
-	simhash   uint64
+	Simhash   uint64 // of the first item's text; with the URLs and title hash, what a caller persists to Restore the story
 }
 
 // DefaultNearBits is the Hamming distance up to which two texts' simhashes
@@ -236,13 +236,10 @@ func (d *Deduper) Add(it Item, normTitle, normText string) (story *Story, isNew 
 	if id < 0 {
 		id = d.nextID
 		d.nextID++
-		d.stories[id] = &Story{ID: id, FirstSeen: it.Seen, LastSeen: it.Seen, simhash: sh}
+		d.stories[id] = &Story{ID: id, FirstSeen: it.Seen, LastSeen: it.Seen, Simhash: sh}
 		isNew = true
 		if letters >= minSimhashRunes {
-			for b := range d.bands {
-				key := d.band(sh, b)
-				d.byBand[b][key] = append(d.byBand[b][key], id)
-			}
+			d.indexSimhash(id, sh)
 		}
 	}
 	s := d.stories[id]
@@ -278,7 +275,7 @@ func (d *Deduper) nearest(h uint64) int {
 	best, bestDist := -1, d.nearBits+1
 	for b := range d.bands {
 		for _, id := range d.byBand[b][d.band(h, b)] {
-			dist := Hamming(h, d.stories[id].simhash)
+			dist := Hamming(h, d.stories[id].Simhash)
 			if dist < bestDist || (dist == bestDist && id < best) {
 				best, bestDist = id, dist
 			}
@@ -338,4 +335,42 @@ func (d *Deduper) Forget(before time.Time) int {
 		}
 	}
 	return n
+}
+
+func (d *Deduper) indexSimhash(id int, sh uint64) {
+	for b := range d.bands {
+		key := d.band(sh, b)
+		d.byBand[b][key] = append(d.byBand[b][key], id)
+	}
+}
+
+// Restore puts back a story known from before (a restart reads the window
+// of recent stories from the database): its ID, count, first and last seen
+// and simhash as Add made them, the normalised URLs of its items and its
+// title hash (0 for none). A zero Simhash is not indexed for near
+// duplicates. New stories get IDs above every restored one.
+func (d *Deduper) Restore(s Story, urlKeys []string, titleHash uint64) error {
+	if s.ID < 0 {
+		return fmt.Errorf("story %d: negative id", s.ID)
+	}
+	if _, dup := d.stories[s.ID]; dup {
+		return fmt.Errorf("story %d: restored twice", s.ID)
+	}
+	st := s
+	d.stories[s.ID] = &st
+	if s.ID >= d.nextID {
+		d.nextID = s.ID + 1
+	}
+	for _, u := range urlKeys {
+		d.byURL[u] = s.ID
+	}
+	if titleHash != 0 {
+		if _, ok := d.byTitle[titleHash]; !ok {
+			d.byTitle[titleHash] = s.ID
+		}
+	}
+	if s.Simhash != 0 {
+		d.indexSimhash(s.ID, s.Simhash)
+	}
+	return nil
 }

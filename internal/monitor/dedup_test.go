@@ -92,14 +92,14 @@ func TestDeduperBandsEqualScan(t *testing.T) {
 		h := next()
 		if next()%2 == 0 && len(d.stories) > 0 {
 			// A neighbour of an existing story: flip 0–9 bits.
-			h = d.stories[int(next()%uint64(len(d.stories)))].simhash // ids are 0..n-1 here
+			h = d.stories[int(next()%uint64(len(d.stories)))].Simhash // ids are 0..n-1 here
 			for range int(next() % 10) {
 				h ^= 1 << (next() % 64)
 			}
 		}
 		want, wantDist := -1, DefaultNearBits+1
 		for _, s := range d.stories {
-			if dist := Hamming(h, s.simhash); dist < wantDist {
+			if dist := Hamming(h, s.Simhash); dist < wantDist {
 				want, wantDist = s.ID, dist
 			}
 		}
@@ -108,7 +108,7 @@ func TestDeduperBandsEqualScan(t *testing.T) {
 		}
 		if want < 0 {
 			id := len(d.stories)
-			d.stories[id] = &Story{ID: id, simhash: h}
+			d.stories[id] = &Story{ID: id, Simhash: h}
 			for b := range d.bands {
 				d.byBand[b][d.band(h, b)] = append(d.byBand[b][d.band(h, b)], id)
 			}
@@ -154,4 +154,33 @@ func TestSimhashEqualsReference(t *testing.T) {
 			t.Fatalf("Simhash(%q) = %x, reference %x", s, got, want)
 		}
 	})
+}
+
+// A restarted Deduper given back its stories files new items as before.
+func TestDeduperRestore(t *testing.T) {
+	body := strings.Repeat("城关县第一中学食堂饭菜质量差，多名学生出现腹痛症状，县教育局已派工作组进驻调查。", 3)
+	seen := time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)
+	first, _ := NewDeduper(DefaultNearBits)
+	s, _ := first.Add(Item{URL: "https://a.cn/1", Title: "食堂问题", Text: body, Seen: seen}, Normalize("食堂问题"), Normalize(body))
+
+	again, _ := NewDeduper(DefaultNearBits)
+	if err := again.Restore(*s, []string{"https://a.cn/1"}, TitleHash(Normalize("食堂问题"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := again.Restore(*s, nil, 0); err == nil {
+		t.Error("a story restored twice was accepted")
+	}
+	for name, it := range map[string]Item{
+		"url":   {URL: "https://A.cn/1#x"},
+		"title": {URL: "https://b.cn/2", Title: "食堂问题！"},
+		"text":  {URL: "https://c.cn/3", Title: "转", Text: body + "（转）"},
+	} {
+		got, isNew := again.Add(it, Normalize(it.Title), Normalize(it.Text))
+		if isNew || got.ID != s.ID {
+			t.Errorf("%s: story %d new %v, want restored story %d", name, got.ID, isNew, s.ID)
+		}
+	}
+	if other, isNew := again.Add(Item{URL: "https://d.cn/4", Title: "运动会"}, "运动会", ""); !isNew || other.ID <= s.ID {
+		t.Errorf("new story id %d (new %v), want above %d", other.ID, isNew, s.ID)
+	}
 }
