@@ -5,6 +5,7 @@
 #
 # 1. Go's benchmark harness: go test -run '^$' -bench . ./bench/... on a small generated
 #    province (2 000 units, 200 000 activities, built in a temp dir and removed afterwards).
+#    Then the public-concern matching engine (internal/monitor, #14) on one core.
 #    Skip with BENCH_GO=0; extra `go test` flags in GOBENCH_FLAGS (e.g. -benchtime=3s).
 # 2. The bulk generator and report: go run ./bench/cmd/zbench "$@" — by default a province of
 #    50 000 units and 10 000 000 activities on each engine (about half an hour on 2 cores);
@@ -44,6 +45,9 @@ if [ "${BENCH_GO:-1}" != 0 ]; then
 	echo "=== go test -bench (2 000 units, 200 000 activities)" >&2
 	# shellcheck disable=SC2086 # GOBENCH_FLAGS is a list of flags
 	go test -run '^$' -bench . ${GOBENCH_FLAGS:-} ./bench/...
+	echo "=== go test -bench BenchmarkMonitor (#14: 10⁴ rules, one core)" >&2
+	# shellcheck disable=SC2086
+	go test -run '^$' -bench BenchmarkMonitor -benchmem -cpu 1 ${GOBENCH_FLAGS:-} ./internal/monitor/
 fi
 
 echo "=== zbench $*" >&2
