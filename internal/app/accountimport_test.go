@@ -206,7 +206,6 @@ func TestAccountImportTemplate(t *testing.T) {
 	}
 }
 
-
 func countAccounts(t testing.TB, f *fixture, q string) int {
 	t.Helper()
 	_, n, err := f.app.ListAccounts(context.Background(), f.op, q, 50, 0)
