@@ -36,6 +36,7 @@ const en: typeof zh = {
   password: {
     title: 'Change password',
     intro: 'This is your first login or your password has expired: choose a new password.',
+    introOwn: 'Change your own password. Your sessions on other devices end.',
     current: 'Current password',
     new: 'New password',
     confirm: 'Repeat the new password',

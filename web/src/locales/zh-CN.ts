@@ -34,6 +34,7 @@ export default {
   password: {
     title: '修改密码',
     intro: '首次登录或密码已过期，请设置新密码。',
+    introOwn: '修改您自己的登录密码。修改后，您在其他设备上的登录将失效。',
     current: '当前密码',
     new: '新密码',
     confirm: '确认新密码',
