@@ -39,7 +39,7 @@ const zh = {
   },
   step: {
     title: '需要完成验证',
-    totp: '您的账号需要动态口令（第二重验证），手机版暂不支持。请在电脑上打开本系统完成验证后再使用手机版。',
+    totp: '您的账号需要动态口令（第二重验证），手机版暂不支持。请在电脑上打开本系统完成验证后再使用手机版。身份验证器可用微信小程序“腾讯身份验证器”、阿里云 App、Microsoft Authenticator 或任何支持 TOTP（RFC 6238）的验证器。',
     desktop: '前往电脑版',
     logout: '换个账号登录',
   },
@@ -175,7 +175,7 @@ const en: Messages = {
   },
   step: {
     title: 'Verification needed',
-    totp: 'Your account needs a one-time code (second factor), which the phone pages do not support yet. Finish it on a computer, then come back.',
+    totp: 'Your account needs a one-time code (second factor), which the phone pages do not support yet. Finish it on a computer, then come back. Authenticators that work: the Tencent Authenticator (WeChat), the Alibaba Cloud app, Microsoft Authenticator or any TOTP (RFC 6238) app.',
     desktop: 'Open the desktop version',
     logout: 'Log in as someone else',
   },
