@@ -616,8 +616,9 @@ func routeTable() []*route {
 
 		// Security policy and the audit trail.
 		{method: "GET", path: api + "/policy", opID: "getPolicy", tag: "security", summary: "The password and session policy",
-			desc:  "Anyone logged in may read it, so that the web app can explain the rules.",
-			reach: reachInstallation, status: 200, resp: "Policy", handle: (*Server).getPolicy},
+			desc: "Anyone logged in may read it, so that the web app can explain the rules — also while a one-time or " +
+				"expired password waits to be changed, when the rules matter most.",
+			reach: reachInstallation, steps: []string{app.PendingPasswordChange}, status: 200, resp: "Policy", handle: (*Server).getPolicy},
 		{method: "PUT", path: api + "/policy", opID: "setPolicy", tag: "security", summary: "Change the password and session policy",
 			desc:  "The MLPS level-3 defaults may be tightened, never weakened: a weaker value is refused, naming its field.",
 			reach: reachInstallation, body: jsonBody("Policy"), perms: []domain.Permission{domain.PermPolicyManage},

@@ -218,7 +218,7 @@ test('the system administrator imports accounts from the template (preview, prob
   assert.equal(passwords.length, 2)
   imported = { username: user, password: passwords[0].trim() }
   await shot(page, 'daily-users-import-done.png')
-  await dialog.getByRole('button', { name: '关闭' }).click()
+  await dialog.getByRole('button', { name: '关闭', exact: true }).click()
 
   // Edit the second: name and phone.
   await page.locator('[data-test=users-search] input').fill(`${user}b`)

@@ -995,7 +995,7 @@ export interface paths {
         };
         /**
          * The password and session policy
-         * @description Anyone logged in may read it, so that the web app can explain the rules.
+         * @description Anyone logged in may read it, so that the web app can explain the rules — also while a one-time or expired password waits to be changed, when the rules matter most.
          */
         get: operations["getPolicy"];
         /**
