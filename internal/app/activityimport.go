@@ -83,14 +83,6 @@ type ActivityImportOptions struct {
 	FileName string        `json:"file_name,omitempty"`
 }
 
-// ImportProblem is one problem of one cell (or row), in the user's words.
-type ImportProblem struct {
-	Line        int      `json:"line"`
-	Column      string   `json:"column"` // the header, e.g. 活动类型
-	Field       string   `json:"field"`
-	Message     string   `json:"message"`
-	Suggestions []string `json:"suggestions,omitempty"`
-}
 
 // ImportRow is one judged row.
 type ImportRow struct {
@@ -202,7 +194,7 @@ func (a *App) CommitActivityImport(ctx context.Context, ac domain.Actor, sha str
 		}
 		if len(row.Problems) > 0 {
 			p := row.Problems[0]
-			return ActivityImportResult{}, domain.Invalid("rows", "第 %d 行 %s：%s（共 %d 行有问题，请先预览并修正）", p.Line, p.Column, p.Message, j.preview.Invalid)
+			return ActivityImportResult{}, domain.Invalid("rows", "第 %d 行 %s：%s（共 %d 行有问题，请先预览并修正）", p.Row, p.Column, p.Message, j.preview.Invalid)
 		}
 		rows = append(rows, row)
 	}
@@ -423,7 +415,7 @@ func (a *App) judgeSheet(ctx context.Context, tx *store.Tx, ac domain.Actor, sh 
 		}
 		row := ImportRow{Line: r.Line}
 		bad := func(field, format string, args ...any) {
-			row.Problems = append(row.Problems, ImportProblem{Line: r.Line, Column: label(field), Field: field, Message: fmt.Sprintf(format, args...)})
+			row.Problems = append(row.Problems, ImportProblem{Row: r.Line, Column: label(field), Field: field, Message: fmt.Sprintf(format, args...)})
 		}
 		in := domain.ActivityInput{OrgID: home.ID}
 		if v := cell("org"); v != "" {

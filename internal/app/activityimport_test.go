@@ -77,8 +77,8 @@ func TestActivityImport(t *testing.T) {
 			}
 			got := map[string]string{}
 			for _, pr := range p.Problems {
-				if pr.Line != 8 {
-					t.Errorf("a problem on line %d: %+v", pr.Line, pr)
+				if pr.Row != 8 {
+					t.Errorf("a problem on line %d: %+v", pr.Row, pr)
 				}
 				got[pr.Field] = pr.Column + "：" + pr.Message
 			}

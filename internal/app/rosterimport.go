@@ -94,7 +94,10 @@ func (ps *importProblems) add(row int, column, format string, args ...any) {
 
 // err turns the problems into one invalid error: the field names the first,
 // the message lists them all (one a line), bounded.
-func (ps importProblems) err() error {
+func (ps importProblems) err() error { return ps.errWith(importFields) }
+
+// errWith is err with the API's names of the columns given (header → field).
+func (ps importProblems) errWith(fields map[string]string) error {
 	if len(ps) == 0 {
 		return nil
 	}
@@ -106,7 +109,7 @@ func (ps importProblems) err() error {
 		}
 		lines = append(lines, fmt.Sprintf("第 %d 行 %s：%s", p.row, p.column, p.msg))
 	}
-	return domain.Invalid(fmt.Sprintf("rows[%d].%s", ps[0].row, importFields[ps[0].column]), "%s", strings.Join(lines, "\n"))
+	return domain.Invalid(fmt.Sprintf("rows[%d].%s", ps[0].row, fields[ps[0].column]), "%s", strings.Join(lines, "\n"))
 }
 
 func normHeader(s string) string {

@@ -206,6 +206,14 @@ func TestExpiredPassword(t *testing.T) {
 	if m.Pending != app.PendingPasswordChange || len(m.Permissions) != 0 {
 		t.Fatalf("me while pending: %+v", m)
 	}
+	// The password page explains the rules: the policy is readable in this step.
+	var pol struct {
+		MinLength int `json:"min_length"`
+	}
+	e.call(req("GET", "/api/v1/policy", nil).as(s), 200).decode(t, &pol)
+	if pol.MinLength < 8 {
+		t.Fatalf("policy while the password waits to be changed: %+v", pol)
+	}
 	// The policy applies: no reuse, no weak password.
 	for _, bad := range []string{s.password, "short1A", "alllowercase1"} {
 		got := e.call(req("POST", "/api/v1/auth/password", passwordBody{CurrentPassword: s.password, NewPassword: bad}).as(s), 400).errorOf(t)

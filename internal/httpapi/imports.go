@@ -125,12 +125,12 @@ func importSchemas() obj {
 	mapping := obj{"type": "object", "description": "Field key → 0-based column of the file.",
 		"additionalProperties": obj{"type": "integer", "minimum": 0}, "propertyNames": obj{"enum": importFieldKeys()}, "maxProperties": len(app.ActivityImportFields)}
 	problem := object("One problem of one cell, in the user's words.", obj{
-		"line":        obj{"type": "integer", "minimum": 1, "description": "The row as the sheet shows it."},
+		"row":         obj{"type": "integer", "minimum": 1, "description": "The row as the sheet shows it."},
 		"column":      str("The column's header in the file (or the field's label)."),
 		"field":       str("The field: date, org, type, title, description, attendance, venues."),
 		"message":     str("What is wrong, in Chinese."),
 		"suggestions": array("Close names, for a unit or type that matched none.", str("")),
-	}, "line", "column", "field", "message")
+	}, "row", "column", "message")
 	return obj{
 		"ActivityImportUpload": object("A multipart/form-data upload.", obj{
 			"file": obj{"type": "string", "contentMediaType": xlsxType,

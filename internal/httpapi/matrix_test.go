@@ -799,6 +799,16 @@ func (m *matrix) build(op *matrixOp, a assignment) *request {
 		r.method = op.method
 		return r
 	}
+	if isMultipartOp(op.op) && strings.HasPrefix(op.path, "/api/v1/accounts/import") {
+		// An account import takes a workbook: one new account of the role's own unit.
+		own, err := m.app.GetOrg(context.Background(), m.operator(m.u), m.u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := upload(path, "账号.xlsx", rosterWorkbook(t, [][]string{{"用户名", "姓名", "单位编码"}, {fmt.Sprintf("import%d", m.next()), "导入", own.Code}}))
+		r.method = op.method
+		return r
+	}
 	if isMultipartOp(op.op) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)

@@ -222,49 +222,61 @@ func (s *Server) removeMember(c *call) error {
 // importMembers reads the workbook from the multipart field "file" (bounded)
 // and hands it to the app, which imports all rows or none.
 func (s *Server) importMembers(c *call) error {
-	mt, _, err := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" {
-		return &httpError{status: http.StatusUnsupportedMediaType, code: codeUnsupportedMedia, field: "file",
-			message: "upload the workbook as multipart/form-data, in the field \"file\""}
-	}
-	const maxFile = app.MaxImportFileSize
-	if c.r.ContentLength > maxFile+uploadMargin {
-		return domain.TooLarge("file", "the workbook must be at most %d MB", maxFile>>20)
+	buf, err := readWorkbookUpload(c)
+	if err != nil {
+		return err
 	}
 	ac, err := c.actor()
 	if err != nil {
 		return err
 	}
+	res, err := s.app.ImportMembers(c.ctx(), ac, c.p.int("id"), buf)
+	if err != nil {
+		return err
+	}
+	return c.reply(res)
+}
+
+// readWorkbookUpload reads the .xlsx of an import from the multipart field
+// "file", whole and bounded, so that a body cut short is an upload error,
+// not a "bad workbook".
+func readWorkbookUpload(c *call) (*bytes.Buffer, error) {
+	mt, _, err := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		return nil, &httpError{status: http.StatusUnsupportedMediaType, code: codeUnsupportedMedia, field: "file",
+			message: "upload the workbook as multipart/form-data, in the field \"file\""}
+	}
+	const maxFile = app.MaxImportFileSize
+	if c.r.ContentLength > maxFile+uploadMargin {
+		return nil, domain.TooLarge("file", "the workbook must be at most %d MB", maxFile>>20)
+	}
+	if _, err := c.actor(); err != nil {
+		return nil, err
+	}
 	c.r.Body = http.MaxBytesReader(c.w, c.r.Body, maxFile+uploadMargin)
 	mr, err := c.r.MultipartReader()
 	if err != nil {
-		return domain.Invalid("file", "the upload is not a well-formed multipart/form-data body")
+		return nil, domain.Invalid("file", "the upload is not a well-formed multipart/form-data body")
 	}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return domain.Invalid("file", "is required: send the workbook in the multipart field \"file\"")
+			return nil, domain.Invalid("file", "is required: send the workbook in the multipart field \"file\"")
 		}
 		if err != nil {
-			return importUploadError(err)
+			return nil, importUploadError(err)
 		}
 		if part.FormName() != "file" {
 			if _, err := io.Copy(io.Discard, part); err != nil {
-				return importUploadError(err)
+				return nil, importUploadError(err)
 			}
 			continue
 		}
-		// Read the part whole first, so that a body cut short is an upload
-		// error, not a "bad workbook".
 		var buf bytes.Buffer
 		if _, err := io.Copy(&buf, io.LimitReader(part, maxFile+1)); err != nil {
-			return importUploadError(err)
+			return nil, importUploadError(err)
 		}
-		res, err := s.app.ImportMembers(c.ctx(), ac, c.p.int("id"), &buf)
-		if err != nil {
-			return err
-		}
-		return c.reply(res)
+		return &buf, nil
 	}
 }
 

@@ -569,6 +569,25 @@ func routeTable() []*route {
 				"login. Roles are assigned by the security administrator (PUT /api/v1/accounts/{id}/roles).",
 			body: jsonBody("AccountInput"), perms: []domain.Permission{domain.PermAccountManage},
 			status: 201, resp: "CreatedAccount", errors: []int{404, 409}, handle: (*Server).createAccount},
+		{method: "PATCH", path: api + "/accounts/{id}", opID: "updateAccount", tag: "accounts", summary: "Change an account's name, unit or phone",
+			desc: "Absent fields stay; `phone: \"\"` clears the phone. Moving the account to another unit hands its permissions over " +
+				"that unit: the unit must lie in the caller's subtree and the caller must hold the account's permissions (403 names `org_id`).",
+			params: []param{pathID("The account's id.")}, body: jsonBody("AccountEdit"), perms: []domain.Permission{domain.PermAccountManage},
+			status: 200, resp: "Account", errors: []int{403, 404}, handle: (*Server).updateAccount},
+		{method: "GET", path: api + "/accounts/import-template", opID: "getAccountImportTemplate", tag: "accounts", summary: "The Excel template of an account import",
+			desc:   "An .xlsx workbook: the header row (用户名, 姓名, 单位编码, 单位名称, 手机号), one example row, and a second sheet explaining each column.",
+			status: 200, binary: true, download: xlsxType, reach: reachInstallation, perms: []domain.Permission{domain.PermAccountManage},
+			handle: (*Server).getAccountImportTemplate},
+		{method: "POST", path: api + "/accounts/import/preview", opID: "previewAccountImport", tag: "accounts", summary: "Check an account import without writing",
+			desc: "multipart/form-data with the .xlsx in the field `file`. Answers the accounts the import would create and every problem " +
+				"(row as Excel numbers it, column by its header, message). A problem of the whole file (no header row) answers 400.",
+			body: &bodySpec{schema: "MemberImportUpload", multipart: true}, perms: []domain.Permission{domain.PermAccountManage},
+			status: 200, resp: "AccountImportPreview", transfer: true, handle: (*Server).previewAccountImport},
+		{method: "POST", path: api + "/accounts/import", opID: "importAccounts", tag: "accounts", summary: "Import accounts from an Excel workbook",
+			desc: "The same upload as the preview. All or nothing in one transaction: any problem answers 400 listing every one " +
+				"(第 5 行 用户名：…) with `field` naming the first (rows[5].username). Each new account's one-time password is answered once.",
+			body: &bodySpec{schema: "MemberImportUpload", multipart: true}, perms: []domain.Permission{domain.PermAccountManage},
+			status: 200, resp: "AccountImportResult", transfer: true, errors: []int{409}, handle: (*Server).importAccounts},
 		{method: "PUT", path: api + "/accounts/{id}/roles", opID: "setAccountRoles", tag: "accounts", summary: "Replace an account's roles",
 			desc: "One account holds at most one of the system, security and audit administrator roles, and an administrator " +
 				"holds no other role. No one changes their own roles.",
@@ -626,8 +645,9 @@ func routeTable() []*route {
 
 		// Security policy and the audit trail.
 		{method: "GET", path: api + "/policy", opID: "getPolicy", tag: "security", summary: "The password and session policy",
-			desc:  "Anyone logged in may read it, so that the web app can explain the rules.",
-			reach: reachInstallation, status: 200, resp: "Policy", handle: (*Server).getPolicy},
+			desc: "Anyone logged in may read it, so that the web app can explain the rules — also while a one-time or " +
+				"expired password waits to be changed, when the rules matter most.",
+			reach: reachInstallation, steps: []string{app.PendingPasswordChange}, status: 200, resp: "Policy", handle: (*Server).getPolicy},
 		{method: "PUT", path: api + "/policy", opID: "setPolicy", tag: "security", summary: "Change the password and session policy",
 			desc:  "The MLPS level-3 defaults may be tightened, never weakened: a weaker value is refused, naming its field.",
 			reach: reachInstallation, body: jsonBody("Policy"), perms: []domain.Permission{domain.PermPolicyManage},

@@ -422,6 +422,29 @@ func componentSchemas() obj {
 			"account":          ref("Account"),
 			"initial_password": str("Give it to the person; it must be changed at first login."),
 		}, "account", "initial_password"),
+		"AccountEdit": object("Changes to an account; absent fields stay.", obj{
+			"name":   ex(strMax("The person's name.", 50), "王丽"),
+			"org_id": id("The unit the person belongs to, in the actor's subtree."),
+			"phone":  ex(strMax("A mobile (138-1234-5678) or a landline (0915-1234567); \"\" clears it.", 20), "13912345678"),
+		}),
+		"AccountImportPreview": object("What an account import would do.", obj{
+			"rows": array("The accounts it would create.", object("", obj{
+				"row":      obj{"type": "integer", "description": "The row as Excel numbers it."},
+				"username": str(""),
+				"name":     str(""),
+				"org_id":   id(""),
+				"org_name": str(""),
+				"phone":    str("Masked."),
+			}, "row", "username", "name", "org_id", "org_name")),
+			"problems": array("Problems that refuse the file; empty when it can be imported.", object("", obj{
+				"row":     obj{"type": "integer", "description": "The row as Excel numbers it."},
+				"column":  str("The column's header (用户名, 姓名, 单位编码, 单位名称, 手机号)."),
+				"message": str("What is wrong, in Chinese."),
+			}, "row", "column", "message")),
+		}, "rows", "problems"),
+		"AccountImportResult": object("A finished account import.", obj{
+			"created": array("The new accounts with their one-time passwords, shown once.", ref("CreatedAccount")),
+		}, "created"),
 		"InitialPassword": object("A new one-time password, shown once.", obj{
 			"initial_password": str("It must be changed at the next login."),
 		}, "initial_password"),

@@ -19,6 +19,8 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./layouts/MainLayout.vue'),
     children: [
       { path: '', name: 'home', meta: { title: 'menu.home' }, component: () => import('./views/HomeView.vue') },
+      // Changing one's own password, for everyone, from the header's user menu.
+      { path: 'account/password', name: 'change-password', meta: { title: 'password.title' }, component: () => import('./views/PasswordView.vue') },
       {
         path: 'dashboard',
         name: 'dashboard',

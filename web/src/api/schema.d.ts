@@ -45,6 +45,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import accounts from an Excel workbook
+         * @description The same upload as the preview. All or nothing in one transaction: any problem answers 400 listing every one (第 5 行 用户名：…) with `field` naming the first (rows[5].username). Each new account's one-time password is answered once.
+         */
+        post: operations["importAccounts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/import-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Excel template of an account import
+         * @description An .xlsx workbook: the header row (用户名, 姓名, 单位编码, 单位名称, 手机号), one example row, and a second sheet explaining each column.
+         */
+        get: operations["getAccountImportTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/import/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check an account import without writing
+         * @description multipart/form-data with the .xlsx in the field `file`. Answers the accounts the import would create and every problem (row as Excel numbers it, column by its header, message). A problem of the whole file (no header row) answers 400.
+         */
+        post: operations["previewAccountImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an account's name, unit or phone
+         * @description Absent fields stay; `phone: ""` clears the phone. Moving the account to another unit hands its permissions over that unit: the unit must lie in the caller's subtree and the caller must hold the account's permissions (403 names `org_id`).
+         */
+        patch: operations["updateAccount"];
+        trace?: never;
+    };
     "/api/v1/accounts/{id}/coverage": {
         parameters: {
             query?: never;
@@ -975,7 +1055,7 @@ export interface paths {
         };
         /**
          * The password and session policy
-         * @description Anyone logged in may read it, so that the web app can explain the rules.
+         * @description Anyone logged in may read it, so that the web app can explain the rules — also while a one-time or expired password waits to be changed, when the rules matter most.
          */
         get: operations["getPolicy"];
         /**
@@ -1554,6 +1634,53 @@ export interface components {
             /** @description A second factor is enrolled. */
             totp_enabled: boolean;
             username: string;
+        };
+        /** @description Changes to an account; absent fields stay. */
+        AccountEdit: {
+            /**
+             * @description The person's name.
+             * @example 王丽
+             */
+            name?: string;
+            /**
+             * Format: int64
+             * @description The unit the person belongs to, in the actor's subtree.
+             */
+            org_id?: number;
+            /**
+             * @description A mobile (138-1234-5678) or a landline (0915-1234567); "" clears it.
+             * @example 13912345678
+             */
+            phone?: string;
+        };
+        /** @description What an account import would do. */
+        AccountImportPreview: {
+            /** @description Problems that refuse the file; empty when it can be imported. */
+            problems: {
+                /** @description The column's header (用户名, 姓名, 单位编码, 单位名称, 手机号). */
+                column: string;
+                /** @description What is wrong, in Chinese. */
+                message: string;
+                /** @description The row as Excel numbers it. */
+                row: number;
+            }[];
+            /** @description The accounts it would create. */
+            rows: {
+                name: string;
+                /** Format: int64 */
+                org_id: number;
+                org_name: string;
+                /** @description Masked. */
+                phone?: string;
+                /** @description The row as Excel numbers it. */
+                row: number;
+                username: string;
+            }[];
+        };
+        /** @description A finished account import. */
+        AccountImportResult: {
+            /** @description The new accounts with their one-time passwords, shown once. */
+            created: components["schemas"]["CreatedAccount"][];
         };
         /** @description A new account. */
         AccountInput: {
@@ -3483,6 +3610,131 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    importAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["MemberImportUpload"];
+            };
+        };
+        responses: {
+            /** @description Import accounts from an Excel workbook. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountImportResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAccountImportTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewAccountImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["MemberImportUpload"];
+            };
+        };
+        responses: {
+            /** @description Check an account import without writing. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountImportPreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountEdit"];
+            };
+        };
+        responses: {
+            /** @description Change an account's name, unit or phone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["Internal"];

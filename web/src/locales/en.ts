@@ -36,6 +36,7 @@ const en: typeof zh = {
   password: {
     title: 'Change password',
     intro: 'This is your first login or your password has expired: choose a new password.',
+    introOwn: 'Change your own password. Your sessions on other devices end.',
     current: 'Current password',
     new: 'New password',
     confirm: 'Repeat the new password',
@@ -50,10 +51,12 @@ const en: typeof zh = {
   },
   totp: {
     enrolTitle: 'Set up a one-time code',
-    enrolIntro: 'Your account needs a second factor. Scan the QR code with an authenticator app (such as Google Authenticator or Microsoft Authenticator), then enter the 6 digits it shows.',
+    enrolIntro: 'Your account needs a second factor. Open an authenticator on your phone, scan the QR code below, then enter the 6 digits it shows.',
+    apps: 'Authenticators that work: the Tencent Authenticator (腾讯身份验证器, a WeChat mini program), the Alibaba Cloud app (virtual MFA), Microsoft Authenticator, or any TOTP (RFC 6238) app.',
+    logout: 'Log out',
     secret: 'If you cannot scan, type this key instead:',
     verifyTitle: 'One-time code',
-    verifyIntro: 'Enter the 6 digits your authenticator app shows.',
+    verifyIntro: 'Enter the 6 digits your authenticator (Tencent Authenticator, the Alibaba Cloud app…) shows.',
     ended: 'This login has ended: too many wrong codes locked the account. Log in again once the lock is over.',
     backToLogin: 'Back to login',
     code: '6 digits',

@@ -34,6 +34,7 @@ export default {
   password: {
     title: '修改密码',
     intro: '首次登录或密码已过期，请设置新密码。',
+    introOwn: '修改您自己的登录密码。修改后，您在其他设备上的登录将失效。',
     current: '当前密码',
     new: '新密码',
     confirm: '确认新密码',
@@ -48,10 +49,12 @@ export default {
   },
   totp: {
     enrolTitle: '绑定动态口令',
-    enrolIntro: '您的账号需要第二重验证。请用身份验证器应用（如 Google Authenticator、Microsoft Authenticator）扫描二维码，然后输入应用显示的 6 位数字。',
+    enrolIntro: '您的账号需要第二重验证。请在手机上打开身份验证器，扫描下方二维码，然后输入它显示的 6 位数字。',
+    apps: '可用的身份验证器：微信小程序“腾讯身份验证器”、阿里云 App（“虚拟 MFA”）、Microsoft Authenticator，或任何支持 TOTP（RFC 6238）的验证器，均可在国内应用商店安装。',
+    logout: '退出登录',
     secret: '无法扫码时，请手动输入密钥：',
     verifyTitle: '动态口令验证',
-    verifyIntro: '请输入身份验证器应用显示的 6 位数字。',
+    verifyIntro: '请输入身份验证器（如腾讯身份验证器、阿里云 App）显示的 6 位数字。',
     ended: '本次登录已结束：验证码连续错误，账号已锁定。锁定结束后请重新登录。',
     backToLogin: '返回登录',
     code: '6 位数字',

@@ -12,6 +12,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/log', meta: { tab: true }, component: () => import('./views/LogPage.vue') },
   { path: '/progress', meta: { tab: true }, component: () => import('./views/ProgressPage.vue') },
   { path: '/me', meta: { tab: true }, component: () => import('./views/MePage.vue') },
+  // Changing one's own password, from 我的 (the login step is /password).
+  { path: '/change-password', component: () => import('./views/PasswordPage.vue') },
   { path: '/:rest(.*)*', redirect: '/log' },
 ]
 
@@ -24,6 +26,15 @@ export function stepPath(pending: string): string | null {
   return null
 }
 
+/**
+ * Whether 记一笔 is for this account: a member (教师/党员) who reads but
+ * cannot record is sent to what it can do (本学期进度) instead of a page
+ * that only says it may not.
+ */
+export function mayLog(permissions: readonly string[]): boolean {
+  return permissions.includes('activity.write') && permissions.includes('activity.submit')
+}
+
 router.beforeEach(async (to) => {
   const auth = useAuthStore()
   try {
@@ -34,6 +45,8 @@ router.beforeEach(async (to) => {
   if (!auth.loggedIn) return to.path === '/login' ? true : '/login'
   const step = stepPath(auth.pending)
   if (step) return to.path === step ? true : step
-  if (open.has(to.path)) return '/log'
+  const home = mayLog(auth.permissions) ? '/log' : '/progress'
+  if (open.has(to.path)) return home
+  if (to.path === '/log' && home !== '/log') return home
   return true
 })
