@@ -15,8 +15,8 @@ import (
 
 // reportSource is the ledger as a report reads it: one read transaction, one
 // actor's scope. Counts come from the rollups (the aggregate use case's
-// query); a venue, which the rollups do not carry, is counted from the
-// records, and so are the record ids a snapshot keeps.
+// query; a venue figure from the venue rollups); the record ids a snapshot
+// keeps come from the records.
 type reportSource struct {
 	a  *App
 	tx *store.Tx
@@ -132,6 +132,11 @@ func recordFilter(f report.Filter) store.RecordFilter {
 	return store.RecordFilter{OrgID: f.Unit.ID, TypeIDs: f.TypeIDs, Range: f.Period.Range, Statuses: f.Statuses, Venue: f.Venue}
 }
 
+// aggQuery is the rollup query of a figure's filter.
+func aggQuery(f report.Filter) store.AggQuery {
+	return store.AggQuery{OrgID: f.Unit.ID, TypeIDs: f.TypeIDs, Range: f.Period.Range, Statuses: f.Statuses, Venue: f.Venue}
+}
+
 func (s *reportSource) rows(ctx context.Context, f report.Filter) ([]store.RecordRow, error) {
 	key := report.Query("records", f)
 	if r, ok := s.records[key]; ok {
@@ -223,18 +228,7 @@ func filterPool(pool []store.PeriodRecord, f report.Filter) []store.RecordRow {
 }
 
 func (s *reportSource) Tally(ctx context.Context, f report.Filter) (report.Tally, error) {
-	if f.Venue != "" {
-		rows, err := s.rows(ctx, f)
-		if err != nil {
-			return report.Tally{}, err
-		}
-		t := report.Tally{Count: int64(len(rows))}
-		for _, r := range rows {
-			t.Attendance += r.Attendance
-		}
-		return t, nil
-	}
-	groups, err := s.tx.Aggregate(ctx, s.ac.Scope, store.AggQuery{OrgID: f.Unit.ID, TypeIDs: f.TypeIDs, Range: f.Period.Range, Statuses: f.Statuses}, store.GroupNone)
+	groups, err := s.tx.Aggregate(ctx, s.ac.Scope, aggQuery(f), store.GroupNone)
 	if err != nil {
 		return report.Tally{}, err
 	}
@@ -255,22 +249,16 @@ func (s *reportSource) RecordIDs(ctx context.Context, f report.Filter) ([]int64,
 }
 
 func (s *reportSource) ByChild(ctx context.Context, f report.Filter) ([]report.Group, error) {
-	var groups []store.Group
-	var err error
-	if f.Venue != "" {
-		groups, err = s.tx.FigureByChild(ctx, s.ac.Scope, recordFilter(f))
-	} else {
-		// The same split as the aggregate use case's group_by=child: the
-		// children's subtrees, plus the unit's own records as its own group.
-		q := store.AggQuery{OrgID: f.Unit.ID, TypeIDs: f.TypeIDs, Range: f.Period.Range, Statuses: f.Statuses}
-		groups, err = s.tx.Aggregate(ctx, s.ac.Scope, q, store.GroupChild)
-		if err == nil {
-			var whole []store.Group
-			whole, err = s.tx.Aggregate(ctx, s.ac.Scope, q, store.GroupNone)
-			all, part := store.Total(whole), store.Total(groups)
-			if own := (store.Figure{Count: all.Count - part.Count, Attendance: all.Attendance - part.Attendance}); own != (store.Figure{}) {
-				groups = append(groups, store.Group{Key: strconv.FormatInt(f.Unit.ID, 10), Figure: own})
-			}
+	// The same split as the aggregate use case's group_by=child: the
+	// children's subtrees, plus the unit's own records as its own group.
+	q := aggQuery(f)
+	groups, err := s.tx.Aggregate(ctx, s.ac.Scope, q, store.GroupChild)
+	if err == nil {
+		var whole []store.Group
+		whole, err = s.tx.Aggregate(ctx, s.ac.Scope, q, store.GroupNone)
+		all, part := store.Total(whole), store.Total(groups)
+		if own := (store.Figure{Count: all.Count - part.Count, Attendance: all.Attendance - part.Attendance}); own != (store.Figure{}) {
+			groups = append(groups, store.Group{Key: strconv.FormatInt(f.Unit.ID, 10), Figure: own})
 		}
 	}
 	if err != nil {
