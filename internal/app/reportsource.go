@@ -30,6 +30,8 @@ type reportSource struct {
 	pools map[poolKey][]store.PeriodRecord
 	// byVenue holds the records of a filter without its venue, by query.
 	byVenue map[string][]store.PeriodRecord
+	// units caches UnitsWith's units by kind and filter.
+	units map[string][]int64
 }
 
 type poolKey struct {
@@ -43,7 +45,7 @@ const DefaultReportPool = 300_000
 
 func (a *App) newReportSource(tx *store.Tx, ac domain.Actor) *reportSource {
 	return &reportSource{a: a, tx: tx, ac: ac, records: map[string][]store.RecordRow{}, names: map[int64]report.Unit{}, pools: map[poolKey][]store.PeriodRecord{},
-		byVenue: map[string][]store.PeriodRecord{}}
+		byVenue: map[string][]store.PeriodRecord{}, units: map[string][]int64{}}
 }
 
 func unitOf(o domain.OrgUnit) report.Unit {
@@ -276,9 +278,18 @@ func (s *reportSource) ByChild(ctx context.Context, f report.Filter) ([]report.G
 }
 
 func (s *reportSource) UnitsWith(ctx context.Context, kind domain.OrgKind, f report.Filter, ids bool) ([]int64, []int64, error) {
-	units, err := s.tx.UnitsWithRollup(ctx, s.ac.Scope, kind, recordFilter(f))
-	if err != nil || !ids {
-		return units, nil, err
+	// A template asks the same count in a condition and in its text: one query.
+	key := report.Query("units "+string(kind), f)
+	units, ok := s.units[key]
+	if !ok {
+		var err error
+		if units, err = s.tx.UnitsWithRollup(ctx, s.ac.Scope, kind, recordFilter(f)); err != nil {
+			return nil, nil, err
+		}
+		s.units[key] = units
+	}
+	if !ids {
+		return units, nil, nil
 	}
 	recs, err := s.RecordIDs(ctx, f)
 	return units, recs, err

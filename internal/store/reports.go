@@ -572,7 +572,7 @@ func (tx *Tx) UnitsWithRollup(ctx context.Context, scope domain.Scope, kind doma
 	// the unit), where reading every row of ten thousand schools' year and
 	// removing duplicates took most of a province report's time.
 	args := []any{f.OrgID, string(kind)}
-	common := "r.org_id = c.descendant_id AND r.n > 0 AND r.status IN (" + placeholders(&args, strs(statuses)...) + ")"
+	common := "r.org_id = u.id AND r.n > 0 AND r.status IN (" + placeholders(&args, strs(statuses)...) + ")"
 	if f.TypeIDs != nil {
 		if len(f.TypeIDs) == 0 {
 			return []int64{}, nil

@@ -302,12 +302,18 @@ func rangeParts(r domain.Range) []rangePart {
 
 // Aggregate answers a figure for one unit's subtree from the rollups: its cost
 // depends on the range and the number of types, never on the number of activities.
+//
+// The scope check rides in the same statement (a condition PostgreSQL and
+// SQLite evaluate once): rows come back only for a unit in scope, so the
+// common answer costs one round trip; an empty answer is checked apart, to
+// tell "nothing counted" from "not found".
 func (tx *Tx) Aggregate(ctx context.Context, scope domain.Scope, q AggQuery, by GroupBy) ([]Group, error) {
-	if err := tx.requireReadable(ctx, scope, q.OrgID); err != nil {
-		return nil, err
-	}
 	parts := rangeParts(q.Range)
-	if len(parts) == 0 {
+	roots := scope.ReadRoots()
+	if len(parts) == 0 || len(roots) == 0 || q.TypeIDs != nil && len(q.TypeIDs) == 0 {
+		if err := tx.requireReadable(ctx, scope, q.OrgID); err != nil {
+			return nil, err
+		}
 		return []Group{}, nil
 	}
 	statuses := q.Statuses
@@ -323,11 +329,10 @@ func (tx *Tx) Aggregate(ctx context.Context, scope domain.Scope, q AggQuery, by 
 		args = append(args, q.OrgID)
 		orgCond = "r.org_id = $1"
 	}
-	common := orgCond + " AND r.status IN (" + placeholders(&args, strs(statuses)...) + ")"
+	common := orgCond + " AND EXISTS (SELECT 1 FROM org_closure sc WHERE sc.descendant_id = $1 AND sc.ancestor_id IN (" +
+		placeholders(&args, int64s(roots)...) + "))"
+	common += " AND r.status IN (" + placeholders(&args, strs(statuses)...) + ")"
 	if q.TypeIDs != nil {
-		if len(q.TypeIDs) == 0 {
-			return []Group{}, nil
-		}
 		common += " AND r.type_id IN (" + placeholders(&args, int64s(q.TypeIDs)...) + ")"
 	}
 	table := "activity_rollup"
@@ -356,22 +361,38 @@ func (tx *Tx) Aggregate(ctx context.Context, scope domain.Scope, q AggQuery, by 
 	}
 	sqlText := "SELECT k, CAST(COALESCE(SUM(n), 0) AS BIGINT), CAST(COALESCE(SUM(attendance), 0) AS BIGINT) FROM (" +
 		strings.Join(subs, " UNION ALL ") + ") x GROUP BY k ORDER BY k"
-	rows, err := tx.query(ctx, sqlText, args...)
+	out, rowsSeen, err := tx.aggregateRows(ctx, sqlText, args)
 	if err != nil {
 		return nil, err
 	}
+	if !rowsSeen {
+		if err := tx.requireReadable(ctx, scope, q.OrgID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// aggregateRows runs an aggregate's statement; rowsSeen tells whether any
+// group came back (zero groups included, which prove the scope check passed).
+func (tx *Tx) aggregateRows(ctx context.Context, sqlText string, args []any) (out []Group, rowsSeen bool, err error) {
+	rows, err := tx.query(ctx, sqlText, args...)
+	if err != nil {
+		return nil, false, err
+	}
 	defer rows.Close()
-	out := []Group{}
+	out = []Group{}
 	for rows.Next() {
+		rowsSeen = true
 		var g Group
 		if err := rows.Scan(&g.Key, &g.Count, &g.Attendance); err != nil {
-			return nil, tx.d.wrap(err)
+			return nil, false, tx.d.wrap(err)
 		}
 		if g.Count != 0 || g.Attendance != 0 {
 			out = append(out, g)
 		}
 	}
-	return out, tx.d.wrap(rows.Err())
+	return out, rowsSeen, tx.d.wrap(rows.Err())
 }
 
 // Total sums grouped rows.
