@@ -6,6 +6,9 @@
 # 1. Go's benchmark harness: go test -run '^$' -bench . ./bench/... on a small generated
 #    province (2 000 units, 200 000 activities, built in a temp dir and removed afterwards).
 #    Skip with BENCH_GO=0; extra `go test` flags in GOBENCH_FLAGS (e.g. -benchtime=3s).
+#    Then BenchmarkConcurrentWriters (internal/app): 8 clients creating, editing, reviewing and
+#    deleting overlapping records on SQLite and PostgreSQL, failing on any rollup that differs
+#    from the recount at the end. Skip with BENCH_WRITERS=0; its length in WRITERS_BENCHTIME.
 # 2. The bulk generator and report: go run ./bench/cmd/zbench "$@" — by default a province of
 #    50 000 units and 10 000 000 activities on each engine (about half an hour on 2 cores);
 #    smaller: BENCH_ARGS="-units 50000 -activities 1000000". Add -reuse to measure a dataset
@@ -44,6 +47,13 @@ if [ "${BENCH_GO:-1}" != 0 ]; then
 	echo "=== go test -bench (2 000 units, 200 000 activities)" >&2
 	# shellcheck disable=SC2086 # GOBENCH_FLAGS is a list of flags
 	go test -run '^$' -bench . ${GOBENCH_FLAGS:-} ./bench/...
+fi
+
+if [ "${BENCH_WRITERS:-1}" != 0 ]; then
+	# The tests create their own databases on the same server.
+	echo "=== concurrent writers (8 clients through the app layer, ${WRITERS_BENCHTIME:-2000x}; rollups checked exact)" >&2
+	ZEREN_TEST_PG=${ZEREN_TEST_PG:-$ZEREN_BENCH_PG} go test -run '^$' -bench ConcurrentWriters \
+		-benchtime "${WRITERS_BENCHTIME:-2000x}" ./internal/app
 fi
 
 echo "=== zbench $*" >&2
