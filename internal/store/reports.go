@@ -567,12 +567,9 @@ func (tx *Tx) UnitsWithRollup(ctx context.Context, scope domain.Scope, kind doma
 	if statuses == nil {
 		statuses = []domain.Status{domain.StatusApproved}
 	}
-	// Each unit of the kind is tested with an EXISTS per part of the range:
-	// it stops at the unit's first matching row (the primary key leads with
-	// the unit), where reading every row of ten thousand schools' year and
-	// removing duplicates took most of a province report's time.
 	args := []any{f.OrgID, string(kind)}
-	common := "r.org_id = u.id AND r.n > 0 AND r.status IN (" + placeholders(&args, strs(statuses)...) + ")"
+	common := "r.org_id IN (SELECT c.descendant_id FROM org_closure c JOIN org_units u ON u.id = c.descendant_id WHERE c.ancestor_id = $1 AND u.kind = $2)" +
+		" AND r.n > 0 AND r.status IN (" + placeholders(&args, strs(statuses)...) + ")"
 	if f.TypeIDs != nil {
 		if len(f.TypeIDs) == 0 {
 			return []int64{}, nil
@@ -585,14 +582,13 @@ func (tx *Tx) UnitsWithRollup(ctx context.Context, scope domain.Scope, kind doma
 		args = append(args, f.Venue)
 		common += fmt.Sprintf(" AND r.venue = $%d", len(args))
 	}
-	var exists []string
+	var subs []string
 	for _, p := range parts {
 		args = append(args, p.grain, p.from, p.to)
 		n := len(args)
-		exists = append(exists, fmt.Sprintf("EXISTS (SELECT 1 FROM %s r WHERE %s AND r.grain = $%d AND r.bucket >= $%d AND r.bucket < $%d)", table, common, n-2, n-1, n))
+		subs = append(subs, fmt.Sprintf("SELECT r.org_id FROM %s r WHERE %s AND r.grain = $%d AND r.bucket >= $%d AND r.bucket < $%d", table, common, n-2, n-1, n))
 	}
-	return tx.queryIDs(ctx, `SELECT c.descendant_id FROM org_closure c JOIN org_units u ON u.id = c.descendant_id
-		WHERE c.ancestor_id = $1 AND u.kind = $2 AND (`+strings.Join(exists, " OR ")+`) ORDER BY c.descendant_id`, args...)
+	return tx.queryIDs(ctx, "SELECT DISTINCT org_id FROM ("+strings.Join(subs, " UNION ALL ")+") x ORDER BY org_id", args...)
 }
 
 // PeriodRecord is one activity of a unit's subtree in a period, with what a
