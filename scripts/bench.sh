@@ -7,6 +7,9 @@
 #    province (2 000 units, 200 000 activities, built in a temp dir and removed afterwards).
 #    Then the public-concern matching engine (internal/monitor, #14) on one core.
 #    Skip with BENCH_GO=0; extra `go test` flags in GOBENCH_FLAGS (e.g. -benchtime=3s).
+#    Then BenchmarkConcurrentWriters (internal/app): 8 clients creating, editing, reviewing and
+#    deleting overlapping records on SQLite and PostgreSQL, failing on any rollup that differs
+#    from the recount at the end. Skip with BENCH_WRITERS=0; its length in WRITERS_BENCHTIME.
 # 2. The bulk generator and report: go run ./bench/cmd/zbench "$@" — by default a province of
 #    50 000 units and 10 000 000 activities on each engine (about half an hour on 2 cores);
 #    smaller: BENCH_ARGS="-units 50000 -activities 1000000". Add -reuse to measure a dataset
@@ -48,6 +51,13 @@ if [ "${BENCH_GO:-1}" != 0 ]; then
 	echo "=== go test -bench BenchmarkMonitor (#14: 10⁴ rules, one core)" >&2
 	# shellcheck disable=SC2086
 	go test -run '^$' -bench BenchmarkMonitor -benchmem -cpu 1 ${GOBENCH_FLAGS:-} ./internal/monitor/
+fi
+
+if [ "${BENCH_WRITERS:-1}" != 0 ]; then
+	# The tests create their own databases on the same server.
+	echo "=== concurrent writers (8 clients through the app layer, ${WRITERS_BENCHTIME:-2000x}; rollups checked exact)" >&2
+	ZEREN_TEST_PG=${ZEREN_TEST_PG:-$ZEREN_BENCH_PG} go test -run '^$' -bench ConcurrentWriters \
+		-benchtime "${WRITERS_BENCHTIME:-2000x}" ./internal/app
 fi
 
 echo "=== zbench $*" >&2

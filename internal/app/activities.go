@@ -32,7 +32,9 @@ func (a *App) validateActivity(ctx context.Context, tx *store.Tx, ac domain.Acto
 	if in.TypeID <= 0 {
 		return in, t, domain.Invalid("type_id", "is required")
 	}
-	o, err := tx.GetOrg(ctx, domain.Scope{Roots: ac.Scope.Roots}, in.OrgID)
+	// Locked until the write commits: a unit deactivated meanwhile either
+	// waits for this write or is seen here.
+	o, err := tx.ShareOrg(ctx, ac.Scope, in.OrgID)
 	if err != nil {
 		return in, t, fieldNotFound(err, "org_id")
 	}

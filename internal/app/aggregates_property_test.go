@@ -22,8 +22,18 @@ func TestAggregatesMatchRecount(t *testing.T) {
 			f := newFixture(t, e)
 			ctx := context.Background()
 			typeIDs := []int64{}
+			venuesOf := map[int64][]string{} // the venues each type allows
 			for _, code := range []string{"outreach_lecture", "volunteer_service", "central_group_study", "moral_education", "themed_activity"} {
 				typeIDs = append(typeIDs, f.types[code].ID)
+				venuesOf[f.types[code].ID] = f.types[code].Venues
+			}
+			// Some of the venues a type allows (none, one or several), so the
+			// venue rollups see activities with several tags and without.
+			drawVenues := func(rt *rapid.T, typ int64) []string {
+				if len(venuesOf[typ]) == 0 {
+					return nil
+				}
+				return rapid.SliceOfDistinct(rapid.SampledFrom(venuesOf[typ]), rapid.ID).Draw(rt, "venues")
 			}
 			rapid.Check(t, func(rt *rapid.T) {
 				units := f.allUnits(rt)
@@ -42,6 +52,7 @@ func TestAggregatesMatchRecount(t *testing.T) {
 						u := rapid.SampledFrom(leafs).Draw(rt, "unit")
 						in := domain.ActivityInput{OrgID: u.ID, TypeID: rapid.SampledFrom(typeIDs).Draw(rt, "type"),
 							Date: randomDate(rt), Title: "活动", Attendance: rapid.IntRange(1, 500).Draw(rt, "att")}
+						in.Venues = drawVenues(rt, in.TypeID)
 						a, err := f.app.CreateActivity(ctx, f.op, in, rapid.Bool().Draw(rt, "submit"))
 						if err != nil {
 							rt.Fatalf("create: %v", err)
@@ -71,6 +82,7 @@ func TestAggregatesMatchRecount(t *testing.T) {
 						}
 						in := domain.ActivityInput{OrgID: rapid.SampledFrom(leafs).Draw(rt, "unit").ID, TypeID: rapid.SampledFrom(typeIDs).Draw(rt, "type"),
 							Date: randomDate(rt), Title: a.Title, Attendance: rapid.IntRange(1, 500).Draw(rt, "att")}
+						in.Venues = drawVenues(rt, in.TypeID)
 						if _, err := f.app.UpdateActivity(ctx, f.op, id, a.Version, in); err != nil {
 							rt.Fatalf("update: %v", err)
 						}
@@ -137,7 +149,12 @@ func (f *fixture) checkAggregates(t *rapid.T, units []domain.OrgUnit, typeIDs []
 		if rapid.Bool().Draw(t, "all statuses") {
 			statuses = domain.Statuses
 		}
-		q := store.AggQuery{OrgID: u.ID, TypeIDs: types, Range: r, Statuses: statuses}
+		// Half the queries ask for one venue (a work report's 宣讲进课堂 …).
+		var venue string
+		if rapid.Bool().Draw(t, "a venue") {
+			venue = rapid.SampledFrom([]string{domain.VenueOffice, domain.VenueCampus, domain.VenueClassroom, domain.VenueCommunity, domain.VenueOnline}).Draw(t, "venue")
+		}
+		q := store.AggQuery{OrgID: u.ID, TypeIDs: types, Range: r, Statuses: statuses, Venue: venue}
 		err := f.st.Read(ctx, func(tx *store.Tx) error {
 			want, err := tx.NaiveAggregate(ctx, q)
 			if err != nil {
@@ -149,7 +166,7 @@ func (f *fixture) checkAggregates(t *rapid.T, units []domain.OrgUnit, typeIDs []
 					return err
 				}
 				if got := store.Total(gs); got != want {
-					t.Fatalf("%s %s..%s types %v statuses %v by %q: rollup %+v, recount %+v", u.Code, r.From, r.To, types, statuses, by, got, want)
+					t.Fatalf("%s %s..%s types %v statuses %v venue %q by %q: rollup %+v, recount %+v", u.Code, r.From, r.To, types, statuses, venue, by, got, want)
 				}
 			}
 			// Each child's figure equals the recount of its subtree.
@@ -172,7 +189,23 @@ func (f *fixture) checkAggregates(t *rapid.T, units []domain.OrgUnit, typeIDs []
 					return err
 				}
 				if g := got[fmt.Sprint(c.ID)]; g != want {
-					t.Fatalf("child %s of %s: rollup %+v, recount %+v", c.Code, u.Code, g, want)
+					t.Fatalf("child %s of %s venue %q: rollup %+v, recount %+v", c.Code, u.Code, venue, g, want)
+				}
+			}
+			// The schools (and branches) with a matching record, from the
+			// rollups and from the records.
+			for _, kind := range []domain.OrgKind{domain.OrgSchool, domain.OrgBranch} {
+				rf := store.RecordFilter{OrgID: u.ID, TypeIDs: types, Range: r, Statuses: statuses, Venue: venue}
+				got, err := tx.UnitsWithRollup(ctx, f.op.Scope, kind, rf)
+				if err != nil {
+					return err
+				}
+				want, err := tx.UnitsWithRecords(ctx, f.op.Scope, kind, rf)
+				if err != nil {
+					return err
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("%s units with records under %s venue %q: rollup %v, records %v", kind, u.Code, venue, got, want)
 				}
 			}
 			return nil

@@ -23,7 +23,7 @@ const sameRecordRounds = 30
 // against a delete, an edit against an approval, two bulk approvals of the
 // same records in opposite orders, a move of a school against the creation of
 // a branch under it — and checks after every round that each unit's rollup
-// equals the brute-force recount, that each unit's closure rows are its parent
+// (and its venue rollup) equals the brute-force recount, that each unit's closure rows are its parent
 // chain, that exactly one of two deletes succeeded, and that every loser got a
 // typed conflict or not-found (never a 500). On SQLite the one writer
 // serialises everything; on PostgreSQL it is the row and tree locks.
@@ -56,6 +56,7 @@ func TestConcurrentChangesOfSameRecordsMatchRecount(t *testing.T) {
 				// Another unit and date for the edit, so it moves facts between rollup rows.
 				other := f.branches[(round+1)%len(f.branches)]
 				editIn := f.lecture(other.ID, fmt.Sprintf("2025-%02d-15", 1+(round+5)%12), 100+round)
+				editIn.Venues = []string{domain.VenueCampus, domain.VenueOffice} // and other venues
 				to := dists[(round+1)%2]
 				if school.ParentID == to.ID {
 					to = dists[round%2]
@@ -121,19 +122,22 @@ func TestConcurrentChangesOfSameRecordsMatchRecount(t *testing.T) {
 							return err
 						}
 						for _, st := range domain.Statuses {
-							q.Statuses = []domain.Status{st}
-							r, err := tx.NaiveAggregate(ctx, q)
-							if err != nil {
-								return err
-							}
-							gs, err := tx.Aggregate(ctx, f.op.Scope, q, store.GroupNone)
-							if err != nil {
-								return err
-							}
-							if got := store.Total(gs); got != r {
-								drift++
-								if firstDrift == "" {
-									firstDrift = fmt.Sprintf("round %d %s %s: rollup %+v, recount %+v (all statuses %+v)", round, u.Code, st, got, r, recount)
+							// Every activity, then each venue the races move.
+							for _, venue := range []string{"", domain.VenueClassroom, domain.VenueCampus, domain.VenueOffice} {
+								q.Statuses, q.Venue = []domain.Status{st}, venue
+								r, err := tx.NaiveAggregate(ctx, q)
+								if err != nil {
+									return err
+								}
+								gs, err := tx.Aggregate(ctx, f.op.Scope, q, store.GroupNone)
+								if err != nil {
+									return err
+								}
+								if got := store.Total(gs); got != r {
+									drift++
+									if firstDrift == "" {
+										firstDrift = fmt.Sprintf("round %d %s %s venue %q: rollup %+v, recount %+v (all statuses %+v)", round, u.Code, st, venue, got, r, recount)
+									}
 								}
 							}
 						}

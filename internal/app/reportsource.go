@@ -15,8 +15,8 @@ import (
 
 // reportSource is the ledger as a report reads it: one read transaction, one
 // actor's scope. Counts come from the rollups (the aggregate use case's
-// query); a venue, which the rollups do not carry, is counted from the
-// records, and so are the record ids a snapshot keeps.
+// query; a venue figure from the venue rollups); the record ids a snapshot
+// keeps come from the records.
 type reportSource struct {
 	a  *App
 	tx *store.Tx
@@ -30,6 +30,8 @@ type reportSource struct {
 	pools map[poolKey][]store.PeriodRecord
 	// byVenue holds the records of a filter without its venue, by query.
 	byVenue map[string][]store.PeriodRecord
+	// units caches UnitsWith's units by kind and filter.
+	units map[string][]int64
 }
 
 type poolKey struct {
@@ -43,7 +45,7 @@ const DefaultReportPool = 300_000
 
 func (a *App) newReportSource(tx *store.Tx, ac domain.Actor) *reportSource {
 	return &reportSource{a: a, tx: tx, ac: ac, records: map[string][]store.RecordRow{}, names: map[int64]report.Unit{}, pools: map[poolKey][]store.PeriodRecord{},
-		byVenue: map[string][]store.PeriodRecord{}}
+		byVenue: map[string][]store.PeriodRecord{}, units: map[string][]int64{}}
 }
 
 func unitOf(o domain.OrgUnit) report.Unit {
@@ -130,6 +132,11 @@ func (s *reportSource) TypeIDs(ctx context.Context, codes []string, pillar strin
 
 func recordFilter(f report.Filter) store.RecordFilter {
 	return store.RecordFilter{OrgID: f.Unit.ID, TypeIDs: f.TypeIDs, Range: f.Period.Range, Statuses: f.Statuses, Venue: f.Venue}
+}
+
+// aggQuery is the rollup query of a figure's filter.
+func aggQuery(f report.Filter) store.AggQuery {
+	return store.AggQuery{OrgID: f.Unit.ID, TypeIDs: f.TypeIDs, Range: f.Period.Range, Statuses: f.Statuses, Venue: f.Venue}
 }
 
 func (s *reportSource) rows(ctx context.Context, f report.Filter) ([]store.RecordRow, error) {
@@ -223,18 +230,7 @@ func filterPool(pool []store.PeriodRecord, f report.Filter) []store.RecordRow {
 }
 
 func (s *reportSource) Tally(ctx context.Context, f report.Filter) (report.Tally, error) {
-	if f.Venue != "" {
-		rows, err := s.rows(ctx, f)
-		if err != nil {
-			return report.Tally{}, err
-		}
-		t := report.Tally{Count: int64(len(rows))}
-		for _, r := range rows {
-			t.Attendance += r.Attendance
-		}
-		return t, nil
-	}
-	groups, err := s.tx.Aggregate(ctx, s.ac.Scope, store.AggQuery{OrgID: f.Unit.ID, TypeIDs: f.TypeIDs, Range: f.Period.Range, Statuses: f.Statuses}, store.GroupNone)
+	groups, err := s.tx.Aggregate(ctx, s.ac.Scope, aggQuery(f), store.GroupNone)
 	if err != nil {
 		return report.Tally{}, err
 	}
@@ -255,22 +251,16 @@ func (s *reportSource) RecordIDs(ctx context.Context, f report.Filter) ([]int64,
 }
 
 func (s *reportSource) ByChild(ctx context.Context, f report.Filter) ([]report.Group, error) {
-	var groups []store.Group
-	var err error
-	if f.Venue != "" {
-		groups, err = s.tx.FigureByChild(ctx, s.ac.Scope, recordFilter(f))
-	} else {
-		// The same split as the aggregate use case's group_by=child: the
-		// children's subtrees, plus the unit's own records as its own group.
-		q := store.AggQuery{OrgID: f.Unit.ID, TypeIDs: f.TypeIDs, Range: f.Period.Range, Statuses: f.Statuses}
-		groups, err = s.tx.Aggregate(ctx, s.ac.Scope, q, store.GroupChild)
-		if err == nil {
-			var whole []store.Group
-			whole, err = s.tx.Aggregate(ctx, s.ac.Scope, q, store.GroupNone)
-			all, part := store.Total(whole), store.Total(groups)
-			if own := (store.Figure{Count: all.Count - part.Count, Attendance: all.Attendance - part.Attendance}); own != (store.Figure{}) {
-				groups = append(groups, store.Group{Key: strconv.FormatInt(f.Unit.ID, 10), Figure: own})
-			}
+	// The same split as the aggregate use case's group_by=child: the
+	// children's subtrees, plus the unit's own records as its own group.
+	q := aggQuery(f)
+	groups, err := s.tx.Aggregate(ctx, s.ac.Scope, q, store.GroupChild)
+	if err == nil {
+		var whole []store.Group
+		whole, err = s.tx.Aggregate(ctx, s.ac.Scope, q, store.GroupNone)
+		all, part := store.Total(whole), store.Total(groups)
+		if own := (store.Figure{Count: all.Count - part.Count, Attendance: all.Attendance - part.Attendance}); own != (store.Figure{}) {
+			groups = append(groups, store.Group{Key: strconv.FormatInt(f.Unit.ID, 10), Figure: own})
 		}
 	}
 	if err != nil {
@@ -288,9 +278,18 @@ func (s *reportSource) ByChild(ctx context.Context, f report.Filter) ([]report.G
 }
 
 func (s *reportSource) UnitsWith(ctx context.Context, kind domain.OrgKind, f report.Filter, ids bool) ([]int64, []int64, error) {
-	units, err := s.tx.UnitsWithRollup(ctx, s.ac.Scope, kind, recordFilter(f))
-	if err != nil || !ids {
-		return units, nil, err
+	// A template asks the same count in a condition and in its text: one query.
+	key := report.Query("units "+string(kind), f)
+	units, ok := s.units[key]
+	if !ok {
+		var err error
+		if units, err = s.tx.UnitsWithRollup(ctx, s.ac.Scope, kind, recordFilter(f)); err != nil {
+			return nil, nil, err
+		}
+		s.units[key] = units
+	}
+	if !ids {
+		return units, nil, nil
 	}
 	recs, err := s.RecordIDs(ctx, f)
 	return units, recs, err

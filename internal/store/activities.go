@@ -33,7 +33,7 @@ func scanActivity(sc interface{ Scan(...any) error }) (domain.Activity, error) {
 }
 
 func factOf(a domain.Activity) *fact {
-	return &fact{org: a.OrgID, typ: a.TypeID, status: a.Status, date: a.Date, attendance: int64(a.Attendance)}
+	return &fact{org: a.OrgID, typ: a.TypeID, status: a.Status, date: a.Date, attendance: int64(a.Attendance), venues: factVenues(a.Venues)}
 }
 
 // CreateActivity stores a new activity (as a draft unless status says

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -382,16 +383,54 @@ const (
 		GROUP BY org_id, substr(bucket, 1, 7), type_id, status`
 )
 
-// rebuildRollups empties the rollup table and fills it from the activities,
-// timing days and months as phases of their own.
-func (l *bulkLoad) rebuildRollups(ctx context.Context, exec execFn, clear, daysOrder, monthsOrder string) error {
-	if _, err := exec(ctx, clear); err != nil {
-		return err
+// Venue rollup rebuild: the same, one row per venue tag an activity carries
+// (the test of venueCond, against every known venue), for activities with a
+// venue. Migration 00011 backfills with the same query.
+var (
+	rollupVenueDaysSQL = `INSERT INTO activity_venue_rollup (org_id, venue, grain, bucket, type_id, status, n, attendance)
+		SELECT c.ancestor_id, v.venue, 'd', a.date, a.type_id, a.status, COUNT(*), CAST(SUM(a.attendance) AS BIGINT)
+		FROM activities a CROSS JOIN (` + venueList() + `) v CROSS JOIN org_closure c
+		WHERE a.venues <> '[]' AND a.venues LIKE ('%"' || v.venue || '"%') AND c.descendant_id = a.org_id
+		GROUP BY c.ancestor_id, v.venue, a.date, a.type_id, a.status`
+	rollupVenueMonthsSQL = `INSERT INTO activity_venue_rollup (org_id, venue, grain, bucket, type_id, status, n, attendance)
+		SELECT org_id, venue, 'm', substr(bucket, 1, 7), type_id, status, CAST(SUM(n) AS BIGINT), CAST(SUM(attendance) AS BIGINT)
+		FROM activity_venue_rollup WHERE grain = 'd'
+		GROUP BY org_id, venue, substr(bucket, 1, 7), type_id, status`
+)
+
+// venueList is every known venue tag as a one-column table (venue).
+func venueList() string {
+	vs := make([]string, 0, len(domain.VenueNames))
+	for v := range domain.VenueNames {
+		vs = append(vs, v)
+	}
+	slices.Sort(vs)
+	for i, v := range vs {
+		vs[i] = "SELECT '" + v + "'"
+	}
+	vs[0] += " AS venue"
+	return strings.Join(vs, " UNION ALL ")
+}
+
+// rollupOrder is the ORDER BY of each rebuild step (a dialect's fastest way
+// to write the rows in key order).
+type rollupOrder struct{ days, months, venueDays, venueMonths string }
+
+// rebuildRollups empties the rollup tables and fills them from the
+// activities, timing each step as a phase of its own. clear is the statement
+// that empties a table, without the table's name.
+func (l *bulkLoad) rebuildRollups(ctx context.Context, exec execFn, clear string, order rollupOrder) error {
+	for _, t := range []string{"activity_rollup", "activity_venue_rollup"} {
+		if _, err := exec(ctx, clear+t); err != nil {
+			return err
+		}
 	}
 	l.res.RollupRows = 0
 	for _, step := range []struct{ name, q string }{
-		{"rollups: days", rollupDaysSQL + daysOrder},
-		{"rollups: months", rollupMonthsSQL + monthsOrder},
+		{"rollups: days", rollupDaysSQL + order.days},
+		{"rollups: months", rollupMonthsSQL + order.months},
+		{"rollups: venue days", rollupVenueDaysSQL + order.venueDays},
+		{"rollups: venue months", rollupVenueMonthsSQL + order.venueMonths},
 	} {
 		err := l.phase(step.name, func() (int64, error) {
 			n, err := exec(ctx, step.q)
@@ -534,7 +573,7 @@ func (l *bulkLoad) sqlite(ctx context.Context) (err error) {
 	// SQLite sorts once and the rows arrive in primary-key order.
 	rebuild := func() error {
 		return inTx(func(tx *sql.Tx) error {
-			return l.rebuildRollups(ctx, sqlExec(tx), "DELETE FROM activity_rollup", " ORDER BY 1, 3, 4, 5", "")
+			return l.rebuildRollups(ctx, sqlExec(tx), "DELETE FROM ", rollupOrder{days: " ORDER BY 1, 3, 4, 5", venueDays: " ORDER BY 1, 2, 4, 5, 6"})
 		})
 	}
 	if err := rebuild(); err != nil {
@@ -644,7 +683,7 @@ func (l *bulkLoad) postgres(ctx context.Context) error {
 			return err
 		}
 		return l.phase("vacuum analyze", func() (int64, error) {
-			_, err := pc.Exec(ctx, "VACUUM (ANALYZE) org_units, org_closure, activities, activity_rollup")
+			_, err := pc.Exec(ctx, "VACUUM (ANALYZE) org_units, org_closure, activities, activity_rollup, activity_venue_rollup")
 			return 0, err
 		})
 	})
@@ -736,8 +775,12 @@ func (l *bulkLoad) postgresTx(ctx context.Context, tx pgx.Tx) error {
 		if actDDL, err = pgSaveDDL(ctx, tx, "activities", "f", true); err != nil {
 			return 0, err
 		}
-		if rollupDDL, err = pgSaveDDL(ctx, tx, "activity_rollup", "p", true); err != nil {
-			return 0, err
+		for _, t := range []string{"activity_rollup", "activity_venue_rollup"} {
+			ddl, err := pgSaveDDL(ctx, tx, t, "p", true)
+			if err != nil {
+				return 0, err
+			}
+			rollupDDL = append(rollupDDL, ddl...)
 		}
 		for _, d := range append(append([]pgDDL{}, actDDL...), rollupDDL...) {
 			if _, err := exec(ctx, d.drop); err != nil {
@@ -766,9 +809,12 @@ func (l *bulkLoad) postgresTx(ctx context.Context, tx pgx.Tx) error {
 	// Rows go in in key order, so the rows an aggregate reads share a few
 	// heap pages instead of one page each. Text sorts bytewise ("C"), the
 	// same order as the index for these ASCII keys, and much faster.
-	if err := l.rebuildRollups(ctx, exec, "TRUNCATE activity_rollup",
-		` ORDER BY c.ancestor_id, a.date COLLATE "C", a.type_id, a.status COLLATE "C"`,
-		` ORDER BY org_id, substr(bucket, 1, 7) COLLATE "C", type_id, status COLLATE "C"`); err != nil {
+	if err := l.rebuildRollups(ctx, exec, "TRUNCATE ", rollupOrder{
+		days:        ` ORDER BY c.ancestor_id, a.date COLLATE "C", a.type_id, a.status COLLATE "C"`,
+		months:      ` ORDER BY org_id, substr(bucket, 1, 7) COLLATE "C", type_id, status COLLATE "C"`,
+		venueDays:   ` ORDER BY c.ancestor_id, v.venue COLLATE "C", a.date COLLATE "C", a.type_id, a.status COLLATE "C"`,
+		venueMonths: ` ORDER BY org_id, venue COLLATE "C", substr(bucket, 1, 7) COLLATE "C", type_id, status COLLATE "C"`,
+	}); err != nil {
 		return err
 	}
 	return l.phase("rollups: primary key", func() (int64, error) {
@@ -815,9 +861,10 @@ func (l *bulkLoad) pgCopyActivities(ctx context.Context, tx pgx.Tx) (int64, erro
 
 // --- for tests and tools -----------------------------------------------------------------
 
-// RollupRow is one row of the rollup table.
+// RollupRow is one row of the rollup tables (Venue "": activity_rollup).
 type RollupRow struct {
 	OrgID      int64
+	Venue      string
 	Grain      string
 	Bucket     string
 	TypeID     int64
@@ -826,12 +873,16 @@ type RollupRow struct {
 	Attendance int64
 }
 
-// RollupRows returns every rollup row that carries a figure, in key order.
-// It reads the whole table: for tests comparing a rebuilt table with an
-// incrementally maintained one, and for tools.
+// RollupRows returns every rollup row that carries a figure, activity_rollup's
+// first, each table's in key order. It reads both whole tables: for tests
+// comparing a rebuilt table with an incrementally maintained one, and for tools.
 func (tx *Tx) RollupRows(ctx context.Context) ([]RollupRow, error) {
-	rows, err := tx.query(ctx, `SELECT org_id, grain, bucket, type_id, status, n, attendance FROM activity_rollup
-		WHERE n <> 0 OR attendance <> 0 ORDER BY org_id, grain, bucket, type_id, status`)
+	rows, err := tx.query(ctx, `SELECT org_id, '', grain, bucket, type_id, status, n, attendance, 0 FROM activity_rollup
+		WHERE n <> 0 OR attendance <> 0
+		UNION ALL
+		SELECT org_id, venue, grain, bucket, type_id, status, n, attendance, 1 FROM activity_venue_rollup
+		WHERE n <> 0 OR attendance <> 0
+		ORDER BY 9, 1, 2, 3, 4, 5, 6`)
 	if err != nil {
 		return nil, err
 	}
@@ -839,7 +890,8 @@ func (tx *Tx) RollupRows(ctx context.Context) ([]RollupRow, error) {
 	var out []RollupRow
 	for rows.Next() {
 		var r RollupRow
-		if err := rows.Scan(&r.OrgID, &r.Grain, &r.Bucket, &r.TypeID, &r.Status, &r.N, &r.Attendance); err != nil {
+		var table int
+		if err := rows.Scan(&r.OrgID, &r.Venue, &r.Grain, &r.Bucket, &r.TypeID, &r.Status, &r.N, &r.Attendance, &table); err != nil {
 			return nil, tx.d.wrap(err)
 		}
 		out = append(out, r)

@@ -32,6 +32,10 @@ type dialect interface {
 	// of the same row: FOR UPDATE on PostgreSQL; nothing on SQLite, whose
 	// single writer already serialises the transaction.
 	forUpdate() string
+	// forShare is the clause of a SELECT whose row must not change until
+	// the transaction ends, while other readers may hold it too: FOR SHARE
+	// on PostgreSQL; nothing on SQLite.
+	forShare() string
 	// readTx is how Store.Read begins: a read-only transaction that sees one
 	// snapshot from its first statement to its end.
 	readTx() *sql.TxOptions
@@ -50,6 +54,8 @@ func (sqliteDialect) name() string { return "sqlite" }
 func (sqliteDialect) lockTree(context.Context, *sql.Tx, bool) error { return nil }
 
 func (sqliteDialect) forUpdate() string { return "" }
+
+func (sqliteDialect) forShare() string { return "" }
 
 // A SQLite read transaction (on the query_only reader pool) already reads one
 // WAL snapshot from its first statement to its end; the driver knows no
@@ -119,6 +125,8 @@ type postgresDialect struct{}
 func (postgresDialect) name() string { return "postgres" }
 
 func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
+
+func (postgresDialect) forShare() string { return " FOR SHARE" }
 
 // PostgreSQL's default READ COMMITTED takes a new snapshot for every
 // statement; REPEATABLE READ keeps the first one for the whole transaction.

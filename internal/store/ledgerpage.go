@@ -362,10 +362,8 @@ func (f ActivityFilter) conditions(args *[]any) []string {
 		where = append(where, fmt.Sprintf(`a.title LIKE $%d ESCAPE '\'`, len(*args)))
 	}
 	if f.Venue != "" {
-		// The same test as a report figure's venue (figureWhere): a quoted
-		// tag matches one element of the JSON list.
-		*args = append(*args, `%"`+likeEscape(f.Venue)+`"%`)
-		where = append(where, fmt.Sprintf(`a.venues LIKE $%d ESCAPE '\'`, len(*args)))
+		// The same test as a report figure's venue (figureWhere).
+		where = append(where, venueCond(f.Venue, args))
 	}
 	if f.EvidenceSHA != "" {
 		*args = append(*args, f.EvidenceSHA)

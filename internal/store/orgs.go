@@ -153,6 +153,25 @@ func (tx *Tx) GetOrg(ctx context.Context, scope domain.Scope, id int64) (domain.
 	return o, tx.d.wrap(err)
 }
 
+// ShareOrg reads a unit inside the write scope for a write that depends on
+// it staying as read — an activity filed on it checks that it is active —
+// and holds it until the transaction ends: the shared tree lock first (the
+// lock order: tree, then rows), then a share lock on the unit's row, so a
+// deactivation (an update of the row) waits for this transaction, or this
+// read waits for the deactivation and sees it. Several writers may share it.
+func (tx *Tx) ShareOrg(ctx context.Context, scope domain.Scope, id int64) (domain.OrgUnit, error) {
+	if err := tx.LockTree(ctx); err != nil {
+		return domain.OrgUnit{}, err
+	}
+	args := []any{id}
+	q := "SELECT " + orgCols + " FROM org_units o WHERE o.id = $1 AND " + scopeFilter("o.id", scope.Roots, &args) + tx.d.forShare()
+	o, err := scanOrg(tx.queryRow(ctx, q, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, domain.NotFound("org unit %d", id)
+	}
+	return o, tx.d.wrap(err)
+}
+
 // getOrg reads a unit without scope: for internal use after a scoped check.
 func (tx *Tx) getOrg(ctx context.Context, id int64) (domain.OrgUnit, error) {
 	o, err := scanOrg(tx.queryRow(ctx, "SELECT "+orgCols+" FROM org_units o WHERE o.id = $1", id))

@@ -15,8 +15,8 @@ import (
 // ——— figures: the records behind a count ———
 
 // RecordFilter selects the records a report figure counts: one unit's
-// subtree, a date range, types, statuses and optionally a venue tag. It is the
-// ledger list's filter plus the venue, which the rollups do not carry.
+// subtree, a date range, types, statuses and optionally a venue tag (counted
+// by the venue rollups; the records behind a figure are always read here).
 type RecordFilter struct {
 	OrgID    int64
 	TypeIDs  []int64 // nil: every type; empty: nothing
@@ -53,12 +53,17 @@ func figureWhere(f RecordFilter, args *[]any) (string, bool) {
 		where = append(where, "a.type_id IN ("+placeholders(args, int64s(f.TypeIDs)...)+")")
 	}
 	if f.Venue != "" {
-		// Venues are stored as a JSON list of plain tags (["campus","classroom"]);
-		// a quoted tag matches exactly one element.
-		*args = append(*args, `%"`+likeEscape(f.Venue)+`"%`)
-		where = append(where, fmt.Sprintf(`a.venues LIKE $%d ESCAPE '\'`, len(*args)))
+		where = append(where, venueCond(f.Venue, args))
 	}
 	return strings.Join(where, " AND "), true
+}
+
+// venueCond tests that activity a carries a venue tag. Venues are stored as a
+// JSON list of plain tags (["campus","classroom"]); a quoted tag matches
+// exactly one element. The venue rollups count the same (rollupVenueDaysSQL).
+func venueCond(venue string, args *[]any) string {
+	*args = append(*args, `%"`+likeEscape(venue)+`"%`)
+	return fmt.Sprintf(`a.venues LIKE $%d ESCAPE '\'`, len(*args))
 }
 
 // FigureRecords lists the records a figure counts, by id: one indexed query
@@ -109,45 +114,10 @@ func (tx *Tx) FigureRecordsWithVenues(ctx context.Context, scope domain.Scope, f
 	return tx.scanPeriodRecords(rows)
 }
 
-// FigureByChild answers a figure per direct child unit of f.OrgID (each with
-// its subtree) straight from the records, for filters the rollups cannot
-// answer (a venue). Records filed on the unit itself form a group keyed by the
-// unit's own id, so the groups add up to the whole figure.
-func (tx *Tx) FigureByChild(ctx context.Context, scope domain.Scope, f RecordFilter) ([]Group, error) {
-	if err := tx.requireReadable(ctx, scope, f.OrgID); err != nil {
-		return nil, err
-	}
-	args := []any{}
-	where, ok := figureWhere(f, &args)
-	if !ok {
-		return []Group{}, nil
-	}
-	args = append(args, f.OrgID)
-	root := len(args)
-	q := fmt.Sprintf(`SELECT CAST(COALESCE(ch.id, $%d) AS TEXT), COUNT(*), CAST(COALESCE(SUM(a.attendance), 0) AS BIGINT)
-		FROM activities a
-		LEFT JOIN org_closure cc ON cc.descendant_id = a.org_id AND cc.ancestor_id IN (SELECT id FROM org_units WHERE parent_id = $%d)
-		LEFT JOIN org_units ch ON ch.id = cc.ancestor_id
-		WHERE %s GROUP BY COALESCE(ch.id, $%d) ORDER BY 1`, root, root, where, root)
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Group{}
-	for rows.Next() {
-		var g Group
-		if err := rows.Scan(&g.Key, &g.Count, &g.Attendance); err != nil {
-			return nil, tx.d.wrap(err)
-		}
-		out = append(out, g)
-	}
-	return out, tx.d.wrap(rows.Err())
-}
-
 // UnitsWithRecords counts the units of a kind inside f.OrgID's subtree whose
 // own subtree holds at least one record matching f (a school counts when it
-// or one of its branches held the activity). It returns the unit ids.
+// or one of its branches held the activity). It returns the unit ids. It is
+// the recount UnitsWithRollup is checked against; the application never calls it.
 func (tx *Tx) UnitsWithRecords(ctx context.Context, scope domain.Scope, kind domain.OrgKind, f RecordFilter) ([]int64, error) {
 	if err := tx.requireReadable(ctx, scope, f.OrgID); err != nil {
 		return nil, err
@@ -580,15 +550,12 @@ func (tx *Tx) ActivitiesByID(ctx context.Context, scope domain.Scope, ids []int6
 	return out, nil
 }
 
-// UnitsWithRollup answers UnitsWithRecords from the rollups when the filter
-// has no venue: a unit's rollup rows count its whole subtree, so a unit of
-// the kind qualifies exactly when one of its rows in the range, types and
-// statuses is non-zero. Its cost follows the number of units and months, not
-// of activities.
+// UnitsWithRollup answers UnitsWithRecords from the rollups (the venue
+// rollups for a filter with a venue): a unit's rollup rows count its whole
+// subtree, so a unit of the kind qualifies exactly when one of its rows in
+// the range, types and statuses is non-zero. Its cost follows the number of
+// units and months, not of activities.
 func (tx *Tx) UnitsWithRollup(ctx context.Context, scope domain.Scope, kind domain.OrgKind, f RecordFilter) ([]int64, error) {
-	if f.Venue != "" {
-		return tx.UnitsWithRecords(ctx, scope, kind, f)
-	}
 	if err := tx.requireReadable(ctx, scope, f.OrgID); err != nil {
 		return nil, err
 	}
@@ -609,11 +576,17 @@ func (tx *Tx) UnitsWithRollup(ctx context.Context, scope domain.Scope, kind doma
 		}
 		common += " AND r.type_id IN (" + placeholders(&args, int64s(f.TypeIDs)...) + ")"
 	}
+	table := "activity_rollup"
+	if f.Venue != "" {
+		table = "activity_venue_rollup"
+		args = append(args, f.Venue)
+		common += fmt.Sprintf(" AND r.venue = $%d", len(args))
+	}
 	var subs []string
 	for _, p := range parts {
 		args = append(args, p.grain, p.from, p.to)
 		n := len(args)
-		subs = append(subs, fmt.Sprintf("SELECT r.org_id FROM activity_rollup r WHERE %s AND r.grain = $%d AND r.bucket >= $%d AND r.bucket < $%d", common, n-2, n-1, n))
+		subs = append(subs, fmt.Sprintf("SELECT r.org_id FROM %s r WHERE %s AND r.grain = $%d AND r.bucket >= $%d AND r.bucket < $%d", table, common, n-2, n-1, n))
 	}
 	return tx.queryIDs(ctx, "SELECT DISTINCT org_id FROM ("+strings.Join(subs, " UNION ALL ")+") x ORDER BY org_id", args...)
 }
