@@ -58,9 +58,9 @@ echo "ZEREN_TEST_PG=$ZEREN_TEST_PG"
 gotest() {
 	local log rc=0
 	log=$(mktemp "${TMPDIR:-/tmp}/zeren-gotest.XXXXXX")
-	# shellcheck disable=SC2086 # GOTEST_FLAGS is a list of flags
 	# -timeout: a loaded machine can take longer than the default 10 minutes
 	# for the app package alone; a hung test still ends the run.
+	# shellcheck disable=SC2086 # GOTEST_FLAGS is a list of flags
 	go test -count=1 -timeout 30m -v ${GOTEST_FLAGS:-} ./... >"$log" 2>&1 || rc=$?
 	grep -E '^(ok|FAIL|panic:|\?)|^    --- (PASS|FAIL): [^ ]+/(sqlite|postgres) ' "$log" || true
 	if [ "$rc" -ne 0 ]; then
