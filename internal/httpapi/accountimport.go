@@ -21,7 +21,7 @@ func (s *Server) updateAccount(c *call) error {
 }
 
 func (s *Server) previewAccountImport(c *call) error {
-	buf, err := readWorkbookUpload(c)
+	buf, _, err := readWorkbookUpload(c, app.MaxImportFileSize)
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ type accountImportBody struct {
 }
 
 func (s *Server) importAccounts(c *call) error {
-	buf, err := readWorkbookUpload(c)
+	buf, _, err := readWorkbookUpload(c, app.MaxImportFileSize)
 	if err != nil {
 		return err
 	}

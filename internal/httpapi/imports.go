@@ -2,9 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,63 +13,27 @@ import (
 // previewActivityImport reads an office's workbook (multipart field `file`)
 // and answers how every row would be imported; nothing is written.
 func (s *Server) previewActivityImport(c *call) error {
-	mt, _, err := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" {
-		return &httpError{status: http.StatusUnsupportedMediaType, code: codeUnsupportedMedia, field: "file",
-			message: "upload the workbook as multipart/form-data, in the field \"file\""}
+	opt := app.ActivityImportOptions{OrgID: c.p.int("org_id"), Year: int(c.p.int("year"))}
+	if m := c.p.str("mapping"); m != "" {
+		var err error
+		if opt.Mapping, err = parseMapping(m); err != nil {
+			return err
+		}
 	}
-	const maxFile = app.MaxActivityImportBytes
-	if c.r.ContentLength > maxFile+uploadMargin {
-		return domain.TooLarge("file", "the file must be at most %d MB", maxFile>>20)
+	buf, name, err := readWorkbookUpload(c, app.MaxActivityImportBytes)
+	if err != nil {
+		return err
 	}
 	ac, err := c.actor()
 	if err != nil {
 		return err
 	}
-	opt := app.ActivityImportOptions{OrgID: c.p.int("org_id"), Year: int(c.p.int("year"))}
-	if m := c.p.str("mapping"); m != "" {
-		if opt.Mapping, err = parseMapping(m); err != nil {
-			return err
-		}
-	}
-	c.r.Body = http.MaxBytesReader(c.w, c.r.Body, maxFile+uploadMargin)
-	mr, err := c.r.MultipartReader()
+	opt.FileName = name
+	res, err := s.app.PreviewActivityImport(c.ctx(), ac, buf, opt)
 	if err != nil {
-		return domain.Invalid("file", "the upload is not a well-formed multipart/form-data body")
+		return err
 	}
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			return domain.Invalid("file", "is required: send the workbook in the multipart field \"file\"")
-		}
-		if err != nil {
-			return activityImportUploadError(err)
-		}
-		if part.FormName() != "file" {
-			if _, err := io.Copy(io.Discard, part); err != nil {
-				return activityImportUploadError(err)
-			}
-			continue
-		}
-		var buf bytes.Buffer
-		if _, err := io.Copy(&buf, io.LimitReader(part, maxFile+1)); err != nil {
-			return activityImportUploadError(err)
-		}
-		opt.FileName = part.FileName()
-		res, err := s.app.PreviewActivityImport(c.ctx(), ac, &buf, opt)
-		if err != nil {
-			return err
-		}
-		return c.reply(res)
-	}
-}
-
-func activityImportUploadError(err error) error {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return domain.TooLarge("file", "the file must be at most %d MB", app.MaxActivityImportBytes>>20)
-	}
-	return uploadError(err, app.MaxActivityImportBytes)
+	return c.reply(res)
 }
 
 // parseMapping reads "date:1,type:3" (field:0-based column).

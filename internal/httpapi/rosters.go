@@ -222,7 +222,7 @@ func (s *Server) removeMember(c *call) error {
 // importMembers reads the workbook from the multipart field "file" (bounded)
 // and hands it to the app, which imports all rows or none.
 func (s *Server) importMembers(c *call) error {
-	buf, err := readWorkbookUpload(c)
+	buf, _, err := readWorkbookUpload(c, app.MaxImportFileSize)
 	if err != nil {
 		return err
 	}
@@ -237,55 +237,54 @@ func (s *Server) importMembers(c *call) error {
 	return c.reply(res)
 }
 
-// readWorkbookUpload reads the .xlsx of an import from the multipart field
-// "file", whole and bounded, so that a body cut short is an upload error,
-// not a "bad workbook".
-func readWorkbookUpload(c *call) (*bytes.Buffer, error) {
+// readWorkbookUpload reads the file of an import from the multipart field
+// "file", whole and bounded by maxFile, so that a body cut short is an
+// upload error, not a "bad workbook"; it returns the file and its name.
+func readWorkbookUpload(c *call, maxFile int64) (*bytes.Buffer, string, error) {
 	mt, _, err := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" {
-		return nil, &httpError{status: http.StatusUnsupportedMediaType, code: codeUnsupportedMedia, field: "file",
+		return nil, "", &httpError{status: http.StatusUnsupportedMediaType, code: codeUnsupportedMedia, field: "file",
 			message: "upload the workbook as multipart/form-data, in the field \"file\""}
 	}
-	const maxFile = app.MaxImportFileSize
 	if c.r.ContentLength > maxFile+uploadMargin {
-		return nil, domain.TooLarge("file", "the workbook must be at most %d MB", maxFile>>20)
+		return nil, "", domain.TooLarge("file", "the file must be at most %d MB", maxFile>>20)
 	}
 	if _, err := c.actor(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	c.r.Body = http.MaxBytesReader(c.w, c.r.Body, maxFile+uploadMargin)
 	mr, err := c.r.MultipartReader()
 	if err != nil {
-		return nil, domain.Invalid("file", "the upload is not a well-formed multipart/form-data body")
+		return nil, "", domain.Invalid("file", "the upload is not a well-formed multipart/form-data body")
 	}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return nil, domain.Invalid("file", "is required: send the workbook in the multipart field \"file\"")
+			return nil, "", domain.Invalid("file", "is required: send the workbook in the multipart field \"file\"")
 		}
 		if err != nil {
-			return nil, importUploadError(err)
+			return nil, "", importUploadError(err, maxFile)
 		}
 		if part.FormName() != "file" {
 			if _, err := io.Copy(io.Discard, part); err != nil {
-				return nil, importUploadError(err)
+				return nil, "", importUploadError(err, maxFile)
 			}
 			continue
 		}
 		var buf bytes.Buffer
 		if _, err := io.Copy(&buf, io.LimitReader(part, maxFile+1)); err != nil {
-			return nil, importUploadError(err)
+			return nil, "", importUploadError(err, maxFile)
 		}
-		return &buf, nil
+		return &buf, part.FileName(), nil
 	}
 }
 
-func importUploadError(err error) error {
+func importUploadError(err error, maxFile int64) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return domain.TooLarge("file", "the workbook must be at most %d MB", app.MaxImportFileSize>>20)
+		return domain.TooLarge("file", "the file must be at most %d MB", maxFile>>20)
 	}
-	return uploadError(err, app.MaxImportFileSize)
+	return uploadError(err, maxFile)
 }
 
 func (s *Server) getMemberImportTemplate(c *call) error {
