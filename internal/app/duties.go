@@ -943,14 +943,28 @@ func (a *App) dutyUnits(ctx context.Context, tx *store.Tx, scope domain.Scope, d
 			}
 		}
 	}
+	// A duty set above the scope (a bureau-wide duty seen from a district)
+	// reaches the scope's own subtrees.
+	above, err := tx.Ancestry(ctx, scope.ReadRoots())
+	if err != nil {
+		return nil, err
+	}
 	for _, d := range ds {
 		switch d.Applies.Kind {
 		case domain.AppliesSubtree, domain.AppliesKindIn:
-			us, _, err := tx.ListOrgs(ctx, scope, store.OrgFilter{Under: d.Applies.Root, Kind: d.Applies.OrgKind})
-			if err != nil {
-				return nil, err
+			unders := []int64{d.Applies.Root}
+			for _, r := range scope.ReadRoots() {
+				if r != d.Applies.Root && above[r][d.Applies.Root] {
+					unders = append(unders, r)
+				}
 			}
-			add(us)
+			for _, under := range unders {
+				us, _, err := tx.ListOrgs(ctx, scope, store.OrgFilter{Under: under, Kind: d.Applies.OrgKind})
+				if err != nil {
+					return nil, err
+				}
+				add(us)
+			}
 		case domain.AppliesList:
 			for _, id := range d.Applies.OrgIDs {
 				u, err := tx.GetOrg(ctx, scope, id)
