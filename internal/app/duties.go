@@ -210,8 +210,10 @@ func shiftYear(d domain.Date, years int) domain.Date {
 
 // CopyPlan copies last year's plan — the duties of fromYear the actor may
 // change — into year, dates shifted, in one transaction with one audit row
-// each. A year that already has such duties is refused: copying twice would
-// double the plan.
+// each. A duty whose owner already has one of the same title in year is
+// skipped (a district that copied its own plan first, a second click), and a
+// copy with nothing left to copy is refused: copying twice never doubles the
+// plan.
 func (a *App) CopyPlan(ctx context.Context, ac domain.Actor, fromYear, year int) (CopyResult, error) {
 	if err := ac.Require(domain.PermDutyManage); err != nil {
 		return CopyResult{}, err
@@ -242,15 +244,25 @@ func (a *App) CopyPlan(ctx context.Context, ac domain.Actor, fromYear, year int)
 		if err != nil {
 			return err
 		}
-		if len(exist) > 0 {
-			return domain.Conflict("year", "the %d plan already has %d duties of your units; copying would double them", year, len(exist))
+		have := map[string]bool{}
+		for _, d := range exist {
+			have[fmt.Sprintf("%d\x00%s", d.OwnerOrgID, d.Title)] = true
 		}
-		src, err := owned(fromYear)
+		all, err := owned(fromYear)
 		if err != nil {
 			return err
 		}
-		if len(src) == 0 {
+		if len(all) == 0 {
 			return domain.Invalid("from_year", "the %d plan has no duties of your units to copy", fromYear)
+		}
+		var src []domain.Duty
+		for _, d := range all {
+			if !have[fmt.Sprintf("%d\x00%s", d.OwnerOrgID, d.Title)] {
+				src = append(src, d)
+			}
+		}
+		if len(src) == 0 {
+			return domain.Conflict("year", "every duty of the %d plan is already in the %d plan", fromYear, year)
 		}
 		shift := year - fromYear
 		for i, d := range src {
