@@ -68,23 +68,30 @@ func (a *App) GetDuty(ctx context.Context, ac domain.Actor, id int64) (domain.Du
 // checkDuty validates a duty against the database: its units in the write
 // scope, its types existing and in use, its period long enough for its grain.
 func (a *App) checkDuty(ctx context.Context, tx *store.Tx, ac domain.Actor, in domain.DutyInput) (domain.DutyInput, error) {
-	in, err := in.Validate()
-	if err != nil {
-		return in, err
-	}
+	// Every unit named must be the actor's to manage, checked before the
+	// rest so that another unit's id is "not found" whatever else is wrong.
 	write := domain.Scope{Roots: ac.Scope.Roots}
-	if _, err := tx.GetOrg(ctx, write, in.OwnerOrgID); err != nil {
-		return in, fieldNotFound(err, "owner_org_id")
+	if in.OwnerOrgID != 0 {
+		if _, err := tx.GetOrg(ctx, write, in.OwnerOrgID); err != nil {
+			return in, fieldNotFound(err, "owner_org_id")
+		}
 	}
 	if in.Applies.Root != 0 {
 		if _, err := tx.GetOrg(ctx, write, in.Applies.Root); err != nil {
 			return in, fieldNotFound(err, "applies.root")
 		}
 	}
+	if err := domain.CheckCount("applies.org_ids", len(in.Applies.OrgIDs), domain.MaxDutyUnits, "units"); err != nil {
+		return in, err
+	}
 	for i, id := range in.Applies.OrgIDs {
 		if _, err := tx.GetOrg(ctx, write, id); err != nil {
 			return in, fieldNotFound(err, fmt.Sprintf("applies.org_ids[%d]", i))
 		}
+	}
+	in, err := in.Validate()
+	if err != nil {
+		return in, err
 	}
 	for i, id := range in.Target.TypeIDs {
 		t, err := tx.GetType(ctx, id)
@@ -197,7 +204,9 @@ func (a *App) DeleteDuty(ctx context.Context, ac domain.Actor, id int64) error {
 type CopyResult struct {
 	FromYear int           `json:"from_year"`
 	Year     int           `json:"year"`
-	Duties   []domain.Duty `json:"duties"`
+	Duties   []domain.Duty `json:"duties"` // the copies made
+	// Skipped counts the duties already in year (same owner and title).
+	Skipped int `json:"skipped"`
 }
 
 // shiftYear moves a date by whole years; 29 February becomes the 28th.
@@ -211,9 +220,8 @@ func shiftYear(d domain.Date, years int) domain.Date {
 // CopyPlan copies last year's plan — the duties of fromYear the actor may
 // change — into year, dates shifted, in one transaction with one audit row
 // each. A duty whose owner already has one of the same title in year is
-// skipped (a district that copied its own plan first, a second click), and a
-// copy with nothing left to copy is refused: copying twice never doubles the
-// plan.
+// skipped (a district that copied its own plan first, a second click), so
+// copying twice never doubles the plan; the answer says what it did.
 func (a *App) CopyPlan(ctx context.Context, ac domain.Actor, fromYear, year int) (CopyResult, error) {
 	if err := ac.Require(domain.PermDutyManage); err != nil {
 		return CopyResult{}, err
@@ -252,17 +260,13 @@ func (a *App) CopyPlan(ctx context.Context, ac domain.Actor, fromYear, year int)
 		if err != nil {
 			return err
 		}
-		if len(all) == 0 {
-			return domain.Invalid("from_year", "the %d plan has no duties of your units to copy", fromYear)
-		}
 		var src []domain.Duty
 		for _, d := range all {
 			if !have[fmt.Sprintf("%d\x00%s", d.OwnerOrgID, d.Title)] {
 				src = append(src, d)
+			} else {
+				out.Skipped++
 			}
-		}
-		if len(src) == 0 {
-			return domain.Conflict("year", "every duty of the %d plan is already in the %d plan", fromYear, year)
 		}
 		shift := year - fromYear
 		for i, d := range src {

@@ -34,15 +34,23 @@ func (a *App) ListLeadingGroups(ctx context.Context, ac domain.Actor, orgID int6
 	return out, err
 }
 
-// GetLeadingGroup returns a unit's group.
+// GetLeadingGroup returns a unit's group; a unit without one gets an empty
+// group of version 0.
 func (a *App) GetLeadingGroup(ctx context.Context, ac domain.Actor, orgID int64) (domain.LeadingGroup, error) {
 	if err := ac.Require(domain.PermActivityRead); err != nil {
 		return domain.LeadingGroup{}, err
 	}
 	var out domain.LeadingGroup
 	err := a.st.Read(ctx, func(tx *store.Tx) error {
-		var err error
+		o, err := tx.GetOrg(ctx, ac.Scope, orgID)
+		if err != nil {
+			return fieldNotFound(err, "org_id")
+		}
 		out, err = tx.LeadingGroupOf(ctx, ac.Scope, orgID)
+		if domain.IsKind(err, domain.KindNotFound) {
+			// None set yet: an empty group (version 0), which the form fills.
+			out, err = domain.LeadingGroup{OrgID: o.ID, OrgName: o.Name, Members: []domain.GroupMember{}}, nil
+		}
 		return err
 	})
 	return out, err

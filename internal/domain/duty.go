@@ -62,7 +62,8 @@ type Applies struct {
 
 // Target is what a measured duty asks of each applicable unit: at least
 // AtLeast records (or participants) of TypeIDs — or of every type of Pillar
-// when TypeIDs is empty — in every Grain window of the duty's period.
+// when TypeIDs is empty (by default the duty's own pillar) — in every Grain
+// window of the duty's period.
 type Target struct {
 	Measure DutyMeasure `json:"measure"`
 	Grain   DutyGrain   `json:"grain"`
@@ -211,10 +212,16 @@ func (in DutyInput) Validate() (DutyInput, error) {
 			return in, err
 		}
 		t.TypeIDs = uniqueIDs(t.TypeIDs)
-		if len(t.TypeIDs) > 0 {
+		switch {
+		case len(t.TypeIDs) > 0:
 			t.Pillar = ""
-		} else if _, ok := PillarByCode(t.Pillar); !ok {
-			return in, Invalid("target.type_ids", "name the activity types or a pillar the target counts")
+		case t.Pillar == "":
+			// No types named: the whole of the duty's own pillar counts.
+			t.Pillar = in.Pillar
+		default:
+			if _, ok := PillarByCode(t.Pillar); !ok {
+				return in, Invalid("target.pillar", "%q is not a pillar", t.Pillar)
+			}
 		}
 	}
 	if in.From.IsZero() {

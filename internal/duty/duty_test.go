@@ -191,7 +191,7 @@ func TestInputValidation(t *testing.T) {
 		}},
 		{"applies.org_ids", func(in *domain.DutyInput) { in.Applies = domain.Applies{Kind: domain.AppliesList} }},
 		{"target.at_least", func(in *domain.DutyInput) { in.Target.AtLeast = 0 }},
-		{"target.type_ids", func(in *domain.DutyInput) { in.Target.TypeIDs = nil }},
+		{"target.pillar", func(in *domain.DutyInput) { in.Target.TypeIDs, in.Target.Pillar = nil, "x" }},
 		{"target.measure", func(in *domain.DutyInput) { in.Target.Measure = "hours" }},
 		{"from", func(in *domain.DutyInput) { in.From = d("2024-12-01") }},
 		{"deadline", func(in *domain.DutyInput) { x := d("2026-01-05"); in.Deadline = &x }},
