@@ -316,9 +316,9 @@ type DutyProgress struct {
 	duty.Progress
 	// Records lists, for the ledger, the records counted over the whole
 	// period; each window carries its own (WindowRecords, same order).
-	Records       string           `json:"records"`
-	WindowRecords []string         `json:"window_records"`
-	Check         *store.DutyCheck `json:"check,omitempty"`
+	Records       string            `json:"records"`
+	WindowRecords []string          `json:"window_records"`
+	Check         *domain.DutyCheck `json:"check,omitempty"`
 }
 
 // UnitDuties is a unit's page: its duties and what is missing.
@@ -720,7 +720,7 @@ func (a *App) DutyCompletion(ctx context.Context, tx *store.Tx, orgIDs []int64, 
 // SubmitDutyCheck records a unit's evidence for a checklist duty: a note and
 // evidence files already in the evidence store (uploaded with a record of
 // the actor's units). Needs activity.write and the unit in the write scope.
-func (a *App) SubmitDutyCheck(ctx context.Context, ac domain.Actor, dutyID, orgID int64, note string, evidence []store.CheckEvidence) error {
+func (a *App) SubmitDutyCheck(ctx context.Context, ac domain.Actor, dutyID, orgID int64, note string, evidence []domain.CheckEvidence) error {
 	if err := ac.Require(domain.PermActivityWrite); err != nil {
 		return err
 	}
@@ -752,7 +752,7 @@ func (a *App) SubmitDutyCheck(ctx context.Context, ac domain.Actor, dutyID, orgI
 				return err
 			}
 		}
-		c := store.DutyCheck{DutyID: d.ID, OrgID: u.ID, Note: note, Evidence: evidence, SubmittedBy: ac.Name}
+		c := domain.DutyCheck{DutyID: d.ID, OrgID: u.ID, Note: note, Evidence: evidence, SubmittedBy: ac.Name}
 		if err := tx.SubmitDutyCheck(ctx, c); err != nil {
 			return err
 		}

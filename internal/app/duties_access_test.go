@@ -219,7 +219,7 @@ func TestDutyToDoAndLeadingGroups(t *testing.T) {
 				t.Fatalf("put group: %+v %v", got, err)
 			}
 			_, err = p.app.PutLeadingGroup(ctx, office, g, 0)
-			wantKind(t, err, domain.KindConflict, "org_id")
+			wantKind(t, err, domain.KindConflict, "version")
 			g.Members[1].Role = "chair"
 			_, err = p.app.PutLeadingGroup(ctx, office, g, 1)
 			wantKind(t, err, domain.KindInvalid, "members[1].role")

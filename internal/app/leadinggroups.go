@@ -56,8 +56,9 @@ func (a *App) GetLeadingGroup(ctx context.Context, ac domain.Actor, orgID int64)
 	return out, err
 }
 
-// PutLeadingGroup sets a unit's group: version 0 creates it, otherwise the
-// version read must still be current.
+// PutLeadingGroup sets a unit's group. The first group of a unit is created
+// whatever version is sent; after that, version must be the one read (0 or
+// a stale one is a conflict), so two offices never overwrite each other.
 func (a *App) PutLeadingGroup(ctx context.Context, ac domain.Actor, in domain.LeadingGroupInput, version int64) (domain.LeadingGroup, error) {
 	if err := ac.Require(domain.PermDutyManage); err != nil {
 		return domain.LeadingGroup{}, err
@@ -89,11 +90,15 @@ func (a *App) PutLeadingGroup(ctx context.Context, ac domain.Actor, in domain.Le
 			}
 		}
 		var old *domain.LeadingGroup
-		if version != 0 {
-			g, err := tx.LeadingGroupOf(ctx, ac.Scope, in.OrgID)
-			if err != nil {
-				return err
-			}
+		g, err := tx.LeadingGroupOf(ctx, ac.Scope, in.OrgID)
+		switch {
+		case domain.IsKind(err, domain.KindNotFound):
+			version = 0 // the first group of the unit: nothing to be stale against
+		case err != nil:
+			return err
+		case version == 0:
+			return domain.Conflict("version", "the unit already has a leading group (version %d); edit that one", g.Version)
+		default:
 			old = &g
 		}
 		if out, err = tx.PutLeadingGroup(ctx, ac.Scope, in, version, ac.Name); err != nil {

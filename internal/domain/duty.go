@@ -382,3 +382,21 @@ func (in LeadingGroupInput) Validate() (LeadingGroupInput, error) {
 	}
 	return in, nil
 }
+
+// DutyCheck is a unit's submission for a checklist duty and its sign-off.
+type DutyCheck struct {
+	DutyID      int64           `json:"duty_id"`
+	OrgID       int64           `json:"org_id"`
+	Note        string          `json:"note"`
+	Evidence    []CheckEvidence `json:"evidence"`
+	SubmittedBy string          `json:"submitted_by"`
+	SubmittedAt string          `json:"submitted_at"`
+	SignedBy    string          `json:"signed_by,omitempty"`
+	SignedAt    string          `json:"signed_at,omitempty"`
+}
+
+// CheckEvidence names one evidence file (in the evidence store) of a check.
+type CheckEvidence struct {
+	SHA256   string `json:"sha256"`
+	Filename string `json:"filename"`
+}

@@ -216,28 +216,10 @@ func (tx *Tx) DeleteDuty(ctx context.Context, id int64) error {
 	return nil
 }
 
-// DutyCheck is a unit's submission for a checklist duty and its sign-off.
-type DutyCheck struct {
-	DutyID      int64           `json:"duty_id"`
-	OrgID       int64           `json:"org_id"`
-	Note        string          `json:"note"`
-	Evidence    []CheckEvidence `json:"evidence"`
-	SubmittedBy string          `json:"submitted_by"`
-	SubmittedAt string          `json:"submitted_at"`
-	SignedBy    string          `json:"signed_by,omitempty"`
-	SignedAt    string          `json:"signed_at,omitempty"`
-}
-
-// CheckEvidence names one evidence file (in the evidence store) of a check.
-type CheckEvidence struct {
-	SHA256   string `json:"sha256"`
-	Filename string `json:"filename"`
-}
-
 // DutyChecks returns the checks of the duties for the units, keyed by duty
 // then unit.
-func (tx *Tx) DutyChecks(ctx context.Context, duties, orgs []int64) (map[int64]map[int64]DutyCheck, error) {
-	out := map[int64]map[int64]DutyCheck{}
+func (tx *Tx) DutyChecks(ctx context.Context, duties, orgs []int64) (map[int64]map[int64]domain.DutyCheck, error) {
+	out := map[int64]map[int64]domain.DutyCheck{}
 	if len(duties) == 0 || len(orgs) == 0 {
 		return out, nil
 	}
@@ -250,7 +232,7 @@ func (tx *Tx) DutyChecks(ctx context.Context, duties, orgs []int64) (map[int64]m
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c DutyCheck
+		var c domain.DutyCheck
 		var ev string
 		if err := rows.Scan(&c.DutyID, &c.OrgID, &c.Note, &ev, &c.SubmittedBy, &c.SubmittedAt, &c.SignedBy, &c.SignedAt); err != nil {
 			return nil, tx.d.wrap(err)
@@ -259,7 +241,7 @@ func (tx *Tx) DutyChecks(ctx context.Context, duties, orgs []int64) (map[int64]m
 			return nil, err
 		}
 		if out[c.DutyID] == nil {
-			out[c.DutyID] = map[int64]DutyCheck{}
+			out[c.DutyID] = map[int64]domain.DutyCheck{}
 		}
 		out[c.DutyID][c.OrgID] = c
 	}
@@ -268,9 +250,9 @@ func (tx *Tx) DutyChecks(ctx context.Context, duties, orgs []int64) (map[int64]m
 
 // SubmitDutyCheck stores (or replaces, clearing any sign-off) a unit's
 // submission for a checklist duty.
-func (tx *Tx) SubmitDutyCheck(ctx context.Context, c DutyCheck) error {
+func (tx *Tx) SubmitDutyCheck(ctx context.Context, c domain.DutyCheck) error {
 	if c.Evidence == nil {
-		c.Evidence = []CheckEvidence{}
+		c.Evidence = []domain.CheckEvidence{}
 	}
 	_, err := tx.exec(ctx, `INSERT INTO duty_checks (duty_id, org_id, note, evidence, submitted_by, submitted_at, signed_by, signed_at)
 		VALUES ($1, $2, $3, $4, $5, $6, '', '')
