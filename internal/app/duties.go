@@ -499,6 +499,7 @@ func (r *progressRun) measure(ctx context.Context, units []domain.OrgUnit, ds []
 					p.Check = &c
 				}
 				p.Progress = duty.Checked(ws, ok && c.SignedAt != "", r.today)
+				p.WindowRecords = append(p.WindowRecords, "") // no ledger record measures it
 			} else {
 				p.Progress = duty.Measure(d.Target, ws, r.counts[d.ID], series[u.ID], r.today)
 				p.Records = dutyRecords(u.ID, d, ws[0].Range.From, ws[len(ws)-1].Range.To)
@@ -934,14 +935,14 @@ func dutyMissedNotices(p DutyProgress, today domain.Date, now time.Time) []domai
 		if !w.Ended || w.Met || w.Range.To.Before(from) {
 			continue
 		}
-		rec := ""
-		if i < len(p.WindowRecords) {
-			rec = p.WindowRecords[i]
+		link := fmt.Sprintf("/duty/unit?org_id=%d&year=%d", p.OrgID, w.Range.From.Year)
+		if i < len(p.WindowRecords) && p.WindowRecords[i] != "" {
+			link = "/ledger?" + p.WindowRecords[i]
 		}
 		out = append(out, domain.Notice{Kind: "duty.missed", Units: []int64{p.OrgID}, Perm: domain.PermActivityWrite,
 			Subject:  fmt.Sprintf("%s %s未达标：%d/%d", p.OrgName, w.LabelZH, w.Got, w.Need),
 			Body:     fmt.Sprintf("任务“%s”要求%s不少于%d，实际%d，差%d。", p.Title, w.LabelZH, w.Need, w.Got, w.Missing),
-			Link:     "/ledger?" + rec,
+			Link:     link,
 			DedupKey: fmt.Sprintf("duty.missed:%d:%d:%s", p.DutyID, p.OrgID, w.Code), At: now})
 	}
 	return out

@@ -170,6 +170,20 @@ func TestDutyProgressFromTheLedger(t *testing.T) {
 				t.Errorf("leader page order %v, want %d %d %d", order, s1.ID, s0.ID, s2.ID)
 			}
 
+			// The report's figures: both duties due in 2026, neither met by
+			// every school; schools 0, 1 and 3 short somewhere.
+			doc, err := p.app.PreviewReport(ctx, p.op, app.ReportRequest{OrgID: p.bureau.ID, Period: "2026"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var text strings.Builder
+			for _, b := range doc.Blocks {
+				text.WriteString(b.Text())
+			}
+			if want := "本期已到期任务2项；3个单位尚未达到目标要求"; !strings.Contains(text.String(), want) {
+				t.Errorf("the report does not say %q:\n%s", want, text.String())
+			}
+
 			// Problem rule 2 names the units below target in ended windows.
 			got := ofKind(p.problems(p.op, p.bureau.ID, "2026"), app.ProblemBelowTarget)
 			if len(got) != 2 {

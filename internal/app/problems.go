@@ -529,21 +529,21 @@ func (r *problemRun) belowTarget(ctx context.Context) error {
 	windows := map[int64]map[string]string{} // duty → window code → label, of the short ones
 	for _, u := range units {
 		for _, p := range m[u.ID] {
-			first := ""
+			first, short := "", false
 			for i, w := range p.Windows {
 				inside := !w.Range.From.Before(r.rp.Range.From) && !r.rp.Range.To.Before(w.Range.To)
 				if !inside || !w.Ended || w.Met {
 					continue
 				}
-				if first == "" {
-					first = p.WindowRecords[i]
+				if !short {
+					first, short = p.WindowRecords[i], true // "" for a checklist item: no record measures it
 				}
 				if windows[p.DutyID] == nil {
 					windows[p.DutyID] = map[string]string{}
 				}
 				windows[p.DutyID][w.Code] = w.LabelZH
 			}
-			if first != "" {
+			if short {
 				byDuty[p.DutyID] = append(byDuty[p.DutyID], ProblemUnit{ID: u.ID, Code: u.Code, Name: u.Name, Records: first})
 			}
 		}

@@ -241,21 +241,33 @@ func Measure(t domain.Target, ws []Window, types []int64, s *Series, today domai
 	return p
 }
 
-// Checked is the progress of a checklist duty: done when its reviewer has
-// signed it off; due once the duty's last day has passed.
+// Checked is the progress of a checklist duty: one window over the whole
+// period, met when its reviewer has signed it off (Need 1, Got 1 when
+// signed); due once the period has ended or it is signed.
 func Checked(ws []Window, signed bool, today domain.Date) Progress {
-	p := Progress{Windows: []WindowProgress{}, Done: signed}
-	last := ws[len(ws)-1].Range.To
-	p.Due = !today.Before(last) || signed
+	whole := Window{Code: ws[0].Code, LabelZH: ws[0].LabelZH, LabelEN: ws[0].LabelEN,
+		Range: domain.Range{From: ws[0].Range.From, To: ws[len(ws)-1].Range.To}}
+	if len(ws) > 1 {
+		whole.Code = ws[0].Code + "/" + ws[len(ws)-1].Code
+		whole.LabelZH = ws[0].LabelZH + "至" + ws[len(ws)-1].LabelZH
+		whole.LabelEN = ws[0].LabelEN + " to " + ws[len(ws)-1].LabelEN
+	}
+	w := WindowProgress{Window: whole, Need: 1, Met: signed, Ended: !today.Before(whole.Range.To), Current: whole.Range.Contains(today)}
+	if signed {
+		w.Got = 1
+	} else {
+		w.Missing = 1
+	}
+	p := Progress{Windows: []WindowProgress{w}, Done: signed, Due: w.Ended || signed}
 	switch {
 	case signed:
 		p.State = StateMet
-	case p.Due:
+	case w.Ended:
 		p.State, p.Missed, p.Missing = StateMissed, 1, 1
-	case today.Before(ws[0].Range.From):
+	case today.Before(whole.Range.From):
 		p.State = StateUpcoming
 	default:
-		p.State = StatePending
+		p.State, p.Missing = StatePending, 1
 	}
 	return p
 }
