@@ -14,9 +14,10 @@ package app
 //     the schools. Only quarters that lie wholly inside the period and have
 //     ended are judged (a quarter in progress may still fill up), and only
 //     schools alive for the whole quarter.
-//  2. Targets: not implemented. The model has no targets yet (duty items with
-//     measurable targets are a later issue); "below target" is left out
-//     rather than guessed.
+//  2. below_target: units of the subtree below a duty's target (duties.go)
+//     in windows that lie wholly inside the period and have ended. One
+//     suggestion per duty naming the units, each with the records link of
+//     its first short window; a window in progress may still fill up.
 //  3. pillar_drop / unit_drop: approved counts falling against the same
 //     period last year, per pillar for the whole subtree and per direct child
 //     unit (all pillars together), above the thresholds below. A period in
@@ -61,6 +62,7 @@ import (
 // Problem kinds.
 const (
 	ProblemNoTheoryStudy  = "no_theory_study"
+	ProblemBelowTarget    = "below_target"
 	ProblemPillarDrop     = "pillar_drop"
 	ProblemUnitDrop       = "unit_drop"
 	ProblemNoEvidence     = "no_evidence"
@@ -378,7 +380,7 @@ func (a *App) problems(ctx context.Context, tx *store.Tx, scope domain.Scope, or
 	}
 	r := &problemRun{a: a, tx: tx, scope: scope, org: org, p: p, rp: resolved(p, cal), cal: cal, today: a.Today(),
 		approved: []domain.Status{domain.StatusApproved}, out: []Problem{}}
-	for _, rule := range []func(context.Context) error{r.noTheoryStudy, r.pillarDrops, r.unitDrops, r.noEvidence, r.reusedEvidence, r.backfill} {
+	for _, rule := range []func(context.Context) error{r.noTheoryStudy, r.belowTarget, r.pillarDrops, r.unitDrops, r.noEvidence, r.reusedEvidence, r.backfill} {
 		if err := rule(ctx); err != nil {
 			return ProblemList{}, err
 		}
@@ -495,6 +497,82 @@ func (r *problemRun) noTheoryStudy(ctx context.Context) error {
 			TitleEN:  fmt.Sprintf("Schools with no theory study in %s", q.Label("en")),
 			Detail:   fmt.Sprintf("%s，%s%s%d所学校未开展理论学习活动。", q.Label("zh"), names(missing, "、"), more, k),
 			DetailEN: fmt.Sprintf("In %s, %d school(s) held no theory study: %s%s.", q.Label("en"), k, names(missing, ", "), moreEN),
+			Evidence: ProblemEvidence{Count: int64(k), Units: missing},
+		})
+	}
+	return nil
+}
+
+// Rule 2.
+func (r *problemRun) belowTarget(ctx context.Context) error {
+	sub := domain.Scope{Roots: []int64{r.org.ID}}
+	var ds []domain.Duty
+	for y := r.rp.Range.From.Year; y <= r.rp.Range.To.AddDays(-1).Year; y++ {
+		got, err := r.tx.ListDuties(ctx, sub, store.DutyFilter{Year: y})
+		if err != nil {
+			return err
+		}
+		ds = append(ds, got...)
+	}
+	if len(ds) == 0 {
+		return nil
+	}
+	units, err := r.a.dutyUnits(ctx, r.tx, sub, ds)
+	if err != nil {
+		return err
+	}
+	m, err := r.a.newProgressRun(r.tx, sub).measure(ctx, units, ds)
+	if err != nil {
+		return err
+	}
+	byDuty := map[int64][]ProblemUnit{}
+	windows := map[int64]map[string]string{} // duty → window code → label, of the short ones
+	for _, u := range units {
+		for _, p := range m[u.ID] {
+			first, short := "", false
+			for i, w := range p.Windows {
+				inside := !w.Range.From.Before(r.rp.Range.From) && !r.rp.Range.To.Before(w.Range.To)
+				if !inside || !w.Ended || w.Met {
+					continue
+				}
+				if !short {
+					first, short = p.WindowRecords[i], true // "" for a checklist item: no record measures it
+				}
+				if windows[p.DutyID] == nil {
+					windows[p.DutyID] = map[string]string{}
+				}
+				windows[p.DutyID][w.Code] = w.LabelZH
+			}
+			if short {
+				byDuty[p.DutyID] = append(byDuty[p.DutyID], ProblemUnit{ID: u.ID, Code: u.Code, Name: u.Name, Records: first})
+			}
+		}
+	}
+	for _, d := range ds {
+		missing := byDuty[d.ID]
+		if len(missing) == 0 {
+			continue
+		}
+		var codes []string
+		for c := range windows[d.ID] {
+			codes = append(codes, c)
+		}
+		sort.Strings(codes)
+		var labels []string
+		for _, c := range codes {
+			labels = append(labels, windows[d.ID][c])
+		}
+		k := len(missing)
+		more, moreEN := "", ""
+		if k > maxNamesInDetail {
+			more, moreEN = "等", " and others"
+		}
+		r.out = append(r.out, Problem{
+			Key: problemKey(ProblemBelowTarget, strconv.FormatInt(d.ID, 10)), Kind: ProblemBelowTarget,
+			Title:    fmt.Sprintf("部分单位未完成“%s”目标", d.Title),
+			TitleEN:  fmt.Sprintf("Units below the target of \"%s\"", d.Title),
+			Detail:   fmt.Sprintf("“%s”在%s未达到目标，涉及%s%s%d个单位。", d.Title, strings.Join(labels, "、"), names(missing, "、"), more, k),
+			DetailEN: fmt.Sprintf("%d unit(s) fell short of \"%s\" in %s: %s%s.", k, d.Title, strings.Join(codes, ", "), names(missing, ", "), moreEN),
 			Evidence: ProblemEvidence{Count: int64(k), Units: missing},
 		})
 	}

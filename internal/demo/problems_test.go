@@ -75,6 +75,9 @@ func TestDemoProblems(t *testing.T) {
 				}
 			}
 			for _, u := range x.Evidence.Units {
+				if x.Kind == app.ProblemBelowTarget {
+					continue // named for too few records, not none: the app's duty tests recount each window
+				}
 				if n := ledgerCount(t, b, u.Records); n != 0 {
 					t.Errorf("%s: %s is named, its ledger lists %d", x.Title, u.Name, n)
 				}

@@ -22,6 +22,7 @@ const (
 	PermCoverageManage  Permission = "coverage.manage"  // leaders' coverage (分片包抓)
 	PermReportManage    Permission = "report.manage"    // report templates, generated reports, problem decisions
 	PermRosterManage    Permission = "roster.manage"    // teams and their members (宣讲队伍, 监督员队伍)
+	PermDutyManage      Permission = "duty.manage"      // the duty list, the year's plan, leading groups, checklist sign-off
 	// PermTokenCreate issues API tokens for machine clients. A token carries
 	// only permissions its issuer holds, over the issuer's own subtree, so it
 	// is a business permission: no administrator holds it.
@@ -42,7 +43,7 @@ const (
 // AllPermissions lists every permission, business first.
 var AllPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
-	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate,
+	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage,
 	PermOrgManage, PermAccountManage, PermConfigManage, PermRoleManage, PermPolicyManage, PermAccountUnlock, PermAuditRead,
 }
 
@@ -50,7 +51,7 @@ var AllPermissions = []Permission{
 // three administrators may hold one.
 var BusinessPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
-	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate,
+	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage,
 }
 
 // Valid reports whether p is a known permission.
@@ -120,11 +121,11 @@ func BuiltinRoles() []Role {
 	return []Role{
 		{Code: RoleOfficeAdmin, Name: "局办公室管理员", NameEN: "Bureau office admin", Builtin: true,
 			Permissions: append(slices.Clone(ledgerAll), PermCatalogManage, PermPeriodClose, PermCoverageManage, PermOrgManage,
-				PermReportManage, PermRosterManage, PermTokenCreate)},
+				PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage)},
 		{Code: RoleLeader, Name: "分管领导", NameEN: "Leader", Builtin: true,
 			Permissions: []Permission{PermActivityRead, PermExport}},
 		{Code: RoleDistrictAdmin, Name: "学区管理员", NameEN: "District admin", Builtin: true,
-			Permissions: append(slices.Clone(ledgerAll), PermRosterManage)},
+			Permissions: append(slices.Clone(ledgerAll), PermRosterManage, PermDutyManage)},
 		{Code: RoleSchoolAdmin, Name: "学校管理员/支部书记", NameEN: "School admin / branch secretary", Builtin: true,
 			Permissions: []Permission{PermActivityRead, PermActivityWrite, PermActivitySubmit, PermExport, PermRosterManage}},
 		{Code: RoleMember, Name: "教师/党员", NameEN: "Member (teacher)", Builtin: true, Permissions: []Permission{PermActivityRead}},

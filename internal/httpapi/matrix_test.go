@@ -97,6 +97,7 @@ const (
 	kReport   slotKind = "report"
 	kTeam     slotKind = "team"
 	kMember   slotKind = "member" // a team's member, in the path after the team
+	kDuty     slotKind = "duty"
 )
 
 // slot is one reference of a request that can point to an own or a foreign resource.
@@ -143,6 +144,7 @@ var (
 		"activity-types": "", "roles": "",
 		"reports": kReport, "report-templates": "",
 		"teams": kTeam,
+		"duties": kDuty,
 	}
 )
 
@@ -300,6 +302,7 @@ type matrix struct {
 	bToken, bSHA                string
 	bReport                     int64
 	bTeam, bMember              int64
+	bDuty                       int64
 	bPhoto                      []byte
 	markers                     []string
 	before                      string // B's records before the run
@@ -407,6 +410,13 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 		t.Fatal(err)
 	}
 	m.bTeam, m.bMember = bt2.ID, bm.ID
+	// B's duty: a checklist item of its school.
+	bd, err := e.app.CreateDuty(ctx, opB, domain.DutyInput{Year: 2026, Title: "乙县任务", Pillar: domain.PillarLeadership, OwnerOrgID: m.schoolB,
+		Applies: domain.Applies{Kind: domain.AppliesSubtree, Root: m.schoolB}, Target: domain.Target{Measure: domain.MeasureChecklist, Grain: domain.GrainYear}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.bDuty = bd.ID
 	m.fresh = map[slotKind][]any{}
 	m.ownActivities()
 	m.versionOf = func(id int64) int64 {
@@ -499,6 +509,8 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			return []any{m.bTeam}
 		case kMember:
 			return []any{m.bMember}
+		case kDuty:
+			return []any{m.bDuty}
 		}
 		m.t.Fatalf("no foreign %s", k)
 	}
@@ -567,6 +579,19 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			m.t.Fatal(err)
 		}
 		c = []any{mb.ID}
+	case kDuty:
+		// A checklist duty of the role's unit, with evidence submitted by
+		// the own units the operation names (so a sign-off has something
+		// to sign).
+		d, err := m.app.CreateDuty(ctx, op, domain.DutyInput{Year: 2026, Title: fmt.Sprintf("甲县任务%d", m.next()), Pillar: domain.PillarLeadership,
+			OwnerOrgID: m.u, Applies: domain.Applies{Kind: domain.AppliesSubtree, Root: m.u}, Target: domain.Target{Measure: domain.MeasureChecklist, Grain: domain.GrainYear}})
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		for _, o := range m.candidates(kOrg, false) {
+			_ = m.app.SubmitDutyCheck(ctx, op, d.ID, o.(int64), "已完成", nil) // units outside the duty's reach are refused: fine
+		}
+		c = []any{d.ID}
 	default:
 		m.t.Fatalf("no own %s", k)
 	}

@@ -57,7 +57,7 @@ func problemSchemas() obj {
 		}, "org_id", "period", "items"),
 		"Problem": object("A problem suggested from the data, with its evidence and the office's decision.", obj{
 			"key": str("Stable across runs: a hash of the kind and its parameters."),
-			"kind": enum("", app.ProblemNoTheoryStudy, app.ProblemPillarDrop, app.ProblemUnitDrop, app.ProblemNoEvidence,
+			"kind": enum("", app.ProblemNoTheoryStudy, app.ProblemBelowTarget, app.ProblemPillarDrop, app.ProblemUnitDrop, app.ProblemNoEvidence,
 				app.ProblemReusedEvidence, app.ProblemBackfill),
 			"title":      str("Short title in the register of the report (Chinese)."),
 			"title_en":   str("The title in English."),

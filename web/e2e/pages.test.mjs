@@ -12,8 +12,8 @@ import { login, loginWithTotp } from './session.mjs'
 // The pages each role works in. Roles with a second factor log in through
 // loginWithTotp (enrolling at their first login of the run).
 const tours = [
-  { user: 'xuequ', totp: false, pages: ['/', '/dashboard', '/ledger', '/reports', '/rosters'] },
-  { user: 'bangongshi', totp: true, pages: ['/dashboard', '/ledger', '/reports', '/rosters', '/admin/orgs', '/admin/types', '/admin/users', '/admin/tokens'] },
+  { user: 'xuequ', totp: false, pages: ['/', '/dashboard', '/ledger', '/reports', '/rosters', '/duty'] },
+  { user: 'bangongshi', totp: true, pages: ['/dashboard', '/ledger', '/reports', '/rosters', '/duty', '/admin/orgs', '/admin/types', '/admin/users', '/admin/tokens'] },
   { user: 'sysadmin', totp: true, pages: ['/admin/orgs', '/admin/users', '/admin/tokens'] },
   { user: 'secadmin', totp: true, pages: ['/admin/users', '/admin/roles', '/admin/policy'] },
   { user: 'auditadmin', totp: true, pages: ['/admin/audit'] },

@@ -18,6 +18,7 @@ export const menu: MenuEntry[] = [
   { path: '/ledger', title: 'menu.ledger', built: true, permission: 'activity.read' },
   { path: '/reports', title: 'menu.reports', built: true, permission: 'activity.read' },
   { path: '/rosters', title: 'menu.rosters', built: true, permission: 'activity.read' },
+  { path: '/duty', title: 'duty.title', built: true, permission: 'activity.read' },
   {
     path: '/admin',
     title: 'menu.admin',

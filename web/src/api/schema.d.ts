@@ -709,6 +709,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/duties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A year's duties concerning the caller's units
+         * @description Duties set by the caller's units, and those set above them that apply to them.
+         */
+        get: operations["listDuties"];
+        put?: never;
+        /**
+         * Add a duty to a year's plan
+         * @description A target that cannot be met is refused naming the field: a period holding no whole window of its grain (`to`), an activity type that does not exist or is retired (`target.type_ids[i]`).
+         */
+        post: operations["createDuty"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duties/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy last year's plan into a year, dates shifted
+         * @description One transaction, one audit row per copy. Duties already in the year (same owner and title) are skipped, so copying twice changes nothing.
+         */
+        post: operations["copyPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duties/leader": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progress of every unit the caller covers, worst first
+         * @description The units of the caller's coverage (分片包抓), or its own units when it covers none; each unit's own subtree counted, approved records only.
+         */
+        get: operations["leaderDuties"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duties/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One duty */
+        get: operations["getDuty"];
+        /** Change a duty */
+        put: operations["updateDuty"];
+        post?: never;
+        /** Remove a duty from its plan */
+        delete: operations["deleteDuty"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duties/{id}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a unit's evidence for a checklist duty
+         * @description Replaces the unit's earlier submission and clears its sign-off.
+         */
+        post: operations["submitDutyCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duties/{id}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign off a unit's checklist evidence */
+        post: operations["signDutyCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/evidence-limits": {
         parameters: {
             query?: never;
@@ -846,6 +966,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/leading-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Leading groups of the caller's units */
+        get: operations["listLeadingGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs": {
         parameters: {
             query?: never;
@@ -911,6 +1048,47 @@ export interface paths {
         put?: never;
         /** End a unit's active life */
         post: operations["deactivateOrg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/duties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's duties and what is missing
+         * @description Each duty applying to the unit, its windows with the approved records of the unit's subtree, and the ledger link of each.
+         */
+        get: operations["unitDuties"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/leading-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A unit's leading group (empty, version 0, when none is set) */
+        get: operations["getLeadingGroup"];
+        /**
+         * Set a unit's leading group
+         * @description The whole group at once. A unit's first group is created whatever the version; after that `version` must be the one read (409 if it moved).
+         */
+        put: operations["putLeadingGroup"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2141,6 +2319,28 @@ export interface components {
              */
             today: string;
         };
+        /** @description Copy a year's plan forward. */
+        CopyPlanInput: {
+            /**
+             * @description The year copied.
+             * @example 2025
+             */
+            from_year: number;
+            /**
+             * @description The year copied into (after from_year).
+             * @example 2026
+             */
+            year: number;
+        };
+        /** @description What the copy did. */
+        CopyResult: {
+            /** @description The copies made. */
+            duties: components["schemas"]["Duty"][];
+            from_year: number;
+            /** @description Duties already in the year (same owner and title), not copied again. */
+            skipped: number;
+            year: number;
+        };
         CoverageAssignment: {
             /** @description The units covered; [] removes every one. */
             org_ids: number[];
@@ -2184,6 +2384,227 @@ export interface components {
             role_id: number;
             /** @description The token, shown once: send it as Authorization: Bearer <token>. */
             token: string;
+        };
+        /** @description A duty of a year's plan. */
+        Duty: {
+            /** @description The units it applies to. */
+            applies: {
+                /**
+                 * @description subtree: the root's whole subtree; kind: the root's units of org_kind; list: org_ids.
+                 * @enum {string}
+                 */
+                kind: "subtree" | "kind" | "list";
+                org_ids?: number[];
+                org_kind?: string;
+                /** Format: int64 */
+                root?: number;
+            };
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: date */
+            deadline?: string;
+            /** Format: date */
+            from: string;
+            /** Format: int64 */
+            id: number;
+            note: string;
+            /** Format: int64 */
+            owner_org_id: number;
+            owner_org_name: string;
+            owner_person: string;
+            pillar: string;
+            /** @description What each unit must reach. */
+            target: {
+                at_least: number;
+                /** @enum {string} */
+                grain: "month" | "quarter" | "semester" | "year";
+                /** @enum {string} */
+                measure: "count" | "attendance" | "checklist";
+                /** @description The pillar counted when type_ids is empty. */
+                pillar?: string;
+                type_ids: number[];
+            };
+            title: string;
+            /** Format: date */
+            to: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+            weight: number;
+            year: number;
+        };
+        /** @description A unit's evidence for a checklist duty. */
+        DutyCheckInput: {
+            /** @description Evidence files already in the ledger's store (by SHA-256), of records the caller can read. */
+            evidence?: {
+                filename: string;
+                sha256: string;
+            }[];
+            /** @description What was done. */
+            note?: string;
+            /**
+             * Format: int64
+             * @description The unit (in the caller's write scope; the duty must apply to it).
+             */
+            org_id: number;
+        };
+        /** @description The unit whose checklist evidence the reviewer signs off. */
+        DutyCheckSign: {
+            /** Format: int64 */
+            org_id: number;
+        };
+        /** @description A duty as a client writes it. */
+        DutyInput: {
+            /**
+             * @description At least this many per window (count or attendance; ignored for a checklist).
+             * @example 1
+             */
+            at_least: number;
+            /**
+             * Format: date
+             * @description Optional: the day the target must be met by; it cuts the last window.
+             */
+            deadline?: string;
+            /**
+             * Format: date
+             * @description First day of the duty's period (default 1 January of the year).
+             */
+            from?: string;
+            /**
+             * @description The window the target is counted in; semesters follow the bureau's calendar.
+             * @example quarter
+             * @enum {string}
+             */
+            grain: "month" | "quarter" | "semester" | "year";
+            /**
+             * @description count 场次, attendance 人次, or checklist (no record measures it: evidence and a reviewer's sign-off).
+             * @example count
+             * @enum {string}
+             */
+            measure: "count" | "attendance" | "checklist";
+            note?: string;
+            /**
+             * Format: int64
+             * @description The unit that sets the duty and answers for it (in the caller's write scope).
+             */
+            org_id: number;
+            /** @description Applies to exactly these units (in the caller's write scope). With neither org_kind nor org_ids the duty applies to the owner's whole subtree. */
+            org_ids?: number[];
+            /**
+             * @description Applies to the owner's units of this kind (e.g. every school); empty: see org_ids.
+             * @enum {string}
+             */
+            org_kind?: "" | "bureau" | "district" | "school" | "branch";
+            /** @description The responsible person's name, optional. */
+            owner_person?: string;
+            /**
+             * @description The part of the work (六个方面) the duty belongs to.
+             * @example theory
+             * @enum {string}
+             */
+            pillar: "leadership" | "theory" | "civility" | "online" | "issues" | "team";
+            /**
+             * @description What must be done, in the plan's words.
+             * @example 党委中心组理论学习每季度不少于1次
+             */
+            title: string;
+            /**
+             * Format: date
+             * @description Last day of the duty's period (default 31 December). It must hold at least one whole window.
+             */
+            to?: string;
+            /** @description The activity types counted; empty: every type of the duty's pillar. */
+            type_ids?: number[];
+            /** @description On change: the version read (409 if it moved). */
+            version?: number;
+            /** @description Points in the yearly assessment. */
+            weight?: number;
+            /**
+             * @description The plan year.
+             * @example 2026
+             */
+            year: number;
+        };
+        /** @description Duties. */
+        DutyList: {
+            items: components["schemas"]["Duty"][];
+        };
+        /** @description A unit's standing on one duty. */
+        DutyProgress: {
+            at_least: number;
+            /** @description A unit's checklist evidence and its sign-off. */
+            check?: {
+                /** Format: int64 */
+                duty_id: number;
+                evidence: {
+                    filename: string;
+                    sha256: string;
+                }[];
+                note: string;
+                /** Format: int64 */
+                org_id: number;
+                signed_at?: string;
+                signed_by?: string;
+                submitted_at: string;
+                submitted_by: string;
+            };
+            done: boolean;
+            due: boolean;
+            /** Format: int64 */
+            duty_id: number;
+            /** @enum {string} */
+            grain: "month" | "quarter" | "semester" | "year";
+            /** @enum {string} */
+            measure: "count" | "attendance" | "checklist";
+            /** @description Ended windows that fell short. */
+            missed: number;
+            /** @description What the ended windows and the current one still lack. */
+            missing: number;
+            /** Format: int64 */
+            org_id: number;
+            org_name: string;
+            pillar: string;
+            /** @description Ledger filter (query string of GET /api/v1/activities) listing the records counted over the whole period. */
+            records: string;
+            /**
+             * @description missed: an ended window fell short; behind: the current one is short; met; upcoming; pending: a checklist item not signed off.
+             * @enum {string}
+             */
+            state: "missed" | "behind" | "met" | "upcoming" | "pending";
+            title: string;
+            weight: number;
+            /** @description The same for each window, in order. */
+            window_records: string[];
+            windows: {
+                /** @description The window's period code, e.g. 2026Q2. */
+                code: string;
+                /** @description Today lies in it. */
+                current: boolean;
+                ended: boolean;
+                /** @description Approved records (or participants) of the unit's subtree in the window. */
+                got: number;
+                label_en: string;
+                label_zh: string;
+                met: boolean;
+                /** @description need − got, at least 0. */
+                missing: number;
+                /** @description The target. */
+                need: number;
+                /** @description Days [from, to). */
+                range: {
+                    /** Format: date */
+                    from: string;
+                    /** Format: date */
+                    to: string;
+                };
+            }[];
+        };
+        /** @description Duties due (a window has ended) and, of those, done (every ended window met). */
+        DutyTally: {
+            done: number;
+            due: number;
         };
         /** @description The one error shape of the API. */
         Error: {
@@ -2330,11 +2751,11 @@ export interface components {
             /** @description The column's header in the file (or the field's label). */
             column: string;
             /** @description The field: date, org, type, title, description, attendance, venues. */
-            field: string;
-            /** @description The row as the sheet shows it. */
-            line: number;
+            field?: string;
             /** @description What is wrong, in Chinese. */
             message: string;
+            /** @description The row as the sheet shows it. */
+            row: number;
             /** @description Close names, for a unit or type that matched none. */
             suggestions?: string[];
         };
@@ -2369,6 +2790,126 @@ export interface components {
             count: number;
             period: components["schemas"]["ResolvedPeriod"];
         };
+        /** @description The units a leader covers (分片包抓), worst first. */
+        LeaderPage: {
+            rows: {
+                behind: number;
+                /** @description Duties applying to it. */
+                duties: number;
+                missed: number;
+                /** Format: int64 */
+                org_id: number;
+                org_kind: string;
+                org_name: string;
+                tally: components["schemas"]["DutyTally"];
+                /** @description Its lagging duties, worst first. */
+                worst: components["schemas"]["DutyProgress"][];
+            }[];
+            /** Format: date */
+            today: string;
+            year: number;
+        };
+        /** @description A unit's leading group (领导小组); version 0 when none is set. */
+        LeadingGroup: {
+            id: number;
+            members: {
+                /**
+                 * Format: int64
+                 * @description The member's account, when the person has one (of the caller's units).
+                 */
+                account_id?: number;
+                /**
+                 * Format: date
+                 * @description First day of the term.
+                 * @example 2026-01-01
+                 */
+                from: string;
+                /**
+                 * @description The person's name (default the account's).
+                 * @example 张明
+                 */
+                name: string;
+                /**
+                 * @description leader 组长, deputy 副组长, member 成员, office 办公室.
+                 * @example leader
+                 * @enum {string}
+                 */
+                role: "leader" | "deputy" | "member" | "office";
+                /**
+                 * @description Position (职务).
+                 * @example 局党委书记
+                 */
+                title: string;
+                /**
+                 * Format: date
+                 * @description Last day of the term; absent while serving.
+                 */
+                to?: string;
+            }[];
+            name: string;
+            /** Format: int64 */
+            org_id: number;
+            org_name: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
+        /** @description A unit's leading group, as a whole. */
+        LeadingGroupInput: {
+            /**
+             * @description The seats, at most 200.
+             * @example [
+             *       {
+             *         "from": "2026-01-01",
+             *         "name": "张明",
+             *         "role": "leader",
+             *         "title": "局党委书记"
+             *       }
+             *     ]
+             */
+            members: {
+                /**
+                 * Format: int64
+                 * @description The member's account, when the person has one (of the caller's units).
+                 */
+                account_id?: number;
+                /**
+                 * Format: date
+                 * @description First day of the term.
+                 * @example 2026-01-01
+                 */
+                from: string;
+                /**
+                 * @description The person's name (default the account's).
+                 * @example 张明
+                 */
+                name: string;
+                /**
+                 * @description leader 组长, deputy 副组长, member 成员, office 办公室.
+                 * @example leader
+                 * @enum {string}
+                 */
+                role: "leader" | "deputy" | "member" | "office";
+                /**
+                 * @description Position (职务).
+                 * @example 局党委书记
+                 */
+                title?: string;
+                /**
+                 * Format: date
+                 * @description Last day of the term; absent while serving.
+                 */
+                to?: string;
+            }[];
+            /** @example 意识形态工作领导小组 */
+            name: string;
+            /** @description The version read (409 if it moved); ignored for a unit's first group. */
+            version?: number;
+        };
+        /** @description Leading groups. */
+        LeadingGroupList: {
+            items: components["schemas"]["LeadingGroup"][];
+        };
         LoginRequest: {
             /** @example Xuexi-2026! */
             password: string;
@@ -2397,7 +2938,7 @@ export interface components {
              */
             pending: "" | "password_change" | "totp_enrol" | "totp";
             /** @description What the session may do now: none while a step is pending. */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description One person's place in a team. No ID numbers, no political or religious affiliation are kept. */
         Member: {
@@ -2715,7 +3256,7 @@ export interface components {
             /** @description Stable across runs: a hash of the kind and its parameters. */
             key: string;
             /** @enum {string} */
-            kind: "no_theory_study" | "pillar_drop" | "unit_drop" | "no_evidence" | "reused_evidence" | "backfill";
+            kind: "no_theory_study" | "below_target" | "pillar_drop" | "unit_drop" | "no_evidence" | "reused_evidence" | "backfill";
             /** @description The office's note on its decision. */
             note: string;
             /** @description Short title in the register of the report (Chinese). */
@@ -3193,7 +3734,7 @@ export interface components {
             name: string;
             /** @description English name. */
             name_en: string;
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         RoleAssignment: {
             /**
@@ -3224,7 +3765,7 @@ export interface components {
              *       "activity.read"
              *     ]
              */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description Roles. */
         RoleList: {
@@ -3246,7 +3787,7 @@ export interface components {
              *       "export"
              *     ]
              */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description A bureau's semester boundaries (month-day); semesters tile the year. */
         SemesterCalendar: {
@@ -3406,6 +3947,17 @@ export interface components {
         /** @description API tokens, newest first. */
         TokenList: {
             items: components["schemas"]["APIToken"][];
+        };
+        /** @description A unit's duties of a year and what each still misses, worst first. */
+        UnitDuties: {
+            items: components["schemas"]["DutyProgress"][];
+            /** @description Duties with an ended window short. */
+            missed: number;
+            org: components["schemas"]["OrgUnit"];
+            tally: components["schemas"]["DutyTally"];
+            /** Format: date */
+            today: string;
+            year: number;
         };
     };
     responses: {
@@ -4923,6 +5475,292 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listDuties: {
+        parameters: {
+            query: {
+                /**
+                 * @description The plan year.
+                 * @example 2026
+                 */
+                year: number;
+                /** @description Only duties of this pillar. */
+                pillar?: "leadership" | "theory" | "civility" | "online" | "issues" | "team";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A year's duties concerning the caller's units. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createDuty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DutyInput"];
+            };
+        };
+        responses: {
+            /** @description Add a duty to a year's plan. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Duty"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    copyPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CopyPlanInput"];
+            };
+        };
+        responses: {
+            /** @description Copy last year's plan into a year, dates shifted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CopyResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    leaderDuties: {
+        parameters: {
+            query: {
+                /**
+                 * @description The plan year.
+                 * @example 2026
+                 */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Progress of every unit the caller covers, worst first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeaderPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getDuty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The duty's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One duty. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Duty"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateDuty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The duty's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DutyInput"];
+            };
+        };
+        responses: {
+            /** @description Change a duty. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Duty"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteDuty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The duty's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    submitDutyCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The duty's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DutyCheckInput"];
+            };
+        };
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    signDutyCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The duty's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DutyCheckSign"];
+            };
+        };
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getEvidenceLimits: {
         parameters: {
             query?: never;
@@ -5138,6 +5976,35 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listLeadingGroups: {
+        parameters: {
+            query?: {
+                /** @description Only groups of this unit's subtree. */
+                org_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Leading groups of the caller's units. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadingGroupList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5374,6 +6241,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrgUnit"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    unitDuties: {
+        parameters: {
+            query: {
+                /**
+                 * @description The plan year.
+                 * @example 2026
+                 */
+                year: number;
+            };
+            header?: never;
+            path: {
+                /** @description The unit's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A unit's duties and what is missing. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitDuties"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getLeadingGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unit's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A unit's leading group (empty, version 0, when none is set). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadingGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putLeadingGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unit's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadingGroupInput"];
+            };
+        };
+        responses: {
+            /** @description Set a unit's leading group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadingGroup"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -2,12 +2,14 @@ import ledger from './features/ledger'
 import admin from './features/admin'
 import report from './features/report'
 import roster from './features/roster'
+import duty from './features/duty'
 
 export default {
   ledger: ledger.zh,
   admin: admin.zh,
   report: report.zh,
   roster: roster.zh,
+  duty: duty.zh,
   app: { title: '意识形态工作责任制', short: 'zeren', language: '语言' },
   menu: { home: '首页', dashboard: '工作看板', ledger: '工作台账', reports: '工作报告', rosters: '队伍名册', admin: '系统管理' },
   header: { logout: '退出登录', loggedOut: '已退出登录' },
@@ -131,6 +133,7 @@ export default {
     audit_read: '查看审计日志',
     report_manage: '管理工作报告',
     roster_manage: '管理队伍名册',
+    duty_manage: '管理责任清单和领导小组',
     token_create: '签发 API 令牌',
   },
   errors: {

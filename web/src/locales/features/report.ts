@@ -145,6 +145,7 @@ const zh = {
     state: { accepted: '已采纳', dropped: '未采纳', undecided: '待定' },
     kinds: {
       no_theory_study: '理论学习空档',
+      below_target: '未达目标',
       pillar_drop: '同比下降',
       unit_drop: '单位同比下降',
       no_evidence: '缺少佐证',
@@ -298,6 +299,7 @@ const en: typeof zh = {
     state: { accepted: 'Accepted', dropped: 'Dropped', undecided: 'Undecided' },
     kinds: {
       no_theory_study: 'No theory study',
+      below_target: 'Below target',
       pillar_drop: 'Fewer than last year',
       unit_drop: 'Unit below last year',
       no_evidence: 'No evidence',
