@@ -14,7 +14,9 @@ type todoSource func(ctx context.Context, tx *store.Tx, actor domain.Actor) ([]d
 
 // todoSources lists every pillar's source; each pillar adds its own line.
 func (a *App) todoSources() []todoSource {
-	return []todoSource{}
+	return []todoSource{
+		a.todoApprovals, a.todoReturned,
+	}
 }
 
 // Todo returns what waits for the actor, overdue first, then by deadline.
@@ -52,11 +54,4 @@ func (a *App) Todo(ctx context.Context, actor domain.Actor) ([]domain.TodoItem, 
 		out = []domain.TodoItem{}
 	}
 	return out, nil
-}
-
-// notify records notices in the transaction of the change that causes them;
-// the notification pillar stores them in its outbox and delivers them later.
-// Until it lands, notices are dropped here, in one place.
-func (a *App) notify(_ context.Context, _ *store.Tx, _ ...domain.Notice) error {
-	return nil
 }
