@@ -279,6 +279,9 @@ func (a *App) Deliver(ctx context.Context, id int64, last bool) (DeliveryOutcome
 		}
 	}
 	sendErr := a.send(ctx, d, robot, to)
+	// The outcome is recorded even when the runner's timeout ended ctx (a
+	// webhook that hangs): that is when it matters most.
+	ctx = context.WithoutCancel(ctx)
 	if sendErr == nil {
 		return DeliveryOutcome{}, a.finishDelivery(ctx, id, "sent", "")
 	}

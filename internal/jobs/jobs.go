@@ -48,8 +48,10 @@ type Options struct {
 	Workers int
 	// PollInterval is how often a node looks for new jobs (default 1 s).
 	PollInterval time.Duration
-	// Logger receives River's log (default: discarded below warnings).
+	// Logger receives River's log (default: discarded).
 	Logger *slog.Logger
+	// Sweeps replaces the app's sweeps (tests count runs with their own).
+	Sweeps []app.Sweep
 }
 
 // client is the part of *river.Client[TTx] the runner uses; it does not
@@ -186,11 +188,11 @@ func (r *Runner) config() (*river.Config, error) {
 
 	periodic := []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(r.opt.OutboxEvery), func() (river.JobArgs, *river.InsertOpts) {
-			return OutboxArgs{}, &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByPeriod: r.opt.OutboxEvery}}
+			return OutboxArgs{}, &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByPeriod: max(r.opt.OutboxEvery, time.Second)}}
 		}, &river.PeriodicJobOpts{ID: "notice_outbox", RunOnStart: true}),
 	}
 	seen := map[string]bool{}
-	for _, s := range r.a.Sweeps() {
+	for _, s := range r.sweeps() {
 		if len(s.Name) < 2 || seen[s.Name] || s.Every <= 0 {
 			return nil, fmt.Errorf("jobs: sweep %q: a name of two characters or more, unique, and a positive period", s.Name)
 		}
@@ -243,8 +245,15 @@ type sweepWorker struct {
 	r *Runner
 }
 
+func (r *Runner) sweeps() []app.Sweep {
+	if r.opt.Sweeps != nil {
+		return r.opt.Sweeps
+	}
+	return r.a.Sweeps()
+}
+
 func (w *sweepWorker) Work(ctx context.Context, job *river.Job[SweepArgs]) error {
-	for _, s := range w.r.a.Sweeps() {
+	for _, s := range w.r.sweeps() {
 		if s.Name == job.Args.Name {
 			return s.Run(ctx)
 		}
