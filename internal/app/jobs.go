@@ -25,16 +25,20 @@ func (a *App) jobQueue(ac domain.Actor) (JobQueue, error) {
 		return nil, err
 	}
 	if a.jobs == nil {
-		return nil, domain.Unavailable(errNoRunner)
+		return noJobs{}, nil
 	}
 	return a.jobs, nil
 }
 
-type jobsError string
+// noJobs is the queue of a node without a job runner (a console command):
+// it lists none and finds none.
+type noJobs struct{}
 
-func (e jobsError) Error() string { return string(e) }
-
-const errNoRunner = jobsError("the background job runner is not running on this node")
+func (noJobs) ListJobs(context.Context, string, int) ([]domain.Job, error) {
+	return []domain.Job{}, nil
+}
+func (noJobs) RetryJob(_ context.Context, id int64) error  { return domain.NotFound("job %d", id) }
+func (noJobs) CancelJob(_ context.Context, id int64) error { return domain.NotFound("job %d", id) }
 
 // ListJobs lists background jobs in state (all when empty), newest first:
 // the system admin's view of queued, running and failed work.

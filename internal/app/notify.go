@@ -466,6 +466,9 @@ func (a *App) MarkRead(ctx context.Context, ac domain.Actor, ids []int64) (int, 
 	return n, err
 }
 
+// NotifySettingsInput is an account's delivery settings as the API takes them.
+type NotifySettingsInput = store.NotifySettings
+
 // NotifySettings returns the actor's own delivery settings.
 func (a *App) NotifySettings(ctx context.Context, ac domain.Actor) (store.NotifySettings, error) {
 	out := store.NotifySettings{EmailKinds: []string{}, DigestHour: -1}

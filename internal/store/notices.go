@@ -297,8 +297,8 @@ type Delivery struct {
 	NotBefore time.Time `json:"not_before"`
 	// The notice's text, for the sender.
 	Subject string `json:"subject"`
-	Body    string `json:"body,omitempty"`
-	Link    string `json:"link,omitempty"`
+	Body    string `json:"-"`
+	Link    string `json:"-"`
 }
 
 // AddDeliveries inserts deliveries (once each: a repeated one is skipped)
