@@ -163,7 +163,9 @@ func TestNotificationsAPI(t *testing.T) {
 	e.call(req("POST", "/api/v1/admin/jobs/1/cancel", nil).as(sys), 204)
 	e.call(req("POST", "/api/v1/admin/jobs/99/cancel", nil).as(sys), 404)
 	e.call(req("GET", "/api/v1/admin/jobs?state=lost", nil).as(sys), 400)
-	var ds struct{ Items []struct{ Channel, State string } }
+	var ds struct {
+		Items []struct{ Channel, State string }
+	}
 	e.call(req("GET", "/api/v1/admin/deliveries", nil).as(sys), 200).decode(t, &ds)
 	e.call(req("GET", "/api/v1/admin/deliveries", nil).as(approver), 403)
 }
