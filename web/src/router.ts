@@ -3,6 +3,7 @@ import { landingPath, permitted } from './menu'
 import { pendingRoute, useAuthStore } from './stores/auth'
 import { routes as adminRoutes } from './views/admin/routes'
 import { routes as ledgerRoutes } from './views/ledger/routes'
+import { routes as notifyRoutes } from './views/notify/routes'
 import { routes as reportRoutes } from './views/report/routes'
 import { routes as rosterRoutes } from './views/roster/routes'
 
@@ -29,6 +30,7 @@ export const routes: RouteRecordRaw[] = [
       ...adminRoutes,
       ...reportRoutes,
       ...rosterRoutes,
+      ...notifyRoutes,
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },

@@ -2,6 +2,7 @@ import ledger from './features/ledger'
 import admin from './features/admin'
 import report from './features/report'
 import roster from './features/roster'
+import notify from './features/notify'
 
 import type zh from './zh-CN'
 
@@ -10,6 +11,7 @@ const en: typeof zh = {
   admin: admin.en,
   report: report.en,
   roster: roster.en,
+  notify: notify.en,
   app: { title: 'Ideological Work Responsibility', short: 'zeren', language: 'Language' },
   menu: { home: 'Home', dashboard: 'Dashboard', ledger: 'Ledger', reports: 'Work reports', rosters: 'Teams and rosters', admin: 'Administration' },
   header: { logout: 'Log out', loggedOut: 'Logged out' },
