@@ -44,6 +44,8 @@ if [ "${BENCH_GO:-1}" != 0 ]; then
 	echo "=== go test -bench (2 000 units, 200 000 activities)" >&2
 	# shellcheck disable=SC2086 # GOBENCH_FLAGS is a list of flags
 	go test -run '^$' -bench . ${GOBENCH_FLAGS:-} ./bench/...
+	echo "=== notification fan-out: one notice to 10 000 recipients, delivered by the job runner" >&2
+	ZEREN_TEST_PG=$ZEREN_BENCH_PG go test -run '^$' -bench FanOut -benchtime 1x ./internal/jobs
 fi
 
 echo "=== zbench $*" >&2

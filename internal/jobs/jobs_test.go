@@ -109,7 +109,7 @@ type world struct {
 
 // newWorld opens the database of engine e and n nodes on it, each with a
 // runner started with opt; the first node builds a bureau → district → school.
-func newWorld(t *testing.T, e storetest.Engine, n int, opt jobs.Options) *world {
+func newWorld(t testing.TB, e storetest.Engine, n int, opt jobs.Options) *world {
 	t.Helper()
 	ctx := context.Background()
 	w := &world{clock: &clock{now: time.Date(2026, 11, 29, 1, 0, 0, 0, time.UTC)}, recv: newReceiver(), keys: auth.EphemeralSecretKeys()}
@@ -182,7 +182,7 @@ func newWorld(t *testing.T, e storetest.Engine, n int, opt jobs.Options) *world 
 }
 
 // account creates an account of role in unit o with an e-mail address set.
-func (w *world) account(t *testing.T, o domain.OrgUnit, role, username string) domain.Actor {
+func (w *world) account(t testing.TB, o domain.OrgUnit, role, username string) domain.Actor {
 	t.Helper()
 	ctx := context.Background()
 	a := w.nodes[0].app
