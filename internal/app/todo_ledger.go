@@ -76,7 +76,7 @@ func (a *App) noticeSubmitted(ctx context.Context, tx *store.Tx, act domain.Acti
 	if err != nil || unit == 0 {
 		return err
 	}
-	n, err := tx.CountActivitiesByStatus(ctx, domain.Scope{Roots: []int64{unit}}, domain.StatusSubmitted)
+	n, err := tx.SubtreeCountByStatus(ctx, unit, domain.StatusSubmitted)
 	if err != nil {
 		return err
 	}

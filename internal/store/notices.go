@@ -549,3 +549,13 @@ func (tx *Tx) NearestUnitWithPerm(ctx context.Context, org int64, perm domain.Pe
 	}
 	return id, tx.d.wrap(err)
 }
+
+// SubtreeCountByStatus counts the activities with status in org's subtree
+// from the rollups (the unit's month rows hold its whole subtree): a few
+// hundred rows whatever the size of the ledger, so a write may call it.
+func (tx *Tx) SubtreeCountByStatus(ctx context.Context, org int64, status domain.Status) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM activity_rollup WHERE org_id = $1 AND grain = 'm' AND status = $2`,
+		org, string(status)).Scan(&n)
+	return n, tx.d.wrap(err)
+}
