@@ -6,7 +6,7 @@
 -- inboxes and to one delivery row per outside channel; deliveries are sent by
 -- jobs retried with backoff and end 'sent' or 'failed' (with the error).
 CREATE TABLE notices (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     kind        TEXT    NOT NULL,
     subject     TEXT    NOT NULL,
     body        TEXT    NOT NULL DEFAULT '',
@@ -22,7 +22,7 @@ CREATE TABLE notices (
 CREATE INDEX notices_due ON notices(fanned_at, not_before, id);
 
 CREATE TABLE inbox (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id INTEGER NOT NULL REFERENCES accounts(id),
     notice_id  INTEGER NOT NULL REFERENCES notices(id),
     kind       TEXT    NOT NULL,
@@ -40,7 +40,7 @@ CREATE INDEX inbox_unread ON inbox(account_id, read_at);
 -- unit's robot. state: pending → sent | failed; 'digest' waits for the
 -- account's daily digest, which sends every one of them in one message.
 CREATE TABLE deliveries (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     notice_id  INTEGER NOT NULL REFERENCES notices(id),
     account_id INTEGER NOT NULL DEFAULT 0,
     robot_id   INTEGER NOT NULL DEFAULT 0,
@@ -71,7 +71,7 @@ CREATE TABLE notify_settings (
 -- A unit's group robots: the webhook and its secret sealed with the server's
 -- secret keys (like TOTP secrets), and which notice kinds go to the group.
 CREATE TABLE unit_robots (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     org_id     INTEGER NOT NULL REFERENCES org_units(id),
     kind       TEXT    NOT NULL CHECK (kind IN ('dingtalk','wecom','feishu')),
     name       TEXT    NOT NULL,
