@@ -218,13 +218,18 @@ func quietEnd(now time.Time, loc *time.Location, from, to string) (time.Time, bo
 	return end, true
 }
 
-// clockMinutes parses "HH:MM" into minutes after midnight.
+// clockMinutes parses "HH:MM" (two digits each) into minutes after midnight.
 func clockMinutes(s string) (int, bool) {
 	if len(s) != 5 || s[2] != ':' {
 		return 0, false
 	}
-	var h, m int
-	if _, err := fmt.Sscanf(s, "%02d:%02d", &h, &m); err != nil || h > 23 || m > 59 || h < 0 || m < 0 {
+	for _, i := range []int{0, 1, 3, 4} {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	h, m := int(s[0]-'0')*10+int(s[1]-'0'), int(s[3]-'0')*10+int(s[4]-'0')
+	if h > 23 || m > 59 {
 		return 0, false
 	}
 	return h*60 + m, true
