@@ -51,6 +51,8 @@ if [ "${BENCH_GO:-1}" != 0 ]; then
 	echo "=== go test -bench BenchmarkMonitor (#14: 10⁴ rules, one core)" >&2
 	# shellcheck disable=SC2086
 	go test -run '^$' -bench BenchmarkMonitor -benchmem -cpu 1 ${GOBENCH_FLAGS:-} ./internal/monitor/
+	echo "=== notification fan-out: one notice to 10 000 recipients, delivered by the job runner" >&2
+	ZEREN_TEST_PG=${ZEREN_TEST_PG:-$ZEREN_BENCH_PG} go test -run '^$' -bench FanOut -benchtime 1x ./internal/jobs
 fi
 
 if [ "${BENCH_WRITERS:-1}" != 0 ]; then

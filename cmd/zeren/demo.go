@@ -59,6 +59,11 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "demo", exitFailed, err)
 	}
 	defer anchors.close()
+	stopJobs, err := startJobs(ctx, st, a, log)
+	if err != nil {
+		return fail(stderr, "demo", exitFailed, err)
+	}
+	defer stopJobs()
 	return serveHTTP(ctx, ln, a, log, stdout, stderr, "demo", cfg, func(url string) {
 		fmt.Fprintf(stdout, "zeren: 演示县已就绪 the demo county is ready — open %s\n", url)
 	})

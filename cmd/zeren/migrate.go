@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/zeren-edu/zeren/internal/app"
+	"github.com/zeren-edu/zeren/internal/jobs"
 	"github.com/zeren-edu/zeren/internal/store"
 )
 
@@ -38,6 +39,10 @@ func migrate(ctx context.Context, cfg config, stdout io.Writer) error {
 	}
 	defer st.Close()
 	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	// The background jobs' tables (River's own migrations).
+	if err := jobs.Migrate(ctx, st); err != nil {
 		return err
 	}
 	// Seeding the catalog needs no evidence store.

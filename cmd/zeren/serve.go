@@ -16,6 +16,7 @@ import (
 	"github.com/zeren-edu/zeren/internal/auth"
 	"github.com/zeren-edu/zeren/internal/blob"
 	"github.com/zeren-edu/zeren/internal/httpapi"
+	"github.com/zeren-edu/zeren/internal/jobs"
 	"github.com/zeren-edu/zeren/internal/store"
 	"github.com/zeren-edu/zeren/web"
 )
@@ -63,6 +64,12 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return fail(stderr, "serve", exitFailed, err)
 	}
 	defer anchors.close() // after the requests in flight, before the store closes
+	stopJobs, err := startJobs(ctx, st, a, log)
+	if err != nil {
+		ln.Close()
+		return fail(stderr, "serve", exitFailed, err)
+	}
+	defer stopJobs()
 	return serveHTTP(ctx, ln, a, log, stdout, stderr, "serve", cfg, nil)
 }
 
@@ -111,6 +118,10 @@ func openApp(ctx context.Context, cfg config, opt store.Options) (*store.Store, 
 		return nil, nil, err
 	}
 	if err := st.Migrate(octx); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	if err := jobs.Migrate(octx, st); err != nil {
 		st.Close()
 		return nil, nil, err
 	}

@@ -164,6 +164,9 @@ func (a *App) createActivity(ctx context.Context, tx *store.Tx, ac domain.Actor,
 		if err := a.addHistory(ctx, tx, ac, out.ID, store.HistSubmitted, nil, ""); err != nil {
 			return out, err
 		}
+		if err := a.noticeSubmitted(ctx, tx, out); err != nil {
+			return out, err
+		}
 	}
 	return out, a.record(ctx, tx, ac, AuditEntry{Type: "activity.create", Target: actTarget(out.ID), After: out})
 }
@@ -483,6 +486,15 @@ func (a *App) transition(ctx context.Context, tx *store.Tx, ac domain.Actor, id 
 		return out, err
 	}
 	if err := a.addHistory(ctx, tx, ac, id, historyAction(t), nil, reason); err != nil {
+		return out, err
+	}
+	switch t {
+	case domain.ActReturn:
+		err = a.noticeReturned(ctx, tx, out, reason)
+	case domain.ActSubmit:
+		err = a.noticeSubmitted(ctx, tx, out)
+	}
+	if err != nil {
 		return out, err
 	}
 	e := AuditEntry{Type: "activity." + string(t), Target: actTarget(id),

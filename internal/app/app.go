@@ -76,6 +76,9 @@ type App struct {
 	// computation (a report snapshot, the problem rules) before its short
 	// write: a test proves that writes go through meanwhile.
 	slowPhase func(name string)
+	// notifyDeps and jobs are wired after New by cmd/zeren (notify.go, jobs.go).
+	notifyDeps notifyDeps
+	jobs       JobQueue
 }
 
 // New wires an App over the store's clock (store.Options: the instant source

@@ -20,5 +20,6 @@ type Sweep struct {
 func (a *App) Sweeps() []Sweep {
 	return []Sweep{
 		{Name: "duty_deadlines", Every: time.Hour, Run: a.sweepDutyDeadlines},
+		{Name: "notice_digest", Every: time.Hour, Run: a.digestSweep},
 	}
 }

@@ -16,6 +16,7 @@ type todoSource func(ctx context.Context, tx *store.Tx, actor domain.Actor) ([]d
 func (a *App) todoSources() []todoSource {
 	return []todoSource{
 		a.dutyTodo,
+		a.todoApprovals, a.todoReturned,
 	}
 }
 
@@ -54,11 +55,4 @@ func (a *App) Todo(ctx context.Context, actor domain.Actor) ([]domain.TodoItem, 
 		out = []domain.TodoItem{}
 	}
 	return out, nil
-}
-
-// notify records notices in the transaction of the change that causes them;
-// the notification pillar stores them in its outbox and delivers them later.
-// Until it lands, notices are dropped here, in one place.
-func (a *App) notify(_ context.Context, _ *store.Tx, _ ...domain.Notice) error {
-	return nil
 }

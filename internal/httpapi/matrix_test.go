@@ -143,7 +143,7 @@ var (
 		"activities": kActivity, "orgs": kOrg, "accounts": kAccount, "tokens": kToken,
 		"activity-types": "", "roles": "",
 		"reports": kReport, "report-templates": "",
-		"teams": kTeam,
+		"teams": kTeam, "jobs": "",
 		"duties": kDuty,
 	}
 )
@@ -395,6 +395,9 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 		t.Fatal(err)
 	}
 	m.scratch["report-templates"] = tpl.ID
+	// The background jobs: the runner's stand-in, with job 1 to retry and cancel.
+	e.app.SetJobQueue(newStubJobs())
+	m.scratch["jobs"] = int64(1)
 	br, err := e.app.GenerateReport(ctx, opB, app.ReportRequest{OrgID: m.schoolB, Period: "2024"})
 	if err != nil {
 		t.Fatal(err)

@@ -24,10 +24,6 @@ type BackupFacts struct {
 // Engine names the database engine: "sqlite" or "postgres".
 func (s *Store) Engine() string { return s.d.name() }
 
-// DSN is the data source the store was opened with (it may hold a password:
-// never print it; see redact).
-func (s *Store) DSN() string { return s.dsn }
-
 // backupFacts reads the facts inside one transaction.
 func backupFacts(ctx context.Context, q interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row

@@ -38,6 +38,7 @@ export const menu: MenuEntry[] = [
       { path: '/admin/policy', title: 'admin.menu.policy', built: true, permission: 'policy.manage' },
       { path: '/admin/audit', title: 'admin.menu.audit', built: true, permission: 'audit.read' },
       { path: '/admin/tokens', title: 'admin.menu.tokens', built: true, permission: ['account.manage', 'token.create'] },
+      { path: '/admin/jobs', title: 'notify.jobs.menu', built: true, permission: 'config.manage' },
     ],
   },
 ]

@@ -3,6 +3,7 @@ import { landingPath, permitted } from './menu'
 import { pendingRoute, useAuthStore } from './stores/auth'
 import { routes as adminRoutes } from './views/admin/routes'
 import { routes as ledgerRoutes } from './views/ledger/routes'
+import { routes as notifyRoutes } from './views/notify/routes'
 import { routes as reportRoutes } from './views/report/routes'
 import { routes as rosterRoutes } from './views/roster/routes'
 import { routes as dutyRoutes } from './views/duty/routes'
@@ -33,6 +34,7 @@ export const routes: RouteRecordRaw[] = [
       ...reportRoutes,
       ...rosterRoutes,
       ...dutyRoutes,
+      ...notifyRoutes,
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },

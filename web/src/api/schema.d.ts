@@ -492,6 +492,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Outside deliveries (e-mail, robots), newest first
+         * @description A failed delivery shows its last error; nothing is retried from here (retry its job).
+         */
+        get: operations["listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Background jobs, newest first
+         * @description Queued (available, scheduled), running, retrying and finished jobs with their attempts and errors. Empty on a node that runs no job runner.
+         */
+        get: operations["listJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a job that has not finished */
+        post: operations["cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a job again now */
+        post: operations["retryJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/aggregates": {
         parameters: {
             query?: never;
@@ -983,6 +1057,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications, newest first */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark my notifications read
+         * @description The listed `notification_ids`, or every one when the list is empty. Ids of another account's notifications change nothing.
+         */
+        post: operations["markNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My delivery settings */
+        get: operations["getNotifySettings"];
+        /**
+         * Change my delivery settings
+         * @description An e-mail address, the notice kinds sent by e-mail (empty: all), quiet hours in the bureau's time zone (deliveries wait until they end) and a daily digest hour (-1: none) that gathers the day's e-mails into one.
+         */
+        put: operations["setNotifySettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of my notifications are unread (the header's bell) */
+        get: operations["getUnreadCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs": {
         parameters: {
             query?: never;
@@ -1451,6 +1600,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/robots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The group robots of the units in my subtree
+         * @description DingTalk, WeCom and Feishu group robots; webhooks and secrets are stored sealed and never shown.
+         */
+        get: operations["listRobots"];
+        put?: never;
+        /**
+         * Add a group robot to a unit
+         * @description The unit's notices of the chosen kinds (empty: all) are posted to the group.
+         */
+        post: operations["addRobot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -1658,6 +1831,26 @@ export interface paths {
          * @description To record that someone left, set `left_on` instead (PUT): past figures then stay as they were.
          */
         delete: operations["removeMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/todo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What waits for me (待办)
+         * @description Computed from what waits, never stored: records to approve in the caller's subtree (when it may approve), the caller's own returned records with the reason, and the lines other parts add (duties, rectifications). Overdue first, then by deadline.
+         */
+        get: operations["getTodo"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2385,6 +2578,32 @@ export interface components {
             /** @description The token, shown once: send it as Authorization: Bearer <token>. */
             token: string;
         };
+        /** @description One notice on its way to an e-mail address or a group robot. */
+        Delivery: {
+            /** Format: int64 */
+            account_id?: number;
+            attempts: number;
+            /** @enum {string} */
+            channel: "email" | "dingtalk" | "wecom" | "feishu";
+            /** Format: int64 */
+            id: number;
+            last_error?: string;
+            /**
+             * Format: date-time
+             * @description Not sent before (quiet hours).
+             */
+            not_before: string;
+            /** Format: int64 */
+            notice_id: number;
+            /** Format: int64 */
+            robot_id?: number;
+            /** @enum {string} */
+            state: "pending" | "digest" | "sent" | "failed";
+            subject: string;
+        };
+        DeliveryList: {
+            items: components["schemas"]["Delivery"][];
+        };
         /** @description A duty of a year's plan. */
         Duty: {
             /** @description The units it applies to. */
@@ -2782,6 +3001,30 @@ export interface components {
             /** @description It must be changed at the next login. */
             initial_password: string;
         };
+        /** @description One background job. */
+        Job: {
+            /** @description The job's arguments, JSON. */
+            args: string;
+            attempt: number;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The error of each failed attempt, oldest first. */
+            errors: string[];
+            /** Format: date-time */
+            finalized_at?: string;
+            /** Format: int64 */
+            id: number;
+            /** @description sweep, notice_outbox, notice_deliver. */
+            kind: string;
+            max_attempts: number;
+            /** Format: date-time */
+            scheduled_at: string;
+            /** @enum {string} */
+            state: "available" | "scheduled" | "running" | "retryable" | "completed" | "cancelled" | "discarded" | "pending";
+        };
+        JobList: {
+            items: components["schemas"]["Job"][];
+        };
         /** @description The same figure one year earlier. */
         LastYear: {
             /** @description Summed attendance (人次). */
@@ -2927,6 +3170,17 @@ export interface components {
              */
             pending: "" | "password_change" | "totp_enrol" | "totp";
         };
+        MarkRead: {
+            /**
+             * @description Empty: all of them.
+             * @example []
+             */
+            notification_ids?: number[];
+        };
+        MarkReadResult: {
+            /** @description How many changed from unread to read. */
+            marked: number;
+        };
         /** @description The session behind the request. */
         Me: {
             account: components["schemas"]["Account"];
@@ -3033,6 +3287,59 @@ export interface components {
         /** @description Members. */
         MemberList: {
             items: components["schemas"]["Member"][];
+        };
+        /** @description One notice in the caller's inbox. */
+        Notification: {
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            /** @description e.g. activity.returned, activity.submitted. */
+            kind: string;
+            /** @description The web path that opens the thing. */
+            link: string;
+            read: boolean;
+            subject: string;
+        };
+        /** @description A page of the caller's notifications. */
+        NotificationPage: {
+            /** @description This page. */
+            items: components["schemas"]["Notification"][];
+            /** @description The page size used. */
+            limit: number;
+            /** @description How many were skipped. */
+            offset: number;
+            /** @description How many match, over all pages. */
+            total: number;
+        };
+        /** @description How the caller's notices are delivered outside zeren; the inbox always receives them. */
+        NotifySettings: {
+            /**
+             * @description The hour of the daily digest; -1: every e-mail at once.
+             * @example -1
+             */
+            digest_hour: number;
+            /**
+             * @description Empty: no e-mail.
+             * @example wang@example.edu.cn
+             */
+            email: string;
+            /**
+             * @description Notice kinds sent by e-mail; empty: all.
+             * @example []
+             */
+            email_kinds: string[];
+            /**
+             * @description Start of the quiet hours (HH:MM, the bureau's time); empty with quiet_to: none.
+             * @example 22:00
+             */
+            quiet_from: string;
+            /**
+             * @description End of the quiet hours.
+             * @example 07:00
+             */
+            quiet_to: string;
         };
         /** @description An OpenAPI 3.1 document (this one). */
         OpenAPIDocument: Record<string, never>;
@@ -3718,6 +4025,47 @@ export interface components {
              */
             reason: string;
         };
+        /** @description A unit's group robot; its webhook and secret are never shown. */
+        Robot: {
+            /** Format: int64 */
+            id: number;
+            /** @enum {string} */
+            kind: "dingtalk" | "wecom" | "feishu";
+            /** @description Notice kinds posted; empty: all. */
+            kinds: string[];
+            name: string;
+            /** Format: int64 */
+            org_id: number;
+        };
+        RobotInput: {
+            /**
+             * @example dingtalk
+             * @enum {string}
+             */
+            kind: "dingtalk" | "wecom" | "feishu";
+            /** @example [] */
+            kinds?: string[];
+            /** @example 学区工作群 */
+            name: string;
+            /**
+             * Format: int64
+             * @description The unit whose group it is.
+             */
+            org_id: number;
+            /**
+             * @description The signing secret (加签), if the robot has one.
+             * @example SECexample
+             */
+            secret?: string;
+            /**
+             * @description The robot's webhook address.
+             * @example https://oapi.dingtalk.com/robot/send?access_token=example
+             */
+            webhook: string;
+        };
+        RobotList: {
+            items: components["schemas"]["Robot"][];
+        };
         /** @description A named permission set. Built-in roles cannot change. */
         Role: {
             /**
@@ -3921,6 +4269,40 @@ export interface components {
         TemplateBreakList: {
             items: components["schemas"]["TemplateBreak"][];
         };
+        /** @description One line of the 待办 list. */
+        TodoItem: {
+            /** @description How many things the line stands for. */
+            count: number;
+            /**
+             * Format: date
+             * @description The earliest deadline among them.
+             */
+            due?: string;
+            /**
+             * @description What to do; the web app opens the page that settles it.
+             * @enum {string}
+             */
+            kind: "approve" | "fix_returned" | "duty_due" | "rectification";
+            /**
+             * Format: int64
+             * @description The unit concerned.
+             */
+            org_id?: number;
+            org_name?: string;
+            /** @description The earliest deadline has passed. */
+            overdue: boolean;
+            /**
+             * Format: int64
+             * @description The one thing the line stands for (a returned record's id).
+             */
+            ref?: number;
+            /** @description What to do, in Chinese. */
+            title: string;
+        };
+        /** @description What waits for the caller. */
+        TodoList: {
+            items: components["schemas"]["TodoItem"][];
+        };
         /** @description A new API token. */
         TokenInput: {
             /**
@@ -3958,6 +4340,9 @@ export interface components {
             /** Format: date */
             today: string;
             year: number;
+        };
+        UnreadCount: {
+            unread: number;
         };
     };
     responses: {
@@ -5133,6 +5518,120 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Only deliveries in this state. */
+                state?: "pending" | "digest" | "sent" | "failed";
+                /** @description Page size. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Outside deliveries (e-mail, robots), newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                /** @description Only jobs in this state. */
+                state?: "available" | "scheduled" | "running" | "retryable" | "completed" | "cancelled" | "discarded" | "pending";
+                /** @description Page size. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Background jobs, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    retryJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getAggregate: {
         parameters: {
             query: {
@@ -6011,6 +6510,150 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description Only unread ones. */
+                unread?: boolean;
+                /** @description Page size. */
+                limit?: number;
+                /** @description How many items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description My notifications, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    markNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkRead"];
+            };
+        };
+        responses: {
+            /** @description Mark my notifications read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkReadResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getNotifySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description My delivery settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifySettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setNotifySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotifySettings"];
+            };
+        };
+        responses: {
+            /** @description Change my delivery settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifySettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getUnreadCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many of my notifications are unread (the header's bell). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -7070,6 +7713,63 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listRobots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group robots of the units in my subtree. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RobotList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addRobot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RobotInput"];
+            };
+        };
+        responses: {
+            /** @description Add a group robot to a unit. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Robot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listRoles: {
         parameters: {
             query?: never;
@@ -7584,6 +8284,31 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getTodo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What waits for me (待办). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TodoList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -3,6 +3,7 @@ import admin from './features/admin'
 import report from './features/report'
 import roster from './features/roster'
 import duty from './features/duty'
+import notify from './features/notify'
 
 import type zh from './zh-CN'
 
@@ -12,6 +13,7 @@ const en: typeof zh = {
   report: report.en,
   roster: roster.en,
   duty: duty.en,
+  notify: notify.en,
   app: { title: 'Ideological Work Responsibility', short: 'zeren', language: 'Language' },
   menu: { home: 'Home', dashboard: 'Dashboard', ledger: 'Ledger', reports: 'Work reports', rosters: 'Teams and rosters', admin: 'Administration' },
   header: { logout: 'Log out', loggedOut: 'Logged out' },

@@ -3,6 +3,7 @@ import admin from './features/admin'
 import report from './features/report'
 import roster from './features/roster'
 import duty from './features/duty'
+import notify from './features/notify'
 
 export default {
   ledger: ledger.zh,
@@ -10,6 +11,7 @@ export default {
   report: report.zh,
   roster: roster.zh,
   duty: duty.zh,
+  notify: notify.zh,
   app: { title: '意识形态工作责任制', short: 'zeren', language: '语言' },
   menu: { home: '首页', dashboard: '工作看板', ledger: '工作台账', reports: '工作报告', rosters: '队伍名册', admin: '系统管理' },
   header: { logout: '退出登录', loggedOut: '已退出登录' },

@@ -5,6 +5,12 @@
 const zh = {
   app: { title: '意识形态工作责任制', short: '责任制' },
   tabs: { log: '记一笔', progress: '本学期进度', me: '我的' },
+  todo: {
+    title: '待办',
+    empty: '暂无待办事项',
+    overdue: '已逾期',
+    kind: { approve: '待审核', fix_returned: '退回待改', duty_due: '任务到期', rectification: '整改' },
+  },
   relogin: {
     title: '登录已过期',
     intro: '{name}，您已较长时间未操作，登录已过期。请重新输入密码，刚才填写的内容不会丢失。',
@@ -141,6 +147,12 @@ type Messages = typeof zh
 const en: Messages = {
   app: { title: 'Ideological Work Duty System', short: 'zeren' },
   tabs: { log: 'Log', progress: 'This semester', me: 'Me' },
+  todo: {
+    title: 'To do',
+    empty: 'Nothing waits for you',
+    overdue: 'Overdue',
+    kind: { approve: 'To approve', fix_returned: 'Returned', duty_due: 'Duty due', rectification: 'Rectification' },
+  },
   relogin: {
     title: 'Your session has ended',
     intro: '{name}, you were away for a while and your session ended. Enter your password again; what you typed stays on the page.',
