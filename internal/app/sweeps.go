@@ -18,5 +18,7 @@ type Sweep struct {
 // Sweeps lists the periodic work every pillar registers. The job runner
 // schedules each; tests call Run directly with a pinned clock.
 func (a *App) Sweeps() []Sweep {
-	return []Sweep{}
+	return []Sweep{
+		a.rectSweep(),
+	}
 }

@@ -14,7 +14,9 @@ type todoSource func(ctx context.Context, tx *store.Tx, actor domain.Actor) ([]d
 
 // todoSources lists every pillar's source; each pillar adds its own line.
 func (a *App) todoSources() []todoSource {
-	return []todoSource{}
+	return []todoSource{
+		a.rectTodo,
+	}
 }
 
 // Todo returns what waits for the actor, overdue first, then by deadline.
