@@ -59,11 +59,24 @@ func (tx *Tx) SaveRubric(ctx context.Context, r Rubric) (int64, error) {
 	return r.ID, err
 }
 
-// GetRubric returns a rubric whose unit is in the read scope.
-func (tx *Tx) GetRubric(ctx context.Context, scope domain.Scope, id int64) (Rubric, error) {
+// rubricVisible limits rubrics to those of units in the scope's subtrees
+// and, when above, those of the units above them (a rubric of the bureau
+// scores the schools, which read their own scores under it).
+func rubricVisible(roots []int64, above bool, args *[]any) string {
+	cond := scopeFilter("b.org_id", roots, args)
+	if !above || len(roots) == 0 {
+		return cond
+	}
+	return "(" + cond + " OR EXISTS (SELECT 1 FROM org_closure vc WHERE vc.ancestor_id = b.org_id AND vc.descendant_id IN (" +
+		placeholders(args, int64s(roots)...) + ")))"
+}
+
+// GetRubric returns a rubric whose unit is in the scope (for a change: the
+// write scope, above false), or above it (for reading scores: above true).
+func (tx *Tx) GetRubric(ctx context.Context, scope domain.Scope, id int64, above bool) (Rubric, error) {
 	args := []any{id}
 	q := "SELECT " + rubricCols + " FROM rubrics b JOIN org_units o ON o.id = b.org_id WHERE b.id = $1 AND " +
-		scopeFilter("b.org_id", scope.ReadRoots(), &args)
+		rubricVisible(scope.ReadRoots(), above, &args)
 	r, err := scanRubric(tx.queryRow(ctx, q, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, domain.NotFound("rubric %d", id)
@@ -71,11 +84,11 @@ func (tx *Tx) GetRubric(ctx context.Context, scope domain.Scope, id int64) (Rubr
 	return r, tx.d.wrap(err)
 }
 
-// ListRubrics lists the rubrics of units in the read scope, of one year
-// when year is set, newest year first.
+// ListRubrics lists the rubrics of units in the read scope or above it, of
+// one year when year is set, newest year first.
 func (tx *Tx) ListRubrics(ctx context.Context, scope domain.Scope, year int) ([]Rubric, error) {
 	args := []any{}
-	cond := scopeFilter("b.org_id", scope.ReadRoots(), &args)
+	cond := rubricVisible(scope.ReadRoots(), true, &args)
 	if year != 0 {
 		args = append(args, year)
 		cond += fmt.Sprintf(" AND b.year = $%d", len(args))
