@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -8,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/assess"
@@ -236,5 +239,33 @@ func TestAssessmentRecount(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestAssessmentExport(t *testing.T) {
+	e := storetest.Engines(t)[0]
+	ctx := context.Background()
+	f := newFixture(t, e)
+	office := actorWithRole(f.bureau, domain.RoleOfficeAdmin)
+	r, err := f.app.SaveRubric(ctx, office, 0, testRubric(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, name, err := f.app.ExportScores(ctx, actorWithRole(f.districts[0], domain.RoleDistrictAdmin), r.ID)
+	if err != nil || name != "2026年度考核结果-示范县教育局.xlsx" {
+		t.Fatalf("%q %v", name, err)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows("考核结果")
+	if len(rows) != 3 || rows[0][3] != "宣讲活动（10分）" || rows[1][2] != f.schools[0].Name && rows[1][2] != f.schools[1].Name {
+		t.Fatalf("rows %v", rows)
+	}
+	for _, r := range rows[1:] {
+		if r[2] == f.schools[2].Name || r[2] == f.schools[3].Name {
+			t.Fatalf("district 1 exported district 2's school: %v", r)
+		}
 	}
 }
