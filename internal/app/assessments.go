@@ -335,18 +335,15 @@ func (a *App) validateRubric(in RubricInput) (RubricInput, assess.Rubric, error)
 	return in, r, nil
 }
 
-// SaveRubric creates (id 0) or replaces a rubric of a unit in the actor's write scope.
+// SaveRubric creates (id 0) or replaces a rubric of a unit in the actor's
+// write scope. A rubric keeps its unit and year: on a change, in.OrgID and
+// in.Year are taken from the stored rubric.
 func (a *App) SaveRubric(ctx context.Context, ac domain.Actor, id int64, in RubricInput) (Rubric, error) {
 	if err := ac.Require(domain.PermAssessManage); err != nil {
 		return Rubric{}, err
 	}
-	in, _, err := a.validateRubric(in)
-	if err != nil {
-		return Rubric{}, err
-	}
-	items, _ := json.Marshal(in.Items)
 	var out Rubric
-	err = a.st.Write(ctx, func(tx *store.Tx) error {
+	err := a.st.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.LockTree(ctx); err != nil {
 			return err
 		}
@@ -357,12 +354,18 @@ func (a *App) SaveRubric(ctx context.Context, ac domain.Actor, id int64, in Rubr
 			if err != nil {
 				return err
 			}
-			if old.OrgID != in.OrgID || old.Year != in.Year {
-				return domain.Invalid("org_id", "a rubric keeps its unit and year; create a new one")
-			}
+			in.OrgID, in.Year = old.OrgID, old.Year
 			before = rubricOf(old)
-		} else if _, err := tx.GetOrg(ctx, write, in.OrgID); err != nil {
-			return fieldNotFound(err, "org_id")
+		}
+		in, _, err := a.validateRubric(in)
+		if err != nil {
+			return err
+		}
+		items, _ := json.Marshal(in.Items)
+		if id == 0 {
+			if _, err := tx.GetOrg(ctx, write, in.OrgID); err != nil {
+				return fieldNotFound(err, "org_id")
+			}
 		}
 		sid, err := tx.SaveRubric(ctx, store.Rubric{ID: id, OrgID: in.OrgID, Year: in.Year, Name: in.Name, UnitKind: in.UnitKind,
 			Total: in.Total, Items: items, CreatedBy: ac.Name})

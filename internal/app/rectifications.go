@@ -205,8 +205,10 @@ type RectQuery struct {
 	Escalated bool
 	// ToReview keeps the submitted items the actor may sign off.
 	ToReview bool
-	Limit    int
-	Offset   int
+	// Year keeps the items due in that year (what an assessment counted).
+	Year   int
+	Limit  int
+	Offset int
 }
 
 // ListRectifications lists rectifications the actor reads, pending and
@@ -225,6 +227,12 @@ func (a *App) ListRectifications(ctx context.Context, ac domain.Actor, q RectQue
 			return nil, 0, domain.Invalid("state", "%q is not a state (open, submitted, closed, returned)", q.State)
 		}
 		f.States = []domain.RectState{s}
+	}
+	if q.Year != 0 {
+		if q.Year < 2000 || q.Year > 2100 {
+			return nil, 0, domain.Invalid("year", "%d is not a year from 2000 to 2100", q.Year)
+		}
+		f.DueFrom, f.DueTo = domain.NewDate(q.Year, 1, 1), domain.NewDate(q.Year+1, 1, 1)
 	}
 	if q.ToReview {
 		f.States = []domain.RectState{domain.RectSubmitted}
