@@ -206,9 +206,15 @@ type RectQuery struct {
 	// ToReview keeps the submitted items the actor may sign off.
 	ToReview bool
 	// Year keeps the items due in that year (what an assessment counted).
-	Year   int
-	Limit  int
-	Offset int
+	Year int
+	// Opened/Closed bound the opening and the sign-off day (To exclusive):
+	// what a report figure counted (its records link carries them).
+	OpenedFrom, OpenedTo, ClosedFrom, ClosedTo domain.Date
+	// OnTime and Immediate keep the closed items done by their deadline,
+	// and those done within RectImmediateDays of opening (立行立改).
+	OnTime, Immediate bool
+	Limit             int
+	Offset            int
 }
 
 // ListRectifications lists rectifications the actor reads, pending and
@@ -220,7 +226,13 @@ func (a *App) ListRectifications(ctx context.Context, ac domain.Actor, q RectQue
 	if err := checkPage(q.Limit, q.Offset); err != nil {
 		return nil, 0, err
 	}
-	f := store.RectFilter{OrgID: q.OrgID, Overdue: q.Overdue, Escalated: q.Escalated, Today: a.Today(), Limit: q.Limit, Offset: q.Offset}
+	f := store.RectFilter{OrgID: q.OrgID, Overdue: q.Overdue, Escalated: q.Escalated, Today: a.Today(), Limit: q.Limit, Offset: q.Offset,
+		OpenedFrom: q.OpenedFrom, OpenedTo: q.OpenedTo, ClosedFrom: q.ClosedFrom, ClosedTo: q.ClosedTo}
+	judgedFilter := q.OnTime || q.Immediate
+	if judgedFilter {
+		// Judged against today and the 立行立改 window: filtered here, then paged.
+		f.States, f.Limit, f.Offset = []domain.RectState{domain.RectClosed}, 0, 0
+	}
 	if q.State != "" {
 		s := domain.RectState(q.State)
 		if !s.Valid() {
@@ -255,6 +267,21 @@ func (a *App) ListRectifications(ctx context.Context, ac domain.Actor, q RectQue
 	})
 	for i := range out {
 		a.judged(&out[i])
+	}
+	if err == nil && judgedFilter {
+		kept := []domain.Rectification{}
+		for _, r := range out {
+			if (!q.OnTime || r.OnTime) && (!q.Immediate || r.Immediate) {
+				kept = append(kept, r)
+			}
+		}
+		total = len(kept)
+		lim := q.Limit
+		if lim <= 0 {
+			lim = len(kept)
+		}
+		lo := min(q.Offset, len(kept))
+		out = kept[lo:min(lo+lim, len(kept))]
 	}
 	return out, total, err
 }

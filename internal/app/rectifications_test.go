@@ -257,3 +257,53 @@ func TestRectificationTodo(t *testing.T) {
 		})
 	}
 }
+
+// TestRectificationFigures: the report's counts of rectifications opened,
+// closed, closed on time and 立行立改 equal the items the list shows for the
+// same filter (the figure's records link).
+func TestRectificationFigures(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			var now atomic.Value
+			now.Store(storetest.Clock("2026-10-01")())
+			f := newFixtureAt(t, e, func() time.Time { return now.Load().(time.Time) })
+			district, school := rectActors(f)
+			late := f.openRect(t, district, f.schools[0].ID, "2026-10-05")
+			quick := f.openRect(t, district, f.schools[0].ID, "2026-12-31")
+			f.openRect(t, district, f.schools[1].ID, "2026-12-31") // stays open
+			closeOn := func(id int64, day string) {
+				now.Store(storetest.Clock(day)())
+				if _, err := f.app.AttachRectEvidence(ctx, school, id, "a.png", tinyPNG()); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := f.app.SubmitRectification(ctx, school, id, ""); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := f.app.ReviewRectification(ctx, district, id, app.RectDecisionClose, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			closeOn(quick.ID, "2026-10-06") // 5 days: on time and 立行立改
+			closeOn(late.ID, "2026-10-20")  // after its deadline
+			year := domain.Range{From: date("2026-01-01"), To: date("2027-01-01")}
+			want := map[string][]int64{app.RectFigOpened: {late.ID, quick.ID, late.ID + 2}, app.RectFigClosed: {late.ID, quick.ID},
+				app.RectFigOnTime: {quick.ID}, app.RectFigImmediate: {quick.ID}}
+			for which, ids := range want {
+				got, err := f.app.RectCount(ctx, f.op, f.bureau.ID, year, which)
+				if err != nil || len(got) != len(ids) {
+					t.Fatalf("%s: %v %v, want %v", which, got, err, ids)
+				}
+			}
+			// Another district's figure is its own: none.
+			got, _ := f.app.RectCount(ctx, actorWithRole(f.districts[1], domain.RoleDistrictAdmin), f.districts[1].ID, year, app.RectFigOpened)
+			if len(got) != 0 {
+				t.Fatalf("district 2 counts %v", got)
+			}
+			list, n, err := f.app.ListRectifications(ctx, f.op, app.RectQuery{ClosedFrom: year.From, ClosedTo: year.To, Immediate: true})
+			if err != nil || n != 1 || list[0].ID != quick.ID {
+				t.Fatalf("the 立行立改 list: %d %v", n, err)
+			}
+		})
+	}
+}

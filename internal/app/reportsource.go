@@ -381,5 +381,6 @@ func (a *App) reportRegistry(ac domain.Actor) *report.Registry {
 				Query:   "problems accepted unit=" + env.Unit.Code + " period=" + env.Period.Code,
 				Records: "/problems?org_id=" + strconv.FormatInt(env.Unit.ID, 10) + "&period=" + env.Period.Code}, nil
 		}})
+	a.registerRectFigures(r, ac)
 	return r
 }

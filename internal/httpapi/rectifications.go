@@ -19,15 +19,12 @@ func rectPath(id int64) string { return api + "/rectifications/" + strconv.Forma
 
 func (s *Server) listRectifications(c *call) error {
 	q := app.RectQuery{OrgID: c.p.int("org_id"), State: c.p.str("state"), Year: int(c.p.int("year")),
+		OpenedFrom: c.p.date("opened_from"), OpenedTo: c.p.date("opened_to"), ClosedFrom: c.p.date("closed_from"), ClosedTo: c.p.date("closed_to"),
 		Limit: int(c.p.int("limit")), Offset: int(c.p.int("offset"))}
-	if b := c.p.bool("overdue"); b != nil {
-		q.Overdue = *b
-	}
-	if b := c.p.bool("escalated"); b != nil {
-		q.Escalated = *b
-	}
-	if b := c.p.bool("to_review"); b != nil {
-		q.ToReview = *b
+	for name, dst := range map[string]*bool{"overdue": &q.Overdue, "escalated": &q.Escalated, "to_review": &q.ToReview, "on_time": &q.OnTime, "immediate": &q.Immediate} {
+		if b := c.p.bool(name); b != nil {
+			*dst = *b
+		}
 	}
 	ac, err := c.actor()
 	if err != nil {

@@ -5946,6 +5946,18 @@ export interface operations {
                  * @example 2026
                  */
                 year?: number;
+                /** @description Only items opened on or after this day. */
+                opened_from?: string;
+                /** @description Only items opened before this day. */
+                opened_to?: string;
+                /** @description Only items signed off on or after this day. */
+                closed_from?: string;
+                /** @description Only items signed off before this day. */
+                closed_to?: string;
+                /** @description Only closed items done by their deadline. */
+                on_time?: boolean;
+                /** @description Only closed items done within the configured days of opening (立行立改). */
+                immediate?: boolean;
                 /** @description Page size. */
                 limit?: number;
                 /** @description How many items to skip. */
