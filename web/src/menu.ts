@@ -18,6 +18,8 @@ export const menu: MenuEntry[] = [
   { path: '/ledger', title: 'menu.ledger', built: true, permission: 'activity.read' },
   { path: '/reports', title: 'menu.reports', built: true, permission: 'activity.read' },
   { path: '/rosters', title: 'menu.rosters', built: true, permission: 'activity.read' },
+  { path: '/rectifications', title: 'menu.rectifications', built: true, permission: 'activity.read' },
+  { path: '/assessment', title: 'menu.assessment', built: true, permission: 'activity.read' },
   {
     path: '/admin',
     title: 'menu.admin',

@@ -5,6 +5,7 @@ import { routes as adminRoutes } from './views/admin/routes'
 import { routes as ledgerRoutes } from './views/ledger/routes'
 import { routes as reportRoutes } from './views/report/routes'
 import { routes as rosterRoutes } from './views/roster/routes'
+import { routes as rectifyRoutes } from './views/rectification/routes'
 
 // Pages of the login steps, reachable without a finished login.
 const loginSteps = new Set(['/login', '/password', '/totp/enrol', '/totp'])
@@ -29,6 +30,7 @@ export const routes: RouteRecordRaw[] = [
       ...adminRoutes,
       ...reportRoutes,
       ...rosterRoutes,
+      ...rectifyRoutes,
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },

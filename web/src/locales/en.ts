@@ -2,6 +2,7 @@ import ledger from './features/ledger'
 import admin from './features/admin'
 import report from './features/report'
 import roster from './features/roster'
+import rectify from './features/rectify'
 
 import type zh from './zh-CN'
 
@@ -10,8 +11,9 @@ const en: typeof zh = {
   admin: admin.en,
   report: report.en,
   roster: roster.en,
+  rectify: rectify.en,
   app: { title: 'Ideological Work Responsibility', short: 'zeren', language: 'Language' },
-  menu: { home: 'Home', dashboard: 'Dashboard', ledger: 'Ledger', reports: 'Work reports', rosters: 'Teams and rosters', admin: 'Administration' },
+  menu: { home: 'Home', dashboard: 'Dashboard', ledger: 'Ledger', reports: 'Work reports', rosters: 'Teams and rosters', rectifications: 'Rectifications', assessment: 'Assessment', admin: 'Administration' },
   header: { logout: 'Log out', loggedOut: 'Logged out' },
   relogin: {
     title: 'Your session has ended',
@@ -131,6 +133,8 @@ const en: typeof zh = {
     report_manage: 'Manage work reports',
     roster_manage: 'Manage teams and rosters',
     token_create: 'Issue API tokens',
+    rectification_review: 'Open and review rectifications',
+    assessment_manage: 'Manage the yearly assessment',
   },
   errors: {
     network: 'The server cannot be reached; check the network and try again',

@@ -12,6 +12,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/log', meta: { tab: true }, component: () => import('./views/LogPage.vue') },
   { path: '/progress', meta: { tab: true }, component: () => import('./views/ProgressPage.vue') },
   { path: '/me', meta: { tab: true }, component: () => import('./views/MePage.vue') },
+  { path: '/rectify', component: () => import('./views/RectifyPage.vue') },
   { path: '/:rest(.*)*', redirect: '/log' },
 ]
 
