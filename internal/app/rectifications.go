@@ -614,32 +614,18 @@ func (a *App) rectTodo(ctx context.Context, tx *store.Tx, ac domain.Actor) ([]do
 		// unit below (those are the units' own to-dos; overdue ones reach
 		// the actor through escalation).
 		for _, root := range ac.Scope.Roots {
-			items, _, err := tx.ListRectifications(ctx, ac.Scope, store.RectFilter{OrgID: root,
+			own, _, err := tx.ListRectifications(ctx, ac.Scope, store.RectFilter{OrgID: root, OwnerOnly: true,
 				States: []domain.RectState{domain.RectOpen, domain.RectReturned}, Today: today})
 			if err != nil {
 				return nil, err
-			}
-			var own []domain.Rectification
-			for _, r := range items {
-				if r.OrgID == root {
-					own = append(own, r)
-				}
 			}
 			if len(own) > 0 {
 				out = append(out, rectTodoLine("待整改事项", own, today))
 			}
 		}
-		esc, _, err := tx.ListRectifications(ctx, ac.Scope, store.RectFilter{Overdue: true, Escalated: true, Today: today})
+		mine, _, err := tx.ListRectifications(ctx, ac.Scope, store.RectFilter{Overdue: true, EscalatedTo: ac.Scope.Roots, Today: today})
 		if err != nil {
 			return nil, err
-		}
-		var mine []domain.Rectification
-		for _, r := range esc {
-			for _, root := range ac.Scope.Roots {
-				if r.EscalatedTo == root {
-					mine = append(mine, r)
-				}
-			}
 		}
 		if len(mine) > 0 {
 			out = append(out, rectTodoLine("下级逾期整改（已升级）", mine, today))

@@ -195,10 +195,13 @@ func (tx *Tx) Escalate(ctx context.Context, id int64, level int, to int64) (bool
 // RectFilter narrows ListRectifications.
 type RectFilter struct {
 	OrgID     int64              // the owner's subtree; 0: the whole read scope
+	OwnerOnly bool               // with OrgID: only items owned by OrgID itself, not by units below
 	States    []domain.RectState // none: all
 	Overdue   bool               // only pending items past their deadline (before Today)
 	Today     domain.Date
 	Escalated bool // only items escalated at least once
+	// EscalatedTo, when set, keeps the items standing at one of these units.
+	EscalatedTo []int64
 	// ReviewRoots, when set, keeps only items whose reviewing unit lies in
 	// these subtrees (what the actor may sign off).
 	ReviewRoots []int64
@@ -217,6 +220,10 @@ func (tx *Tx) rectWhere(ctx context.Context, scope domain.Scope, f RectFilter, a
 		return "", false, err
 	}
 	where := []string{cond}
+	if f.OwnerOnly && f.OrgID != 0 {
+		*args = append(*args, f.OrgID)
+		where = append(where, fmt.Sprintf("r.org_id = $%d", len(*args)))
+	}
 	if len(f.States) > 0 {
 		where = append(where, "r.state IN ("+placeholders(args, strs(f.States)...)+")")
 	}
@@ -226,6 +233,12 @@ func (tx *Tx) rectWhere(ctx context.Context, scope domain.Scope, f RectFilter, a
 	}
 	if f.Escalated {
 		where = append(where, "r.escalation > 0")
+	}
+	if f.EscalatedTo != nil {
+		if len(f.EscalatedTo) == 0 {
+			return "", false, nil
+		}
+		where = append(where, "r.escalated_to IN ("+placeholders(args, int64s(f.EscalatedTo)...)+")")
 	}
 	if f.ReviewRoots != nil {
 		where = append(where, scopeFilter("r.review_org_id", f.ReviewRoots, args))
