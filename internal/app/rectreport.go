@@ -112,7 +112,7 @@ func (a *App) registerRectFigures(r *report.Registry, ac domain.Actor) {
 						res.RecordIDs = append(res.RecordIDs, u.OrgID)
 					}
 				}
-				res.Records = fmt.Sprintf("/assessment/%d", rb.ID)
+				res.Records = fmt.Sprintf("/assessment?year=%d&rubric=%d", year, rb.ID)
 				break // the unit's first rubric of the year
 			}
 			return res, nil
