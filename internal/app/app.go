@@ -31,6 +31,11 @@ type Config struct {
 	// report is dated (成文日期) unless the office chooses a date; a report of
 	// the period still running is dated today.
 	SigningDelayDays int
+	// RectImmediateDays: a rectification done within this many days of being
+	// opened counts as 立行立改 (zero: DefaultRectImmediateDays).
+	// RectEscalateEveryDays: an overdue one climbs one more level every this
+	// many days (zero: DefaultRectEscalateEveryDay).
+	RectImmediateDays, RectEscalateEveryDays int
 	// PasswordHashing is the argon2id cost; zero means auth.DefaultParams.
 	// Tests pass auth.TestParams. A stored hash made with other parameters is
 	// re-hashed with these at its account's next successful login.

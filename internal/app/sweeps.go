@@ -21,5 +21,6 @@ func (a *App) Sweeps() []Sweep {
 	return []Sweep{
 		{Name: "duty_deadlines", Every: time.Hour, Run: a.sweepDutyDeadlines},
 		{Name: "notice_digest", Every: time.Hour, Run: a.digestSweep},
+		a.rectSweep(),
 	}
 }

@@ -17,6 +17,7 @@ func (a *App) todoSources() []todoSource {
 	return []todoSource{
 		a.dutyTodo,
 		a.todoApprovals, a.todoReturned,
+		a.rectTodo,
 	}
 }
 

@@ -227,6 +227,9 @@ func Build(ctx context.Context, a *app.App, opts Options) (Summary, error) {
 	if err := buildDuties(ctx, a, ac, units, today); err != nil {
 		return Summary{}, fmt.Errorf("building the duty plans: %w", err)
 	}
+	if err := buildRectifications(ctx, a, ac, opts.Seed, units, today); err != nil {
+		return Summary{}, fmt.Errorf("building the rectifications: %w", err)
+	}
 
 	sum, err := summarize(ctx, a, ac, today)
 	if err != nil {

@@ -12,17 +12,19 @@ type Permission string
 
 // Business permissions: the ledger, its figures and its configuration.
 const (
-	PermActivityRead    Permission = "activity.read"    // see activities, evidence and figures
-	PermActivityWrite   Permission = "activity.write"   // record, edit, delete, attach evidence
-	PermActivitySubmit  Permission = "activity.submit"  // submit for review
-	PermActivityApprove Permission = "activity.approve" // approve or return
-	PermExport          Permission = "export"           // export lists and reports
-	PermCatalogManage   Permission = "catalog.manage"   // activity types
-	PermPeriodClose     Permission = "period.close"     // close and reopen periods; semester calendars
-	PermCoverageManage  Permission = "coverage.manage"  // leaders' coverage (分片包抓)
-	PermReportManage    Permission = "report.manage"    // report templates, generated reports, problem decisions
-	PermRosterManage    Permission = "roster.manage"    // teams and their members (宣讲队伍, 监督员队伍)
-	PermDutyManage      Permission = "duty.manage"      // the duty list, the year's plan, leading groups, checklist sign-off
+	PermActivityRead    Permission = "activity.read"        // see activities, evidence and figures
+	PermActivityWrite   Permission = "activity.write"       // record, edit, delete, attach evidence
+	PermActivitySubmit  Permission = "activity.submit"      // submit for review
+	PermActivityApprove Permission = "activity.approve"     // approve or return
+	PermExport          Permission = "export"               // export lists and reports
+	PermCatalogManage   Permission = "catalog.manage"       // activity types
+	PermPeriodClose     Permission = "period.close"         // close and reopen periods; semester calendars
+	PermCoverageManage  Permission = "coverage.manage"      // leaders' coverage (分片包抓)
+	PermReportManage    Permission = "report.manage"        // report templates, generated reports, problem decisions
+	PermRosterManage    Permission = "roster.manage"        // teams and their members (宣讲队伍, 监督员队伍)
+	PermRectReview      Permission = "rectification.review" // open rectifications for units below, sign off or send back
+	PermAssessManage    Permission = "assessment.manage"    // assessment rubrics and manual score adjustments
+	PermDutyManage      Permission = "duty.manage"          // the duty list, the year's plan, leading groups, checklist sign-off
 	// PermTokenCreate issues API tokens for machine clients. A token carries
 	// only permissions its issuer holds, over the issuer's own subtree, so it
 	// is a business permission: no administrator holds it.
@@ -44,6 +46,7 @@ const (
 var AllPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
 	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage,
+	PermRectReview, PermAssessManage,
 	PermOrgManage, PermAccountManage, PermConfigManage, PermRoleManage, PermPolicyManage, PermAccountUnlock, PermAuditRead,
 }
 
@@ -52,6 +55,7 @@ var AllPermissions = []Permission{
 var BusinessPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
 	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage,
+	PermRectReview, PermAssessManage,
 }
 
 // Valid reports whether p is a known permission.
@@ -121,11 +125,11 @@ func BuiltinRoles() []Role {
 	return []Role{
 		{Code: RoleOfficeAdmin, Name: "局办公室管理员", NameEN: "Bureau office admin", Builtin: true,
 			Permissions: append(slices.Clone(ledgerAll), PermCatalogManage, PermPeriodClose, PermCoverageManage, PermOrgManage,
-				PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage)},
+				PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage, PermRectReview, PermAssessManage)},
 		{Code: RoleLeader, Name: "分管领导", NameEN: "Leader", Builtin: true,
 			Permissions: []Permission{PermActivityRead, PermExport}},
 		{Code: RoleDistrictAdmin, Name: "学区管理员", NameEN: "District admin", Builtin: true,
-			Permissions: append(slices.Clone(ledgerAll), PermRosterManage, PermDutyManage)},
+			Permissions: append(slices.Clone(ledgerAll), PermRosterManage, PermDutyManage, PermRectReview)},
 		{Code: RoleSchoolAdmin, Name: "学校管理员/支部书记", NameEN: "School admin / branch secretary", Builtin: true,
 			Permissions: []Permission{PermActivityRead, PermActivityWrite, PermActivitySubmit, PermExport, PermRosterManage}},
 		{Code: RoleMember, Name: "教师/党员", NameEN: "Member (teacher)", Builtin: true, Permissions: []Permission{PermActivityRead}},

@@ -21,6 +21,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/zeren-edu/zeren/internal/app"
+	"github.com/zeren-edu/zeren/internal/assess"
 	"github.com/zeren-edu/zeren/internal/domain"
 )
 
@@ -98,6 +99,8 @@ const (
 	kTeam     slotKind = "team"
 	kMember   slotKind = "member" // a team's member, in the path after the team
 	kDuty     slotKind = "duty"
+	kRect     slotKind = "rectification"
+	kRubric   slotKind = "rubric"
 )
 
 // slot is one reference of a request that can point to an own or a foreign resource.
@@ -144,7 +147,8 @@ var (
 		"activity-types": "", "roles": "",
 		"reports": kReport, "report-templates": "",
 		"teams": kTeam, "jobs": "",
-		"duties": kDuty,
+		"duties":         kDuty,
+		"rectifications": kRect, "rubrics": kRubric,
 	}
 )
 
@@ -303,6 +307,7 @@ type matrix struct {
 	bReport                     int64
 	bTeam, bMember              int64
 	bDuty                       int64
+	bRect, bRubric              int64
 	bPhoto                      []byte
 	markers                     []string
 	before                      string // B's records before the run
@@ -420,6 +425,20 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 		t.Fatal(err)
 	}
 	m.bDuty = bd.ID
+	// B's rectification, carrying B's file, and B's rubric.
+	brc, err := e.app.CreateRectification(ctx, opB, domain.RectificationInput{OrgID: m.schoolB, Source: domain.RectFromInspection,
+		Finding: "乙县整改事项", Responsible: "乙县校长", Deadline: mustDate("2099-12-31")})
+	if err == nil {
+		_, err = e.app.AttachRectEvidence(ctx, opB, brc.ID, "乙县整改.png", bytes.NewReader(m.bPhoto))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	bru, err := e.app.SaveRubric(ctx, opB, 0, matrixRubric(m.bureauB, "乙县考核"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.bRect, m.bRubric = brc.ID, bru.ID
 	m.fresh = map[slotKind][]any{}
 	m.ownActivities()
 	m.versionOf = func(id int64) int64 {
@@ -454,6 +473,12 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 	}
 	m.before = m.snapshotB()
 	return m
+}
+
+// matrixRubric is a one-item rubric scoring the schools under org.
+func matrixRubric(org int64, name string) app.RubricInput {
+	return app.RubricInput{OrgID: org, Year: 2026, Name: name, UnitKind: domain.OrgSchool, Items: []assess.Item{
+		{Name: "台账及时", Indicator: app.IndRecordsTimely, Weight: 100, Rule: assess.Rule{Kind: assess.Linear, Floor: 0.5, Full: 1}}}}
 }
 
 func mustDate(s string) domain.Date {
@@ -514,6 +539,10 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			return []any{m.bMember}
 		case kDuty:
 			return []any{m.bDuty}
+		case kRect:
+			return []any{m.bRect}
+		case kRubric:
+			return []any{m.bRubric}
 		}
 		m.t.Fatalf("no foreign %s", k)
 	}
@@ -595,6 +624,30 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			_ = m.app.SubmitDutyCheck(ctx, op, d.ID, o.(int64), "已完成", nil) // units outside the duty's reach are refused: fine
 		}
 		c = []any{d.ID}
+	case kRect:
+		// An open one carrying the own file (a note, a file, a submission
+		// succeed on it) and a submitted one (a sign-off succeeds on it).
+		m.candidates(kSHA, false)
+		for i := 0; i < 2; i++ {
+			r, err := m.app.CreateRectification(ctx, op, domain.RectificationInput{OrgID: m.schoolA, Finding: "甲县整改事项",
+				Responsible: "甲县校长", Deadline: mustDate("2099-12-31")})
+			if err == nil {
+				_, err = m.app.AttachRectEvidence(ctx, op, r.ID, "甲县照片.png", bytes.NewReader(decodablePNG(5, 7)))
+			}
+			if err == nil && i == 1 {
+				_, err = m.app.SubmitRectification(ctx, op, r.ID, "已整改")
+			}
+			if err != nil {
+				m.t.Fatal(err)
+			}
+			c = append(c, r.ID)
+		}
+	case kRubric:
+		r, err := m.app.SaveRubric(ctx, op, 0, matrixRubric(m.bureau, fmt.Sprintf("甲县考核%d", m.next())))
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		c = []any{r.ID}
 	default:
 		m.t.Fatalf("no own %s", k)
 	}
@@ -940,14 +993,17 @@ func (m *matrix) snapshotB() string {
 	toks, err4 := m.app.ListTokens(ctx, op)
 	teams, _, err5 := m.app.ListTeams(ctx, op, app.TeamQuery{})
 	members, err6 := m.app.ListMembers(ctx, op, m.bTeam, true)
-	for _, err := range []error{err1, err2, err3, err4, err5, err6} {
+	rect, err7 := m.app.GetRectification(ctx, op, m.bRect)
+	rubrics, err8 := m.app.ListRubrics(ctx, op, 0)
+	scores, err9 := m.app.Scores(ctx, op, m.bRubric)
+	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9} {
 		if err != nil {
 			m.t.Fatal(err)
 		}
 	}
 	file := m.findBlob()
 	b, err := json.Marshal(map[string]any{"orgs": orgs, "activities": acts, "accounts": accts, "tokens": toks,
-		"teams": teams, "members": members, "file": bytes.Equal(file, m.bPhoto)})
+		"teams": teams, "members": members, "file": bytes.Equal(file, m.bPhoto), "rectification": rect, "rubrics": rubrics, "scores": scores})
 	if err != nil {
 		m.t.Fatal(err)
 	}

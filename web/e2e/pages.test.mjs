@@ -12,8 +12,9 @@ import { login, loginWithTotp } from './session.mjs'
 // The pages each role works in. Roles with a second factor log in through
 // loginWithTotp (enrolling at their first login of the run).
 const tours = [
-  { user: 'xuequ', totp: false, pages: ['/', '/dashboard', '/ledger', '/reports', '/rosters', '/duty'] },
-  { user: 'bangongshi', totp: true, pages: ['/dashboard', '/ledger', '/reports', '/rosters', '/duty', '/admin/orgs', '/admin/types', '/admin/users', '/admin/tokens'] },
+  { user: 'xuequ', totp: false, pages: ['/', '/dashboard', '/ledger', '/reports', '/rosters', '/duty', '/rectifications', '/assessment'] },
+  { user: 'xiaoxuexiao', totp: false, pages: ['/rectifications', '/assessment'] },
+  { user: 'bangongshi', totp: true, pages: ['/dashboard', '/ledger', '/reports', '/rosters', '/duty', '/rectifications', '/assessment', '/admin/orgs', '/admin/types', '/admin/users', '/admin/tokens'] },
   { user: 'sysadmin', totp: true, pages: ['/admin/orgs', '/admin/users', '/admin/tokens'] },
   { user: 'secadmin', totp: true, pages: ['/admin/users', '/admin/roles', '/admin/policy'] },
   { user: 'auditadmin', totp: true, pages: ['/admin/audit'] },
@@ -21,7 +22,7 @@ const tours = [
 
 // Message keys look like "ledger.filters.unit": a word, a dot, more words.
 // Shown raw on screen, one of these means a key without a message.
-const rawKey = /\b(?:app|menu|header|login|password|totp|home|dashboard|errors|ledger|admin|report|roster|problems)\.[a-zA-Z_]+(?:\.[a-zA-Z_]+)*\b/
+const rawKey = /\b(?:app|menu|header|login|password|totp|home|dashboard|errors|ledger|admin|report|roster|problems|rectify|rect)\.[a-zA-Z_]+(?:\.[a-zA-Z_]+)*\b/
 
 let browser
 let phoneBrowser
@@ -95,7 +96,7 @@ test('the phone pages in zh-CN and en', async () => {
   await phoneLogin(page, 'xiaoxuexiao')
   for (const lang of ['zh-CN', 'en']) {
     await page.evaluate((l) => localStorage.setItem('zeren.locale', l), lang)
-    for (const path of ['/m/log', '/m/progress', '/m/me']) {
+    for (const path of ['/m/log', '/m/progress', '/m/me', '/m/rectify']) {
       await page.goto(base + path)
       await page.waitForLoadState('networkidle')
       assert.equal(new URL(page.url()).pathname, path)

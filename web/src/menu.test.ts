@@ -5,9 +5,9 @@ import { firstPage, landingPath, menu, permitted, visibleMenu, type MenuEntry } 
 // (BuiltinRoles) defines them.
 const ledgerAll = ['activity.read', 'activity.write', 'activity.submit', 'activity.approve', 'export']
 const roles: Record<string, string[]> = {
-  office_admin: [...ledgerAll, 'catalog.manage', 'period.close', 'coverage.manage', 'org.manage', 'report.manage', 'roster.manage', 'token.create'],
+  office_admin: [...ledgerAll, 'catalog.manage', 'period.close', 'coverage.manage', 'org.manage', 'report.manage', 'roster.manage', 'token.create', 'rectification.review', 'assessment.manage'],
   leader: ['activity.read', 'export'],
-  district_admin: [...ledgerAll, 'roster.manage'],
+  district_admin: [...ledgerAll, 'roster.manage', 'rectification.review'],
   school_admin: ['activity.read', 'activity.write', 'activity.submit', 'export', 'roster.manage'],
   member: ['activity.read'],
   monitor: ['activity.read'],

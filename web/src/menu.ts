@@ -19,6 +19,8 @@ export const menu: MenuEntry[] = [
   { path: '/reports', title: 'menu.reports', built: true, permission: 'activity.read' },
   { path: '/rosters', title: 'menu.rosters', built: true, permission: 'activity.read' },
   { path: '/duty', title: 'duty.title', built: true, permission: 'activity.read' },
+  { path: '/rectifications', title: 'menu.rectifications', built: true, permission: 'activity.read' },
+  { path: '/assessment', title: 'menu.assessment', built: true, permission: 'activity.read' },
   {
     path: '/admin',
     title: 'menu.admin',

@@ -7,6 +7,7 @@ import { routes as notifyRoutes } from './views/notify/routes'
 import { routes as reportRoutes } from './views/report/routes'
 import { routes as rosterRoutes } from './views/roster/routes'
 import { routes as dutyRoutes } from './views/duty/routes'
+import { routes as rectifyRoutes } from './views/rectification/routes'
 
 // Pages of the login steps, reachable without a finished login.
 const loginSteps = new Set(['/login', '/password', '/totp/enrol', '/totp'])
@@ -35,6 +36,7 @@ export const routes: RouteRecordRaw[] = [
       ...rosterRoutes,
       ...dutyRoutes,
       ...notifyRoutes,
+      ...rectifyRoutes,
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },

@@ -1040,6 +1040,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What an assessment item may measure
+         * @description Work done only: records, their timeliness and approval, rectifications closed on time. Never clicks, logins or time online.
+         */
+        get: operations["listIndicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leading-groups": {
         parameters: {
             query?: never;
@@ -1437,6 +1457,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rectifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rectifications of the caller's subtree
+         * @description Pending first, nearest deadline first. A unit's subtree readers see its items; the units above see them too (they review them, and overdue items escalate to them: `escalated`).
+         */
+        get: operations["listRectifications"];
+        put?: never;
+        /**
+         * Open a rectification for a unit
+         * @description From an accepted problem, an inspection, a case or by hand. The caller's unit signs it off, or the owner's parent when the owner opens its own. The owner unit is notified.
+         */
+        post: operations["createRectification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rectifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rectification, with its timeline and evidence */
+        get: operations["getRectification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rectifications/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach a closure evidence file (owner unit)
+         * @description multipart/form-data with the file in the field `file`, checked and stored as the ledger's evidence (the phone's camera sends a photo).
+         */
+        post: operations["attachRectificationEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rectifications/{id}/evidence/{sha}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A closure evidence file's content
+         * @description Audited as a download. Photos inline, every other file as an attachment.
+         */
+        get: operations["getRectificationEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rectifications/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write a progress note (owner unit) */
+        post: operations["addRectificationNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rectifications/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign off or send back a submitted rectification
+         * @description Only the reviewing unit (in the caller's write scope), and never the person who submitted it (403). Sending back needs a reason.
+         */
+        post: operations["reviewRectification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rectifications/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report the work done (owner unit)
+         * @description Needs at least one closure evidence file. The reviewing unit is notified.
+         */
+        post: operations["submitRectification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/report-functions": {
         parameters: {
             query?: never;
@@ -1658,6 +1816,102 @@ export interface paths {
          * @description Replaces its names and permissions; its code stays. Built-in roles cannot change (409).
          */
         put: operations["updateRole"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rubrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Assessment rubrics the caller reads */
+        get: operations["listRubrics"];
+        put?: never;
+        /**
+         * Create a year's rubric
+         * @description The weights must add up to the total (100 unless set): otherwise 400 naming `items.weight`; every rule is checked (400 naming e.g. `items[2].rule.steps[1].points`).
+         */
+        post: operations["createRubric"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rubrics/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rubric */
+        get: operations["getRubric"];
+        /** Change a rubric (it keeps its unit and year) */
+        put: operations["updateRubric"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rubrics/{id}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adjust a unit's score, with a written reason
+         * @description Audited. The unit must be one the rubric scores.
+         */
+        post: operations["adjustScore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rubrics/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scores as an Excel workbook */
+        get: operations["exportScores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rubrics/{id}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scores and ranks under a rubric, computed from the records now
+         * @description Each item carries its indicator's value and the link to the records counted. The caller sees the units of its scope, each ranked among all the rubric's units.
+         */
+        get: operations["getScores"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -2360,6 +2614,39 @@ export interface components {
             /** @description The version read; a stale one answers 409. */
             version: number;
         } & components["schemas"]["ActivityInput"];
+        /** @description A manual change of a unit's score, with its written reason. */
+        Adjustment: {
+            /** Format: date-time */
+            at: string;
+            author: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            org_id: number;
+            points: number;
+            reason: string;
+            /** Format: int64 */
+            rubric_id: number;
+        };
+        /** @description An adjustment. */
+        AdjustmentInput: {
+            /**
+             * Format: int64
+             * @description A unit the rubric scores.
+             * @example 1
+             */
+            org_id: number;
+            /**
+             * @description Added (or, negative, taken) points; not 0.
+             * @example 2
+             */
+            points: number;
+            /**
+             * @description Required: why.
+             * @example 获市级先进集体表彰
+             */
+            reason: string;
+        };
         /** @description A figure that knows its query. */
         AggResult: {
             /** @description Summed attendance (人次). */
@@ -2996,6 +3283,21 @@ export interface components {
             problems?: components["schemas"]["ImportProblem"][];
             type_name: string;
         };
+        Indicator: {
+            doc: string;
+            /** @description Chinese. */
+            label: string;
+            label_en: string;
+            name: string;
+            /** @description Item parameters it reads. */
+            params: string[];
+            /** @description A share from 0 to 1 (else a count). */
+            share: boolean;
+        };
+        /** @description What an item may measure. */
+        IndicatorList: {
+            items: components["schemas"]["Indicator"][];
+        };
         /** @description A new one-time password, shown once. */
         InitialPassword: {
             /** @description It must be changed at the next login. */
@@ -3192,7 +3494,7 @@ export interface components {
              */
             pending: "" | "password_change" | "totp_enrol" | "totp";
             /** @description What the session may do now: none while a step is pending. */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description One person's place in a team. No ID numbers, no political or religious affiliation are kept. */
         Member: {
@@ -3646,6 +3948,182 @@ export interface components {
              */
             to: string;
         };
+        RectEvidenceUpload: {
+            /** @description The file. */
+            file: string;
+        };
+        /** @description A progress note. */
+        RectNoteInput: {
+            /**
+             * @description What was done.
+             * @example 已召开专题会议，补录台账
+             */
+            body: string;
+        };
+        /** @description The reviewer's decision. */
+        RectReviewInput: {
+            /**
+             * @description close signs it off; return sends it back.
+             * @example close
+             * @enum {string}
+             */
+            decision: "close" | "return";
+            /**
+             * @description Why (required to send back).
+             * @example 整改到位
+             */
+            reason?: string;
+        };
+        /** @description A submission: the work is done (closure evidence must be attached first). */
+        RectSubmitInput: {
+            /**
+             * @description How it was fixed.
+             * @example 台账已补齐
+             */
+            statement?: string;
+        };
+        /** @description A found problem tracked to closure (整改). */
+        Rectification: {
+            /**
+             * Format: date
+             * @description The reviewer's sign-off.
+             */
+            closed_on?: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: date */
+            deadline: string;
+            /**
+             * Format: int64
+             * @description The unit it stands at.
+             */
+            escalated_to?: number;
+            escalated_to_name?: string;
+            /** @description Levels above the owner it has been escalated (0: none). */
+            escalation: number;
+            /** @description Closure evidence files. */
+            evidence?: {
+                /** Format: date-time */
+                attached_at: string;
+                filename: string;
+                media_type: string;
+                /** @description SHA-256 of the content, 64 lower-case hexadecimal digits. */
+                sha256: string;
+                size: number;
+            }[];
+            finding: string;
+            /** Format: int64 */
+            id: number;
+            /** @description Closed, done within the configured days of opening (立行立改). */
+            immediate: boolean;
+            measures: string;
+            /** @description The timeline, oldest first. */
+            notes?: {
+                /** Format: date-time */
+                at: string;
+                author: string;
+                body: string;
+                /** @enum {string} */
+                kind: "create" | "note" | "evidence" | "submit" | "close" | "return" | "escalate";
+            }[];
+            /** @description Closed, done by its deadline. */
+            on_time: boolean;
+            /** Format: date */
+            opened_on: string;
+            /**
+             * Format: int64
+             * @description The owner unit.
+             */
+            org_id: number;
+            org_name: string;
+            /** @description Still pending after its deadline. */
+            overdue: boolean;
+            ref: string;
+            responsible: string;
+            /** Format: int64 */
+            responsible_id?: number;
+            /** @description Why it was last sent back. */
+            return_reason?: string;
+            /**
+             * Format: int64
+             * @description The unit that signs off: the opener's, or the owner's parent.
+             */
+            review_org_id: number;
+            review_org_name: string;
+            /** @enum {string} */
+            source: "problem" | "inspection" | "case" | "manual";
+            /**
+             * @description open → submitted → closed, or submitted → returned → submitted.
+             * @enum {string}
+             */
+            state: "open" | "submitted" | "closed" | "returned";
+            /**
+             * Format: date
+             * @description The latest submission; once closed, the day the work was done (on-time and 立行立改 are judged by it).
+             */
+            submitted_on?: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
+        /** @description A rectification to open. */
+        RectificationInput: {
+            /**
+             * Format: date
+             * @description The deadline: today or later.
+             * @example 2099-12-31
+             */
+            deadline: string;
+            /**
+             * @description What was found.
+             * @example 意识形态工作台账不全
+             */
+            finding: string;
+            /**
+             * @description The measures to take.
+             * @example 补齐台账，专人负责
+             */
+            measures?: string;
+            /**
+             * Format: int64
+             * @description The owner unit, which fixes the problem: in the caller's write scope.
+             * @example 1
+             */
+            org_id: number;
+            /**
+             * @description The source: the problem (unit id:period:key), the inspection's name, the case.
+             * @example 2026年秋季督导检查
+             */
+            ref?: string;
+            /**
+             * @description The responsible person's name; may be empty when responsible_id names their account.
+             * @example 王校长
+             */
+            responsible: string;
+            /**
+             * Format: int64
+             * @description The responsible person's account, in the owner's subtree (optional).
+             */
+            responsible_id?: number;
+            /**
+             * @description Where it came from (default manual). A problem is named in `ref` as unit id:period:key of an accepted problem.
+             * @example inspection
+             * @enum {string}
+             */
+            source?: "problem" | "inspection" | "case" | "manual";
+        };
+        /** @description A page of rectifications, pending and nearest deadline first. */
+        RectificationPage: {
+            /** @description This page. */
+            items: components["schemas"]["Rectification"][];
+            /** @description The page size used. */
+            limit: number;
+            /** @description How many were skipped. */
+            offset: number;
+            /** @description How many match, over all pages. */
+            total: number;
+        };
         /** @description A rendered report. */
         Report: {
             /** @description The document in order. */
@@ -4082,7 +4560,7 @@ export interface components {
             name: string;
             /** @description English name. */
             name_en: string;
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         RoleAssignment: {
             /**
@@ -4113,7 +4591,7 @@ export interface components {
              *       "activity.read"
              *     ]
              */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description Roles. */
         RoleList: {
@@ -4135,7 +4613,192 @@ export interface components {
              *       "export"
              *     ]
              */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+        };
+        /** @description A year's weighted items. */
+        Rubric: {
+            /** Format: int64 */
+            id: number;
+            /**
+             * @example [
+             *       {
+             *         "indicator": "records_timely",
+             *         "name": "台账及时",
+             *         "rule": {
+             *           "floor": 0.5,
+             *           "full": 1,
+             *           "kind": "linear"
+             *         },
+             *         "weight": 100
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["RubricItem"][];
+            /** @example 年度意识形态工作考核 */
+            name: string;
+            /** Format: int64 */
+            org_id: number;
+            org_name: string;
+            /**
+             * @description What the weights add up to (0 or absent: 100).
+             * @example 100
+             */
+            total: number;
+            /**
+             * @description The kind of unit it scores, in its unit's subtree.
+             * @example school
+             * @enum {string}
+             */
+            unit_kind: "district" | "school" | "branch";
+            version: number;
+            year: number;
+        };
+        /** @description A rubric to create. */
+        RubricInput: {
+            /**
+             * @example [
+             *       {
+             *         "indicator": "records_timely",
+             *         "name": "台账及时",
+             *         "rule": {
+             *           "floor": 0.5,
+             *           "full": 1,
+             *           "kind": "linear"
+             *         },
+             *         "weight": 100
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["RubricItem"][];
+            /** @example 年度意识形态工作考核 */
+            name: string;
+            /**
+             * Format: int64
+             * @description The unit whose subtree it scores: in the caller's write scope.
+             * @example 1
+             */
+            org_id: number;
+            /**
+             * @description What the weights add up to (0 or absent: 100).
+             * @example 100
+             */
+            total?: number;
+            /**
+             * @description The kind of unit it scores, in its unit's subtree.
+             * @example school
+             * @enum {string}
+             */
+            unit_kind: "district" | "school" | "branch";
+            /** @example 2026 */
+            year: number;
+        };
+        /** @description One scored item. Indicators measure work done only — never clicks, logins or time online. */
+        RubricItem: {
+            /**
+             * @description What it measures (GET /api/v1/indicators).
+             * @example records_timely
+             * @enum {string}
+             */
+            indicator: "activity_count" | "approved_share" | "duty_completion" | "records_timely" | "rectifications_on_time";
+            /**
+             * @description Unique in the rubric.
+             * @example 台账及时
+             */
+            name: string;
+            /** @description Narrow the indicator: types (activity type codes, comma-separated) or pillar for activity_count; days for records_timely. */
+            params?: {
+                [key: string]: string;
+            };
+            /**
+             * @description How a value becomes points: linear from floor (0 points) to full (full marks), or the points of the highest step reached.
+             * @example {
+             *       "floor": 0.5,
+             *       "full": 1,
+             *       "kind": "linear"
+             *     }
+             */
+            rule: {
+                /** @description linear: at or below, no points. */
+                floor?: number;
+                /** @description linear: at or above, full marks. */
+                full?: number;
+                /** @enum {string} */
+                kind: "linear" | "thresholds";
+                /** @description thresholds: ascending; e.g. 中心组学习每年不少于12次 = 3 points is {at: 12, points: 3}. */
+                steps?: {
+                    at: number;
+                    points: number;
+                }[];
+            };
+            /**
+             * @description Full marks of the item; the weights add up to the rubric's total.
+             * @example 100
+             */
+            weight: number;
+        };
+        /** @description Rubrics of the caller's units and of the units above them, newest year first. */
+        RubricList: {
+            items: components["schemas"]["Rubric"][];
+        };
+        /** @description A rubric's new content; it keeps its unit and year. */
+        RubricUpdate: {
+            /**
+             * @example [
+             *       {
+             *         "indicator": "records_timely",
+             *         "name": "台账及时",
+             *         "rule": {
+             *           "floor": 0.5,
+             *           "full": 1,
+             *           "kind": "linear"
+             *         },
+             *         "weight": 100
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["RubricItem"][];
+            /** @example 年度意识形态工作考核 */
+            name: string;
+            /**
+             * @description What the weights add up to (0 or absent: 100).
+             * @example 100
+             */
+            total?: number;
+            /**
+             * @description The kind of unit it scores, in its unit's subtree.
+             * @example school
+             * @enum {string}
+             */
+            unit_kind: "district" | "school" | "branch";
+        };
+        /** @description A rubric's scores, computed from the records now: the units the caller sees, best first, each ranked among all `of` units. */
+        Scores: {
+            of: number;
+            rubric: components["schemas"]["Rubric"];
+            units: {
+                /** @description The sum of the adjustments. */
+                adjustment: number;
+                adjustments: components["schemas"]["Adjustment"][];
+                items: {
+                    den: number;
+                    indicator: string;
+                    name: string;
+                    num: number;
+                    points: number;
+                    /** @description Opens what was counted: a ledger query string (for GET /api/v1/activities), or a web path starting with /. */
+                    records: string;
+                    /** @description What the rule scored: a count, or num/den. */
+                    value: number;
+                    weight: number;
+                }[];
+                org_code: string;
+                /** Format: int64 */
+                org_id: number;
+                org_name: string;
+                /** @description 1, 2, 2, 4: equal totals share a rank. */
+                rank: number;
+                total: number;
+            }[];
         };
         /** @description A bureau's semester boundaries (month-day); semesters tile the year. */
         SemesterCalendar: {
@@ -6485,6 +7148,31 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listIndicators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What an assessment item may measure. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listLeadingGroups: {
         parameters: {
             query?: {
@@ -7369,6 +8057,304 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listRectifications: {
+        parameters: {
+            query?: {
+                /** @description Only items owned in this unit's subtree. */
+                org_id?: number;
+                /** @description Only items in this state. */
+                state?: "open" | "submitted" | "closed" | "returned";
+                /** @description Only pending items past their deadline. */
+                overdue?: boolean;
+                /** @description Only items escalated at least once. */
+                escalated?: boolean;
+                /** @description Only submitted items the caller signs off. */
+                to_review?: boolean;
+                /**
+                 * @description Only items due in this year (what an assessment counted).
+                 * @example 2026
+                 */
+                year?: number;
+                /** @description Only items opened on or after this day. */
+                opened_from?: string;
+                /** @description Only items opened before this day. */
+                opened_to?: string;
+                /** @description Only items signed off on or after this day. */
+                closed_from?: string;
+                /** @description Only items signed off before this day. */
+                closed_to?: string;
+                /** @description Only closed items done by their deadline. */
+                on_time?: boolean;
+                /** @description Only closed items done within the configured days of opening (立行立改). */
+                immediate?: boolean;
+                /** @description Page size. */
+                limit?: number;
+                /** @description How many items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rectifications of the caller's subtree. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createRectification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RectificationInput"];
+            };
+        };
+        responses: {
+            /** @description Open a rectification for a unit. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rectification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getRectification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rectification's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One rectification, with its timeline and evidence. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rectification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    attachRectificationEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rectification's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["RectEvidenceUpload"];
+            };
+        };
+        responses: {
+            /** @description Attach a closure evidence file (owner unit). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rectification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getRectificationEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rectification's id. */
+                id: number;
+                /** @description The SHA-256 of the file's content: 64 lower-case hexadecimal digits. */
+                sha: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes, with the media type it was accepted as. */
+            200: {
+                headers: {
+                    /** @description inline or attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    /** @description The quoted SHA-256 of the content. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addRectificationNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rectification's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RectNoteInput"];
+            };
+        };
+        responses: {
+            /** @description Write a progress note (owner unit). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rectification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    reviewRectification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rectification's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RectReviewInput"];
+            };
+        };
+        responses: {
+            /** @description Sign off or send back a submitted rectification. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rectification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    submitRectification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rectification's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RectSubmitInput"];
+            };
+        };
+        responses: {
+            /** @description Report the work done (owner unit). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rectification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listReportFunctions: {
         parameters: {
             query?: never;
@@ -7859,6 +8845,230 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listRubrics: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only this year's.
+                 * @example 2026
+                 */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Assessment rubrics the caller reads. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RubricList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createRubric: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RubricInput"];
+            };
+        };
+        responses: {
+            /** @description Create a year's rubric. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getRubric: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One rubric. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateRubric: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RubricUpdate"];
+            };
+        };
+        responses: {
+            /** @description Change a rubric (it keeps its unit and year). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rubric"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adjustScore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdjustmentInput"];
+            };
+        };
+        responses: {
+            /** @description Adjust a unit's score, with a written reason. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Adjustment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportScores: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getScores: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rubric's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Scores and ranks under a rubric, computed from the records now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Scores"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -4,6 +4,7 @@ import report from './features/report'
 import roster from './features/roster'
 import duty from './features/duty'
 import notify from './features/notify'
+import rectify from './features/rectify'
 
 import type zh from './zh-CN'
 
@@ -14,8 +15,9 @@ const en: typeof zh = {
   roster: roster.en,
   duty: duty.en,
   notify: notify.en,
+  rectify: rectify.en,
   app: { title: 'Ideological Work Responsibility', short: 'zeren', language: 'Language' },
-  menu: { home: 'Home', dashboard: 'Dashboard', ledger: 'Ledger', reports: 'Work reports', rosters: 'Teams and rosters', admin: 'Administration' },
+  menu: { home: 'Home', dashboard: 'Dashboard', ledger: 'Ledger', reports: 'Work reports', rosters: 'Teams and rosters', rectifications: 'Rectifications', assessment: 'Assessment', admin: 'Administration' },
   header: { logout: 'Log out', loggedOut: 'Logged out' },
   relogin: {
     title: 'Your session has ended',
@@ -139,6 +141,8 @@ const en: typeof zh = {
     roster_manage: 'Manage teams and rosters',
     duty_manage: 'Manage the duty list and leading groups',
     token_create: 'Issue API tokens',
+    rectification_review: 'Open and review rectifications',
+    assessment_manage: 'Manage the yearly assessment',
   },
   errors: {
     network: 'The server cannot be reached; check the network and try again',

@@ -4,6 +4,7 @@ import report from './features/report'
 import roster from './features/roster'
 import duty from './features/duty'
 import notify from './features/notify'
+import rectify from './features/rectify'
 
 export default {
   ledger: ledger.zh,
@@ -12,8 +13,9 @@ export default {
   roster: roster.zh,
   duty: duty.zh,
   notify: notify.zh,
+  rectify: rectify.zh,
   app: { title: '意识形态工作责任制', short: 'zeren', language: '语言' },
-  menu: { home: '首页', dashboard: '工作看板', ledger: '工作台账', reports: '工作报告', rosters: '队伍名册', admin: '系统管理' },
+  menu: { home: '首页', dashboard: '工作看板', ledger: '工作台账', reports: '工作报告', rosters: '队伍名册', rectifications: '整改台账', assessment: '年度考核', admin: '系统管理' },
   header: { logout: '退出登录', loggedOut: '已退出登录' },
   relogin: {
     title: '登录已过期',
@@ -137,6 +139,8 @@ export default {
     roster_manage: '管理队伍名册',
     duty_manage: '管理责任清单和领导小组',
     token_create: '签发 API 令牌',
+    rectification_review: '交办和审核整改',
+    assessment_manage: '管理年度考核',
   },
   errors: {
     network: '无法连接服务器，请检查网络后重试',

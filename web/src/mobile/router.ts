@@ -14,6 +14,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/me', meta: { tab: true }, component: () => import('./views/MePage.vue') },
   // Changing one's own password, from 我的 (the login step is /password).
   { path: '/change-password', component: () => import('./views/PasswordPage.vue') },
+  { path: '/rectify', component: () => import('./views/RectifyPage.vue') },
   { path: '/:rest(.*)*', redirect: '/log' },
 ]
 

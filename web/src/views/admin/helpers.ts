@@ -197,6 +197,8 @@ export const businessPermissions = [
   'report.manage',
   'roster.manage',
   'token.create',
+  'rectification.review',
+  'assessment.manage',
 ]
 
 /** Administration permissions; org.manage goes with either kind. */
