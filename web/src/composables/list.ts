@@ -141,9 +141,9 @@ export function useList<F extends object, T>(opts: ListOptions<F, T>): List<F, T
   // Read whenever what is asked changes: the filter, the page, the size —
   // but not when the route leaves this page (its query is another page's).
   const ownPath = route?.path
-  const key = computed(() => (route && route.path !== ownPath ? null : JSON.stringify(state.value)))
+  // Being enabled is part of the key, so that enabling and a new filter at once read once.
+  const key = computed(() => ((route && route.path !== ownPath) || (opts.enabled && !opts.enabled()) ? null : JSON.stringify(state.value)))
   watch(key, (k) => k !== null && void reload())
-  if (opts.enabled) watch(opts.enabled, (on) => on && void reload())
   if (opts.immediate !== false) void reload()
 
   return {
