@@ -5,6 +5,8 @@ import Components from 'unplugin-vue-components/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 import { VantResolver } from '@vant/auto-import-resolver'
 import { defineConfig } from 'vitest/config'
+// @ts-expect-error a plain ES module of the build scripts, without types
+import { vantIconCSS } from './scripts/vant-icons.mjs'
 
 // Element Plus is imported on demand: the resolver turns each <el-…> used in a
 // template into an import of that component and its CSS (the full bundle is
@@ -15,14 +17,14 @@ export default defineConfig({
     // Vant (the phone pages, m.html) the same way: each <van-…> imports its component and CSS.
     Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' }), VantResolver({ importStyle: 'css' })], dts: false }),
     {
-      // Vant's icon font names a CDN copy (at.alicdn.com) after its inline
-      // woff2: a closed intranet has no CDN, and the CSP refuses it anyway.
-      // Keep the inline font only.
-      name: 'zeren-no-cdn-font',
+      // Vant's icon font (34 KB gzipped for the dozen icons the phone shows,
+      // and a CDN copy the intranet does not have) is replaced by inline SVG
+      // drawn as CSS masks: scripts/vant-icons.mjs.
+      name: 'zeren-vant-svg-icons',
       enforce: 'pre',
       transform(code, id) {
         if (!/vant[\\/]es[\\/]icon[\\/]index\.css/.test(id)) return null
-        return code.replace(/,url\((?:https?:)?\/\/at\.alicdn\.com[^)]*\) format\("[a-z]+"\)/g, '')
+        return vantIconCSS(code)
       },
     },
     {

@@ -109,3 +109,15 @@ func (s *Server) reopenPeriod(c *call) error {
 	}
 	return c.noContent()
 }
+
+func (s *Server) getDashboard(c *call) error {
+	ac, err := c.actor()
+	if err != nil {
+		return err
+	}
+	res, err := s.app.Dashboard(c.ctx(), ac, c.p.int("org_id"), c.p.str("period"))
+	if err != nil {
+		return err
+	}
+	return c.reply(res)
+}

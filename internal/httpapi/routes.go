@@ -370,6 +370,13 @@ func routeTable() []*route {
 			},
 			status: 200, resp: "AggResult", errors: []int{404}, perms: []domain.Permission{domain.PermActivityRead},
 			handle: (*Server).getAggregate},
+		{method: "GET", path: api + "/dashboard", opID: "getDashboard", tag: "aggregates", summary: "A unit's dashboard in one answer",
+			desc: "For a unit's subtree and a period, in one read transaction: the cards (each pillar against the same period last year, cut at the " +
+				"same day while the period runs), the table by activity type, the heatmap of direct children × pillars (and the unit's own records), " +
+				"the monthly trend of the period's year, and the unit's breadcrumbs. Approved records only; every figure carries its `records` query.",
+			params: []param{qID("org_id", "The unit whose subtree is counted.").req(), pPeriodQ.req()},
+			status: 200, resp: "Dashboard", errors: []int{404}, perms: []domain.Permission{domain.PermActivityRead},
+			handle: (*Server).getDashboard},
 
 		// Problems suggested from the ledger, and the office's decisions.
 		{method: "GET", path: api + "/problems", opID: "listProblems", tag: "problems", summary: "Problems suggested from the ledger, with the office's decisions",

@@ -529,6 +529,43 @@ func componentSchemas() obj {
 			"records":   str("The query string for GET /api/v1/activities listing exactly the records counted."),
 			"last_year": ref("LastYear"),
 		}), "org_id", "period", "type_ids", "statuses", "count", "attendance", "records"),
+
+		// The dashboard in one answer (GET /api/v1/dashboard).
+		"Dashboard": object("A unit's dashboard for a period, read in one transaction; approved records only.", merge(figure, obj{
+			"org_id":    id("The unit whose subtree is counted."),
+			"path":      array("Breadcrumbs: the unit's ancestors the session may read, highest first, then the unit.", ref("OrgRef")),
+			"period":    ref("ResolvedPeriod"),
+			"last_year": ref("ResolvedPeriod"),
+			"records":   str("The query string for GET /api/v1/activities listing the subtree's records of the period."),
+			"pillars":   array("The cards, one per pillar in the fixed order.", ref("DashboardPillar")),
+			"types":     array("The table by type: the types with a figure this period or last year, in the catalogue's order.", ref("DashboardType")),
+			"children":  array("The heatmap: direct children (each with its subtree), then the unit's own records when it has some.", ref("DashboardChild")),
+			"trend":     ref("DashboardTrend"),
+		}), "org_id", "path", "period", "last_year", "count", "attendance", "records", "pillars", "types", "children", "trend"),
+		"OrgRef": object("A unit by name.", obj{"id": id(""), "name": str("")}, "id", "name"),
+		"DashboardPillar": object("One card.", merge(figure, obj{
+			"pillar":    enum("", pillarCodes()...),
+			"last_year": object("The same figure one year earlier.", figure, "count", "attendance"),
+			"records":   str(""),
+		}), "pillar", "count", "attendance", "last_year", "records"),
+		"DashboardType": object("One row of the table by type.", merge(figure, obj{
+			"type_id":   id(""),
+			"pillar":    enum("", pillarCodes()...),
+			"last_year": object("The same figure one year earlier.", figure, "count", "attendance"),
+			"records":   str(""),
+		}), "type_id", "pillar", "count", "attendance", "last_year", "records"),
+		"DashboardChild": object("One row of the heatmap.", merge(figure, obj{
+			"org_id":  id(""),
+			"name":    str(""),
+			"own":     boolean("The records filed on the unit itself, not on a child."),
+			"cells":   array("One figure per pillar, in the order of pillars.", object("", figure, "count", "attendance")),
+			"records": str("The row's records; a cell's are these with pillar=<code>."),
+		}), "org_id", "name", "count", "attendance", "cells", "records"),
+		"DashboardTrend": object("The period's calendar year by month, up to this month.", obj{
+			"year":    str(""),
+			"months":  array("Months with a figure (key YYYY-MM).", ref("Group")),
+			"records": str("The year's records; a month's are these with period=<YYYY-MM>."),
+		}, "year", "months", "records"),
 	}
 }
 

@@ -783,6 +783,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's dashboard in one answer
+         * @description For a unit's subtree and a period, in one read transaction: the cards (each pillar against the same period last year, cut at the same day while the period runs), the table by activity type, the heatmap of direct children × pillars (and the unit's own records), the monthly trend of the period's year, and the unit's breadcrumbs. Approved records only; every figure carries its `records` query.
+         */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/duties": {
         parameters: {
             query?: never;
@@ -2865,6 +2885,96 @@ export interface components {
             /** @description The token, shown once: send it as Authorization: Bearer <token>. */
             token: string;
         };
+        /** @description A unit's dashboard for a period, read in one transaction; approved records only. */
+        Dashboard: {
+            /** @description Summed attendance (人次). */
+            attendance: number;
+            /** @description The heatmap: direct children (each with its subtree), then the unit's own records when it has some. */
+            children: components["schemas"]["DashboardChild"][];
+            /** @description Number of activities (场次). */
+            count: number;
+            last_year: components["schemas"]["ResolvedPeriod"];
+            /**
+             * Format: int64
+             * @description The unit whose subtree is counted.
+             */
+            org_id: number;
+            /** @description Breadcrumbs: the unit's ancestors the session may read, highest first, then the unit. */
+            path: components["schemas"]["OrgRef"][];
+            period: components["schemas"]["ResolvedPeriod"];
+            /** @description The cards, one per pillar in the fixed order. */
+            pillars: components["schemas"]["DashboardPillar"][];
+            /** @description The query string for GET /api/v1/activities listing the subtree's records of the period. */
+            records: string;
+            trend: components["schemas"]["DashboardTrend"];
+            /** @description The table by type: the types with a figure this period or last year, in the catalogue's order. */
+            types: components["schemas"]["DashboardType"][];
+        };
+        /** @description One row of the heatmap. */
+        DashboardChild: {
+            /** @description Summed attendance (人次). */
+            attendance: number;
+            /** @description One figure per pillar, in the order of pillars. */
+            cells: {
+                /** @description Summed attendance (人次). */
+                attendance: number;
+                /** @description Number of activities (场次). */
+                count: number;
+            }[];
+            /** @description Number of activities (场次). */
+            count: number;
+            name: string;
+            /** Format: int64 */
+            org_id: number;
+            /** @description The records filed on the unit itself, not on a child. */
+            own?: boolean;
+            /** @description The row's records; a cell's are these with pillar=<code>. */
+            records: string;
+        };
+        /** @description One card. */
+        DashboardPillar: {
+            /** @description Summed attendance (人次). */
+            attendance: number;
+            /** @description Number of activities (场次). */
+            count: number;
+            /** @description The same figure one year earlier. */
+            last_year: {
+                /** @description Summed attendance (人次). */
+                attendance: number;
+                /** @description Number of activities (场次). */
+                count: number;
+            };
+            /** @enum {string} */
+            pillar: "leadership" | "theory" | "civility" | "online" | "issues" | "team";
+            records: string;
+        };
+        /** @description The period's calendar year by month, up to this month. */
+        DashboardTrend: {
+            /** @description Months with a figure (key YYYY-MM). */
+            months: components["schemas"]["Group"][];
+            /** @description The year's records; a month's are these with period=<YYYY-MM>. */
+            records: string;
+            year: string;
+        };
+        /** @description One row of the table by type. */
+        DashboardType: {
+            /** @description Summed attendance (人次). */
+            attendance: number;
+            /** @description Number of activities (场次). */
+            count: number;
+            /** @description The same figure one year earlier. */
+            last_year: {
+                /** @description Summed attendance (人次). */
+                attendance: number;
+                /** @description Number of activities (场次). */
+                count: number;
+            };
+            /** @enum {string} */
+            pillar: "leadership" | "theory" | "civility" | "online" | "issues" | "team";
+            records: string;
+            /** Format: int64 */
+            type_id: number;
+        };
         /** @description One notice on its way to an e-mail address or a group robot. */
         Delivery: {
             /** Format: int64 */
@@ -3699,6 +3809,12 @@ export interface components {
             aliases?: string[];
             /** @example 第三实验小学 */
             name?: string;
+        };
+        /** @description A unit by name. */
+        OrgRef: {
+            /** Format: int64 */
+            id: number;
+            name: string;
         };
         /** @description A node of the org tree. */
         OrgUnit: {
@@ -6633,6 +6749,40 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query: {
+                /** @description The unit whose subtree is counted. */
+                org_id: number;
+                /**
+                 * @description A period code or Chinese label: 2024, 2024Q3, 2024-09, 2024-W05, 2024-09-01, 2024FA, 2024-2025学年, 2024年秋季学期.
+                 * @example 2024
+                 */
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A unit's dashboard in one answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -3,6 +3,7 @@
 import { computed, ref } from 'vue'
 import { api, type OrgUnit } from '@/api/client'
 import { indexUnits, loadAll } from './helpers'
+import { useOrgStore } from '@/stores/orgs'
 
 interface OrgPage {
   items: OrgUnit[]
@@ -18,6 +19,8 @@ export function useOrgs() {
   const index = computed(() => indexUnits(units.value))
   async function load() {
     units.value = await fetchOrgs()
+    // The unit page reloads after every change: the session's units follow.
+    useOrgStore().replace(units.value)
   }
   /** A unit's name, or #id when outside scope. */
   const nameOf = (id: number | undefined) => (id === undefined ? '—' : (index.value.byId.get(id)?.name ?? `#${id}`))

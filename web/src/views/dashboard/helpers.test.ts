@@ -77,3 +77,39 @@ describe('periods and months', () => {
     expect(fillMonths('2027', [], '2026-05-31').every((g) => g.future)).toBe(true)
   })
 })
+
+describe('formatCount', () => {
+  it('separates thousands in both languages and shows – for none', async () => {
+    const { formatCount } = await import('./helpers')
+    expect(formatCount(1234567, 'zh-CN')).toBe('1,234,567')
+    expect(formatCount(1234, 'en')).toBe('1,234')
+    expect(formatCount(0, 'zh-CN')).toBe('0')
+    expect(formatCount(undefined, 'zh-CN')).toBe('–')
+  })
+})
+
+describe('withTotalRow and heatmapCSV', () => {
+  const rows = [
+    { id: 3, name: '城关一中', cells: [1, 0, 2500], sum: 2501, records: 'org_id=3' },
+    { id: 4, name: '"二中", 东校区', cells: [0, 4, 1], sum: 5, records: 'org_id=4' },
+  ]
+  it('sums each pillar over the rows', async () => {
+    const { withTotalRow } = await import('./helpers')
+    const all = withTotalRow(rows, '合计', 'org_id=2')
+    expect(all).toHaveLength(3)
+    expect(all[2]).toMatchObject({ total: true, name: '合计', cells: [1, 4, 2501], sum: 2506 })
+    expect(withTotalRow([], '合计', '')).toEqual([])
+  })
+  it('writes CSV with a BOM, quoted fields, CRLF and defused formulas', async () => {
+    const { heatmapCSV, withTotalRow } = await import('./helpers')
+    const csv = heatmapCSV(['单位', '理论', '文明', '网络', '合计'], withTotalRow([...rows, { id: 5, name: '=HYPERLINK("x")', cells: [0, 0, 0], sum: 0, records: '' }], '合计', ''))
+    expect(csv.charCodeAt(0)).toBe(0xfeff)
+    const lines = csv.slice(1).split('\r\n')
+    expect(lines[0]).toBe('单位,理论,文明,网络,合计')
+    expect(lines[1]).toBe('城关一中,1,0,2500,2501')
+    expect(lines[2]).toBe('"""二中"", 东校区",0,4,1,5')
+    expect(lines[3]).toBe(`"'=HYPERLINK(""x"")",0,0,0,0`)
+    expect(lines[4]).toBe('合计,1,4,2501,2506')
+    expect(lines[5]).toBe('')
+  })
+})

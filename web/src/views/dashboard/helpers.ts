@@ -93,3 +93,48 @@ export function fillMonths(year: string, groups: readonly Group[], today: string
     return key > current ? { ...g, future: true } : g
   })
 }
+
+/** A figure with thousands separators in the page's language (12,345); '–' while there is none. */
+export function formatCount(n: number | null | undefined, locale: string): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–'
+  return new Intl.NumberFormat(locale === 'en' ? 'en-US' : 'zh-CN', { maximumFractionDigits: 0 }).format(n)
+}
+
+/** One row of the heatmap as the page shows it (and exports it). */
+export interface HeatRow {
+  id: number
+  name: string
+  own?: boolean
+  total?: boolean
+  cells: number[] // per pillar, in the cards' order
+  sum: number
+  records: string
+}
+
+/**
+ * The heatmap's rows with a total row appended: each pillar summed over the
+ * rows (the children and the unit's own row add up to the unit's figure).
+ */
+export function withTotalRow(rows: readonly HeatRow[], name: string, records: string): HeatRow[] {
+  if (rows.length === 0) return []
+  const width = rows[0].cells.length
+  const cells = Array.from({ length: width }, (_, i) => rows.reduce((s, r) => s + (r.cells[i] ?? 0), 0))
+  return [...rows, { id: 0, name, total: true, cells, sum: cells.reduce((s, x) => s + x, 0), records }]
+}
+
+/** A CSV field, quoted when it holds a comma, a quote or a line break; formulas are defused. */
+function csvField(v: string | number): string {
+  let s = String(v)
+  // A cell starting with = + - @ would be run as a formula by a spreadsheet.
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+/**
+ * The heatmap as CSV for Excel: a byte order mark (so Excel reads the
+ * Chinese names as UTF-8), a header of the pillars, one line per row, CRLF.
+ */
+export function heatmapCSV(header: readonly string[], rows: readonly HeatRow[]): string {
+  const lines = [header.map(csvField).join(','), ...rows.map((r) => [r.name, ...r.cells, r.sum].map(csvField).join(','))]
+  return '\uFEFF' + lines.join('\r\n') + '\r\n'
+}
