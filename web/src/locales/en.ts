@@ -1,15 +1,10 @@
-import ledger from './features/ledger'
-import admin from './features/admin'
-import report from './features/report'
-import roster from './features/roster'
+import { featureMessages } from './messages'
 
 import type zh from './zh-CN'
 
 const en: typeof zh = {
-  ledger: ledger.en,
-  admin: admin.en,
-  report: report.en,
-  roster: roster.en,
+  // ledger, admin, report, roster, …: features/<name>.ts
+  ...featureMessages('en'),
   app: { title: 'Ideological Work Responsibility', short: 'zeren', language: 'Language' },
   menu: { home: 'Home', dashboard: 'Dashboard', ledger: 'Ledger', reports: 'Work reports', rosters: 'Teams and rosters', admin: 'Administration' },
   header: { logout: 'Log out', loggedOut: 'Logged out' },

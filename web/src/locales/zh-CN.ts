@@ -1,13 +1,8 @@
-import ledger from './features/ledger'
-import admin from './features/admin'
-import report from './features/report'
-import roster from './features/roster'
+import { featureMessages } from './messages'
 
 export default {
-  ledger: ledger.zh,
-  admin: admin.zh,
-  report: report.zh,
-  roster: roster.zh,
+  // ledger, admin, report, roster, …: features/<name>.ts
+  ...featureMessages('zh'),
   app: { title: '意识形态工作责任制', short: 'zeren', language: '语言' },
   menu: { home: '首页', dashboard: '工作看板', ledger: '工作台账', reports: '工作报告', rosters: '队伍名册', admin: '系统管理' },
   header: { logout: '退出登录', loggedOut: '已退出登录' },
