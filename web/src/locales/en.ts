@@ -1,3 +1,4 @@
+import { errorMessages } from '@/errors/messages'
 import { featureMessages } from './messages'
 
 import type zh from './zh-CN'
@@ -127,26 +128,8 @@ const en: typeof zh = {
     roster_manage: 'Manage teams and rosters',
     token_create: 'Issue API tokens',
   },
-  errors: {
-    network: 'The server cannot be reached; check the network and try again',
-    unauthorized: 'Please log in',
-    locked: 'The record is in a closed period and cannot change',
-    locked_period: 'The period is closed and cannot change: {message}',
-    locked_retry: 'Too many failed logins: the account is locked; try again after {time}',
-    rate_limited: 'Too many attempts; try again later',
-    rate_limited_retry: 'Too many attempts; try again after {time}',
-    invalid: 'Something entered is not right; check and try again',
-    forbidden: 'You may not do this',
-    not_found: 'Not found, or not yours to see',
-    conflict: 'This conflicts with existing data',
-    too_large: 'Too large',
-    unavailable: 'The service is unavailable; try again later',
-    csrf: 'The page is out of date; reload it and try again',
-    pending: 'Finish logging in first',
-    internal: 'Internal server error; contact the administrator',
-    fallback: 'Failed: {message}',
-    unknown: 'Something went wrong; try again later',
-  },
+  // errors.*, fields.*: src/errors/messages.ts, shared with the phone
+  ...errorMessages.en,
 }
 
 export default en

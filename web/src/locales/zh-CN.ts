@@ -1,3 +1,4 @@
+import { errorMessages } from '@/errors/messages'
 import { featureMessages } from './messages'
 
 export default {
@@ -125,24 +126,6 @@ export default {
     roster_manage: '管理队伍名册',
     token_create: '签发 API 令牌',
   },
-  errors: {
-    network: '无法连接服务器，请检查网络后重试',
-    unauthorized: '请先登录',
-    locked: '该记录所在周期已关闭，不能修改',
-    locked_period: '{message}',
-    locked_retry: '登录失败次数过多，账号已锁定，请在 {time} 之后再试',
-    rate_limited: '操作过于频繁，请稍后再试',
-    rate_limited_retry: '尝试次数过多，请在 {time} 之后再试',
-    invalid: '输入有误，请检查后重试',
-    forbidden: '您没有执行此操作的权限',
-    not_found: '内容不存在或您无权查看',
-    conflict: '操作与现有数据冲突',
-    too_large: '内容过大',
-    unavailable: '服务暂时不可用，请稍后再试',
-    csrf: '页面已过期，请刷新后重试',
-    pending: '请先完成登录步骤',
-    internal: '服务器内部错误，请联系管理员',
-    fallback: '操作失败：{message}',
-    unknown: '操作失败，请稍后再试',
-  },
+  // errors.*, fields.*: src/errors/messages.ts, shared with the phone
+  ...errorMessages.zh,
 }

@@ -93,7 +93,7 @@ const zh = {
     button: '导出 Excel',
     working: '正在导出…',
     done: '已下载 {name}',
-    tooLarge: '记录太多，无法一次导出：{message}',
+    tooLarge: '记录太多，无法一次导出，请缩小筛选范围后再导出',
   },
   form: {
     newTitle: '登记活动',
@@ -114,7 +114,6 @@ const zh = {
     evidenceExpected: '该类型活动一般需上传佐证材料。',
     required: '请填写{field}',
     tooLong: '{field}不能超过 {n} 个字',
-    serverSays: '服务器提示：{message}',
     saved: '已保存',
     savedDraft: '已保存为草稿，现在可以上传佐证材料',
     savedSubmitted: '已保存并提交审核',
@@ -282,7 +281,7 @@ const en: typeof zh = {
     button: 'Export to Excel',
     working: 'Exporting…',
     done: 'Downloaded {name}',
-    tooLarge: 'Too many records for one export: {message}',
+    tooLarge: 'Too many records for one export; narrow the filter first',
   },
   form: {
     newTitle: 'Record an activity',
@@ -303,7 +302,6 @@ const en: typeof zh = {
     evidenceExpected: 'Activities of this type usually carry evidence.',
     required: 'Enter the {field}',
     tooLong: 'The {field} must be at most {n} characters',
-    serverSays: 'The server says: {message}',
     saved: 'Saved',
     savedDraft: 'Saved as a draft: you can upload evidence now',
     savedSubmitted: 'Saved and submitted for review',
