@@ -101,7 +101,8 @@ test('the system administrator moves a school by drag-and-drop and creates an ac
   // A drop the server would refuse is not offered: allow-drop refuses a
   // district onto a district, so no confirmation appears.
   await node('D02').dragTo(node('D03'))
-  await page.waitForTimeout(300)
+  // The drag has ended (the drop indicator is gone) before the check.
+  await page.locator('.el-tree__drop-indicator').waitFor({ state: 'hidden' })
   assert.equal(await page.locator('.el-message-box').count(), 0, 'no confirmation for a district onto a district')
 
   // Users: create an account and see its one-time password once.

@@ -28,6 +28,8 @@ let photoDir
 before(async () => {
   browser = await launch(phone)
   context = browser.context
+  // Every page of every test: console errors are collected on all of them.
+  context.on('page', (p) => watchConsole(p, consoleErrors))
   photoDir = mkdtempSync(join(tmpdir(), 'zeren-phone-photos-'))
 })
 
@@ -38,7 +40,6 @@ after(async () => {
 
 test('a branch secretary logs an activity with a photo; a double tap records it once', async () => {
   const page = await context.newPage()
-  watchConsole(page, consoleErrors)
   const creates = []
   page.on('request', (r) => {
     if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/activities') creates.push(r.headers()['idempotency-key'])
