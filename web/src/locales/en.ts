@@ -9,6 +9,7 @@ const en: typeof zh = {
   app: { title: 'Ideological Work Responsibility', short: 'zeren', language: 'Language' },
   menu: { home: 'Home', dashboard: 'Dashboard', ledger: 'Ledger', reports: 'Work reports', rosters: 'Teams and rosters', admin: 'Administration' },
   header: { logout: 'Log out', loggedOut: 'Logged out' },
+  statusTag: { returnedBecause: 'Returned: {reason}', reason: 'Reason: {reason}' },
   relogin: {
     title: 'Your session has ended',
     intro: '{name}, you were away for a while and your session ended. Enter your password again; what you typed stays on the page.',

@@ -7,6 +7,7 @@ export default {
   app: { title: '意识形态工作责任制', short: 'zeren', language: '语言' },
   menu: { home: '首页', dashboard: '工作看板', ledger: '工作台账', reports: '工作报告', rosters: '队伍名册', admin: '系统管理' },
   header: { logout: '退出登录', loggedOut: '已退出登录' },
+  statusTag: { returnedBecause: '退回原因：{reason}', reason: '原因：{reason}' },
   relogin: {
     title: '登录已过期',
     intro: '{name}，您已较长时间未操作，登录已过期。请重新输入密码，刚才填写的内容不会丢失。',
