@@ -101,7 +101,8 @@ test('the system administrator moves a school by drag-and-drop and creates an ac
   // A drop the server would refuse is not offered: allow-drop refuses a
   // district onto a district, so no confirmation appears.
   await node('D02').dragTo(node('D03'))
-  await page.waitForTimeout(300)
+  // The drag has ended (the drop indicator is gone) before the check.
+  await page.locator('.el-tree__drop-indicator').waitFor({ state: 'hidden' })
   assert.equal(await page.locator('.el-message-box').count(), 0, 'no confirmation for a district onto a district')
 
   // Users: create an account and see its one-time password once.
@@ -252,7 +253,10 @@ test('the office administrator manages activity types', async () => {
 
   // Retiring a type the report templates count: before saving, the office
   // sees which templates and lines, and may cancel (nothing is saved).
-  await page.locator('[data-test=types-table] .el-table__row', { hasText: 'outreach_lecture' }).getByRole('button', { name: '编辑' }).click()
+  // The table names types; their codes show only in the edit dialog.
+  const lecture = '“习语润咸”宣讲活动'
+  assert.equal(await page.locator('[data-test=types-table]', { hasText: 'outreach_lecture' }).count(), 0, 'no codes in the table')
+  await page.locator('[data-test=types-table] .el-table__row', { hasText: lecture }).getByRole('button', { name: '编辑' }).click()
   const edit = page.locator('.el-dialog', { hasText: '代码创建后不能修改' })
   await edit.waitFor()
   await edit.locator('.el-switch').click()
@@ -266,7 +270,7 @@ test('the office administrator manages activity types', async () => {
   await impact.locator('[data-test=types-impact-cancel]').click()
   await impact.waitFor({ state: 'hidden' })
   await edit.getByRole('button', { name: '取消' }).click()
-  const row = page.locator('[data-test=types-table] .el-table__row', { hasText: 'outreach_lecture' })
+  const row = page.locator('[data-test=types-table] .el-table__row', { hasText: lecture })
   assert.ok((await row.textContent()).includes('使用中'), 'cancelled: the type is still in use')
 
   // The office administrator also holds period.close: the bureau's semester calendar.

@@ -85,7 +85,8 @@ export async function fillPhoneForm(page, photoDir, title, attendance, photo) {
   await picker.waitFor()
   await picker.locator('.van-picker-column').nth(0).locator('.van-picker-column__item', { hasText: '理论学习' }).click()
   await picker.locator('.van-picker-column').nth(1).locator('.van-picker-column__item', { hasText: /^主题活动$/ }).click()
-  await page.waitForTimeout(400) // the column's scroll animation
+  // The column has settled on the type before it is confirmed.
+  await picker.locator('.van-picker-column').nth(1).locator('.van-picker-column__item--selected', { hasText: /^主题活动$/ }).waitFor()
   await picker.locator('.van-picker__confirm').click()
   await page.locator('.van-popup:visible').waitFor({ state: 'hidden' })
   assert.equal(await page.locator('[data-test=log-type] input').inputValue(), '主题活动')

@@ -4,7 +4,8 @@ import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import elEn from 'element-plus/es/locale/lang/en'
 import zh from './locales/zh-CN'
 import en from './locales/en'
-import { errorMessage } from './api/client'
+import { errorMessage } from './errors'
+import { knownBureauZone } from './format'
 import { recordMissingKey } from './missingKeys'
 
 export const locales = [
@@ -40,5 +41,5 @@ export const elementLocale = computed(() => (i18n.global.locale.value === 'en' ?
 /** errorMessage bound to the current language. */
 export function useErrorMessage() {
   const { t, te, locale } = useI18n()
-  return (err: unknown) => errorMessage(err, t, (k) => te(k), locale.value)
+  return (err: unknown) => errorMessage(err, t, (k) => te(k), locale.value, knownBureauZone())
 }

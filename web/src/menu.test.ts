@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { firstPage, landingPath, menu, permitted, visibleMenu, type MenuEntry } from './menu'
+import type { RouteRecordRaw } from 'vue-router'
+import { featureRoutes } from './features'
+import { firstPage, landingPath, menu, menuFromRoutes, permitted, visibleMenu, type MenuEntry } from './menu'
 
 // The permission sets of the nine built-in roles, as internal/domain/access.go
 // (BuiltinRoles) defines them.
@@ -65,18 +67,54 @@ describe('administration menu per built-in role', () => {
   })
 })
 
+describe('menu built from route meta', () => {
+  const page = (path: string, order: number, extra: Record<string, unknown> = {}) =>
+    ({ path, component: {}, meta: { title: path, menu: { order }, ...extra } }) as RouteRecordRaw
+
+  it('orders pages and groups by meta.menu.order and puts pages into their group', () => {
+    const routes: RouteRecordRaw[] = [
+      page('g/2', 2, { permission: 'y', menu: { order: 2, group: '/g' } }),
+      page('b', 20, { permission: 'x' }),
+      page('g', 30, { group: true }),
+      page('a', 10, { permission: ['x', 'y'] }),
+      page('g/1', 1, { permission: 'z', menu: { order: 1, group: '/g' } }),
+      { path: 'hidden', component: {}, meta: { title: 'hidden', permission: 'x' } },
+    ]
+    const m = menuFromRoutes(routes)
+    expect(m.map((e) => e.path)).toEqual(['/a', '/b', '/g'])
+    expect(m[2].children?.map((e) => e.path)).toEqual(['/g/1', '/g/2'])
+    // The permission is the route's: written once.
+    expect(m[0].permission).toEqual(['x', 'y'])
+    expect(m[2].children?.[1].permission).toBe('y')
+  })
+
+  it('refuses a page that names a group no route declares', () => {
+    expect(() => menuFromRoutes([page('x/1', 1, { menu: { order: 1, group: '/x' } })])).toThrow(/\/x/)
+  })
+
+  it('gives every menu page of the app its route permission and a title', () => {
+    const routeByPath = new Map(featureRoutes.map((r) => [`/${r.path}`, r]))
+    const all = menu.flatMap((e) => [e, ...(e.children ?? [])])
+    expect(all.length).toBeGreaterThan(10)
+    for (const e of all) {
+      const r = routeByPath.get(e.path)
+      expect(r, e.path).toBeDefined()
+      expect(e.permission).toEqual(r!.meta?.permission)
+      expect(e.title).toBeTruthy()
+    }
+  })
+})
+
 describe('visibleMenu', () => {
   const entries: MenuEntry[] = [
-    { path: '/a', title: 'a', built: true, permission: ['x', 'y'] },
-    { path: '/b', title: 'b', built: false, permission: 'x' },
+    { path: '/a', title: 'a', order: 1, permission: ['x', 'y'] },
     {
       path: '/g',
       title: 'g',
-      built: true,
+      order: 2,
       children: [
-        { path: '/g/1', title: 'g1', built: true, permission: 'y' },
-        { path: '/g/2', title: 'g2', built: false, permission: 'y' },
-        { path: '/g/3', title: 'g3', built: true, permission: 'z' },
+        { path: '/g/1', title: 'g1', order: 1, permission: 'y' },
+        { path: '/g/3', title: 'g3', order: 3, permission: 'z' },
       ],
     },
   ]

@@ -1,49 +1,62 @@
 /**
- * The side menu. Entries whose pages are not built yet stay here, marked
- * built: false, and are hidden: the menu shows only pages that work.
+ * The side menu, built from the route meta of the features (src/features.ts):
+ * a page is in the menu when its route has meta.menu, under the group its
+ * meta.menu.group names, and asks the permission of its route's
+ * meta.permission — written once, for the route guard and the menu alike.
  */
+import type { RouteRecordRaw } from 'vue-router'
+import { featureRoutes } from './features'
+
 export interface MenuEntry {
   path: string
   title: string // an i18n key
-  built: boolean
+  order: number
   // Shown only to sessions with this permission, or with any one of these.
   permission?: string | readonly string[]
   // A group (sub-menu): shown when at least one child is.
   children?: MenuEntry[]
 }
 
-export const menu: MenuEntry[] = [
-  { path: '/', title: 'menu.home', built: true },
-  { path: '/dashboard', title: 'menu.dashboard', built: true, permission: 'activity.read' },
-  { path: '/ledger', title: 'menu.ledger', built: true, permission: 'activity.read' },
-  { path: '/reports', title: 'menu.reports', built: true, permission: 'activity.read' },
-  { path: '/rosters', title: 'menu.rosters', built: true, permission: 'activity.read' },
-  { path: '/duty', title: 'duty.title', built: true, permission: 'activity.read' },
-  { path: '/rectifications', title: 'menu.rectifications', built: true, permission: 'activity.read' },
-  { path: '/assessment', title: 'menu.assessment', built: true, permission: 'activity.read' },
-  {
-    path: '/admin',
-    title: 'menu.admin',
-    built: true,
-    // Each page asks the permission of the API it calls (internal/domain/access.go).
-    children: [
-      { path: '/admin/orgs', title: 'admin.menu.orgs', built: true, permission: 'org.manage' },
-      { path: '/admin/types', title: 'admin.menu.types', built: true, permission: 'catalog.manage' },
-      { path: '/admin/periods', title: 'admin.menu.periods', built: true, permission: 'period.close' },
-      {
-        path: '/admin/users',
-        title: 'admin.menu.users',
-        built: true,
-        permission: ['account.manage', 'role.manage', 'coverage.manage', 'account.unlock'],
-      },
-      { path: '/admin/roles', title: 'admin.menu.roles', built: true, permission: 'role.manage' },
-      { path: '/admin/policy', title: 'admin.menu.policy', built: true, permission: 'policy.manage' },
-      { path: '/admin/audit', title: 'admin.menu.audit', built: true, permission: 'audit.read' },
-      { path: '/admin/tokens', title: 'admin.menu.tokens', built: true, permission: ['account.manage', 'token.create'] },
-      { path: '/admin/jobs', title: 'notify.jobs.menu', built: true, permission: 'config.manage' },
-    ],
-  },
-]
+/** The absolute path of a main-layout child route ('' is '/'). */
+function absolute(path: string): string {
+  return path.startsWith('/') ? path : `/${path}`
+}
+
+const byOrder = (a: MenuEntry, b: MenuEntry) => a.order - b.order || a.path.localeCompare(b.path)
+
+/**
+ * The menu of the given routes (children of the main layout). A page naming a
+ * group that no route declares is a programming error, caught by menu.test.ts.
+ */
+export function menuFromRoutes(routes: readonly RouteRecordRaw[]): MenuEntry[] {
+  const top: MenuEntry[] = []
+  const groups = new Map<string, MenuEntry>()
+  for (const r of routes) {
+    const place = r.meta?.menu
+    if (!place || !r.meta?.group) continue
+    const g: MenuEntry = { path: absolute(r.path), title: r.meta.title ?? '', order: place.order, children: [] }
+    groups.set(g.path, g)
+    top.push(g)
+  }
+  for (const r of routes) {
+    const place = r.meta?.menu
+    if (!place || r.meta?.group) continue
+    const e: MenuEntry = { path: absolute(r.path), title: r.meta?.title ?? '', order: place.order }
+    if (r.meta?.permission !== undefined) e.permission = r.meta.permission
+    if (place.group === undefined) {
+      top.push(e)
+      continue
+    }
+    const g = groups.get(place.group)
+    if (!g) throw new Error(`menu: the page ${e.path} names the group ${place.group}, which no route declares`)
+    g.children!.push(e)
+  }
+  for (const g of groups.values()) g.children!.sort(byOrder)
+  return top.sort(byOrder)
+}
+
+/** The side menu of every feature's pages. */
+export const menu: MenuEntry[] = menuFromRoutes(featureRoutes)
 
 /** Whether a session with permissions may see what needs `needs` (any one of a list). */
 export function permitted(permissions: readonly string[], needs: string | readonly string[] | undefined): boolean {
@@ -52,11 +65,11 @@ export function permitted(permissions: readonly string[], needs: string | readon
   return needs.some((p) => permissions.includes(p))
 }
 
-/** The entries a session sees: built, permitted, and groups with at least one visible child. */
+/** The entries a session sees: permitted, and groups with at least one visible child. */
 export function visibleMenu(permissions: readonly string[], entries: readonly MenuEntry[] = menu): MenuEntry[] {
   const out: MenuEntry[] = []
   for (const e of entries) {
-    if (!e.built || !permitted(permissions, e.permission)) continue
+    if (!permitted(permissions, e.permission)) continue
     if (e.children) {
       const children = visibleMenu(permissions, e.children)
       if (children.length > 0) out.push({ ...e, children })

@@ -1,43 +1,35 @@
+import { watch } from 'vue'
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
-import { landingPath, permitted } from './menu'
+import { featureRoutes } from './features'
+import { i18n } from './i18n'
+import { firstPage, landingPath, permitted } from './menu'
+import { pageTitle } from './pageTitle'
 import { pendingRoute, useAuthStore } from './stores/auth'
-import { routes as adminRoutes } from './views/admin/routes'
-import { routes as ledgerRoutes } from './views/ledger/routes'
-import { routes as notifyRoutes } from './views/notify/routes'
-import { routes as reportRoutes } from './views/report/routes'
-import { routes as rosterRoutes } from './views/roster/routes'
-import { routes as dutyRoutes } from './views/duty/routes'
-import { routes as rectifyRoutes } from './views/rectification/routes'
 
 // Pages of the login steps, reachable without a finished login.
 const loginSteps = new Set(['/login', '/password', '/totp/enrol', '/totp'])
 
+/**
+ * A menu group's route opens the first page of the group the session may see.
+ * A guard rather than a redirect, so that it runs after the global guard has
+ * loaded the session (a redirect is resolved before any guard).
+ */
+function withGroupGuard(r: RouteRecordRaw): RouteRecordRaw {
+  if (!r.meta?.group) return r
+  const group = `/${r.path}`
+  return { ...r, beforeEnter: () => firstPage(useAuthStore().permissions, group) ?? '/' } as RouteRecordRaw
+}
+
 export const routes: RouteRecordRaw[] = [
-  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue') },
-  { path: '/password', name: 'password', component: () => import('./views/PasswordView.vue') },
-  { path: '/totp/enrol', name: 'totp-enrol', component: () => import('./views/TotpEnrolView.vue') },
-  { path: '/totp', name: 'totp', component: () => import('./views/TotpVerifyView.vue') },
+  { path: '/login', name: 'login', meta: { title: 'login.title' }, component: () => import('./views/LoginView.vue') },
+  { path: '/password', name: 'password', meta: { title: 'password.title' }, component: () => import('./views/PasswordView.vue') },
+  { path: '/totp/enrol', name: 'totp-enrol', meta: { title: 'totp.enrolTitle' }, component: () => import('./views/TotpEnrolView.vue') },
+  { path: '/totp', name: 'totp', meta: { title: 'totp.verifyTitle' }, component: () => import('./views/TotpVerifyView.vue') },
   {
     path: '/',
     component: () => import('./layouts/MainLayout.vue'),
-    children: [
-      { path: '', name: 'home', meta: { title: 'menu.home' }, component: () => import('./views/HomeView.vue') },
-      // Changing one's own password, for everyone, from the header's user menu.
-      { path: 'account/password', name: 'change-password', meta: { title: 'password.title' }, component: () => import('./views/PasswordView.vue') },
-      {
-        path: 'dashboard',
-        name: 'dashboard',
-        meta: { title: 'menu.dashboard', permission: 'activity.read' },
-        component: () => import('./views/DashboardView.vue'),
-      },
-      ...ledgerRoutes,
-      ...adminRoutes,
-      ...reportRoutes,
-      ...rosterRoutes,
-      ...dutyRoutes,
-      ...notifyRoutes,
-      ...rectifyRoutes,
-    ],
+    // Every feature's pages (views/<feature>/index.ts).
+    children: featureRoutes.map(withGroupGuard),
   },
   { path: '/:rest(.*)*', redirect: '/' },
 ]
@@ -67,3 +59,10 @@ router.beforeEach(async (to) => {
   if ((typeof needs === 'string' || Array.isArray(needs)) && !permitted(auth.permissions, needs)) return '/'
   return true
 })
+
+// document.title follows the page and the language.
+const setTitle = () => {
+  document.title = pageTitle(router.currentRoute.value, (k) => i18n.global.t(k))
+}
+router.afterEach(setTitle)
+watch(i18n.global.locale, setTitle)

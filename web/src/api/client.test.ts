@@ -1,8 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, REQUEST_TIMEOUT_MS, api, errorMessage, formatRetry, setCsrfToken } from './client'
-import zh from '@/locales/zh-CN'
-import en from '@/locales/en'
-import { createI18n } from 'vue-i18n'
+import { ApiError, REQUEST_TIMEOUT_MS, api, setCsrfToken } from './client'
 
 function mockFetch(status: number, body?: unknown) {
   const fn = vi.fn(async (_url: string, _init?: RequestInit) =>
@@ -58,43 +55,6 @@ describe('request', () => {
     expect(((await api.get("/x").catch((e) => e)) as ApiError).code).toBe('http_502')
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))))
     expect(((await api.get("/x").catch((e) => e)) as ApiError).code).toBe('network')
-  })
-})
-
-describe('errorMessage', () => {
-  const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zh, en } })
-  const g = i18n.global
-  const msg = (e: unknown) => errorMessage(e, g.t, (k) => g.te(k), g.locale.value)
-
-  it('shows the closed period and who may reopen it, from the server', () => {
-    const e = new ApiError(423, { code: 'locked', field: 'date', message: '2024年已关账，如需修改请联系局办公室管理员重新开放' })
-    expect(msg(e)).toBe('2024年已关账，如需修改请联系局办公室管理员重新开放')
-  })
-
-  it('translates by code, with the retry time for a lockout', () => {
-    const retry = new Date(Date.now() + 10 * 60_000)
-    const e = new ApiError(423, { code: 'locked', message: 'x', retry_at: retry.toISOString() })
-    const time = formatRetry(retry, 'zh-CN')
-    expect(msg(e)).toContain('账号已锁定')
-    expect(msg(e)).toContain(time)
-    g.locale.value = 'en'
-    expect(msg(e)).toContain('locked')
-    expect(msg(e)).toContain(formatRetry(retry, 'en'))
-    expect(msg(new ApiError(429, { code: 'rate_limited', message: 'x', retry_at: retry.toISOString() }))).toMatch(/^Too many attempts; try again after /)
-    expect(msg(new ApiError(429, { code: 'rate_limited', message: 'x' }))).toBe('Too many attempts; try again later')
-    g.locale.value = 'zh-CN'
-  })
-
-  it('falls back to the server message for an unknown code, and to a generic one otherwise', () => {
-    expect(msg(new ApiError(418, { code: 'teapot', message: 'short and stout' }))).toBe('操作失败：short and stout')
-    expect(msg(new Error('boom'))).toBe(zh.errors.unknown)
-    expect(msg(new ApiError(0, { code: 'network', message: '' }))).toBe(zh.errors.network)
-  })
-
-  it('has the same keys in both languages', () => {
-    const keys = (o: object, p = ''): string[] =>
-      Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v, `${p}${k}.`) : [`${p}${k}`]))
-    expect(keys(en).sort()).toEqual(keys(zh).sort())
   })
 })
 

@@ -1,5 +1,5 @@
 // A small fetch wrapper for the zeren API: same-origin cookies, the CSRF
-// header on unsafe methods, and API errors as ApiError (see errorMessage).
+// header on unsafe methods, and API errors as ApiError (worded by src/errors).
 import type { components } from './schema'
 
 export type Schemas = components['schemas']
@@ -160,38 +160,4 @@ export const api = {
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body ?? {}),
   delete: <T>(path: string) => request<T>('DELETE', path),
-}
-
-type Translate = (key: string, params?: Record<string, unknown>) => string
-type Exists = (key: string) => boolean
-
-/** The local time at which to retry, e.g. "14:05" today or "3月2日 14:05". */
-export function formatRetry(at: Date, locale: string, now = new Date()): string {
-  const sameDay = at.toDateString() === now.toDateString()
-  const opts: Intl.DateTimeFormatOptions = sameDay
-    ? { hour: '2-digit', minute: '2-digit', hour12: false }
-    : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }
-  return new Intl.DateTimeFormat(locale, opts).format(at)
-}
-
-/**
- * A user-facing message for an error, translated by its code
- * (errors.<code> in the locale files; {time} is the retry time). An unknown
- * code falls back to the server's message.
- */
-export function errorMessage(err: unknown, t: Translate, te: Exists, locale: string): string {
-  if (err instanceof ApiError) {
-    // A write into a closed period: the server's message names the period and
-    // who may reopen it (in Chinese, e.g. 2024年已关账，如需修改请联系…重新开放).
-    if (err.code === 'locked' && !err.retryAt && err.field === 'date' && err.message && te('errors.locked_period')) {
-      return t('errors.locked_period', { message: err.message })
-    }
-    // A lockout or rate limit says when to retry (errors.<code>_retry).
-    const key = err.retryAt && te(`errors.${err.code}_retry`) ? `errors.${err.code}_retry` : `errors.${err.code}`
-    if (te(key)) {
-      return t(key, { time: err.retryAt ? formatRetry(err.retryAt, locale) : '', field: err.field ?? '' })
-    }
-    return err.message ? t('errors.fallback', { message: err.message }) : t('errors.unknown')
-  }
-  return t('errors.unknown')
 }

@@ -4,7 +4,8 @@
 // a phone or PC set to another zone (or to a wrong time) would otherwise see
 // another day between 16:00 and 24:00 UTC.
 import { ref, type Ref } from 'vue'
-import { api, type Schemas } from './client'
+import type { Schemas } from './client'
+import { http } from './typed'
 
 export type ServerClock = Schemas['Clock']
 
@@ -18,7 +19,7 @@ export function serverClock(): Promise<ServerClock> {
   // performance.now() measures elapsed time only; it says nothing about the date.
   const at = performance.now()
   if (!cached || at - cached.at > maxAgeMs) {
-    const clock = api.get<ServerClock>('/api/v1/clock')
+    const clock = http.get('/api/v1/clock')
     cached = { at, clock }
     clock.catch(() => {
       if (cached?.clock === clock) cached = null

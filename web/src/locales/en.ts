@@ -1,24 +1,15 @@
-import ledger from './features/ledger'
-import admin from './features/admin'
-import report from './features/report'
-import roster from './features/roster'
-import duty from './features/duty'
-import notify from './features/notify'
-import rectify from './features/rectify'
+import { errorMessages } from '@/errors/messages'
+import { featureMessages } from './messages'
 
 import type zh from './zh-CN'
 
 const en: typeof zh = {
-  ledger: ledger.en,
-  admin: admin.en,
-  report: report.en,
-  roster: roster.en,
-  duty: duty.en,
-  notify: notify.en,
-  rectify: rectify.en,
+  // ledger, admin, report, roster, …: features/<name>.ts
+  ...featureMessages('en'),
   app: { title: 'Ideological Work Responsibility', short: 'zeren', language: 'Language' },
   menu: { home: 'Home', dashboard: 'Dashboard', ledger: 'Ledger', reports: 'Work reports', rosters: 'Teams and rosters', rectifications: 'Rectifications', assessment: 'Assessment', admin: 'Administration' },
   header: { logout: 'Log out', loggedOut: 'Logged out' },
+  statusTag: { returnedBecause: 'Returned: {reason}', reason: 'Reason: {reason}' },
   relogin: {
     title: 'Your session has ended',
     intro: '{name}, you were away for a while and your session ended. Enter your password again; what you typed stays on the page.',
@@ -150,26 +141,8 @@ const en: typeof zh = {
     rectification_review: 'Open and review rectifications',
     assessment_manage: 'Manage the yearly assessment',
   },
-  errors: {
-    network: 'The server cannot be reached; check the network and try again',
-    unauthorized: 'Please log in',
-    locked: 'The record is in a closed period and cannot change',
-    locked_period: 'The period is closed and cannot change: {message}',
-    locked_retry: 'Too many failed logins: the account is locked; try again after {time}',
-    rate_limited: 'Too many attempts; try again later',
-    rate_limited_retry: 'Too many attempts; try again after {time}',
-    invalid: 'Something entered is not right; check and try again',
-    forbidden: 'You may not do this',
-    not_found: 'Not found, or not yours to see',
-    conflict: 'This conflicts with existing data',
-    too_large: 'Too large',
-    unavailable: 'The service is unavailable; try again later',
-    csrf: 'The page is out of date; reload it and try again',
-    pending: 'Finish logging in first',
-    internal: 'Internal server error; contact the administrator',
-    fallback: 'Failed: {message}',
-    unknown: 'Something went wrong; try again later',
-  },
+  // errors.*, fields.*: src/errors/messages.ts, shared with the phone
+  ...errorMessages.en,
 }
 
 export default en

@@ -18,6 +18,13 @@ describe('locales', () => {
   it('zh-CN and en have the same keys', () => {
     expect(keys(en).sort()).toEqual(keys(zh).sort())
   })
+  it('mounts every feature file under its name', () => {
+    // locales/features/<name>.ts, collected by file name (locales/messages.ts).
+    for (const f of ['ledger', 'admin', 'report', 'roster']) {
+      expect(Object.keys((zh as Record<string, object>)[f] ?? {}).length, f).toBeGreaterThan(5)
+      expect(Object.keys((en as Record<string, object>)[f] ?? {}).length, f).toBeGreaterThan(5)
+    }
+  })
   it('no message is empty', () => {
     for (const v of [...leaves(zh), ...leaves(en)]) expect(typeof v === 'string' && v.trim() !== '').toBe(true)
   })

@@ -1,22 +1,13 @@
-import ledger from './features/ledger'
-import admin from './features/admin'
-import report from './features/report'
-import roster from './features/roster'
-import duty from './features/duty'
-import notify from './features/notify'
-import rectify from './features/rectify'
+import { errorMessages } from '@/errors/messages'
+import { featureMessages } from './messages'
 
 export default {
-  ledger: ledger.zh,
-  admin: admin.zh,
-  report: report.zh,
-  roster: roster.zh,
-  duty: duty.zh,
-  notify: notify.zh,
-  rectify: rectify.zh,
+  // ledger, admin, report, roster, …: features/<name>.ts
+  ...featureMessages('zh'),
   app: { title: '意识形态工作责任制', short: 'zeren', language: '语言' },
   menu: { home: '首页', dashboard: '工作看板', ledger: '工作台账', reports: '工作报告', rosters: '队伍名册', rectifications: '整改台账', assessment: '年度考核', admin: '系统管理' },
   header: { logout: '退出登录', loggedOut: '已退出登录' },
+  statusTag: { returnedBecause: '退回原因：{reason}', reason: '原因：{reason}' },
   relogin: {
     title: '登录已过期',
     intro: '{name}，您已较长时间未操作，登录已过期。请重新输入密码，刚才填写的内容不会丢失。',
@@ -148,24 +139,6 @@ export default {
     rectification_review: '交办和审核整改',
     assessment_manage: '管理年度考核',
   },
-  errors: {
-    network: '无法连接服务器，请检查网络后重试',
-    unauthorized: '请先登录',
-    locked: '该记录所在周期已关闭，不能修改',
-    locked_period: '{message}',
-    locked_retry: '登录失败次数过多，账号已锁定，请在 {time} 之后再试',
-    rate_limited: '操作过于频繁，请稍后再试',
-    rate_limited_retry: '尝试次数过多，请在 {time} 之后再试',
-    invalid: '输入有误，请检查后重试',
-    forbidden: '您没有执行此操作的权限',
-    not_found: '内容不存在或您无权查看',
-    conflict: '操作与现有数据冲突',
-    too_large: '内容过大',
-    unavailable: '服务暂时不可用，请稍后再试',
-    csrf: '页面已过期，请刷新后重试',
-    pending: '请先完成登录步骤',
-    internal: '服务器内部错误，请联系管理员',
-    fallback: '操作失败：{message}',
-    unknown: '操作失败，请稍后再试',
-  },
+  // errors.*, fields.*: src/errors/messages.ts, shared with the phone
+  ...errorMessages.zh,
 }

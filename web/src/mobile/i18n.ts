@@ -1,7 +1,8 @@
 // vue-i18n for the phone pages: the same language choice as the desktop app
 // (localStorage zeren.locale), the phone's own messages, and no Element Plus.
 import { createI18n, useI18n } from 'vue-i18n'
-import { errorMessage } from '@/api/client'
+import { errorMessage } from '@/errors'
+import { knownBureauZone } from '@/format'
 import { recordMissingKey } from '@/missingKeys'
 import { messages } from './locales'
 
@@ -32,5 +33,5 @@ export function setLocale(l: Locale): void {
 /** errorMessage bound to the current language. */
 export function useErrorMessage() {
   const { t, te, locale } = useI18n()
-  return (err: unknown) => errorMessage(err, t, (k) => te(k), locale.value)
+  return (err: unknown) => errorMessage(err, t, (k) => te(k), locale.value, knownBureauZone())
 }

@@ -30,3 +30,18 @@ describe('phone locales', () => {
     }
   })
 })
+
+describe('phone page titles', () => {
+  it('every page names a title both languages carry', async () => {
+    const { routes } = await import('./router')
+    const zh = new Map(flat(messages['zh-CN']))
+    const en = new Map(flat(messages.en))
+    const pages = routes.filter((r) => r.component)
+    // login, password, step, the three tabs, the own password change, rectification
+    expect(pages.length).toBe(8)
+    for (const r of pages) {
+      const key = String(r.meta?.title ?? '')
+      expect(zh.has(key) && en.has(key), `${r.path} ${key}`).toBe(true)
+    }
+  })
+})

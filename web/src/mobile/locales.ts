@@ -1,6 +1,7 @@
 // Messages of the phone pages (m.html), zh-CN first. Separate from the desktop
 // locales so that the phone bundle carries only its own strings; the parity
 // test holds both languages to the same keys.
+import { errorMessages } from '@/errors/messages'
 
 const zh = {
   app: { title: '意识形态工作责任制', short: '责任制' },
@@ -138,25 +139,8 @@ const zh = {
     rect: '本单位整改',
     logout: '退出登录',
   },
-  errors: {
-    network: '无法连接服务器，请检查网络后重试',
-    unauthorized: '请先登录',
-    locked: '该记录所在周期已关闭，不能修改',
-    locked_retry: '登录失败次数过多，账号已锁定，请在 {time} 之后再试',
-    rate_limited: '操作过于频繁，请稍后再试',
-    rate_limited_retry: '尝试次数过多，请在 {time} 之后再试',
-    invalid: '输入有误：{field}',
-    forbidden: '您没有执行此操作的权限',
-    not_found: '内容不存在或您无权查看',
-    conflict: '操作与现有数据冲突',
-    too_large: '文件过大',
-    unavailable: '服务暂时不可用，请稍后再试',
-    csrf: '页面已过期，请刷新后重试',
-    pending: '请先完成登录步骤',
-    internal: '服务器内部错误，请联系管理员',
-    fallback: '操作失败：{message}',
-    unknown: '操作失败，请稍后再试',
-  },
+  // errors.*, fields.*: src/errors/messages.ts, shared with the desktop
+  ...errorMessages.zh,
 }
 
 type Messages = typeof zh
@@ -297,25 +281,8 @@ const en: Messages = {
     rect: 'Our rectifications',
     logout: 'Log out',
   },
-  errors: {
-    network: 'The server cannot be reached; check the network and try again',
-    unauthorized: 'Please log in',
-    locked: 'The record is in a closed period and cannot change',
-    locked_retry: 'Too many failed logins: the account is locked until {time}',
-    rate_limited: 'Too many requests; try again shortly',
-    rate_limited_retry: 'Too many attempts; try again after {time}',
-    invalid: 'Check the input: {field}',
-    forbidden: 'You may not do this',
-    not_found: 'Not found, or not yours to see',
-    conflict: 'This conflicts with existing data',
-    too_large: 'The file is too large',
-    unavailable: 'The service is unavailable; try again shortly',
-    csrf: 'The page has expired; reload it and try again',
-    pending: 'Finish the login steps first',
-    internal: 'Server error; contact the administrator',
-    fallback: 'Failed: {message}',
-    unknown: 'Something failed; try again later',
-  },
+  // errors.*, fields.*: src/errors/messages.ts, shared with the desktop
+  ...errorMessages.en,
 }
 
 export const messages = { 'zh-CN': zh, en }

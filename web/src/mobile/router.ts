@@ -1,20 +1,23 @@
 // Routes of the phone pages, under /m/ (the server answers every /m/… path
 // with m.html). The login steps mirror the desktop router's guard.
+import { watch } from 'vue'
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { pageTitle } from '@/pageTitle'
 import { useAuthStore } from '@/stores/auth'
+import { i18n } from './i18n'
 
 const open = new Set(['/login', '/password', '/step'])
 
 export const routes: RouteRecordRaw[] = [
-  { path: '/login', component: () => import('./views/LoginPage.vue') },
-  { path: '/password', component: () => import('./views/PasswordPage.vue') },
-  { path: '/step', component: () => import('./views/StepPage.vue') },
-  { path: '/log', meta: { tab: true }, component: () => import('./views/LogPage.vue') },
-  { path: '/progress', meta: { tab: true }, component: () => import('./views/ProgressPage.vue') },
-  { path: '/me', meta: { tab: true }, component: () => import('./views/MePage.vue') },
+  { path: '/login', meta: { title: 'login.title' }, component: () => import('./views/LoginPage.vue') },
+  { path: '/password', meta: { title: 'password.title' }, component: () => import('./views/PasswordPage.vue') },
+  { path: '/step', meta: { title: 'step.title' }, component: () => import('./views/StepPage.vue') },
+  { path: '/log', meta: { tab: true, title: 'log.title' }, component: () => import('./views/LogPage.vue') },
+  { path: '/progress', meta: { tab: true, title: 'progress.title' }, component: () => import('./views/ProgressPage.vue') },
+  { path: '/me', meta: { tab: true, title: 'me.title' }, component: () => import('./views/MePage.vue') },
   // Changing one's own password, from 我的 (the login step is /password).
-  { path: '/change-password', component: () => import('./views/PasswordPage.vue') },
-  { path: '/rectify', component: () => import('./views/RectifyPage.vue') },
+  { path: '/change-password', meta: { title: 'password.title' }, component: () => import('./views/PasswordPage.vue') },
+  { path: '/rectify', meta: { title: 'rect.title' }, component: () => import('./views/RectifyPage.vue') },
   { path: '/:rest(.*)*', redirect: '/log' },
 ]
 
@@ -51,3 +54,10 @@ router.beforeEach(async (to) => {
   if (to.path === '/log' && home !== '/log') return home
   return true
 })
+
+// document.title follows the page and the language, as on the desktop.
+const setTitle = () => {
+  document.title = pageTitle(router.currentRoute.value, (k) => i18n.global.t(k))
+}
+router.afterEach(setTitle)
+watch(i18n.global.locale, setTitle)

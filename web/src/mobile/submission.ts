@@ -2,7 +2,8 @@
 // form's idempotency key, retrying on network errors and 5xx, then upload each
 // photo to it, each with its own retries. If the activity was created but a
 // photo failed for good, the activity is kept and only the photos are retried.
-import { request, type Schemas } from '@/api/client'
+import type { Schemas } from '@/api/client'
+import { http } from '@/api/typed'
 import { FormKey } from '@/api/idempotency'
 import { withRetry, withTimeout, type RetryOptions } from './retry'
 import { uploadEvidence } from '@/api/upload'
@@ -17,7 +18,7 @@ export type Upload = (activityId: number, file: File, onProgress: (f: number) =>
 export const CREATE_TIMEOUT_MS = 30_000
 
 export const sendCreate: Send = (body, key) =>
-  withTimeout(request<Activity>('POST', '/api/v1/activities', body, { 'Idempotency-Key': key }), CREATE_TIMEOUT_MS)
+  withTimeout(http.post('/api/v1/activities', { body, headers: { 'Idempotency-Key': key } }), CREATE_TIMEOUT_MS)
 
 export type PhotoStatus = 'waiting' | 'preparing' | 'uploading' | 'retrying' | 'done' | 'failed'
 

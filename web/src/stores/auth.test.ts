@@ -100,13 +100,10 @@ describe('auth store', () => {
 })
 
 describe('menu', () => {
-  it('shows only built entries the session may use', () => {
-    expect(visibleMenu(['activity.read']).map((e) => e.path)).toEqual(['/', '/dashboard', '/ledger', '/reports', '/rosters'])
+  it('shows only the entries the session may use', () => {
+    expect(visibleMenu(['activity.read']).map((e) => e.path)).toEqual(['/', '/dashboard', '/ledger', '/reports', '/rosters', '/duty', '/rectifications', '/assessment'])
     expect(visibleMenu([]).map((e) => e.path)).toEqual(['/'])
-    const entries = [
-      { path: '/a', title: 'a', built: true, permission: 'audit.read' },
-      { path: '/b', title: 'b', built: false },
-    ]
+    const entries = [{ path: '/a', title: 'a', order: 1, permission: 'audit.read' }]
     expect(visibleMenu([], entries)).toEqual([])
     expect(visibleMenu(['audit.read'], entries).map((e) => e.path)).toEqual(['/a'])
   })

@@ -1,7 +1,6 @@
 import { defineStore } from 'pinia'
-import { ApiError, api, setCsrfToken, type LoginResult, type Me, type TOTPEnrolment } from '@/api/client'
-
-const v1 = '/api/v1'
+import { ApiError, setCsrfToken, type Me, type TOTPEnrolment } from '@/api/client'
+import { http } from '@/api/typed'
 
 export type Pending = Me['pending']
 
@@ -29,7 +28,7 @@ export const useAuthStore = defineStore('auth', {
     },
     async refresh() {
       try {
-        this.setMe(await api.get<Me>(`${v1}/auth/me`))
+        this.setMe(await http.get('/api/v1/auth/me'))
       } catch (e) {
         if (e instanceof ApiError && e.status === 401) {
           this.setMe(null)
@@ -39,7 +38,7 @@ export const useAuthStore = defineStore('auth', {
       }
     },
     async login(username: string, password: string) {
-      const res = await api.post<LoginResult>(`${v1}/auth/login`, { username, password })
+      const res = await http.post('/api/v1/auth/login', { body: { username, password } })
       setCsrfToken(res.csrf_token)
       await this.refresh()
     },
@@ -50,20 +49,20 @@ export const useAuthStore = defineStore('auth', {
      */
     async logout() {
       try {
-        await api.post<void>(`${v1}/auth/logout`)
+        await http.post('/api/v1/auth/logout')
       } catch (e) {
         if (!(e instanceof ApiError && e.status === 401)) throw e
       }
       this.setMe(null)
     },
     async changePassword(currentPassword: string, newPassword: string) {
-      this.setMe(await api.post<Me>(`${v1}/auth/password`, { current_password: currentPassword, new_password: newPassword }))
+      this.setMe(await http.post('/api/v1/auth/password', { body: { current_password: currentPassword, new_password: newPassword } }))
     },
     async enrolTotp(): Promise<TOTPEnrolment> {
-      return api.post<TOTPEnrolment>(`${v1}/auth/totp/enrol`)
+      return http.post('/api/v1/auth/totp/enrol')
     },
     async verifyTotp(code: string) {
-      this.setMe(await api.post<Me>(`${v1}/auth/totp/verify`, { code }))
+      this.setMe(await http.post('/api/v1/auth/totp/verify', { body: { code } }))
     },
   },
 })

@@ -5,10 +5,9 @@
 // the call is replayed (api/client.ts withSessionRecovery).
 import { defineStore } from 'pinia'
 import { ref, watch } from 'vue'
-import { ApiError, api, setCsrfToken, setSessionRecovery, type LoginResult, type Me } from '@/api/client'
+import { ApiError, setCsrfToken, setSessionRecovery, type Me } from '@/api/client'
+import { http } from '@/api/typed'
 import { useAuthStore } from './auth'
-
-const v1 = '/api/v1'
 
 export type ReloginStep = 'password' | 'totp'
 
@@ -60,7 +59,7 @@ export const useSessionStore = defineStore('session', () => {
 
   /** Completes the re-login once no step is pending: the session must be the same account's. */
   async function complete() {
-    const me = await api.get<Me>(`${v1}/auth/me`)
+    const me = await http.get('/api/v1/auth/me')
     if (me.account.id !== accountId || me.pending) {
       blocked.value = true
       return
@@ -71,7 +70,7 @@ export const useSessionStore = defineStore('session', () => {
 
   /** The password step; a wrong password rejects with the API's error for the dialog to show. */
   async function submitPassword(password: string) {
-    const res = await api.post<LoginResult>(`${v1}/auth/login`, { username: username.value, password })
+    const res = await http.post('/api/v1/auth/login', { body: { username: username.value, password } })
     setCsrfToken(res.csrf_token)
     if (res.pending === 'totp') {
       step.value = 'totp'
@@ -86,7 +85,7 @@ export const useSessionStore = defineStore('session', () => {
 
   /** The second-factor step. */
   async function submitCode(code: string) {
-    const me = await api.post<Me>(`${v1}/auth/totp/verify`, { code })
+    const me = await http.post('/api/v1/auth/totp/verify', { body: { code } })
     setCsrfToken(me.csrf_token)
     if (me.pending) {
       blocked.value = true
@@ -119,7 +118,7 @@ export const useSessionStore = defineStore('session', () => {
     const before = auth.account?.id
     let me: Me
     try {
-      me = await api.get<Me>(`${v1}/auth/me`)
+      me = await http.get('/api/v1/auth/me')
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return relogin()
       return false

@@ -95,7 +95,7 @@ const zh = {
     button: '导出 Excel',
     working: '正在导出…',
     done: '已下载 {name}',
-    tooLarge: '记录太多，无法一次导出：{message}',
+    tooLarge: '记录太多，无法一次导出，请缩小筛选范围后再导出',
   },
   form: {
     newTitle: '登记活动',
@@ -295,7 +295,7 @@ const en: typeof zh = {
     button: 'Export to Excel',
     working: 'Exporting…',
     done: 'Downloaded {name}',
-    tooLarge: 'Too many records for one export: {message}',
+    tooLarge: 'Too many records for one export; narrow the filter first',
   },
   form: {
     newTitle: 'Record an activity',

@@ -80,7 +80,7 @@ const zh = {
   importRow: '行',
   importColumn: '列',
   importProblem: '问题',
-  importBadFile: '文件无法导入：{message}',
+  importBadFile: '文件无法读取：请另存为 Excel 工作簿（.xlsx）后再导入',
   importTooLarge: '文件太大，请拆分后分别导入（每个文件不超过 5 MB）',
   kind: {
     outreach: '宣讲队伍',
@@ -193,7 +193,7 @@ const en: typeof zh = {
   importRow: 'Row',
   importColumn: 'Column',
   importProblem: 'Problem',
-  importBadFile: 'The file cannot be imported: {message}',
+  importBadFile: 'The file cannot be read: save it as an Excel workbook (.xlsx) and import it again',
   importTooLarge: 'The file is too large; split it (at most 5 MB a file)',
   kind: {
     outreach: 'Outreach team',

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { actorLabel, auditQuery, emptyAuditFilter, shortenHashes, targetLabel } from './audit'
+import { createI18n } from 'vue-i18n'
+import { formatNumber, formatTimestamp } from '@/format'
+import en from '@/locales/en'
+import { actorLabel, auditDetail, auditQuery, emptyAuditFilter, shortenHashes, targetLabel } from './audit'
 import zh from '@/locales/zh-CN'
 
 const kinds = (zh as unknown as { admin: { audit: { targetKinds: Record<string, string> } } }).admin.audit.targetKinds
@@ -63,5 +66,35 @@ describe('audit log names', () => {
   it('shortens hashes in free text', () => {
     expect(shortenHashes(`${sha} 现场照片.png`)).toBe(`${sha.slice(0, 12)}… 现场照片.png`)
     expect(shortenHashes('no hash here')).toBe('no hash here')
+  })
+})
+
+describe('audit detail (说明)', () => {
+  const g = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zh, en } }).global
+  const fmt = { timestamp: (s: string) => formatTimestamp(s, 'Asia/Shanghai'), number: (n: number) => formatNumber(n, 'zh-CN') }
+  const say = (type: string, detail: string, lang = 'zh-CN') => {
+    g.locale.value = lang as 'zh-CN' | 'en'
+    return auditDetail({ type, detail }, g.t, fmt, lang)
+  }
+
+  it('says what the server wrote in Chinese, times in the bureau zone', () => {
+    expect(say('login.failure', 'wrong password')).toBe('密码错误')
+    expect(say('login.failure', 'account locked')).toBe('账号已锁定')
+    expect(say('login.failure', 'locked until 2026-03-01T16:30:00Z')).toBe('锁定至 2026-03-02 00:30')
+    expect(say('login.totp', 'locked until 2026-03-01T16:30:00Z after wrong second-factor codes')).toBe('动态口令连续错误，锁定至 2026-03-02 00:30')
+    expect(say('member.import', 'imported 1200 members from an Excel workbook')).toBe('从 Excel 导入 1,200 名成员')
+    expect(say('activity.export', '12345 rows; org 3, 2024')).toBe('导出 12,345 行')
+    expect(say('login.success', 'password_change')).toBe('待完成：修改密码')
+    expect(say('report.download', 'docx')).toBe('格式：DOCX')
+    expect(say('login.success', 'wrong password', 'en')).toBe('Wrong password')
+  })
+
+  it('shows a file by its name, a person’s text as written, and no English sentence it does not know', () => {
+    expect(say('evidence.attach', `${sha} 照片.jpg`)).toBe('照片.jpg')
+    expect(say('evidence.detach', sha)).toBe('abababababab…')
+    expect(say('activity.return', '佐证材料不全')).toBe('佐证材料不全')
+    expect(say('config.change', 'something new the server says')).toBe('')
+    expect(say('config.change', 'something new the server says', 'en')).toBe('something new the server says')
+    expect(say('login.failure', '')).toBe('')
   })
 })

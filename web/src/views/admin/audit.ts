@@ -80,3 +80,61 @@ export function targetLabel(
   if (/^\d+$/.test(rest)) return `${k} #${rest}`
   return `${k} ${rest}` // a code of its own: a token's id as the tokens page shows it
 }
+
+type Say = (key: string, params?: Record<string, unknown>) => string
+
+// What the server writes into an event's detail (internal/app: auth.go,
+// rosterimport.go, catalog.go, export.go, demoaccounts.go), in English; each
+// known shape is said again in the reader's language (admin.audit.details.*).
+const detailShapes: Array<[RegExp, string, (m: RegExpExecArray) => Record<string, string>]> = [
+  [/^wrong password$/, 'wrongPassword', () => ({})],
+  [/^unknown username$/, 'unknownUsername', () => ({})],
+  [/^account locked$/, 'accountLocked', () => ({})],
+  [/^account disabled$/, 'accountDisabled', () => ({})],
+  [/^demo account$/, 'demoAccount', () => ({})],
+  [/^locked until (\S+) after wrong second-factor codes$/, 'lockedAfterTotp', (m) => ({ time: m[1] })],
+  [/^locked until (\S+)$/, 'lockedUntil', (m) => ({ time: m[1] })],
+  [/^imported (\d+) members from an Excel workbook$/, 'importedMembers', (m) => ({ n: m[1] })],
+  [/^seeded (\d+) default activity types$/, 'seededTypes', (m) => ({ n: m[1] })],
+  [/^(\d+) rows; /, 'exportedRows', (m) => ({ n: m[1] })],
+  [/^more than (\d+) sessions: the oldest, from (\S+) at .*, ended$/, 'sessionEnded', (m) => ({ n: m[1], addr: m[2] })],
+  [/^(\d+) TOTP secrets sealed under key (\S+)$/, 'secretsSealed', (m) => ({ n: m[1], key: m[2] })],
+  [/^(password_change|totp|totp_enrol)$/, 'pending', (m) => ({ step: m[1] })],
+]
+
+/**
+ * An event's detail as a person reads it: a known server sentence said in the
+ * reader's language (times in the bureau's zone, counts with separators), a
+ * file's name for evidence, a person's own text (a return reason) as written.
+ * An English sentence this app does not know is not shown in the table (the
+ * event's drawer has the whole record): '' then, and the caller shows "—".
+ */
+export function auditDetail(
+  e: Pick<AuditEvent, 'type' | 'detail'>,
+  t: Say,
+  fmt: { timestamp: (iso: string) => string; number: (n: number) => string },
+  lang: string,
+): string {
+  const d = (e.detail ?? '').trim()
+  if (!d) return ''
+  if (e.type === 'evidence.attach' || e.type === 'evidence.detach') {
+    // "<sha256> <file name>" or "<sha256>": the name, else the short hash.
+    const sp = d.indexOf(' ')
+    return sp > 0 ? d.slice(sp + 1) : shortHash(d)
+  }
+  if (e.type === 'report.download') return t('admin.audit.details.format', { format: d.toUpperCase() })
+  for (const [re, key, params] of detailShapes) {
+    const m = re.exec(d)
+    if (!m) continue
+    const p = params(m)
+    if (p.time) p.time = fmt.timestamp(p.time)
+    if (p.n) p.n = fmt.number(Number(p.n))
+    if (p.step) p.step = t(`admin.audit.details.steps.${p.step}`)
+    return t(`admin.audit.details.${key}`, p)
+  }
+  // A person's own text (a return reason), a Chinese sentence of the server,
+  // or in English any sentence.
+  const shown = shortenHashes(d)
+  if (lang === 'en' || /\p{Script=Han}/u.test(shown)) return shown
+  return /[A-Za-z]{3,}/.test(shown.replace(/\b[0-9a-f]{12}…/g, '')) ? '' : shown
+}

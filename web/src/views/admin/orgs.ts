@@ -1,7 +1,8 @@
 // The org units in the actor's scope, loaded whole: the admin pages name
 // units, pick them in selects and draw the tree from the same list.
 import { computed, ref } from 'vue'
-import { api, type OrgUnit } from '@/api/client'
+import type { OrgUnit } from '@/api/client'
+import { http } from '@/api/typed'
 import { indexUnits, loadAll } from './helpers'
 import { useOrgStore } from '@/stores/orgs'
 
@@ -11,7 +12,7 @@ interface OrgPage {
 }
 
 export function fetchOrgs(): Promise<OrgUnit[]> {
-  return loadAll<OrgUnit>((limit, offset) => api.get<OrgPage>(`/api/v1/orgs?limit=${limit}&offset=${offset}`))
+  return loadAll<OrgUnit>((limit, offset) => http.get('/api/v1/orgs', { query: { limit, offset } }) as Promise<OrgPage>)
 }
 
 export function useOrgs() {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { activityHref, callSnippet, debounce, defaultYear, displayBlocks, errorPosition, figureTooltip, functionList, helpOf, lineCount, offsetOf, recordsHref, wrapLayout } from './helpers'
+import { activityHref, callSnippet, debounce, defaultYear, displayBlocks, separated, errorPosition, figureTooltip, functionList, helpOf, lineCount, offsetOf, recordsHref, wrapLayout } from './helpers'
 import type { ReportFigure } from './types'
 
 const fig = (over: Partial<ReportFigure> = {}): ReportFigure => ({
@@ -185,5 +185,17 @@ describe('wrapLayout', () => {
   })
   it('rounds sub-pixel heights and treats unmeasured lines as one row', () => {
     expect(wrapLayout([19.6, 40.4, 0], 20).rows).toEqual([1, 2, 1])
+  })
+})
+
+describe('separated', () => {
+  it('puts thousands separators into a figure, and nothing else', () => {
+    expect(separated('12345')).toBe('12,345')
+    expect(separated('1234567场次')).toBe('1,234,567场次')
+    expect(separated('1234.56')).toBe('1,234.56')
+    expect(separated('12.3456%')).toBe('12.3456%')
+    expect(separated('999')).toBe('999')
+    expect(separated('1,234')).toBe('1,234')
+    expect(separated('共 20000 人')).toBe('共 20,000 人')
   })
 })

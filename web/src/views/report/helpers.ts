@@ -55,9 +55,17 @@ export function displayBlocks(report: Pick<Report, 'blocks' | 'figures'>): Displ
     parts: b.spans.map((s): DisplayPart => {
       const f = s.figure === undefined || s.figure === null ? undefined : byIndex.get(s.figure)
       if (!f) return { kind: 'text', text: s.text }
-      return { kind: 'figure', text: s.text, figure: f, href: recordsHref(f.records), tooltip: figureTooltip(f) }
+      return { kind: 'figure', text: separated(s.text), figure: f, href: recordsHref(f.records), tooltip: figureTooltip(f) }
     }),
   }))
+}
+
+/**
+ * A figure's text with thousands separators (12345 → 12,345; 1234.5 → 1,234.5),
+ * as every number on the pages has them; other text is kept.
+ */
+export function separated(text: string): string {
+  return text.replace(/(^|[^\d.,])(\d{4,})(?=$|[^\d,])/g, (_, pre: string, digits: string) => pre + digits.replace(/\B(?=(\d{3})+$)/g, ','))
 }
 
 // ---- Syntax errors ------------------------------------------------------------

@@ -1,5 +1,6 @@
 // The roster API calls (队伍名册), typed from the OpenAPI document.
 import { ApiError, api, getCsrfToken, type Schemas } from '@/api/client'
+import { http } from '@/api/typed'
 import { teamsPath, type RosterFilter } from './helpers'
 
 export type Team = Schemas['Team']
@@ -16,16 +17,17 @@ export const templateURL = '/api/v1/teams/import-template'
 
 export const listTeams = (f: RosterFilter, active: '' | 'true' | 'false', q: string, limit: number, offset: number) =>
   api.get<TeamPage>(teamsPath(f, active, q, limit, offset))
-export const createTeam = (b: TeamInput) => api.post<Team>('/api/v1/teams', b)
-export const updateTeam = (id: number, b: TeamInput) => api.put<Team>(`/api/v1/teams/${id}`, b)
+export const createTeam = (b: TeamInput) => http.post('/api/v1/teams', { body: b })
+export const updateTeam = (id: number, b: TeamInput) => http.put('/api/v1/teams/{id}', { path: { id }, body: b })
 export const setTeamActive = (id: number, active: boolean) =>
-  api.post<Team>(`/api/v1/teams/${id}/${active ? 'activate' : 'deactivate'}`)
+  active ? http.post('/api/v1/teams/{id}/activate', { path: { id } }) : http.post('/api/v1/teams/{id}/deactivate', { path: { id } })
 export const listMembers = (team: number, all: boolean) =>
-  api.get<{ items: Member[] }>(`/api/v1/teams/${team}/members${all ? '?all=true' : ''}`)
-export const getMember = (team: number, id: number) => api.get<Member>(`/api/v1/teams/${team}/members/${id}`)
-export const addMember = (team: number, b: MemberInput) => api.post<Member>(`/api/v1/teams/${team}/members`, b)
-export const updateMember = (team: number, id: number, b: MemberInput) => api.put<Member>(`/api/v1/teams/${team}/members/${id}`, b)
-export const removeMember = (team: number, id: number) => api.delete<void>(`/api/v1/teams/${team}/members/${id}`)
+  http.get('/api/v1/teams/{id}/members', { path: { id: team }, query: all ? { all: true } : {} })
+export const getMember = (team: number, id: number) => http.get('/api/v1/teams/{id}/members/{member_id}', { path: { id: team, member_id: id } })
+export const addMember = (team: number, b: MemberInput) => http.post('/api/v1/teams/{id}/members', { path: { id: team }, body: b })
+export const updateMember = (team: number, id: number, b: MemberInput) =>
+  http.put('/api/v1/teams/{id}/members/{member_id}', { path: { id: team, member_id: id }, body: b })
+export const removeMember = (team: number, id: number) => http.delete('/api/v1/teams/{id}/members/{member_id}', { path: { id: team, member_id: id } })
 
 /** Uploads a workbook to the team's import; rejects with ApiError like the client. */
 export async function importMembers(team: number, file: File): Promise<ImportResult> {
