@@ -1,10 +1,14 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/zeren-edu/zeren/internal/deliver"
 )
 
 // TestBackupRestoreCommands: `zeren backup` writes an archive next to the
@@ -71,5 +75,47 @@ func TestBackupRestoreCommands(t *testing.T) {
 	}
 	if code, _, errs := runCmd(t, "restore", "--db", rdb); code != exitUsage || !strings.Contains(errs, "--from") {
 		t.Fatalf("restore without --from: %d %s", code, errs)
+	}
+}
+
+// TestDeliverySettings: the notification channels' settings are checked at
+// start, naming the flag at fault, and e-mail without a server fails its
+// deliveries permanently with a clear error instead of being retried.
+func TestDeliverySettings(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--smtp", "smtp.example.gov.cn"}, "--smtp: must be host:port"},
+		{[]string{"--smtp", "smtp.example.gov.cn:587"}, "needs --smtp-from"},
+		{[]string{"--smtp", "smtp.example.gov.cn:587", "--smtp-from", "not an address"}, "--smtp-from"},
+		{[]string{"--smtp", "smtp.example.gov.cn:587", "--smtp-from", "zeren@example.gov.cn", "--smtp-password-file", "/nonexistent/pw"}, "--smtp-password-file"},
+		{[]string{"--public-url", "zeren.example.gov.cn"}, "--public-url"},
+	} {
+		_, err := parseConfig("serve", c.args)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.args, err, c.want)
+		}
+	}
+	pw := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(pw, []byte("secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := parseConfig("serve", []string{"--smtp", "smtp.example.gov.cn:587", "--smtp-from", "zeren@example.gov.cn",
+		"--smtp-user", "zeren", "--smtp-password-file", pw, "--public-url", "https://zeren.example.gov.cn/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := cfg.delivery
+	if d.smtp.Host != "smtp.example.gov.cn" || d.smtp.Port != 587 || !d.smtp.StartTLS || d.smtp.Password != "secret" || d.publicURL != "https://zeren.example.gov.cn" {
+		t.Fatalf("settings: %+v", d)
+	}
+	if _, err := newDeliverers(d, time.Now).Email([]string{"a@example.gov.cn"}); err != nil {
+		t.Errorf("a configured server: %v", err)
+	}
+	_, err = newDeliverers(deliverySettings{}, time.Now).Email([]string{"a@example.gov.cn"})
+	var de *deliver.Error
+	if !errors.As(err, &de) || !de.Permanent || !strings.Contains(err.Error(), "--smtp") {
+		t.Errorf("e-mail without a server: %v", err)
 	}
 }

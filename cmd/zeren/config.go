@@ -54,7 +54,8 @@ type commandSpec struct {
 }
 
 var commands = map[string]commandSpec{
-	"serve":   {"Serve the API and the web app; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence, setProxies, setTLSCert, setTLSKey, setTZ, setAuditKey, setAnchorEvery, setKeyFile}},
+	"serve": {"Serve the API and the web app; stop with SIGTERM or Ctrl-C.", []setting{setDB, setAddr, setDataDir, setLogLevel, setMaxEvidence, setProxies, setTLSCert, setTLSKey, setTZ, setAuditKey, setAnchorEvery, setKeyFile,
+		setSMTP, setSMTPUser, setSMTPPass, setSMTPFrom, setPublicURL}},
 	"migrate": {"Create the database if it is missing, apply migrations, seed the default catalog when empty.", []setting{setDB, setLogLevel, setTZ}},
 	"demo":    {"Rebuild the demo county database from scratch and serve it.", []setting{setSeed, setDemoDB, setAddr, setDemoDataDir, setLogLevel, setMaxEvidence, setProxies, setTLSCert, setTLSKey, setTZ}},
 	"init":    {"Set up a new installation: the root bureau and the three administrators with one-time passwords (flags: --db, --bureau-name, --bureau-code).", []setting{setDB}},
@@ -109,6 +110,8 @@ type config struct {
 	// secretKeyFile holds the keys sealing TOTP secrets; "" means secret.key
 	// in dataDir.
 	secretKeyFile string
+	// delivery is the notification channels' settings (serve only).
+	delivery deliverySettings
 }
 
 // usageError is a bad flag or setting: one line, exit code 2.
@@ -195,6 +198,8 @@ func parseConfig(cmd string, args []string) (config, error) {
 			c.trustedProxies, err = checkProxies(v)
 		case "tls-cert", "tls-key":
 			// read together, below
+		case "smtp", "smtp-user", "smtp-password-file", "smtp-from", "public-url":
+			// read together, below
 		case "tz":
 			c.tz, err = checkTZ(v)
 		case "audit-key":
@@ -219,6 +224,12 @@ func parseConfig(cmd string, args []string) (config, error) {
 			if c.tls, err = loadTLS(cert, key); err != nil {
 				return c, usagef("%s, %s: %v", certSrc, keySrc, err)
 			}
+		}
+	}
+	if has(setSMTP) {
+		var err error
+		if c.delivery, err = parseDelivery(lookup); err != nil {
+			return c, err
 		}
 	}
 	if c.dataDir == "" && (has(setDataDir) || has(setDemoDataDir)) {

@@ -64,6 +64,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return fail(stderr, "serve", exitFailed, err)
 	}
 	defer anchors.close() // after the requests in flight, before the store closes
+	// E-mail and group robots: the channels notifications go out by.
+	a.SetDeliverers(newDeliverers(cfg.delivery, a.Clock().Now), cfg.delivery.publicURL)
 	stopJobs, err := startJobs(ctx, st, a, log)
 	if err != nil {
 		ln.Close()

@@ -83,7 +83,6 @@ type ActivityImportOptions struct {
 	FileName string        `json:"file_name,omitempty"`
 }
 
-
 // ImportRow is one judged row.
 type ImportRow struct {
 	Line          int                  `json:"line"`

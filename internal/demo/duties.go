@@ -18,8 +18,8 @@ import (
 
 // planDuty is one duty of the demo plan.
 type planDuty struct {
-	title   string
-	pillar  string
+	title  string
+	pillar string
 	// applies is "bureau" (the bureau, its whole subtree counted: a county
 	// total or the bureau's own work) or "schools" (each school, its
 	// branches counted).

@@ -417,7 +417,7 @@ func dutySchemas() obj {
 		}, "org_id"),
 		"DutyCheckSign": object("The unit whose checklist evidence the reviewer signs off.", obj{"org_id": id("")}, "org_id"),
 		"LeadingGroupInput": object("A unit's leading group, as a whole.", obj{
-			"name":    ex(strMax("", domain.MaxGroupNameLen), "意识形态工作领导小组"),
+			"name": ex(strMax("", domain.MaxGroupNameLen), "意识形态工作领导小组"),
 			"members": ex(array("The seats, at most 200.", object("", member, "name", "role", "from")),
 				[]any{map[string]any{"name": "张明", "title": "局党委书记", "role": "leader", "from": "2026-01-01"}}),
 			"version": obj{"type": "integer", "minimum": 0, "description": "The version read (409 if it moved); ignored for a unit's first group."},
