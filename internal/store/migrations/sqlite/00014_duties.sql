@@ -4,7 +4,7 @@
 -- are a JSON array; the units of a list applicability are rows of
 -- duty_units, so "which duties concern this unit" is an indexed query.
 CREATE TABLE duties (
-    id               INTEGER PRIMARY KEY,
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
     year             INTEGER NOT NULL,
     title            TEXT    NOT NULL,
     pillar           TEXT    NOT NULL,
@@ -55,7 +55,7 @@ CREATE TABLE duty_checks (
 -- Leading groups (领导小组): one per unit, its members as one JSON list (the
 -- group is appointed and edited as one document).
 CREATE TABLE leading_groups (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     org_id     INTEGER NOT NULL UNIQUE REFERENCES org_units(id),
     name       TEXT    NOT NULL,
     members    TEXT    NOT NULL DEFAULT '[]',
