@@ -82,8 +82,9 @@ test('a non-approver’s edit of an approved record goes back to review and the 
   await cinput.fill(String(closed.attendance + 1))
   await cinput.press('Tab')
   await page.locator('[data-test=form-save]').click()
-  // The refusal names the record's date: it shows under the date field.
-  const err = page.locator('[data-test=form-date-item] .el-form-item__error')
+  // The refusal concerns the whole record (its period is closed): it shows
+  // above the form, in the server's Chinese sentence naming who may reopen.
+  const err = page.locator('[data-test=form-error]')
   await err.waitFor()
   assert.match(await err.innerText(), /2024年已关账，如需修改请联系局办公室管理员重新开放/)
   await page.screenshot({ path: `${shots}/history-closed-zh.png` })
