@@ -457,7 +457,9 @@ func (a *App) judgeSheet(ctx context.Context, tx *store.Tx, ac domain.Actor, sh 
 				bad("date", "%s", errMessage(cerr))
 			}
 		}
-		in.Title = cell("title")
+		// The title as typed (trimmed): NFKC would turn its full-width
+		// punctuation (：，) into ASCII.
+		in.Title = strings.TrimSpace(r.Cell(colOf(p.Mapping, "title")))
 		if in.Title == "" {
 			bad("title", "标题为空")
 		} else if n := utf8.RuneCountInString(in.Title); n > domain.MaxTitleLen {
