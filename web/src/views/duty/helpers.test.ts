@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { donePercent, dutyForm, dutyFormProblems, dutyInput, emptyDutyForm, ledgerLink, pageYear, seatIndex, sortSeats, stateTag } from './helpers'
+import { donePercent, dutyForm, evidenceChoices, dutyFormProblems, dutyInput, emptyDutyForm, ledgerLink, pageYear, seatIndex, sortSeats, stateTag } from './helpers'
 
 describe('duty helpers', () => {
   it('marks missed duties as danger and met ones as success', () => {
@@ -91,5 +91,17 @@ describe('leading group seats', () => {
     expect(seatIndex('members[2].name')).toBe(2)
     expect(seatIndex('name')).toBeNull()
     expect(seatIndex(undefined)).toBeNull()
+  })
+})
+
+describe('checklist evidence', () => {
+  it('offers each file once, named by its newest record', () => {
+    const c = evidenceChoices([
+      { date: '2026-05-02', title: '专题学习', evidence: [{ sha256: 'aa', filename: '签到表.png' }, { sha256: 'bb', filename: '照片.jpg' }] },
+      { date: '2026-04-01', title: '集中学习', evidence: [{ sha256: 'aa', filename: '签到表.png' }] },
+      { date: '2026-03-01', title: '无佐证' },
+    ])
+    expect(c.map((x) => x.label)).toEqual(['2026-05-02 专题学习 · 签到表.png', '2026-05-02 专题学习 · 照片.jpg'])
+    expect(evidenceChoices([])).toEqual([])
   })
 })

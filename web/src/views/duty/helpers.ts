@@ -173,3 +173,28 @@ export function seatIndex(field: string | undefined): number | null {
   const m = /^members\[(\d+)\]/.exec(field ?? '')
   return m ? Number(m[1]) : null
 }
+
+/** One evidence file a checklist note may point to, named by its record. */
+export interface EvidenceChoice {
+  sha256: string
+  filename: string
+  label: string
+}
+
+/**
+ * The evidence files of a unit's ledger records, one choice per file (a file
+ * shared by several records is offered once, under its newest record), each
+ * named "date title · filename" so the user sees what it proves.
+ */
+export function evidenceChoices(records: readonly { date: string; title: string; evidence?: readonly { sha256: string; filename: string }[] }[]): EvidenceChoice[] {
+  const seen = new Set<string>()
+  const out: EvidenceChoice[] = []
+  for (const r of records) {
+    for (const e of r.evidence ?? []) {
+      if (seen.has(e.sha256)) continue
+      seen.add(e.sha256)
+      out.push({ sha256: e.sha256, filename: e.filename, label: `${r.date} ${r.title} · ${e.filename}` })
+    }
+  }
+  return out
+}
