@@ -47,6 +47,7 @@ describe('duty form', () => {
   it('sends the deadline and version only when there are some', () => {
     expect('deadline' in dutyInput(base())).toBe(false)
     expect('version' in dutyInput(base())).toBe(false)
+    expect('from' in dutyInput(base()) || 'to' in dutyInput(base())).toBe(false)
     const b = dutyInput({ ...base(), deadline: '2026-06-30', version: 4 })
     expect([b.deadline, b.version]).toEqual(['2026-06-30', 4])
   })
@@ -60,12 +61,14 @@ describe('duty form', () => {
       applies: { kind: 'list' as const, org_ids: [5, 6] },
       target: { measure: 'attendance' as const, grain: 'semester' as const, at_least: 30, type_ids: [9] },
       deadline: '2026-12-20',
+      from: '2026-03-01',
+      to: '2026-12-31',
       weight: 5,
       note: '',
       version: 3,
     }
     const b = dutyInput(dutyForm(d))
-    expect(b).toMatchObject({ org_id: 1, org_ids: [5, 6], org_kind: '', measure: 'attendance', grain: 'semester', at_least: 30, type_ids: [9], deadline: '2026-12-20', weight: 5, version: 3 })
+    expect(b).toMatchObject({ org_id: 1, org_ids: [5, 6], org_kind: '', measure: 'attendance', grain: 'semester', at_least: 30, type_ids: [9], deadline: '2026-12-20', from: '2026-03-01', to: '2026-12-31', weight: 5, version: 3 })
   })
   it('names the fields the user must still fill', () => {
     const p = dutyFormProblems({ ...emptyDutyForm(2026, null), applies: 'list', counts: 'types', at_least: 0, deadline: '2027-01-10' })

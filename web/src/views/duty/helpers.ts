@@ -51,6 +51,9 @@ export interface DutyForm {
   grain: 'month' | 'quarter' | 'semester' | 'year'
   at_least: number
   deadline: string
+  /** The duty's period; empty for a new duty (the whole year). Kept on edit so a save does not reset it. */
+  from: string
+  to: string
   weight: number
   note: string
   version?: number
@@ -73,6 +76,8 @@ export function emptyDutyForm(year: number, org: number | null): DutyForm {
     grain: 'quarter',
     at_least: 1,
     deadline: '',
+    from: '',
+    to: '',
     weight: 0,
     note: '',
   }
@@ -88,6 +93,8 @@ export function dutyForm(d: {
   applies: { kind: 'subtree' | 'kind' | 'list'; org_kind?: string; org_ids?: number[] }
   target: { measure: 'count' | 'attendance' | 'checklist'; grain: DutyForm['grain']; at_least: number; type_ids: number[] }
   deadline?: string
+  from: string
+  to: string
   weight: number
   note: string
   version: number
@@ -107,6 +114,8 @@ export function dutyForm(d: {
     grain: d.target.grain,
     at_least: d.target.at_least,
     deadline: d.deadline ?? '',
+    from: d.from,
+    to: d.to,
     weight: d.weight,
     note: d.note,
     version: d.version,
@@ -135,6 +144,8 @@ export function dutyInput(f: DutyForm) {
     grain: f.grain,
     at_least: f.measure === 'checklist' ? 0 : f.at_least,
     ...(f.deadline ? { deadline: f.deadline } : {}),
+    ...(f.from ? { from: f.from } : {}),
+    ...(f.to ? { to: f.to } : {}),
     weight: f.weight,
     note: f.note.trim(),
     ...(f.version ? { version: f.version } : {}),
