@@ -127,7 +127,9 @@ test('the office submits a checklist item with evidence and a reviewer signs it 
   if (await option.count()) {
     filename = (await option.innerText()).split(' · ').pop().trim()
     await option.click()
-    await page.keyboard.press('Escape')
+    // Close the multi-select's list by clicking outside it (Escape would close the dialog too).
+    await field(page, 'duty-check-note').click()
+    await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' })
   }
   await page.locator('[data-test=duty-check-save]').click()
   await item.locator('[data-test=duty-check]', { hasText: '待审核' }).waitFor()
