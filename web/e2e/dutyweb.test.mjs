@@ -127,13 +127,9 @@ test('the office submits a checklist item with evidence and a reviewer signs it 
   if (await option.count()) {
     filename = (await option.innerText()).split(' · ').pop().trim()
     await option.click()
-    // Close the multi-select's list by clicking outside it, in the dialog's
-    // label column (the list may open upwards over the note; Escape would
-    // close the dialog too).
-    await page.locator('.el-dialog', { has: page.locator('[data-test=duty-check-evidence]') }).click({ position: { x: 12, y: 12 } })
-    await page.waitForFunction(() => ![...document.querySelectorAll('.el-select-dropdown')].some((e) => e.offsetParent !== null))
   }
-  await page.locator('[data-test=duty-check-save]').click()
+  // The multi-select's list stays open over the dialog's footer: press the button itself.
+  await page.locator('[data-test=duty-check-save]').dispatchEvent('click')
   await item.locator('[data-test=duty-check]', { hasText: '待审核' }).waitFor()
   const check = item.locator('[data-test=duty-check]')
   assert.match(await check.innerText(), /已于党委会审议并报送县委宣传部。/)
