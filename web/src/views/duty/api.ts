@@ -1,5 +1,6 @@
 // The duty API calls (责任清单), typed from the OpenAPI document.
 import { api, type Schemas } from '@/api/client'
+import { http } from '@/api/typed'
 
 export type Duty = Schemas['Duty']
 export type DutyProgress = Schemas['DutyProgress']
@@ -11,3 +12,21 @@ export const listDuties = (year: number) => api.get<{ items: Duty[] }>(`/api/v1/
 export const unitDuties = (org: number, year: number) => api.get<UnitDuties>(`/api/v1/orgs/${org}/duties?year=${year}`)
 export const leaderDuties = (year: number) => api.get<LeaderPage>(`/api/v1/duties/leader?year=${year}`)
 export const copyPlan = (fromYear: number, year: number) => api.post<CopyResult>('/api/v1/duties/copy', { from_year: fromYear, year })
+
+export type DutyInput = Schemas['DutyInput']
+export type LeadingGroup = Schemas['LeadingGroup']
+export type LeadingGroupInput = Schemas['LeadingGroupInput']
+export type Seat = LeadingGroupInput['members'][number]
+export type Evidence = NonNullable<Schemas['DutyCheckInput']['evidence']>[number]
+
+export const createDuty = (body: DutyInput) => http.post('/api/v1/duties', { body })
+export const updateDuty = (id: number, body: DutyInput) => http.put('/api/v1/duties/{id}', { path: { id }, body })
+export const getDuty = (id: number) => http.get('/api/v1/duties/{id}', { path: { id } })
+export const submitCheck = (id: number, org: number, note: string, evidence: Evidence[]) =>
+  http.post('/api/v1/duties/{id}/checks', { path: { id }, body: { org_id: org, note, evidence } })
+export const signCheck = (id: number, org: number) => http.post('/api/v1/duties/{id}/sign', { path: { id }, body: { org_id: org } })
+export const leadingGroup = (org: number) => http.get('/api/v1/orgs/{id}/leading-group', { path: { id: org } })
+export const saveLeadingGroup = (org: number, body: LeadingGroupInput) => http.put('/api/v1/orgs/{id}/leading-group', { path: { id: org }, body })
+/** A unit's ledger records that carry evidence, newest first: what a checklist note may point to. */
+export const recordsWithEvidence = (org: number) =>
+  http.get('/api/v1/activities', { query: { org_id: org, has_evidence: true, limit: 50, sort: 'date', order: 'desc' } })
