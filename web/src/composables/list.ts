@@ -7,6 +7,7 @@
 import { computed, ref, shallowRef, watch, type ComputedRef, type Ref } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
 import { useLatest } from './latest'
+import { usePageQuery } from './pageQuery'
 
 /** A route query value as vue-router gives it. */
 export type QueryValue = string | null | (string | null)[] | undefined
@@ -89,6 +90,7 @@ export function useList<F extends object, T>(opts: ListOptions<F, T>): List<F, T
   const q = opts.query
   const route = q ? useRoute() : null
   const router = q ? useRouter() : null
+  const pageQuery = q ? usePageQuery() : null
   const local = shallowRef<State<F>>({ filter: opts.initial(), page: 1, size: defaultSize })
 
   const state = computed<State<F>>(() => {
@@ -108,7 +110,7 @@ export function useList<F extends object, T>(opts: ListOptions<F, T>): List<F, T
     Object.assign(query, q.format(next.filter))
     if (next.page !== 1) query.page = String(next.page)
     if (next.size !== defaultSize) query.size = String(next.size)
-    void (push ? router.push({ query }) : router.replace({ query }))
+    void pageQuery?.write(query, push)
   }
 
   const items = ref<T[]>([]) as Ref<T[]>
