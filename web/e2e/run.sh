@@ -2,7 +2,9 @@
 # Browser tests (`npm run e2e`, run by `make test`): builds the web app when
 # web/dist is missing or older than the sources, builds bin/zeren with it
 # embedded, starts fresh demo counties on free ports (E2E_JOBS, default 2) and
-# runs e2e/*.test.mjs over them in Debian's chromium (playwright-core). Screenshots: web/e2e/screenshots/.
+# runs e2e/*.test.mjs over them in Debian's chromium (playwright-core); a failed file
+# runs once more alone on a fresh county and is reported FLAKY if it then passes
+# (E2E_RETRY=0: no second run). Screenshots: web/e2e/screenshots/.
 # E2E_FILES="e2e/a.test.mjs e2e/b.test.mjs" runs only those files.
 set -euo pipefail
 
@@ -88,6 +90,7 @@ run_share() {
 			echo "e2e: ${files[$i]} (server $j)"; cat "$out"
 		else
 			rc=1
+			echo "${files[$i]}" >>"$TMP/$j/failed"
 			echo "e2e: ${files[$i]} (server $j) FAILED"; cat "$out"
 		fi
 	done
@@ -102,4 +105,31 @@ rc=0
 runners=()
 for ((j = 0; j < JOBS; j++)); do run_share "$j" & runners+=($!); done
 for r in "${runners[@]}"; do wait "$r" || rc=1; done
+if [ "$rc" -eq 0 ]; then exit 0; fi
+
+# A file that failed runs once more, alone, on a fresh county (E2E_RETRY=0
+# turns this off). The suite passes only if it passes then, and the file is
+# named as FLAKY in the output: a flaky test is a bug to fix (a race in the
+# page or a wait in the test), but on a loaded machine it must not hide the
+# rest of the run. A second failure fails the suite.
+failed=$(cat "$TMP"/*/failed 2>/dev/null || true)
+if [ "${E2E_RETRY:-1}" = "0" ] || [ -z "$failed" ]; then exit 1; fi
+start_server retry
+wait_server retry "${pids[-1]}"
+base=$(cat "$TMP/retry/url")
+rc=0
+flaky=()
+for f in $failed; do
+	if (cd "$WEB" && ZEREN_URL="$base" CHROMIUM="$CHROMIUM" node "$f") >"$TMP/retry/out" 2>&1; then
+		flaky+=("$f")
+		echo "e2e: $f passed on a second run (fresh county): FLAKY"
+	else
+		rc=1
+		echo "e2e: $f FAILED again on a fresh county"; cat "$TMP/retry/out"
+		echo "--- retry server log (tail):"; tail -40 "$TMP/retry/server.log"
+	fi
+done
+if [ "${#flaky[@]}" -gt 0 ]; then
+	echo "e2e: FLAKY (failed once, passed alone on a fresh county): ${flaky[*]}"
+fi
 exit "$rc"
