@@ -35,6 +35,9 @@ type JsonBody<O> = O extends { requestBody?: infer R }
 type Responses<O> = O extends { responses: infer R } ? R : never
 type JsonOf<R> = R extends { content: { 'application/json': infer J } } ? J : never
 
+/** The query of the GET of path P, for a page's helper that builds it from a filter. */
+export type Query<P extends PathsWith<'get'>> = NonNullable<QueryParams<Operation<P, 'get'>>>
+
 /** The decoded answer of a 2xx response (undefined for 204). */
 export type Answer<O> = Responses<O> extends infer R
   ? 200 extends keyof R
