@@ -159,6 +159,11 @@ async function requestOnce<T>(method: string, path: string, body?: unknown, extr
   }
 }
 
+/**
+ * Untyped calls by path string. Pages call the API through `http`
+ * (src/api/typed.ts), typed by the OpenAPI document; this stays for tests
+ * that drive request() directly.
+ */
 export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
