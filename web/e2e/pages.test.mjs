@@ -29,8 +29,8 @@ const headerPages = ['/account/password', '/notifications']
 // the pager, empty states) — not the data, which is in Chinese in both
 // languages. On an en page none of it may be Chinese; on a zh-CN page none of
 // it may be an English word but those people read as they are.
-const chrome = '.el-menu, button, th, .el-form-item__label, .el-tabs__item, .el-pagination, .el-empty__description, .el-breadcrumb, .el-dialog__title, [data-test=logout], .van-tabbar, .van-nav-bar__title, .van-field__label'
-const allowedLatin = new Set(['Excel', 'PDF', 'Word', 'TOTP', 'API', 'KB', 'MB', 'English', 'App', 'ID', 'zeren', 'Enter'])
+const chrome = '.el-menu, button, th, .el-form-item__label, .el-tabs__item, .el-pagination, .el-empty__description, .el-dialog__title, [data-test=logout], .van-tabbar, .van-nav-bar__title, .van-field__label'
+const allowedLatin = new Set(['Excel', 'CSV', 'PDF', 'Word', 'HTML', 'TOTP', 'API', 'SHA', 'SM', 'KB', 'MB', 'English', 'App', 'ID', 'zeren', 'Enter'])
 const han = /[\u3400-\u9fff]/
 const langSwitch = '简体中文'
 
