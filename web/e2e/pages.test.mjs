@@ -25,16 +25,18 @@ const tours = [
 // Pages every role reaches from the header (the user menu, the bell).
 const headerPages = ['/account/password', '/notifications']
 
-// What the interface itself says (menus, buttons, column heads, labels, tabs,
-// the pager, empty states) — not the data, which is in Chinese in both
-// languages. On an en page none of it may be Chinese; on a zh-CN page none of
-// it may be an English word but those people read as they are.
-const chrome = '.el-menu, button, th, .el-form-item__label, .el-tabs__item, .el-pagination, .el-empty__description, .el-dialog__title, [data-test=logout], .van-tabbar, .van-nav-bar__title, .van-field__label'
+// What the interface itself says (menus, buttons, labels, tabs, the pager,
+// empty states; on zh-CN also column heads) — not the data, which is in
+// Chinese in both languages (an assessment's column heads are its rubric's
+// items). On an en page none of it may be Chinese; on a zh-CN page none of it
+// may be an English word but those people read as they are.
+const chrome = '.el-menu, button, .el-form-item__label, .el-tabs__item, .el-pagination, .el-empty__description, .el-dialog__title, [data-test=logout], .van-tabbar, .van-nav-bar__title, .van-field__label'
+const chromeZh = `${chrome}, th`
 const allowedLatin = new Set(['Excel', 'CSV', 'PDF', 'Word', 'HTML', 'TOTP', 'API', 'SHA', 'SM', 'KB', 'MB', 'English', 'App', 'ID', 'zeren', 'Enter'])
 const han = /[\u3400-\u9fff]/
 const langSwitch = '简体中文'
 
-async function chromeTexts(page) {
+async function chromeTexts(page, selector) {
   return page.evaluate((sel) => {
     const out = []
     for (const el of document.querySelectorAll(sel)) {
@@ -43,13 +45,13 @@ async function chromeTexts(page) {
       if (t) out.push(t)
     }
     return out
-  }, chrome)
+  }, selector)
 }
 
 /** The interface words on the page that are in the other language. */
 async function wrongLanguage(page, lang) {
   const bad = new Set()
-  for (const text of await chromeTexts(page)) {
+  for (const text of await chromeTexts(page, lang === 'en' ? chrome : chromeZh)) {
     for (const line of text.split('\n')) {
       const l = line.replace(langSwitch, '').trim()
       if (!l) continue
@@ -112,7 +114,7 @@ for (const tour of tours) {
     }
 
     // Every page of the role's side menu (groups open by default), then the header's.
-    await page.locator('.el-menu').waitFor()
+    await page.locator('.el-menu-item[data-path]').first().waitFor()
     const menuPages = await page.locator('.el-menu-item[data-path]').evaluateAll((els) => els.map((e) => e.getAttribute('data-path')))
     assert.ok(menuPages.length > 0, `${tour.user} has a menu`)
     const pages = [...new Set([...menuPages, ...headerPages])]
