@@ -35,6 +35,9 @@ type JsonBody<O> = O extends { requestBody?: infer R }
 type Responses<O> = O extends { responses: infer R } ? R : never
 type JsonOf<R> = R extends { content: { 'application/json': infer J } } ? J : never
 
+/** The query of the GET of path P, for a page's helper that builds it from a filter. */
+export type Query<P extends PathsWith<'get'>> = NonNullable<QueryParams<Operation<P, 'get'>>>
+
 /** The decoded answer of a 2xx response (undefined for 204). */
 export type Answer<O> = Responses<O> extends infer R
   ? 200 extends keyof R
@@ -54,6 +57,8 @@ export type Init<O> = (Has<PathParams<O>> extends true ? { path: PathParams<O> }
   (Has<JsonBody<O>> extends true ? { body: JsonBody<O> } : { body?: never }) & {
     /** Extra request headers, e.g. the Idempotency-Key of a creation. */
     headers?: Record<string, string>
+    /** Stops the call (e.g. the signal useLatest and useList give a read). */
+    signal?: AbortSignal
   }
 
 type InitArgs<O> = Has<PathParams<O>> extends true ? [init: Init<O>] : Has<JsonBody<O>> extends true ? [init: Init<O>] : [init?: Init<O>]
@@ -86,11 +91,17 @@ export function call<M extends Method, P extends PathsWith<M>>(
   path: P,
   ...[init]: InitArgs<Operation<P, M>>
 ): Promise<Answer<Operation<P, M>>> {
-  const i = (init ?? {}) as { path?: Record<string, unknown>; query?: Record<string, QueryValue>; body?: unknown; headers?: Record<string, string> }
+  const i = (init ?? {}) as {
+    path?: Record<string, unknown>
+    query?: Record<string, QueryValue>
+    body?: unknown
+    headers?: Record<string, string>
+    signal?: AbortSignal
+  }
   const url = buildUrl(path as string, i.path, i.query)
   // As api.post/put/patch: an unsafe call without a body sends {}.
   const body = method === 'get' || method === 'delete' ? undefined : (i.body ?? {})
-  return request<Answer<Operation<P, M>>>(method.toUpperCase(), url, body, i.headers)
+  return request<Answer<Operation<P, M>>>(method.toUpperCase(), url, body, i.headers, i.signal)
 }
 
 /** The typed calls, one per method. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createApp, defineComponent, h, nextTick, type App } from 'vue'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
-import { api } from '@/api/client'
+import { http } from '@/api/typed'
 import { useList, type ListPage } from './list'
 import { useLatest } from './latest'
 
@@ -51,10 +51,9 @@ const ListPageComponent = defineComponent({
   setup(props, { expose }) {
     const list = useList<{ q: string }, Row>({
       initial: () => ({ q: '' }),
-      fetch: (f, p, signal) => {
-        void signal
-        return api.get<ListPage<Row>>(`/api/v1/orgs?q=${encodeURIComponent(f.q)}&limit=${p.limit}&offset=${p.offset}`)
-      },
+      // The typed call stops (its fetch aborted) when a newer read starts.
+      fetch: (f, p, signal) =>
+        http.get('/api/v1/orgs', { query: { q: f.q, limit: p.limit, offset: p.offset }, signal }) as unknown as Promise<ListPage<Row>>,
       query: props.inUrl
         ? { keys: ['q'], parse: (q) => ({ q: typeof q.q === 'string' ? q.q : '' }), format: (f) => ({ q: f.q || undefined }) }
         : undefined,
@@ -93,7 +92,9 @@ describe('useList', () => {
       await flush()
       list.setFilter({ q: '城关一中' })
       await flush()
-      expect(pending.map((p) => new URL(p.url, 'http://x').searchParams.get('q'))).toEqual(['', '城关', '城关一中'])
+      expect(pending.map((p) => new URL(p.url, 'http://x').searchParams.get('q') ?? '')).toEqual(['', '城关', '城关一中'])
+      // The older reads are stopped, not only ignored.
+      expect(pending.map((p) => p.signal?.aborted)).toEqual([true, true, false])
       if (inUrl) expect(router.currentRoute.value.query).toEqual({ q: '城关一中' })
       // The newest answers first, then the older ones.
       pending[2].answer(pageOf('城关一中'))
@@ -153,6 +154,54 @@ describe('useList', () => {
     await router.push('/other?q=zzz')
     await flush()
     expect(pending.length).toBe(before)
+    app.unmount()
+  })
+})
+
+// A page whose URL may state its page as limit and offset (the ledger's
+// dashboard links), and that reads a field of the answer besides its rows.
+const PagedComponent = defineComponent({
+  setup(_, { expose }) {
+    const list = useList<{ q: string }, Row, ListPage<Row> & { capped: boolean }>({
+      initial: () => ({ q: '' }),
+      fetch: (f, p, signal) =>
+        http.get('/api/v1/orgs', { query: { q: f.q, limit: p.limit, offset: p.offset }, signal }) as unknown as Promise<ListPage<Row> & { capped: boolean }>,
+      query: {
+        keys: ['q', 'limit', 'offset'],
+        parse: (q) => ({ q: typeof q.q === 'string' ? q.q : '' }),
+        format: (f) => ({ q: f.q || undefined }),
+        paging: (q, size) => {
+          const limit = Number(q.limit) || size
+          return { page: typeof q.page === 'string' ? Number(q.page) : Math.floor((Number(q.offset) || 0) / limit) + 1, size: limit }
+        },
+      },
+    })
+    expose({ list })
+    return () => h('span', String(list.answer.value?.capped ?? ''))
+  },
+})
+
+describe('useList paging and answer', () => {
+  it('reads the page the URL states as limit and offset, writes page and size, and keeps the whole answer', async () => {
+    const el = document.createElement('div')
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/units', component: PagedComponent }] })
+    await router.push('/units?limit=50&offset=100')
+    let exposed: { list: ReturnType<typeof useList<{ q: string }, Row, ListPage<Row> & { capped: boolean }>> } | null = null
+    const app = createApp({ render: () => h(PagedComponent, { ref: (x: unknown) => (exposed = x as typeof exposed) }) })
+    app.use(router)
+    app.mount(el)
+    await flush()
+    const list = exposed!.list
+    expect(list.page.value).toBe(3)
+    expect(list.size.value).toBe(50)
+    const q = new URL(pending[0].url, 'http://x').searchParams
+    expect([q.get('limit'), q.get('offset')]).toEqual(['50', '100'])
+    pending[0].answer({ ...pageOf('甲', 200), capped: true })
+    await flush()
+    expect(el.textContent).toBe('true')
+    list.setPage(4)
+    await flush()
+    expect(router.currentRoute.value.query).toEqual({ page: '4', size: '50' })
     app.unmount()
   })
 })

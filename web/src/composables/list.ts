@@ -33,13 +33,19 @@ export interface ListQuery<F> {
   format(f: F): QueryOut
   /** The query keys the list owns; other keys of the URL are kept as they are. */
   keys: readonly string[]
+  /**
+   * The page the URL asks for, when it may say so in other terms than page
+   * and size (the ledger reads a dashboard link's limit and offset); by
+   * default the page and size keys.
+   */
+  paging?(q: RouteQuery, defaultSize: number): { page: number; size: number }
 }
 
-export interface ListOptions<F, T> {
+export interface ListOptions<F, T, P extends ListPage<T> = ListPage<T>> {
   /** The filter a list starts with (and reset() returns to). */
   initial: () => F
   /** Reads a page. signal aborts it when a newer read starts. */
-  fetch: (filter: F, page: PageRequest, signal: AbortSignal) => Promise<ListPage<T>>
+  fetch: (filter: F, page: PageRequest, signal: AbortSignal) => Promise<P>
   /** Keep the filter and the page in the route's query. */
   query?: ListQuery<F>
   /** Rows per page (default 20). */
@@ -50,12 +56,14 @@ export interface ListOptions<F, T> {
   immediate?: boolean
 }
 
-export interface List<F, T> {
+export interface List<F, T, P extends ListPage<T> = ListPage<T>> {
   filter: ComputedRef<F>
   page: ComputedRef<number>
   size: ComputedRef<number>
   items: Ref<T[]>
   total: Ref<number>
+  /** The latest answer whole (for what a page answers besides its rows), null before one or after an error. */
+  answer: Ref<P | null>
   loading: Ref<boolean>
   /** The latest read's error (describe it with useErrorMessage), null when it succeeded. */
   error: Ref<unknown>
@@ -85,7 +93,7 @@ export function positiveInt(v: QueryValue, fallback: number, max = 1e6): number 
   return s && /^[1-9]\d{0,6}$/.test(s) && Number(s) <= max ? Number(s) : fallback
 }
 
-export function useList<F extends object, T>(opts: ListOptions<F, T>): List<F, T> {
+export function useList<F extends object, T, P extends ListPage<T> = ListPage<T>>(opts: ListOptions<F, T, P>): List<F, T, P> {
   const defaultSize = opts.size ?? 20
   const q = opts.query
   const route = q ? useRoute() : null
@@ -95,7 +103,8 @@ export function useList<F extends object, T>(opts: ListOptions<F, T>): List<F, T
 
   const state = computed<State<F>>(() => {
     if (!q || !route) return local.value
-    return { filter: q.parse(route.query), page: positiveInt(route.query.page, 1), size: positiveInt(route.query.size, defaultSize, 500) }
+    const paging = q.paging ? q.paging(route.query, defaultSize) : { page: positiveInt(route.query.page, 1), size: positiveInt(route.query.size, defaultSize, 500) }
+    return { filter: q.parse(route.query), ...paging }
   })
 
   function write(next: State<F>, push = true) {
@@ -115,6 +124,7 @@ export function useList<F extends object, T>(opts: ListOptions<F, T>): List<F, T
 
   const items = ref<T[]>([]) as Ref<T[]>
   const total = ref(0)
+  const answer = shallowRef(null) as Ref<P | null>
   const loading = ref(false)
   const error = ref<unknown>(null)
   const latest = useLatest()
@@ -129,12 +139,14 @@ export function useList<F extends object, T>(opts: ListOptions<F, T>): List<F, T
       if (res.stale) return // a newer read owns the list and its loading state
       items.value = res.value.items
       total.value = res.value.total
+      answer.value = res.value
       loading.value = false
       // A page past the end (rows went away): show the last page instead.
       if (!res.value.items.length && res.value.total > 0 && page > 1) write({ filter, size, page: Math.ceil(res.value.total / size) }, false)
     } catch (e) {
       items.value = []
       total.value = 0
+      answer.value = null
       error.value = e
       loading.value = false
     }
@@ -154,6 +166,7 @@ export function useList<F extends object, T>(opts: ListOptions<F, T>): List<F, T
     size: computed(() => state.value.size),
     items,
     total,
+    answer,
     loading,
     error,
     setFilter: (patch) => write({ ...state.value, filter: { ...state.value.filter, ...patch }, page: 1 }),

@@ -3,7 +3,8 @@
 // invalidates it after a change, so a renamed type shows its new name.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { api, type Schemas } from '@/api/client'
+import type { Schemas } from '@/api/client'
+import { http } from '@/api/typed'
 import { i18n } from '@/i18n'
 
 type Pillar = Schemas['Pillar']
@@ -18,7 +19,7 @@ export const useCatalogStore = defineStore('catalog', () => {
   function ensure(): Promise<void> {
     if (loaded.value) return Promise.resolve()
     if (pending) return pending
-    pending = Promise.all([api.get<Schemas['PillarList']>('/api/v1/pillars'), api.get<Schemas['ActivityTypeList']>('/api/v1/activity-types')])
+    pending = Promise.all([http.get('/api/v1/pillars'), http.get('/api/v1/activity-types')])
       .then(([p, t]) => {
         pillars.value = p.items
         types.value = t.items

@@ -6,7 +6,8 @@
 // every change, so no page shows a renamed or moved unit by its old place.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { api, type OrgUnit, type Schemas } from '@/api/client'
+import type { OrgUnit } from '@/api/client'
+import { http } from '@/api/typed'
 import { buildTree, indexUnits, loadAll, type OrgNode } from '@/views/admin/helpers'
 import { useAuthStore } from './auth'
 
@@ -43,7 +44,7 @@ export const useOrgStore = defineStore('orgs', () => {
     const account = useAuthStore().account?.id
     if (loaded.value && owner === account) return Promise.resolve()
     if (pending) return pending
-    pending = loadAll<OrgUnit>((limit, offset) => api.get<Schemas['OrgPage']>(`/api/v1/orgs?limit=${limit}&offset=${offset}`))
+    pending = loadAll<OrgUnit>((limit, offset) => http.get('/api/v1/orgs', { query: { limit, offset } }))
       .then((u) => {
         units.value = u
         owner = account

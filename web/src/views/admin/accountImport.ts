@@ -8,7 +8,7 @@ export const accountTemplateURL = '/api/v1/accounts/import-template'
 
 type Translate = (key: string, params?: Record<string, unknown>) => string
 
-/** Posts the workbook in the multipart field "file"; rejects with ApiError like the client. */
+/** Posts the workbook in the multipart field "file" (the typed wrapper sends JSON only); rejects with ApiError like the client. */
 export function postWorkbook<T>(path: string, file: File): Promise<T> {
   return withSessionRecovery(path, async () => {
     const body = new FormData()

@@ -2,6 +2,7 @@
 // query the filters send, and how an event's actor, target and text are shown
 // to a person — names, never "account:9" or a 64-digit hash.
 import type { Schemas } from '@/api/client'
+import type { Query } from '@/api/typed'
 
 type AuditEvent = Schemas['AuditEvent']
 
@@ -23,16 +24,16 @@ export function emptyAuditFilter(): AuditFilter {
 }
 
 /** The query string of GET /api/v1/audit/events for a filter and a page. */
-export function auditQuery(f: AuditFilter, page: number, pageSize: number): URLSearchParams {
-  const q = new URLSearchParams({ limit: String(pageSize), offset: String((page - 1) * pageSize) })
-  if (f.orgId) q.set('org_id', String(f.orgId))
-  if (f.outcome) q.set('outcome', f.outcome)
-  if (f.type.trim()) q.set('type', f.type.trim())
-  if (f.actor) q.set('actor_id', String(f.actor.id))
-  if (f.target.trim()) q.set('target', f.target.trim())
+export function auditQuery(f: AuditFilter, page: number, pageSize: number): Query<'/api/v1/audit/events'> {
+  const q: Query<'/api/v1/audit/events'> = { limit: pageSize, offset: (page - 1) * pageSize }
+  if (f.orgId) q.org_id = f.orgId
+  if (f.outcome) q.outcome = f.outcome
+  if (f.type.trim()) q.type = f.type.trim()
+  if (f.actor) q.actor_id = f.actor.id
+  if (f.target.trim()) q.target = f.target.trim()
   if (f.range) {
-    q.set('from', new Date(f.range[0]).toISOString())
-    q.set('to', new Date(f.range[1]).toISOString())
+    q.from = new Date(f.range[0]).toISOString()
+    q.to = new Date(f.range[1]).toISOString()
   }
   return q
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fillMonths, formatChange, monthsOf, pctChange, periodYear, recordsQuery, shadeColor, shadeIsDark, shadeLevel } from './helpers'
+import { fillMonths, formatChange, monthsOf, pctChange, periodYear, recordsParams, recordsQuery, shadeColor, shadeIsDark, shadeLevel } from './helpers'
 
 describe('pctChange', () => {
   it('computes the change in whole percent', () => {
@@ -50,6 +50,20 @@ describe('recordsQuery', () => {
     const q = recordsQuery('org_id=4&period=2026&type_id=3&type_id=5&status=approved', { period: '2026-03' })
     expect(q).toBe('org_id=4&period=2026-03&type_id=3&type_id=5&status=approved')
     expect(recordsQuery('?org_id=4', { offset: 0 })).toBe('org_id=4&offset=0')
+  })
+})
+
+describe('recordsParams', () => {
+  it('reads a records link as the API query, a repeated parameter as a list', () => {
+    expect(recordsParams('?org_id=4&period=2026&type_id=3&type_id=5&status=approved&limit=20&offset=40')).toEqual({
+      org_id: '4',
+      period: '2026',
+      type_id: ['3', '5'],
+      status: 'approved',
+      limit: '20',
+      offset: '40',
+    })
+    expect(recordsParams('')).toEqual({})
   })
 })
 

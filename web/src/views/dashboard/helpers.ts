@@ -1,5 +1,6 @@
 // Pure helpers of the dashboard: year-on-year change, heatmap shading and the
 // query strings that list the records behind a figure.
+import type { Query } from '@/api/typed'
 
 /**
  * The change from last year to now, in whole percent, or null when there is
@@ -58,6 +59,20 @@ export function recordsQuery(
   const set = { ...overrides, ...(page ? { limit: page.limit, offset: page.offset } : {}) }
   for (const [k, v] of Object.entries(set)) params.set(k, String(v))
   return params.toString()
+}
+
+/**
+ * A records query string as the query of GET /api/v1/activities, a repeated
+ * parameter as a list. The string is the server's own link, written in that
+ * route's parameters: the cast only restates what the server wrote.
+ */
+export function recordsParams(records: string): Query<'/api/v1/activities'> {
+  const out: Record<string, string | string[]> = {}
+  for (const [k, v] of new URLSearchParams(records.startsWith('?') ? records.slice(1) : records)) {
+    const had = out[k]
+    out[k] = had === undefined ? v : [...(Array.isArray(had) ? had : [had]), v]
+  }
+  return out as Query<'/api/v1/activities'>
 }
 
 /** The year of a period code: 2026 for 2026, 2026Q3, 2026-09, 2026FA, 2026-2027学年; '' for none. */

@@ -1,5 +1,5 @@
 // The duty API calls (责任清单), typed from the OpenAPI document.
-import { api, type Schemas } from '@/api/client'
+import type { Schemas } from '@/api/client'
 import { http } from '@/api/typed'
 
 export type Duty = Schemas['Duty']
@@ -8,10 +8,10 @@ export type UnitDuties = Schemas['UnitDuties']
 export type LeaderPage = Schemas['LeaderPage']
 export type CopyResult = Schemas['CopyResult']
 
-export const listDuties = (year: number) => api.get<{ items: Duty[] }>(`/api/v1/duties?year=${year}`)
-export const unitDuties = (org: number, year: number) => api.get<UnitDuties>(`/api/v1/orgs/${org}/duties?year=${year}`)
-export const leaderDuties = (year: number) => api.get<LeaderPage>(`/api/v1/duties/leader?year=${year}`)
-export const copyPlan = (fromYear: number, year: number) => api.post<CopyResult>('/api/v1/duties/copy', { from_year: fromYear, year })
+export const listDuties = (year: number) => http.get('/api/v1/duties', { query: { year } })
+export const unitDuties = (org: number, year: number) => http.get('/api/v1/orgs/{id}/duties', { path: { id: org }, query: { year } })
+export const leaderDuties = (year: number) => http.get('/api/v1/duties/leader', { query: { year } })
+export const copyPlan = (fromYear: number, year: number) => http.post('/api/v1/duties/copy', { body: { from_year: fromYear, year } })
 
 export type DutyInput = Schemas['DutyInput']
 export type LeadingGroup = Schemas['LeadingGroup']

@@ -2,6 +2,7 @@
 // dashboard figure's records link opens the ledger filtered exactly, and the
 // back button and a shared link restore it), the filter as the API takes it,
 // and the checks an evidence file must pass before it is uploaded.
+import { buildUrl, type Query } from '@/api/typed'
 
 export const statuses = ['draft', 'submitted', 'approved', 'returned'] as const
 export type Status = (typeof statuses)[number]
@@ -18,6 +19,9 @@ export const pageSizes = [20, 50, 100] as const
  * file: evidence) and dropping them would widen the list silently.
  */
 export const passThrough = ['created_by', 'entered_on', 'evidence', 'venue'] as const
+
+/** The URL keys of a filter (the page and its size aside). */
+export const filterKeys = ['org_id', 'period', 'from', 'to', 'pillar', 'type_id', 'status', 'has_evidence', 'q', 'sort', 'order', ...passThrough] as const
 
 export interface LedgerFilter {
   org_id?: number // absent: the user's own unit
@@ -136,34 +140,41 @@ export function filterToQuery(f: LedgerFilter): Record<string, string | string[]
 }
 
 /**
- * The query string of GET /api/v1/activities (and, without paging, of its
- * export) for a filter; ownOrg stands in for an absent unit.
+ * The query of GET /api/v1/activities (and, without paging, of its export)
+ * for a filter; ownOrg stands in for an absent unit.
  */
-export function apiQuery(f: LedgerFilter, ownOrg: number | undefined, paged = true): string {
-  const p = new URLSearchParams()
+export function apiParams(f: LedgerFilter, ownOrg: number | undefined, paged = true): Query<'/api/v1/activities'> {
+  const p: Record<string, string | number | boolean | (string | number)[]> = {}
   const org = f.org_id ?? ownOrg
-  if (org) p.set('org_id', String(org))
-  if (f.period) p.set('period', f.period)
+  if (org) p.org_id = org
+  if (f.period) p.period = f.period
   else {
-    if (f.from) p.set('from', f.from)
-    if (f.to) p.set('to', f.to)
+    if (f.from) p.from = f.from
+    if (f.to) p.to = f.to
   }
-  if (f.pillar) p.set('pillar', f.pillar)
-  for (const t of f.type_id) p.append('type_id', String(t))
-  for (const s of f.status) p.append('status', s)
-  if (f.has_evidence !== undefined) p.set('has_evidence', String(f.has_evidence))
-  if (f.q) p.set('q', f.q)
+  if (f.pillar) p.pillar = f.pillar
+  if (f.type_id.length) p.type_id = [...f.type_id]
+  if (f.status.length) p.status = [...f.status]
+  if (f.has_evidence !== undefined) p.has_evidence = f.has_evidence
+  if (f.q) p.q = f.q
   for (const k of passThrough) {
     const v = f.extra[k]
-    if (v) p.set(k, v)
+    if (v) p[k] = v
   }
-  p.set('sort', f.sort)
-  p.set('order', f.order)
+  p.sort = f.sort
+  p.order = f.order
   if (paged) {
-    p.set('limit', String(f.size))
-    p.set('offset', String((f.page - 1) * f.size))
+    p.limit = f.size
+    p.offset = (f.page - 1) * f.size
   }
-  return p.toString()
+  // A pillar or venue comes from the URL unchecked: the server checks it
+  // and names the field it refuses, as for a period it cannot read.
+  return p as Query<'/api/v1/activities'>
+}
+
+/** apiParams as a query string (the export is a download, not a typed call). */
+export function apiQuery(f: LedgerFilter, ownOrg: number | undefined, paged = true): string {
+  return buildUrl('', undefined, apiParams(f, ownOrg, paged)).replace(/^\?/, '')
 }
 
 /** Whether the filter narrows the list beyond the unit (for the empty state's advice). */

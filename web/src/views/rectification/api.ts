@@ -1,6 +1,7 @@
 // The rectification (整改) and assessment (考核) API calls, typed from the
 // OpenAPI document. Shared by the desktop pages and the phone page.
-import { ApiError, api, getCsrfToken, type Schemas } from '@/api/client'
+import { ApiError, getCsrfToken, type Schemas } from '@/api/client'
+import { buildUrl, http, type Query } from '@/api/typed'
 
 export type Rectification = Schemas['Rectification']
 export type RectificationInput = Schemas['RectificationInput']
@@ -25,24 +26,28 @@ export interface RectFilter {
   year?: number
 }
 
-/** The API path of a filtered page. */
-export function rectPath(f: RectFilter, limit: number, offset: number): string {
-  const q = new URLSearchParams()
-  if (f.orgId) q.set('org_id', String(f.orgId))
-  if (f.state) q.set('state', f.state)
-  if (f.overdue) q.set('overdue', 'true')
-  if (f.toReview) q.set('to_review', 'true')
-  if (f.openedFrom) q.set('opened_from', f.openedFrom)
-  if (f.openedTo) q.set('opened_to', f.openedTo)
-  if (f.closedFrom) q.set('closed_from', f.closedFrom)
-  if (f.closedTo) q.set('closed_to', f.closedTo)
-  if (f.onTime) q.set('on_time', 'true')
-  if (f.immediate) q.set('immediate', 'true')
-  if (f.year) q.set('year', String(f.year))
-  q.set('limit', String(limit))
-  q.set('offset', String(offset))
-  return `/api/v1/rectifications?${q}`
+/** The API query of a filtered page. */
+export function rectQuery(f: RectFilter, limit: number, offset: number): Query<'/api/v1/rectifications'> {
+  const q: Query<'/api/v1/rectifications'> = {}
+  if (f.orgId) q.org_id = f.orgId
+  // A state from a link goes as it came: the server names a state it does not know.
+  if (f.state) q.state = f.state as Query<'/api/v1/rectifications'>['state']
+  if (f.overdue) q.overdue = true
+  if (f.toReview) q.to_review = true
+  if (f.openedFrom) q.opened_from = f.openedFrom
+  if (f.openedTo) q.opened_to = f.openedTo
+  if (f.closedFrom) q.closed_from = f.closedFrom
+  if (f.closedTo) q.closed_to = f.closedTo
+  if (f.onTime) q.on_time = true
+  if (f.immediate) q.immediate = true
+  if (f.year) q.year = f.year
+  q.limit = limit
+  q.offset = offset
+  return q
 }
+
+/** The API path of a filtered page. */
+export const rectPath = (f: RectFilter, limit: number, offset: number): string => buildUrl('/api/v1/rectifications', undefined, rectQuery(f, limit, offset))
 
 /** Reads a filter from the page's URL query (report figures link with it). */
 export function parseRectQuery(q: Record<string, unknown>): RectFilter {
@@ -64,16 +69,16 @@ export function parseRectQuery(q: Record<string, unknown>): RectFilter {
 }
 
 export const listRects = (f: RectFilter, limit: number, offset: number) =>
-  api.get<{ items: Rectification[]; total: number }>(rectPath(f, limit, offset))
-export const getRect = (id: number) => api.get<Rectification>(`/api/v1/rectifications/${id}`)
-export const createRect = (b: RectificationInput) => api.post<Rectification>('/api/v1/rectifications', b)
-export const addNote = (id: number, body: string) => api.post<Rectification>(`/api/v1/rectifications/${id}/notes`, { body })
-export const submitRect = (id: number, statement: string) => api.post<Rectification>(`/api/v1/rectifications/${id}/submit`, { statement })
+  http.get('/api/v1/rectifications', { query: rectQuery(f, limit, offset) })
+export const getRect = (id: number) => http.get('/api/v1/rectifications/{id}', { path: { id } })
+export const createRect = (b: RectificationInput) => http.post('/api/v1/rectifications', { body: b })
+export const addNote = (id: number, body: string) => http.post('/api/v1/rectifications/{id}/notes', { path: { id }, body: { body } })
+export const submitRect = (id: number, statement: string) => http.post('/api/v1/rectifications/{id}/submit', { path: { id }, body: { statement } })
 export const reviewRect = (id: number, decision: 'close' | 'return', reason: string) =>
-  api.post<Rectification>(`/api/v1/rectifications/${id}/review`, { decision, reason })
+  http.post('/api/v1/rectifications/{id}/review', { path: { id }, body: { decision, reason } })
 export const evidenceURL = (id: number, sha: string) => `/api/v1/rectifications/${id}/evidence/${sha}`
 
-/** Uploads a closure evidence file (a photo from the phone's camera). */
+/** Uploads a closure evidence file (a photo from the phone's camera): multipart, which the typed wrapper (JSON only) does not send. */
 export async function uploadEvidence(id: number, file: Blob, name: string): Promise<Rectification> {
   const body = new FormData()
   body.append('file', file, name)
@@ -94,12 +99,12 @@ export async function uploadEvidence(id: number, file: Blob, name: string): Prom
   return data as Rectification
 }
 
-export const listRubrics = (year: number) => api.get<{ items: Rubric[] }>(`/api/v1/rubrics?year=${year}`)
-export const createRubric = (b: RubricInput) => api.post<Rubric>('/api/v1/rubrics', b)
-export const getScores = (id: number) => api.get<Scores>(`/api/v1/rubrics/${id}/scores`)
+export const listRubrics = (year: number) => http.get('/api/v1/rubrics', { query: { year } })
+export const createRubric = (b: RubricInput) => http.post('/api/v1/rubrics', { body: b })
+export const getScores = (id: number) => http.get('/api/v1/rubrics/{id}/scores', { path: { id } })
 export const adjustScore = (id: number, orgId: number, points: number, reason: string) =>
-  api.post(`/api/v1/rubrics/${id}/adjustments`, { org_id: orgId, points, reason })
-export const listIndicators = () => api.get<{ items: Indicator[] }>('/api/v1/indicators')
+  http.post('/api/v1/rubrics/{id}/adjustments', { path: { id }, body: { org_id: orgId, points, reason } })
+export const listIndicators = () => http.get('/api/v1/indicators')
 export const exportURL = (id: number) => `/api/v1/rubrics/${id}/export`
 
 /** Where an indicator's records open: a ledger query string, or a page path. */

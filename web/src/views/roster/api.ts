@@ -1,22 +1,18 @@
 // The roster API calls (队伍名册), typed from the OpenAPI document.
-import { ApiError, api, getCsrfToken, type Schemas } from '@/api/client'
+import { ApiError, getCsrfToken, type Schemas } from '@/api/client'
 import { http } from '@/api/typed'
-import { teamsPath, type RosterFilter } from './helpers'
+import { teamsQuery, type RosterFilter } from './helpers'
 
 export type Team = Schemas['Team']
 export type TeamInput = Schemas['TeamInput']
 export type Member = Schemas['Member']
 export type MemberInput = Schemas['MemberInput']
 export type ImportResult = Schemas['MemberImportResult']
-export interface TeamPage {
-  items: Team[]
-  total: number
-}
 
 export const templateURL = '/api/v1/teams/import-template'
 
 export const listTeams = (f: RosterFilter, active: '' | 'true' | 'false', q: string, limit: number, offset: number) =>
-  api.get<TeamPage>(teamsPath(f, active, q, limit, offset))
+  http.get('/api/v1/teams', { query: teamsQuery(f, active, q, limit, offset) })
 export const createTeam = (b: TeamInput) => http.post('/api/v1/teams', { body: b })
 export const updateTeam = (id: number, b: TeamInput) => http.put('/api/v1/teams/{id}', { path: { id }, body: b })
 export const setTeamActive = (id: number, active: boolean) =>
@@ -29,7 +25,8 @@ export const updateMember = (team: number, id: number, b: MemberInput) =>
   http.put('/api/v1/teams/{id}/members/{member_id}', { path: { id: team, member_id: id }, body: b })
 export const removeMember = (team: number, id: number) => http.delete('/api/v1/teams/{id}/members/{member_id}', { path: { id: team, member_id: id } })
 
-/** Uploads a workbook to the team's import; rejects with ApiError like the client. */
+/** Uploads a workbook to the team's import; rejects with ApiError like the client.
+ * A multipart upload, which the typed wrapper (JSON bodies only) does not send. */
 export async function importMembers(team: number, file: File): Promise<ImportResult> {
   const body = new FormData()
   body.append('file', file, file.name)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countedMembers, importProblems, memberActiveAt, parseRosterQuery, rosterQuery, teamsPath } from './helpers'
+import { countedMembers, importProblems, memberActiveAt, parseRosterQuery, rosterQuery, teamsQuery } from './helpers'
 
 describe('parseRosterQuery', () => {
   it('reads what a report figure links with', () => {
@@ -22,13 +22,12 @@ describe('parseRosterQuery', () => {
   })
 })
 
-describe('teamsPath', () => {
+describe('teamsQuery', () => {
   it('builds the list query', () => {
-    expect(teamsPath({ orgId: 5, kind: 'outreach' }, 'true', ' 宣讲 ', 20, 40)).toBe(
-      '/api/v1/teams?org_id=5&kind=outreach&active=true&q=%E5%AE%A3%E8%AE%B2&limit=20&offset=40',
-    )
-    expect(teamsPath({}, '', '', 50, 0)).toBe('/api/v1/teams?limit=50&offset=0')
-    expect(teamsPath({ at: '2024-12-31', role: 'leader' }, '', '', 50, 0)).toBe('/api/v1/teams?at=2024-12-31&limit=50&offset=0')
+    expect(teamsQuery({ orgId: 5, kind: 'outreach' }, 'true', ' 宣讲 ', 20, 40)).toEqual({ org_id: 5, kind: 'outreach', active: true, q: '宣讲', limit: 20, offset: 40 })
+    expect(teamsQuery({}, 'false', '', 50, 0)).toEqual({ active: false, limit: 50, offset: 0 })
+    expect(teamsQuery({}, '', '', 50, 0)).toEqual({ limit: 50, offset: 0 })
+    expect(teamsQuery({ at: '2024-12-31', role: 'leader' }, '', '', 50, 0)).toEqual({ at: '2024-12-31', limit: 50, offset: 0 })
   })
 })
 

@@ -1,4 +1,7 @@
 // Pure helpers of the roster pages (队伍名册), tested without a browser.
+import type { Query as ApiQuery } from '@/api/typed'
+
+type TeamsQuery = ApiQuery<'/api/v1/teams'>
 
 export const teamKinds = ['outreach', 'commentator', 'monitor', 'information', 'volunteer'] as const
 export type TeamKind = (typeof teamKinds)[number]
@@ -50,16 +53,16 @@ export function rosterQuery(f: RosterFilter): Record<string, string> {
  * API lists the teams standing on that day and their members then: what a
  * report figure counted.
  */
-export function teamsPath(f: RosterFilter, active: '' | 'true' | 'false', q: string, limit: number, offset: number): string {
-  const p = new URLSearchParams()
-  if (f.orgId) p.set('org_id', String(f.orgId))
-  if (f.kind) p.set('kind', f.kind)
-  if (active) p.set('active', active)
-  if (q.trim()) p.set('q', q.trim())
-  if (f.at) p.set('at', f.at)
-  p.set('limit', String(limit))
-  p.set('offset', String(offset))
-  return `/api/v1/teams?${p.toString()}`
+export function teamsQuery(f: RosterFilter, active: '' | 'true' | 'false', q: string, limit: number, offset: number): TeamsQuery {
+  const p: TeamsQuery = {}
+  if (f.orgId) p.org_id = f.orgId
+  if (f.kind) p.kind = f.kind
+  if (active) p.active = active === 'true'
+  if (q.trim()) p.q = q.trim()
+  if (f.at) p.at = f.at
+  p.limit = limit
+  p.offset = offset
+  return p
 }
 
 export interface ImportProblem {
