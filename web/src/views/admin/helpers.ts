@@ -199,6 +199,10 @@ export const businessPermissions = [
   'token.create',
   'rectification.review',
   'assessment.manage',
+  'concern.read',
+  'concern.manage',
+  'concern.ingest',
+  'case.handle',
 ]
 
 /** Administration permissions; org.manage goes with either kind. */
