@@ -131,15 +131,28 @@ func (d Deadline) MetBy() Action {
 type Severity string
 
 const (
-	SevMajor   Severity = "major"   // 重大
-	SevGeneral Severity = "general" // 一般
+	SevMajor       Severity = "major"       // 重大
+	SevSignificant Severity = "significant" // 较大
+	SevGeneral     Severity = "general"     // 一般
 )
 
 // Severities lists the tiers, most severe first.
-var Severities = []Severity{SevMajor, SevGeneral}
+var Severities = []Severity{SevMajor, SevSignificant, SevGeneral}
 
 // Valid reports whether s is a known tier.
-func (s Severity) Valid() bool { return s == SevMajor || s == SevGeneral }
+func (s Severity) Valid() bool { return s == SevMajor || s == SevSignificant || s == SevGeneral }
+
+// SeverityOfStory maps a story's severity (the highest of the rules its
+// items matched: 3 重大, 2 较大, 1 一般, 0 none) to a case's tier.
+func SeverityOfStory(level int) Severity {
+	switch {
+	case level >= 3:
+		return SevMajor
+	case level == 2:
+		return SevSignificant
+	}
+	return SevGeneral
+}
 
 // Tier is a severity's three time limits, counted from the moment a case is
 // opened.
@@ -155,10 +168,12 @@ const MaxLimit = 90 * 24 * time.Hour
 
 // DefaultTiers are the national practice the issue names: for a major
 // incident authoritative information within 5 hours, a response within 24
-// and resolution within 48; for a general case 24 hours, 48 hours and 7 days.
+// and resolution within 48; for a significant one 12 hours, 24 hours and 3
+// days; for a general case 24 hours, 48 hours and 7 days. The office edits them.
 func DefaultTiers() []Tier {
 	return []Tier{
 		{Severity: SevMajor, Triage: 5 * time.Hour, Response: 24 * time.Hour, Resolution: 48 * time.Hour},
+		{Severity: SevSignificant, Triage: 12 * time.Hour, Response: 24 * time.Hour, Resolution: 72 * time.Hour},
 		{Severity: SevGeneral, Triage: 24 * time.Hour, Response: 48 * time.Hour, Resolution: 7 * 24 * time.Hour},
 	}
 }
@@ -177,7 +192,7 @@ func DefaultTier(s Severity) Tier {
 // minute to MaxLimit, and first assessment ≤ response ≤ resolution.
 func (t Tier) Validate() error {
 	if !t.Severity.Valid() {
-		return domain.Invalid("severity", "%q is not a severity (major, general)", t.Severity)
+		return domain.Invalid("severity", "%q is not a severity (major, significant, general)", t.Severity)
 	}
 	for _, l := range []struct {
 		field string
@@ -324,4 +339,85 @@ func Percentile(sorted []time.Duration, pct int) (time.Duration, bool) {
 // String renders a tier for a message.
 func (t Tier) String() string {
 	return fmt.Sprintf("%s: %s / %s / %s", t.Severity, t.Triage, t.Response, t.Resolution)
+}
+
+// Case is one public concern or incident being handled (舆情事件).
+type Case struct {
+	ID      int64  `json:"id"`
+	OrgID   int64  `json:"org_id"` // where it happened (属地)
+	OrgName string `json:"org_name"`
+	// StoryID is the story it was opened from (0: opened by hand).
+	StoryID         int64      `json:"story_id,omitempty"`
+	StoryTitle      string     `json:"story_title,omitempty"`
+	StoryFirstSeen  time.Time  `json:"story_first_seen,omitzero"`
+	Title           string     `json:"title"`
+	Summary         string     `json:"summary"`
+	Kind            Kind       `json:"kind"`
+	Severity        Severity   `json:"severity"`
+	State           State      `json:"state"`
+	Assessment      string     `json:"assessment"`      // the first assessment (研判)
+	PublicResponse  string     `json:"public_response"` // the public response text (回应)
+	Review          string     `json:"review"`          // the post-incident review (复盘)
+	OpenedAt        time.Time  `json:"opened_at"`
+	ResolvedAt      time.Time  `json:"resolved_at,omitzero"`
+	ClosedAt        time.Time  `json:"closed_at,omitzero"`
+	EscalatedTo     int64      `json:"escalated_to,omitempty"` // the parent unit a passed deadline moved it to
+	EscalatedToName string     `json:"escalated_to_name,omitempty"`
+	RectificationID int64      `json:"rectification_id,omitempty"`
+	CreatedBy       string     `json:"created_by"`
+	CreatedByID     int64      `json:"-"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+	Version         int64      `json:"version"`
+	Deadlines       []Due      `json:"deadlines"`
+	Overdue         bool       `json:"overdue"` // a deadline passed and its step not done
+	Steps           []Step     `json:"steps,omitempty"`
+	Evidence        []Evidence `json:"evidence,omitempty"`
+}
+
+// Due is one deadline of a case and how it stands.
+type Due struct {
+	Kind        Deadline  `json:"kind"`
+	DueAt       time.Time `json:"due_at"`
+	DoneAt      time.Time `json:"done_at,omitzero"`
+	EscalatedAt time.Time `json:"escalated_at,omitzero"`
+	Standing    Standing  `json:"standing"`
+}
+
+// Judge fills each deadline's standing and Overdue at now.
+func (c *Case) Judge(now time.Time) {
+	c.Overdue = false
+	for i := range c.Deadlines {
+		d := &c.Deadlines[i]
+		d.Standing = Judge(d.DueAt, d.DoneAt, now)
+		if d.Standing == Overdue {
+			c.Overdue = true
+		}
+	}
+}
+
+// DueOf returns the case's deadline d (zero when absent).
+func (c Case) DueOf(d Deadline) Due {
+	for _, x := range c.Deadlines {
+		if x.Kind == d {
+			return x
+		}
+	}
+	return Due{}
+}
+
+// Step is one line of a case's timeline.
+type Step struct {
+	Kind   string    `json:"kind"` // open, assess, respond, resolve, close, reopen, note, evidence, severity, escalate, rectification
+	Body   string    `json:"body"`
+	Author string    `json:"author"`
+	At     time.Time `json:"at"`
+}
+
+// Evidence is a file attached to a case (an evidence blob, shared with the ledger's).
+type Evidence struct {
+	SHA256    string    `json:"sha256"`
+	Filename  string    `json:"filename"`
+	MediaType string    `json:"media_type"`
+	Size      int64     `json:"size"`
+	At        time.Time `json:"attached_at"`
 }
