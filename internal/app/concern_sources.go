@@ -27,7 +27,7 @@ const (
 	// feedsPerSweep bounds the feeds one sweep fetches; the rest wait for the next.
 	feedsPerSweep = 50
 	// feedWorkers fetch in parallel (each fetch is bounded by feed.Limits).
-	feedWorkers = 4
+	feedWorkers                      = 4
 	minFeedInterval, maxFeedInterval = 5 * 60, 24 * 3600
 	// ConcernFeedSweepName is the job kind of the feed poller.
 	ConcernFeedSweepName = "concern_feeds"
