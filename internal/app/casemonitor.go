@@ -27,11 +27,11 @@ const maxStoriesListed = 200
 // NewStories lists the stories routed to the actor's units in the last
 // storyTodoWindow, matched by a rule, with no case opened from them: a
 // monitor's stream of what waits (the phone page's list).
-func (a *App) NewStories(ctx context.Context, ac domain.Actor) ([]store.UnhandledStory, error) {
+func (a *App) NewStories(ctx context.Context, ac domain.Actor) ([]NewStory, error) {
 	if err := ac.Require(domain.PermConcernRead); err != nil {
 		return nil, err
 	}
-	var out []store.UnhandledStory
+	var out []NewStory
 	err := a.st.Read(ctx, func(tx *store.Tx) error {
 		var err error
 		out, err = tx.UnhandledStories(ctx, ac.Scope, a.now().Add(-storyTodoWindow), maxStoriesListed)
@@ -200,3 +200,7 @@ func minutesAt(ds []time.Duration, pct int) *int64 {
 	m := int64(v / time.Minute)
 	return &m
 }
+
+// NewStory is a story waiting for a monitor (store.UnhandledStory, named
+// here for the layers above).
+type NewStory = store.UnhandledStory

@@ -62,11 +62,22 @@ func checkText(field, s string, max int, block bool) (string, error) {
 	return s, domain.TextLine(field, s)
 }
 
+// caseReader checks that the actor reads cases: concern.read (monitors,
+// leaders, the office) or case.handle (a unit's admin, for its own).
 func (a *App) caseReader(ac domain.Actor) error {
-	if ac.Can(domain.PermConcernRead) || ac.Can(domain.PermCaseHandle) {
+	if ac.Can(domain.PermConcernRead) {
 		return nil
 	}
-	return ac.Require(domain.PermActivityRead)
+	return ac.Require(domain.PermCaseHandle)
+}
+
+// caseHandler checks the permissions of whoever takes a case's steps: the
+// unit's own records' writers (activity.write) who handle cases.
+func caseHandler(ac domain.Actor) error {
+	if err := ac.Require(domain.PermActivityWrite); err != nil {
+		return err
+	}
+	return ac.Require(domain.PermCaseHandle)
 }
 
 // caseWho is the part the actor plays on a case: a handler when they hold
@@ -300,7 +311,7 @@ type CaseStepInput struct {
 // StepCase takes a step on a case the actor handles; the step's moment
 // meets the deadline it belongs to.
 func (a *App) StepCase(ctx context.Context, ac domain.Actor, id int64, in CaseStepInput) (casework.Case, error) {
-	if err := ac.Require(domain.PermCaseHandle); err != nil {
+	if err := caseHandler(ac); err != nil {
 		return casework.Case{}, err
 	}
 	if !slices.Contains(casework.Actions, in.Action) {
@@ -371,7 +382,7 @@ func (a *App) StepCase(ctx context.Context, ac domain.Actor, id int64, in CaseSt
 // SetCaseSeverity changes a case's severity and recomputes its deadlines
 // from the moment it was opened at the new tier's limits.
 func (a *App) SetCaseSeverity(ctx context.Context, ac domain.Actor, id int64, sev casework.Severity, reason string) (casework.Case, error) {
-	if err := ac.Require(domain.PermCaseHandle); err != nil {
+	if err := caseHandler(ac); err != nil {
 		return casework.Case{}, err
 	}
 	if !sev.Valid() {
@@ -567,7 +578,10 @@ type CaseRectInput struct {
 // case (source "case", ref "case:ID") and links it back, in one transaction.
 // A case leads to at most one rectification.
 func (a *App) OpenCaseRectification(ctx context.Context, ac domain.Actor, id int64, in CaseRectInput) (casework.Case, error) {
-	if err := ac.Require(domain.PermCaseHandle); err != nil {
+	if err := ac.Require(domain.PermRectReview); err != nil { // a unit above opens rectifications
+		return casework.Case{}, err
+	}
+	if err := caseHandler(ac); err != nil {
 		return casework.Case{}, err
 	}
 	var out casework.Case
@@ -703,30 +717,17 @@ func (a *App) CaseTiers(ctx context.Context, ac domain.Actor) ([]casework.Tier, 
 	return out, err
 }
 
-// PutCaseTier sets the time limits of one severity: the office's
-// (concern.manage over a root unit). Cases opened later use them; open
+// PutCaseTier sets the time limits of one severity for the whole
+// installation: the office's (case.tiers). Cases opened later use them; open
 // cases keep theirs until their severity changes.
 func (a *App) PutCaseTier(ctx context.Context, ac domain.Actor, t casework.Tier) ([]casework.Tier, error) {
-	if err := ac.Require(domain.PermConcernManage); err != nil {
+	if err := ac.Require(domain.PermCaseTiers); err != nil {
 		return nil, err
 	}
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
 	err := a.st.Write(ctx, func(tx *store.Tx) error {
-		roots, err := tx.RootIDs(ctx)
-		if err != nil {
-			return err
-		}
-		office := false
-		for _, r := range roots {
-			if slices.Contains(ac.Scope.Roots, r) {
-				office = true
-			}
-		}
-		if !office {
-			return domain.Forbidden("the bureau's office sets the case time limits")
-		}
 		old, err := caseTier(ctx, tx, t.Severity)
 		if err != nil {
 			return err

@@ -132,7 +132,6 @@ func TestCaseLifecycle(t *testing.T) {
 	}
 }
 
-
 // TestCaseSeverityRecomputesDeadlines: a general case made major gets the
 // major limits from its opening, and the escalation sweep then sees the
 // new, earlier deadline.

@@ -29,6 +29,7 @@ const (
 	PermConcernManage   Permission = "concern.manage"       // watch rules and sources; imports and manual entries of items
 	PermConcernIngest   Permission = "concern.ingest"       // push items (what a vendor's API token holds)
 	PermCaseHandle      Permission = "case.handle"          // open and work cases (事件处置)
+	PermCaseTiers       Permission = "case.tiers"           // the cases' time limits per severity (the office)
 	// PermTokenCreate issues API tokens for machine clients. A token carries
 	// only permissions its issuer holds, over the issuer's own subtree, so it
 	// is a business permission: no administrator holds it.
@@ -50,7 +51,7 @@ const (
 var AllPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
 	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage,
-	PermRectReview, PermAssessManage, PermConcernRead, PermConcernManage, PermConcernIngest, PermCaseHandle,
+	PermRectReview, PermAssessManage, PermConcernRead, PermConcernManage, PermConcernIngest, PermCaseHandle, PermCaseTiers,
 	PermOrgManage, PermAccountManage, PermConfigManage, PermRoleManage, PermPolicyManage, PermAccountUnlock, PermAuditRead,
 }
 
@@ -59,7 +60,7 @@ var AllPermissions = []Permission{
 var BusinessPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
 	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage,
-	PermRectReview, PermAssessManage, PermConcernRead, PermConcernManage, PermConcernIngest, PermCaseHandle,
+	PermRectReview, PermAssessManage, PermConcernRead, PermConcernManage, PermConcernIngest, PermCaseHandle, PermCaseTiers,
 }
 
 // Valid reports whether p is a known permission.
@@ -130,7 +131,7 @@ func BuiltinRoles() []Role {
 		{Code: RoleOfficeAdmin, Name: "局办公室管理员", NameEN: "Bureau office admin", Builtin: true,
 			Permissions: append(slices.Clone(ledgerAll), PermCatalogManage, PermPeriodClose, PermCoverageManage, PermOrgManage,
 				PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage, PermRectReview, PermAssessManage,
-				PermConcernRead, PermConcernManage, PermConcernIngest, PermCaseHandle)},
+				PermConcernRead, PermConcernManage, PermConcernIngest, PermCaseHandle, PermCaseTiers)},
 		{Code: RoleLeader, Name: "分管领导", NameEN: "Leader", Builtin: true,
 			Permissions: []Permission{PermActivityRead, PermExport, PermConcernRead}},
 		{Code: RoleDistrictAdmin, Name: "学区管理员", NameEN: "District admin", Builtin: true,

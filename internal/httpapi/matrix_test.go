@@ -22,6 +22,7 @@ import (
 
 	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/assess"
+	"github.com/zeren-edu/zeren/internal/casework"
 	"github.com/zeren-edu/zeren/internal/domain"
 )
 
@@ -101,6 +102,7 @@ const (
 	kDuty     slotKind = "duty"
 	kRect     slotKind = "rectification"
 	kRubric   slotKind = "rubric"
+	kCase     slotKind = "case"
 )
 
 // slot is one reference of a request that can point to an own or a foreign resource.
@@ -149,6 +151,7 @@ var (
 		"teams": kTeam, "jobs": "",
 		"duties":         kDuty,
 		"rectifications": kRect, "rubrics": kRubric,
+		"cases": kCase,
 	}
 )
 
@@ -308,6 +311,7 @@ type matrix struct {
 	bTeam, bMember              int64
 	bDuty                       int64
 	bRect, bRubric              int64
+	bCase                       int64
 	bPhoto                      []byte
 	markers                     []string
 	before                      string // B's records before the run
@@ -434,6 +438,15 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// B's case, carrying B's file.
+	bc, err := e.app.OpenCase(ctx, opB, app.CaseInput{OrgID: m.schoolB, Title: "乙县舆情事件", Severity: casework.SevGeneral})
+	if err == nil {
+		_, err = e.app.AttachCaseEvidence(ctx, opB, bc.ID, "乙县截图.png", bytes.NewReader(m.bPhoto))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.bCase = bc.ID
 	bru, err := e.app.SaveRubric(ctx, opB, 0, matrixRubric(m.bureauB, "乙县考核"))
 	if err != nil {
 		t.Fatal(err)
@@ -543,6 +556,8 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			return []any{m.bRect}
 		case kRubric:
 			return []any{m.bRubric}
+		case kCase:
+			return []any{m.bCase}
 		}
 		m.t.Fatalf("no foreign %s", k)
 	}
@@ -642,6 +657,18 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			}
 			c = append(c, r.ID)
 		}
+	case kCase:
+		// A new case of school A carrying the own file (every step,
+		// note and file succeeds on it).
+		cs, err := m.app.OpenCase(ctx, op, app.CaseInput{OrgID: m.schoolA, Title: "甲县舆情事件", Severity: casework.SevGeneral})
+		if err == nil {
+			_, err = m.app.AttachCaseEvidence(ctx, op, cs.ID, "甲县截图.png", bytes.NewReader(decodablePNG(5, 7)))
+		}
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		m.ownSHA = sha256Hex(decodablePNG(5, 7))
+		c = []any{cs.ID}
 	case kRubric:
 		r, err := m.app.SaveRubric(ctx, op, 0, matrixRubric(m.bureau, fmt.Sprintf("甲县考核%d", m.next())))
 		if err != nil {
@@ -996,14 +1023,15 @@ func (m *matrix) snapshotB() string {
 	rect, err7 := m.app.GetRectification(ctx, op, m.bRect)
 	rubrics, err8 := m.app.ListRubrics(ctx, op, 0)
 	scores, err9 := m.app.Scores(ctx, op, m.bRubric)
-	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9} {
+	bcase, err10 := m.app.GetCase(ctx, op, m.bCase)
+	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9, err10} {
 		if err != nil {
 			m.t.Fatal(err)
 		}
 	}
 	file := m.findBlob()
 	b, err := json.Marshal(map[string]any{"orgs": orgs, "activities": acts, "accounts": accts, "tokens": toks,
-		"teams": teams, "members": members, "file": bytes.Equal(file, m.bPhoto), "rectification": rect, "rubrics": rubrics, "scores": scores})
+		"teams": teams, "members": members, "file": bytes.Equal(file, m.bPhoto), "rectification": rect, "rubrics": rubrics, "scores": scores, "case": bcase})
 	if err != nil {
 		m.t.Fatal(err)
 	}

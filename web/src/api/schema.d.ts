@@ -763,6 +763,201 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/case-tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The time limits per severity */
+        get: operations["listCaseTiers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-tiers/{severity}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set one severity's time limits
+         * @description In minutes: first assessment ≤ public response ≤ resolution, each up to 90 days. Cases opened later use them; an open case's deadlines move only when its severity changes.
+         */
+        put: operations["putCaseTier"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cases of the caller's subtree (事件处置)
+         * @description Open cases first, newest first. A unit's subtree readers see its cases; the units above see them too (a passed deadline escalates a case to the parent: `escalated`).
+         */
+        get: operations["listCases"];
+        put?: never;
+        /**
+         * Open a case, from a story or by hand
+         * @description Its three deadlines are counted from now at its severity's limits. From a story, the unit, title and severity default to the story's. The unit's handlers are notified.
+         */
+        post: operations["openCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One case, with its deadlines, timeline and evidence */
+        get: operations["getCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach an evidence file to a case
+         * @description multipart/form-data with the file in the field `file`, checked and stored as the ledger's evidence.
+         */
+        post: operations["attachCaseEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/evidence/{sha}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A case's evidence file
+         * @description Audited as a download. Photos inline, every other file as an attachment.
+         */
+        get: operations["getCaseEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write a note on a case */
+        post: operations["addCaseNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/rectification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a rectification from a case
+         * @description For the case's unit, source case, linked both ways; one per case. A unit above opens it (rectification.review), as one of the case's handlers.
+         */
+        post: operations["openCaseRectification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/severity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a case's severity
+         * @description The deadlines are recomputed from the opening at the new severity's limits.
+         */
+        put: operations["setCaseSeverity"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a step: assess, respond, resolve, close or reopen
+         * @description The case's handlers only (case.handle and activity.write over its unit); each step needs its text. A step meets the deadline it belongs to at this moment.
+         */
+        post: operations["stepCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clock": {
         parameters: {
             query?: never;
@@ -1089,6 +1284,46 @@ export interface paths {
         };
         /** Leading groups of the caller's units */
         get: operations["listLeadingGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitor/stories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * New stories for the caller's units, no case yet
+         * @description Stories seen in the last 72 hours, matched by a rule, routed to a unit of the caller's, from which no case was opened: what waits for a monitor.
+         */
+        get: operations["monitorStories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitor/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each monitor team's response times
+         * @description For each active monitor team of the caller's subtree, over the cases opened from stories in its unit's subtree in the period: minutes from the story first seen to the case opened and to its first assessment (median and 90th percentile). By team only: never per person, never per poster.
+         */
+        get: operations["monitorTeams"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2800,6 +3035,256 @@ export interface components {
             /** @description Submitted activities to approve. */
             ids: number[];
         };
+        /** @description A public concern or incident being handled (舆情事件). */
+        Case: {
+            /** @description The first assessment (研判). */
+            assessment: string;
+            /** Format: date-time */
+            closed_at?: string;
+            created_by: string;
+            /** @description Its three deadlines, in the order they fall. */
+            deadlines: {
+                /**
+                 * Format: date-time
+                 * @description When its step was done.
+                 */
+                done_at?: string;
+                /** Format: date-time */
+                due_at: string;
+                /**
+                 * Format: date-time
+                 * @description When its passing escalated the case.
+                 */
+                escalated_at?: string;
+                /**
+                 * @description triage (first assessment), response (public response), resolution.
+                 * @enum {string}
+                 */
+                kind: "triage" | "response" | "resolution";
+                /**
+                 * @description pending, overdue (passed, not done), met (done by it), missed (done late).
+                 * @enum {string}
+                 */
+                standing: "pending" | "overdue" | "met" | "missed";
+            }[];
+            /**
+             * Format: int64
+             * @description The parent unit a passed deadline moved it to.
+             */
+            escalated_to?: number;
+            escalated_to_name?: string;
+            /** @description Evidence files. */
+            evidence?: {
+                /** Format: date-time */
+                attached_at: string;
+                filename: string;
+                media_type: string;
+                /** @description SHA-256 of the content, 64 lower-case hexadecimal digits. */
+                sha256: string;
+                size: number;
+            }[];
+            /** Format: int64 */
+            id: number;
+            /** @enum {string} */
+            kind: "ideology" | "safety" | "ethics" | "service" | "other";
+            /** Format: date-time */
+            opened_at: string;
+            /**
+             * Format: int64
+             * @description Where it happened (属地).
+             */
+            org_id: number;
+            org_name: string;
+            /** @description A deadline passed with its step not done. */
+            overdue: boolean;
+            /** @description The public response (回应). */
+            public_response: string;
+            /**
+             * Format: int64
+             * @description The rectification opened from it.
+             */
+            rectification_id?: number;
+            /** Format: date-time */
+            resolved_at?: string;
+            /** @description The post-incident review (复盘). */
+            review: string;
+            /** @enum {string} */
+            severity: "major" | "significant" | "general";
+            /**
+             * @description new → assessing → responding → resolved → closed; resolved or closed → assessing (reopen).
+             * @enum {string}
+             */
+            state: "new" | "assessing" | "responding" | "resolved" | "closed";
+            /** @description The timeline, oldest first. */
+            steps?: {
+                /** Format: date-time */
+                at: string;
+                author: string;
+                body: string;
+                /** @enum {string} */
+                kind: "open" | "assess" | "respond" | "resolve" | "close" | "reopen" | "note" | "evidence" | "severity" | "escalate" | "rectification";
+            }[];
+            /**
+             * Format: date-time
+             * @description When the story's first item was seen.
+             */
+            story_first_seen?: string;
+            /**
+             * Format: int64
+             * @description The story it was opened from.
+             */
+            story_id?: number;
+            story_title?: string;
+            summary: string;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
+        CaseEvidenceUpload: {
+            /** @description The file. */
+            file: string;
+        };
+        /** @description A case to open. */
+        CaseInput: {
+            /**
+             * @description What it is about (default other).
+             * @example service
+             * @enum {string}
+             */
+            kind?: "ideology" | "safety" | "ethics" | "service" | "other";
+            /**
+             * Format: int64
+             * @description Where it happened (属地): a unit the caller reads. From a story, 0 takes its lowest routed unit the caller reads.
+             * @example 1
+             */
+            org_id: number;
+            /**
+             * @description Its tier; required by hand, from a story it defaults to the story's.
+             * @example general
+             * @enum {string}
+             */
+            severity: "major" | "significant" | "general";
+            /**
+             * Format: int64
+             * @description The story it is opened from (0 or absent: by hand).
+             */
+            story_id?: number;
+            /** @description What is known. */
+            summary?: string;
+            /**
+             * @description One line; from a story, empty takes the story's title.
+             * @example 家长反映食堂饭菜质量问题
+             */
+            title: string;
+        };
+        /** @description A note. */
+        CaseNoteInput: {
+            /** @example 原帖已被转发 30 次 */
+            body: string;
+        };
+        /** @description A page of cases, open first, newest first. */
+        CasePage: {
+            /** @description This page. */
+            items: components["schemas"]["Case"][];
+            /** @description The page size used. */
+            limit: number;
+            /** @description How many were skipped. */
+            offset: number;
+            /** @description How many match, over all pages. */
+            total: number;
+        };
+        /** @description A rectification to open from a case. */
+        CaseRectificationInput: {
+            /**
+             * Format: date
+             * @description Today or later.
+             * @example 2099-12-31
+             */
+            deadline: string;
+            /**
+             * @description What was found.
+             * @example 师德师风教育不到位
+             */
+            finding: string;
+            /** @description The measures to take. */
+            measures?: string;
+            /**
+             * @description The responsible person's name.
+             * @example 王校长
+             */
+            responsible: string;
+            /**
+             * Format: int64
+             * @description Their account (optional).
+             */
+            responsible_id?: number;
+        };
+        /** @description A new severity. */
+        CaseSeverityInput: {
+            /** @description Why. */
+            reason?: string;
+            /**
+             * @example major
+             * @enum {string}
+             */
+            severity: "major" | "significant" | "general";
+        };
+        /** @description A step and its text. */
+        CaseStepInput: {
+            /**
+             * @example assess
+             * @enum {string}
+             */
+            action: "assess" | "respond" | "resolve" | "close" | "reopen";
+            /**
+             * @description The assessment, the public response, the resolution, the review, or the reason to reopen.
+             * @example 经核实，属一般民生诉求
+             */
+            text: string;
+        };
+        /** @description A severity's time limits, counted from a case's opening. */
+        CaseTier: {
+            /**
+             * @description Resolution (处置完毕).
+             * @example 2880
+             */
+            resolution_minutes: number;
+            /**
+             * @description Public response (回应).
+             * @example 1440
+             */
+            response_minutes: number;
+            /** @enum {string} */
+            severity: "major" | "significant" | "general";
+            /**
+             * @description First assessment (研判).
+             * @example 300
+             */
+            triage_minutes: number;
+        };
+        /** @description A severity's new time limits. */
+        CaseTierInput: {
+            /**
+             * @description Resolution.
+             * @example 10080
+             */
+            resolution_minutes: number;
+            /**
+             * @description Public response (回应).
+             * @example 2880
+             */
+            response_minutes: number;
+            /**
+             * @description First assessment (研判).
+             * @example 1440
+             */
+            triage_minutes: number;
+        };
+        /** @description Every severity's limits, most severe first. */
+        CaseTierList: {
+            items: components["schemas"]["CaseTier"][];
+        };
         /** @description The server's clock in the bureau's time zone. */
         Clock: {
             /**
@@ -3604,7 +4089,7 @@ export interface components {
              */
             pending: "" | "password_change" | "totp_enrol" | "totp";
             /** @description What the session may do now: none while a step is pending. */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description One person's place in a team. No ID numbers, no political or religious affiliation are kept. */
         Member: {
@@ -3699,6 +4184,31 @@ export interface components {
         /** @description Members. */
         MemberList: {
             items: components["schemas"]["Member"][];
+        };
+        /** @description A story routed to the caller's units with no case opened from it. */
+        NewStory: {
+            /** Format: date-time */
+            first_seen: string;
+            /** Format: int64 */
+            id: number;
+            item_count: number;
+            /** Format: date-time */
+            last_seen: string;
+            /**
+             * Format: int64
+             * @description Its lowest routed unit the caller reads.
+             */
+            org_id: number;
+            org_name: string;
+            /** @description 0 none, 1 一般, 2 较大, 3 重大. */
+            severity: number;
+            title: string;
+            topic: string;
+            url: string;
+        };
+        /** @description Most severe first, then newest. */
+        NewStoryList: {
+            items: components["schemas"]["NewStory"][];
         };
         /** @description One notice in the caller's inbox. */
         Notification: {
@@ -4676,7 +5186,7 @@ export interface components {
             name: string;
             /** @description English name. */
             name_en: string;
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         RoleAssignment: {
             /**
@@ -4707,7 +5217,7 @@ export interface components {
              *       "activity.read"
              *     ]
              */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description Roles. */
         RoleList: {
@@ -4729,7 +5239,7 @@ export interface components {
              *       "export"
              *     ]
              */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description A year's weighted items. */
         Rubric: {
@@ -5025,6 +5535,34 @@ export interface components {
             /** @description How many match, over all pages. */
             total: number;
         };
+        /** @description A monitor team's response times over a period. */
+        TeamResponse: {
+            /** @description Story first seen → first assessment, median. */
+            assess_median_minutes: number | null;
+            /** @description The same, 90th percentile. */
+            assess_p90_minutes: number | null;
+            /** @description Of those, assessed. */
+            assessed: number;
+            /** @description Cases opened from stories in the subtree. */
+            cases: number;
+            members: number;
+            /** @description Story first seen → case opened, median (null: no case). */
+            open_median_minutes: number | null;
+            /** @description The same, 90th percentile. */
+            open_p90_minutes: number | null;
+            /**
+             * Format: int64
+             * @description The team's unit: it watches its subtree.
+             */
+            org_id: number;
+            org_name: string;
+            team: string;
+            /** Format: int64 */
+            team_id: number;
+        };
+        TeamResponseList: {
+            items: components["schemas"]["TeamResponse"][];
+        };
         /** @description A line of a saved report template that a catalog change would break. */
         TemplateBreak: {
             column: number;
@@ -5061,7 +5599,7 @@ export interface components {
              * @description What to do; the web app opens the page that settles it.
              * @enum {string}
              */
-            kind: "approve" | "fix_returned" | "duty_due" | "rectification";
+            kind: "approve" | "fix_returned" | "duty_due" | "rectification" | "case" | "story";
             /**
              * Format: int64
              * @description The unit concerned.
@@ -6728,6 +7266,395 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listCaseTiers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The time limits per severity. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseTierList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putCaseTier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The severity.
+                 * @example general
+                 */
+                severity: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseTierInput"];
+            };
+        };
+        responses: {
+            /** @description Set one severity's time limits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseTierList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listCases: {
+        parameters: {
+            query?: {
+                /** @description Only cases of this unit's subtree. */
+                org_id?: number;
+                /** @description Only cases in these states; repeat for several. */
+                state?: ("new" | "assessing" | "responding" | "resolved" | "closed")[];
+                /** @description Only cases of these kinds; repeat for several. */
+                kind?: ("ideology" | "safety" | "ethics" | "service" | "other")[];
+                /** @description Only cases of these severities; repeat for several. */
+                severity?: ("major" | "significant" | "general")[];
+                /** @description Only cases opened from this story. */
+                story_id?: number;
+                /** @description Only open cases with a deadline passed unmet. */
+                overdue?: boolean;
+                /** @description Only cases escalated to one of the caller's own units. */
+                escalated?: boolean;
+                /** @description Only cases opened on or after this day (the bureau's zone). */
+                from?: string;
+                /** @description Only cases opened before this day. */
+                to?: string;
+                /** @description Exactly these cases (what a report figure counted). */
+                ids?: number[];
+                /** @description Page size. */
+                limit?: number;
+                /** @description How many items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cases of the caller's subtree (事件处置). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    openCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseInput"];
+            };
+        };
+        responses: {
+            /** @description Open a case, from a story or by hand. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One case, with its deadlines, timeline and evidence. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    attachCaseEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CaseEvidenceUpload"];
+            };
+        };
+        responses: {
+            /** @description Attach an evidence file to a case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCaseEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: number;
+                /** @description The SHA-256 of the file's content: 64 lower-case hexadecimal digits. */
+                sha: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes, with the media type it was accepted as. */
+            200: {
+                headers: {
+                    /** @description inline or attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    /** @description The quoted SHA-256 of the content. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addCaseNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseNoteInput"];
+            };
+        };
+        responses: {
+            /** @description Write a note on a case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    openCaseRectification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseRectificationInput"];
+            };
+        };
+        responses: {
+            /** @description Open a rectification from a case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setCaseSeverity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseSeverityInput"];
+            };
+        };
+        responses: {
+            /** @description Change a case's severity. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    stepCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseStepInput"];
+            };
+        };
+        responses: {
+            /** @description Take a step: assess, respond, resolve, close or reopen. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getClock: {
         parameters: {
             query?: never;
@@ -7348,6 +8275,67 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    monitorStories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description New stories for the caller's units, no case yet. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewStoryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    monitorTeams: {
+        parameters: {
+            query: {
+                /**
+                 * @description The first day.
+                 * @example 2026-01-01
+                 */
+                from: string;
+                /**
+                 * @description The day after the last.
+                 * @example 2027-01-01
+                 */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each monitor team's response times. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamResponseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -144,6 +144,7 @@ const en: typeof zh = {
     concern_manage: 'Manage watch rules and monitoring sources',
     concern_ingest: 'Push public-concern items (vendor API)',
     case_handle: 'Open and handle cases',
+    case_tiers: 'Set the case time limits per severity',
   },
   // errors.*, fields.*: src/errors/messages.ts, shared with the phone
   ...errorMessages.en,

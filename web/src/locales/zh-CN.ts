@@ -142,6 +142,7 @@ export default {
     concern_manage: '管理监测规则和监测来源',
     concern_ingest: '推送舆情信息（厂商接口）',
     case_handle: '登记和处置舆情事件',
+    case_tiers: '设置舆情事件处置时限',
   },
   // errors.*, fields.*: src/errors/messages.ts, shared with the phone
   ...errorMessages.zh,

@@ -203,6 +203,7 @@ export const businessPermissions = [
   'concern.manage',
   'concern.ingest',
   'case.handle',
+  'case.tiers',
 ]
 
 /** Administration permissions; org.manage goes with either kind. */
