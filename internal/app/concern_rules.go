@@ -91,6 +91,9 @@ func (a *App) ListRules(ctx context.Context, ac domain.Actor, orgID int64) ([]do
 	}
 	var out []domain.ConcernRule
 	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		if err := readableOrg(ctx, tx, ac, orgID); err != nil {
+			return err
+		}
 		var err error
 		out, err = tx.ListConcernRules(ctx, ac.Scope, orgID)
 		return err

@@ -81,6 +81,9 @@ func (a *App) ListSources(ctx context.Context, ac domain.Actor, orgID int64) ([]
 	}
 	var out []domain.ConcernSource
 	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		if err := readableOrg(ctx, tx, ac, orgID); err != nil {
+			return err
+		}
 		var err error
 		out, err = tx.ListConcernSources(ctx, ac.Scope, orgID)
 		return err

@@ -55,6 +55,9 @@ func (a *App) ListStories(ctx context.Context, ac domain.Actor, q StoryQuery) (S
 	}
 	var out StoryPage
 	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		if err := readableOrg(ctx, tx, ac, q.OrgID); err != nil {
+			return err
+		}
 		var err error
 		out.Stories, out.Total, err = tx.ListStories(ctx, ac.Scope, f)
 		return err
@@ -143,6 +146,9 @@ func (a *App) Summary(ctx context.Context, ac domain.Actor, orgID int64, period 
 	from, to := a.clock.StartOf(out.From), a.clock.StartOf(day.AddDays(1))
 	var rows []store.VolumeRow
 	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		if err := readableOrg(ctx, tx, ac, orgID); err != nil {
+			return err
+		}
 		var err error
 		if rows, err = tx.ItemVolume(ctx, ac.Scope, orgID, from, to, maxSummaryItems+1); err != nil {
 			return err
@@ -197,4 +203,14 @@ func (a *App) Summary(ctx context.Context, ac domain.Actor, orgID int64, period 
 		return out.Topics[i].Topic < out.Topics[j].Topic
 	})
 	return out, nil
+}
+
+// readableOrg answers not found (on org_id) unless the unit a filter names
+// is one the actor reads; 0 names none.
+func readableOrg(ctx context.Context, tx *store.Tx, ac domain.Actor, orgID int64) error {
+	if orgID == 0 {
+		return nil
+	}
+	_, err := tx.GetOrg(ctx, ac.Scope, orgID)
+	return fieldNotFound(err, "org_id")
 }

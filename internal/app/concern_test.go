@@ -3,10 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +14,7 @@ import (
 	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/domain"
 	"github.com/zeren-edu/zeren/internal/feed"
+	"github.com/zeren-edu/zeren/internal/feed/feedtest"
 	"github.com/zeren-edu/zeren/internal/store/storetest"
 )
 
@@ -236,55 +234,11 @@ func TestConcernRules(t *testing.T) {
 	}
 }
 
-const okFeed = `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>城关论坛</title>
-<item><guid>f-1</guid><link>https://bbs.example.cn/f/1</link><title>学区1学校1食堂卫生差</title>
-<description>学区1学校1食堂卫生情况堪忧，家长呼吁学校整改，并公开食材来源。</description></item>
-<item><guid>f-2</guid><link>https://bbs.example.cn/f/2</link><title>学区2学校1放学拥堵</title>
-<description>学区2学校1门口放学时段交通拥堵，建议错峰放学。</description></item>
-</channel></rss>`
-
 // Each fault of issue 14 is one source's error while the other sources go
 // on; a feed failing again and again is paused, not retried forever, and a
 // manager resumes it.
 func TestConcernFeedFaults(t *testing.T) {
-	mux := http.NewServeMux()
-	var okHits, notModified int
-	var mu sync.Mutex
-	mux.HandleFunc("/ok", func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		defer mu.Unlock()
-		okHits++
-		if r.Header.Get("If-None-Match") == `"v1"` {
-			notModified++
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-		w.Header().Set("ETag", `"v1"`)
-		fmt.Fprint(w, okFeed)
-	})
-	mux.HandleFunc("/gbk-as-utf8", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
-		b, _ := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(strings.ReplaceAll(strings.ReplaceAll(okFeed, "f-", "g-"), "/f/", "/g/")))
-		w.Write(b)
-	})
-	mux.HandleFunc("/malformed", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `<rss><channel><item><title>半截`) })
-	mux.HandleFunc("/500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", http.StatusInternalServerError) })
-	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
-	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, `<rss><channel>`)
-		w.(http.Flusher).Flush()
-		<-r.Context().Done()
-	})
-	mux.HandleFunc("/endless", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, `<rss><channel>`)
-		for i := 0; ; i++ {
-			if _, err := fmt.Fprintf(w, `<item><guid>%d</guid><title>无尽的帖子</title></item>`, i); err != nil {
-				return
-			}
-		}
-	})
-	srv := httptest.NewServer(mux)
+	srv := feedtest.New()
 	defer srv.Close()
 
 	for _, e := range storetest.Engines(t) {
@@ -294,7 +248,7 @@ func TestConcernFeedFaults(t *testing.T) {
 			cf.app.SetFeedFetcher(feed.New(feed.Limits{MaxBytes: 1 << 20, Timeout: 500 * time.Millisecond, MaxRedirects: 3}, nil))
 			cf.rule(t, "食堂", "食堂", "食品安全", domain.SeverityGeneral)
 			ids := map[string]int64{}
-			for _, p := range []string{"ok", "gbk-as-utf8", "malformed", "500", "loop", "slow", "endless"} {
+			for _, p := range []string{"ok", "gbk-as-utf8", "malformed", "500", "loop", "slow", "endless", "huge"} {
 				s, err := cf.app.CreateSource(ctx, cf.office, app.SourceInput{OrgID: cf.bureau.ID, Kind: domain.SourceRSS, Name: "源" + p, URL: srv.URL + "/" + p, IntervalSeconds: 600})
 				if err != nil {
 					t.Fatal(err)
@@ -305,7 +259,7 @@ func TestConcernFeedFaults(t *testing.T) {
 				t.Fatal("an ftp feed was accepted")
 			}
 			n, err := cf.app.PollFeeds(ctx)
-			if err != nil || n != 7 {
+			if err != nil || n != 8 {
 				t.Fatalf("first poll: %d feeds, %v", n, err)
 			}
 			byID := func() map[int64]domain.ConcernSource {
@@ -320,7 +274,7 @@ func TestConcernFeedFaults(t *testing.T) {
 				return m
 			}
 			got := byID()
-			for p, want := range map[string]string{"malformed": "parse:", "500": "status:", "loop": "redirects:", "slow": "timeout:", "endless": "too_large:"} {
+			for p, want := range map[string]string{"malformed": "parse:", "500": "status:", "loop": "redirects:", "slow": "timeout:", "endless": "too_large:", "huge": "too_large:"} {
 				s := got[ids[p]]
 				if s.Failures != 1 || !strings.HasPrefix(s.LastError, want) || s.State != domain.SourceActive || !s.LastSuccessAt.IsZero() {
 					t.Errorf("%s: failures %d, error %q, state %s", p, s.Failures, s.LastError, s.State)
@@ -354,15 +308,13 @@ func TestConcernFeedFaults(t *testing.T) {
 			if s := got[ids["ok"]]; s.State != domain.SourceActive || s.ItemsTotal != 2 {
 				t.Fatalf("ok feed: %+v", s)
 			}
-			mu.Lock()
-			if notModified == 0 {
-				t.Errorf("the ok feed was never asked conditionally (%d hits)", okHits)
+			if srv.NotModified.Load() == 0 {
+				t.Errorf("the ok feed was never asked conditionally")
 			}
-			mu.Unlock()
 			// Paused feeds are not fetched; resuming clears the failures.
 			cf.clock.Add(7 * time.Hour)
 			if n, _ := cf.app.PollFeeds(ctx); n != 2 {
-				t.Fatalf("%d feeds polled with five paused", n)
+				t.Fatalf("%d feeds polled with six paused", n)
 			}
 			if _, err := cf.app.UpdateSource(ctx, cf.mon1, ids["500"], app.SourceChange{State: ptr(domain.SourceActive)}); err == nil {
 				t.Fatal("a monitor resumed a feed")

@@ -151,7 +151,7 @@ func TestFetchFaults(t *testing.T) {
 	mux.HandleFunc("/500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", http.StatusInternalServerError) })
 	mux.HandleFunc("/gbk", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-		w.Write(gbk(rssUTF8))
+		_, _ = w.Write(gbk(rssUTF8))
 	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()

@@ -978,6 +978,264 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/concern/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Store a vendor's export
+         * @description The same file as the preview. A file with any refused line stores nothing. Idempotent by item id.
+         */
+        post: operations["commitConcernImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read a vendor's export without storing it
+         * @description multipart/form-data with the file in `file`: CSV (UTF-8 or GBK, a header naming 标题/正文/链接/发布时间/编号) or JSONL. Errors by line.
+         */
+        post: operations["previewConcernImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push a vendor's items (API token with concern.ingest)
+         * @description At most 1000 items. Idempotent by (source, item id): an item pushed again changes nothing and counts as a duplicate. The items go to the token's unit's push source unless `source_id` names a push source in its subtree. Author fields are not read.
+         */
+        post: operations["pushConcernItems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/items/{id}/evidence/{sha}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A manual entry's screenshot */
+        get: operations["getConcernItemEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/manual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record what a monitor saw, with a screenshot
+         * @description multipart/form-data: title, text, url, and an optional screenshot in `file` (sent last), stored as evidence. The entry goes through the pipeline like any item.
+         */
+        post: operations["createManualConcern"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Watch rules of the caller's units */
+        get: operations["listConcernRules"];
+        put?: never;
+        /**
+         * Add a watch rule
+         * @description The expression is checked by the matching engine's parser (AND, OR, NOT, parentheses, NEAR/n, quoted phrases); an error names the column.
+         */
+        post: operations["createConcernRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/rules/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try an expression on the last N days' items before saving
+         * @description Over the items of stories the caller reads, fetched in the last `days` days (at most 90).
+         */
+        post: operations["testConcernRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One watch rule */
+        get: operations["getConcernRule"];
+        /**
+         * Change a watch rule
+         * @description `version` must be the version read (409 otherwise). Every node's matching engine reloads the rules before its next batch.
+         */
+        put: operations["updateConcernRule"];
+        post?: never;
+        /** Delete a watch rule */
+        delete: operations["deleteConcernRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sources with their health
+         * @description State, last success, failures in a row, last error (its kind first: network, timeout, status, too_large, redirects, charset, parse), items taken in.
+         */
+        get: operations["listConcernSources"];
+        put?: never;
+        /** Add a source (a feed to poll, or a push, file or manual source) */
+        post: operations["createConcernSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/sources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change, pause or resume a source
+         * @description state active resumes a paused feed: its failures are cleared and it is fetched at the next sweep.
+         */
+        patch: operations["updateConcernSource"];
+        trace?: never;
+    };
+    "/api/v1/concern/stories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stream: stories routed to the caller's units
+         * @description Near-duplicate items merged into stories (同题报道), newest activity first. A story is visible when one of the units it is routed to (属地) lies in the caller's subtree: a monitor sees the stories of the units they watch. No author is kept.
+         */
+        get: operations["listStories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/stories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One story with its items */
+        get: operations["getStory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Volume by day (or hour) × topic and by unit
+         * @description The daily (by hour), weekly or monthly summary ending on `date` (today by default), in the bureau's time zone.
+         */
+        get: operations["getConcernSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard": {
         parameters: {
             query?: never;
@@ -3304,6 +3562,388 @@ export interface components {
              */
             today: string;
         };
+        /** @description What a vendor file holds. */
+        ConcernImportPreview: {
+            /** @description Refused lines (the first 50). */
+            errors: {
+                field?: string;
+                line: number;
+                message: string;
+            }[];
+            /** @enum {string} */
+            format: "csv-utf8" | "csv-gbk" | "xlsx" | "jsonl";
+            /** @description The first 20. */
+            items: components["schemas"]["ConcernItemIn"][];
+            /** @description Items that would be imported. */
+            total: number;
+        };
+        /** @description A multipart/form-data upload. */
+        ConcernImportUpload: {
+            /** @description CSV (UTF-8 or GBK) or JSONL, at most 32 MB and 20 000 items. */
+            file: string;
+        };
+        /** @description What a batch did. */
+        ConcernIngestResult: {
+            /** @description New items stored. */
+            accepted: number;
+            /** @description Item ids the source already held. */
+            duplicates: number;
+            /** @description The new items. */
+            item_ids: number[];
+            /** @description Accepted items that matched a rule. */
+            matched: number;
+            new_stories: number;
+            received: number;
+            /** @description Their stories. */
+            story_ids: number[];
+        };
+        /** @description One item as a vendor sends it. Author fields are not part of it and are never stored. */
+        ConcernItemIn: {
+            /**
+             * @description The vendor's item id: pushing it again is a no-op. The url when absent.
+             * @example wb-20261129-0001
+             */
+            id?: string;
+            /**
+             * Format: date-time
+             * @description When it was published.
+             */
+            published_at?: string;
+            /**
+             * @description Plain text, cut to 20 000 characters.
+             * @example 家长反映城关一中食堂……
+             */
+            text?: string;
+            /**
+             * @description At most 500 characters (longer is cut).
+             * @example 城关一中食堂饭菜质量差
+             */
+            title?: string;
+            /** @example https://weibo.example.cn/p/1 */
+            url?: string;
+        };
+        /** @description A manual entry as multipart/form-data. */
+        ConcernManualUpload: {
+            /** @description A screenshot (optional), sent last. */
+            file?: string;
+            text?: string;
+            title: string;
+            url?: string;
+        };
+        /** @description A vendor's batch. */
+        ConcernPush: {
+            /**
+             * @example [
+             *       {
+             *         "id": "wb-20261129-0001",
+             *         "text": "家长反映城关一中食堂……",
+             *         "title": "城关一中食堂饭菜质量差"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["ConcernItemIn"][];
+            /**
+             * Format: int64
+             * @description A push source of the token's subtree (default: the token's unit's push source).
+             */
+            source_id?: number;
+        };
+        /** @description A watch rule (监测规则). */
+        ConcernRule: {
+            /** Format: date-time */
+            created_at: string;
+            enabled: boolean;
+            /** @description The keyword expression (see the README's rule syntax). */
+            expr: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /**
+             * Format: int64
+             * @description The owner unit.
+             */
+            org_id: number;
+            org_name: string;
+            /** @description 1 一般, 2 较大, 3 重大. */
+            severity: number;
+            topic: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
+        /** @description A watch rule rewritten (its unit stays). */
+        ConcernRuleChange: {
+            /** @description Absent: unchanged. */
+            enabled?: boolean;
+            /**
+             * @description AND, OR, NOT, parentheses, NEAR/n, quoted phrases.
+             * @example 食堂 AND (质量 OR 卫生 OR 价格)
+             */
+            expr: string;
+            /** @example 食堂质量 */
+            name: string;
+            /** @description 1 一般, 2 较大, 3 重大. */
+            severity: number;
+            /** @example 食品安全 */
+            topic: string;
+            /** @description The version read (0: do not check). */
+            version?: number;
+        };
+        /** @description A watch rule as written. */
+        ConcernRuleInput: {
+            /** @description Default true. */
+            enabled?: boolean;
+            /**
+             * @description AND, OR, NOT, parentheses, NEAR/n, quoted phrases.
+             * @example 食堂 AND (质量 OR 卫生)
+             */
+            expr: string;
+            /** @example 食堂质量 */
+            name: string;
+            /**
+             * Format: int64
+             * @description The owner unit, in the caller's write scope.
+             * @example 1
+             */
+            org_id?: number;
+            /** @description 1 一般, 2 较大, 3 重大. */
+            severity: number;
+            /** @example 食品安全 */
+            topic: string;
+            /** @description On change: the version read (0: do not check). */
+            version?: number;
+        };
+        /** @description Rules by topic and name. */
+        ConcernRuleList: {
+            items: components["schemas"]["ConcernRule"][];
+        };
+        /** @description An expression to try. */
+        ConcernRuleTest: {
+            /** @description The last N days (default 7). */
+            days?: number;
+            /** @example 食堂 AND 质量 */
+            expr: string;
+        };
+        /** @description What the expression would have matched. */
+        ConcernRuleTestResult: {
+            /** @description The newest matches (at most 200). */
+            items: {
+                /** Format: date-time */
+                fetched_at: string;
+                /** Format: int64 */
+                item_id: number;
+                /** Format: int64 */
+                story_id: number;
+                title: string;
+            }[];
+            matched: number;
+            /** @description Items of the period the caller reads. */
+            scanned: number;
+            /** @description More than 20 000 items: the newest were scanned. */
+            truncated: boolean;
+        };
+        /** @description A monitored source with its health. */
+        ConcernSource: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description Failed fetches in a row; five pause the feed. */
+            failures: number;
+            /** Format: int64 */
+            id: number;
+            /** @description Seconds between fetches. */
+            interval_seconds: number;
+            /** @description Items taken in. */
+            items_total: number;
+            /** @enum {string} */
+            kind: "rss" | "push" | "file" | "manual";
+            /** @description The last failure: its kind (network, timeout, status, too_large, redirects, charset, parse), a colon, the detail. */
+            last_error: string;
+            /** Format: date-time */
+            last_error_at?: string;
+            /** Format: date-time */
+            last_success_at?: string;
+            name: string;
+            /**
+             * Format: date-time
+             * @description When the feed is fetched next.
+             */
+            next_poll_at?: string;
+            /**
+             * Format: int64
+             * @description The owner unit.
+             */
+            org_id: number;
+            org_name: string;
+            /**
+             * @description A paused feed is not fetched until a manager resumes it.
+             * @enum {string}
+             */
+            state: "active" | "paused";
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The feed's address (rss only). */
+            url: string;
+            version: number;
+        };
+        /** @description A change of a source; absent fields stay. */
+        ConcernSourceChange: {
+            interval_seconds?: number;
+            name?: string;
+            /**
+             * @description active resumes a paused feed; paused stops it.
+             * @enum {string}
+             */
+            state?: "active" | "paused";
+            url?: string;
+            /** @description The version read (0: do not check). */
+            version?: number;
+        };
+        /** @description A source to add. */
+        ConcernSourceInput: {
+            /** @description Seconds between fetches (default 900). */
+            interval_seconds?: number;
+            /**
+             * @description rss is polled at url; push, file and manual sources receive items.
+             * @example push
+             * @enum {string}
+             */
+            kind: "rss" | "push" | "file" | "manual";
+            /** @example 舆情服务商推送 */
+            name: string;
+            /**
+             * Format: int64
+             * @description The owner unit, in the caller's write scope.
+             * @example 1
+             */
+            org_id: number;
+            /**
+             * @description The feed's http(s) address (rss only).
+             * @example https://bbs.example.cn/rss
+             */
+            url?: string;
+        };
+        /** @description Sources, feeds first. */
+        ConcernSourceList: {
+            items: components["schemas"]["ConcernSource"][];
+        };
+        /** @description Near-duplicate items merged into one (同题报道). */
+        ConcernStory: {
+            /** Format: date-time */
+            first_seen: string;
+            /** Format: int64 */
+            id: number;
+            /** @description Items merged into it. */
+            item_count: number;
+            /** @description Its items, oldest first (the story view only). */
+            items?: {
+                /** @description Plain text, at most 20 000 characters. */
+                body: string;
+                /** @description A manual entry's screenshots. */
+                evidence?: {
+                    filename: string;
+                    /** @description SHA-256 of the content, 64 lower-case hexadecimal digits. */
+                    sha256: string;
+                }[];
+                /** @description The source's own id. */
+                external_id: string;
+                /**
+                 * Format: date-time
+                 * @description When zeren received it.
+                 */
+                fetched_at: string;
+                /** Format: int64 */
+                id: number;
+                /**
+                 * Format: date-time
+                 * @description When the source says it was published (absent when unknown).
+                 */
+                published_at?: string;
+                /** @description The rules it matched. */
+                rule_ids: number[];
+                /** Format: int64 */
+                source_id: number;
+                /** @enum {string} */
+                source_kind: "rss" | "push" | "file" | "manual";
+                source_name: string;
+                /** Format: int64 */
+                story_id: number;
+                title: string;
+                url: string;
+            }[];
+            /** Format: date-time */
+            last_seen: string;
+            /** @description The rules its items matched. */
+            rule_ids: number[];
+            /** @description The highest severity of its matched rules: 0 none, 1 一般, 2 较大, 3 重大. */
+            severity: number;
+            /** @description The first item's title. */
+            title: string;
+            /** @description The topic of its most severe matched rule ("" when no rule matched). */
+            topic: string;
+            /** @description The units it is routed to (属地), by name. */
+            units: {
+                /** Format: int64 */
+                id: number;
+                name: string;
+            }[];
+            url: string;
+        };
+        /** @description A page of stories, newest activity first. */
+        ConcernStoryPage: {
+            /** @description This page. */
+            items: components["schemas"]["ConcernStory"][];
+            /** @description The page size used. */
+            limit: number;
+            /** @description How many were skipped. */
+            offset: number;
+            /** @description How many match, over all pages. */
+            total: number;
+        };
+        /** @description A period's volume. */
+        ConcernSummary: {
+            /** @description Each hour (day) or day (week, month). */
+            buckets: {
+                /** @description Topic → items. */
+                by_topic: {
+                    [key: string]: number;
+                };
+                items: number;
+                /** @description 08:00, or 2026-11-29. */
+                label: string;
+            }[];
+            /** Format: date */
+            from: string;
+            items: number;
+            /** @description Items whose story a rule matched. */
+            matched: number;
+            /** @enum {string} */
+            period: "day" | "week" | "month";
+            /**
+             * Format: date
+             * @description Inclusive.
+             */
+            to: string;
+            /** @description Topics by items, most first ("": no rule matched). */
+            topics: {
+                items: number;
+                topic: string;
+            }[];
+            /** @description More than 200 000 items: the counts stop there. */
+            truncated: boolean;
+            /** @description Routed units by items, most first (at most 50). */
+            units: {
+                items: number;
+                /** @description Stories a rule matched. */
+                matched: number;
+                stories: number;
+                /** @description A unit. */
+                unit: {
+                    /** Format: int64 */
+                    id: number;
+                    name: string;
+                };
+            }[];
+        };
         /** @description Copy a year's plan forward. */
         CopyPlanInput: {
             /**
@@ -5325,7 +5965,7 @@ export interface components {
              * @example records_timely
              * @enum {string}
              */
-            indicator: "activity_count" | "approved_share" | "duty_completion" | "records_timely" | "rectifications_on_time";
+            indicator: "activity_count" | "approved_share" | "cases_on_time" | "duty_completion" | "records_timely" | "rectifications_on_time";
             /**
              * @description Unique in the rubric.
              * @example 台账及时
@@ -7676,6 +8316,568 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    commitConcernImport: {
+        parameters: {
+            query: {
+                /** @description The unit whose file source takes the items: in the caller's write scope. */
+                org_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ConcernImportUpload"];
+            };
+        };
+        responses: {
+            /** @description Store a vendor's export. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernIngestResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewConcernImport: {
+        parameters: {
+            query: {
+                /** @description The unit whose file source takes the items: in the caller's write scope. */
+                org_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ConcernImportUpload"];
+            };
+        };
+        responses: {
+            /** @description Read a vendor's export without storing it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernImportPreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pushConcernItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConcernPush"];
+            };
+        };
+        responses: {
+            /** @description Push a vendor's items (API token with concern.ingest). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernIngestResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getConcernItemEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: number;
+                /** @description The SHA-256 of the file's content: 64 lower-case hexadecimal digits. */
+                sha: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes, with the media type it was accepted as. */
+            200: {
+                headers: {
+                    /** @description inline or attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    /** @description The quoted SHA-256 of the content. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createManualConcern: {
+        parameters: {
+            query: {
+                /** @description The unit it concerns, in the caller's write scope; the entry joins that unit's manual source. */
+                org_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ConcernManualUpload"];
+            };
+        };
+        responses: {
+            /** @description Record what a monitor saw, with a screenshot. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernStory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listConcernRules: {
+        parameters: {
+            query?: {
+                /** @description Only rules of this unit's subtree. */
+                org_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Watch rules of the caller's units. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernRuleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createConcernRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConcernRuleInput"];
+            };
+        };
+        responses: {
+            /** @description Add a watch rule. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    testConcernRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConcernRuleTest"];
+            };
+        };
+        responses: {
+            /** @description Try an expression on the last N days' items before saving. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernRuleTestResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getConcernRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rule's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One watch rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateConcernRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rule's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConcernRuleChange"];
+            };
+        };
+        responses: {
+            /** @description Change a watch rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteConcernRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rule's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listConcernSources: {
+        parameters: {
+            query?: {
+                /** @description Only sources of this unit's subtree. */
+                org_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sources with their health. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernSourceList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createConcernSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConcernSourceInput"];
+            };
+        };
+        responses: {
+            /** @description Add a source (a feed to poll, or a push, file or manual source). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernSource"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateConcernSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The source's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConcernSourceChange"];
+            };
+        };
+        responses: {
+            /** @description Change, pause or resume a source. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernSource"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listStories: {
+        parameters: {
+            query?: {
+                /** @description Only stories routed into this unit's subtree. */
+                org_id?: number;
+                /** @description Only stories of this topic. */
+                topic?: string;
+                /** @description Only stories at least this severe: 1 一般, 2 较大, 3 重大 (1: every story a rule matched; 0: all). */
+                severity?: number;
+                /** @description Only stories seen on or after this day. */
+                from?: string;
+                /** @description Only stories first seen on or before this day. */
+                to?: string;
+                /** @description Text in the story's title. */
+                q?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description How many items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream: stories routed to the caller's units. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernStoryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getStory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The story's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One story with its items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernStory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getConcernSummary: {
+        parameters: {
+            query?: {
+                /** @description Only stories routed into this unit's subtree. */
+                org_id?: number;
+                /** @description day (24 hours), week (7 days, the default) or month (30 days). */
+                period?: "day" | "week" | "month";
+                /** @description The last day of the period (default today). */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Volume by day (or hour) × topic and by unit. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernSummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
