@@ -32,7 +32,7 @@ func TestCaseFigures(t *testing.T) {
 			step(t, f, school, fast.ID, casework.ActAssess, "研判")
 			clock.Add(2 * time.Hour)
 			step(t, f, school, fast.ID, casework.ActRespond, "回应") // 3 h after opening
-			clock.Add(50 * time.Hour)                                  // the slow case's response (48 h) passed unmet
+			clock.Add(50 * time.Hour)                              // the slow case's response (48 h) passed unmet
 			src := `{{ cases() }}|{{ cases(severity: "major") }}|{{ cases(outcome: "open") }}|{{ cases_within(deadline: "response") }}|` +
 				`{{ cases_within_pct(deadline: "response") }}|{{ case_response_minutes() }}|{{ concern_incidents() }}|{{ concern_incidents(kinds: "ethics,safety") }}`
 			doc, err := f.app.PreviewReport(ctx, district, app.ReportRequest{OrgID: f.districts[0].ID, Period: "2026", Source: "# 报告\n\n" + src + "\n"})
