@@ -460,3 +460,58 @@ func TestCaseRectification(t *testing.T) {
 		})
 	}
 }
+
+// TestCaseFromStoryAndMonitors: a monitor sees a story routed to their
+// units in their stream and to-do, opens a case from it (unit, title and
+// severity taken from the story), after which it leaves the stream; the
+// office sees the monitor team's response times, by team.
+func TestCaseFromStoryAndMonitors(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			clock := newMovableClock()
+			f := newFixtureAt(t, e, clock.Now)
+			school, _, monitor := caseActors(f)
+			office := actorWithRole(f.bureau, domain.RoleOfficeAdmin)
+			if _, err := f.app.CreateRule(ctx, office, app.RuleInput{OrgID: f.bureau.ID, Name: "食堂", Expr: "食堂", Topic: "后勤", Severity: 3}); err != nil {
+				t.Fatal(err)
+			}
+			story, err := f.app.ManualEntry(ctx, monitor, app.ManualInput{OrgID: f.schools[0].ID, Title: f.schools[0].Name + "食堂饭菜变质", Text: "家长群截图"}, "", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.app.CreateTeam(ctx, office, domain.TeamInput{OrgID: f.districts[0].ID, Kind: domain.TeamMonitor, Name: "学区监督员队"}); err != nil {
+				t.Fatal(err)
+			}
+			waiting, err := f.app.NewStories(ctx, monitor)
+			if err != nil || len(waiting) != 1 || waiting[0].ID != story.ID || waiting[0].OrgID != f.schools[0].ID {
+				t.Fatalf("stream: %+v %v", waiting, err)
+			}
+			if other, _ := f.app.NewStories(ctx, actorWithRole(f.districts[1], domain.RoleMonitor)); len(other) != 0 {
+				t.Fatalf("district 2's monitor sees %+v", other)
+			}
+			todo, _ := f.app.Todo(ctx, monitor)
+			if len(todo) != 1 || todo[0].Kind != domain.TodoStory || todo[0].Ref != story.ID {
+				t.Fatalf("monitor's to-do: %+v", todo)
+			}
+			_, err = f.app.OpenCase(ctx, actorWithRole(f.districts[1], domain.RoleMonitor), app.CaseInput{StoryID: story.ID})
+			wantKind(t, err, domain.KindNotFound, "story_id")
+			clock.Add(40 * time.Minute)
+			c, err := f.app.OpenCase(ctx, monitor, app.CaseInput{StoryID: story.ID, Kind: casework.KindService})
+			if err != nil || c.OrgID != f.schools[0].ID || c.Severity != casework.SevMajor || c.StoryID != story.ID || c.Title == "" {
+				t.Fatalf("from the story: %+v %v", c, err)
+			}
+			if waiting, _ := f.app.NewStories(ctx, monitor); len(waiting) != 0 {
+				t.Fatalf("still waiting: %+v", waiting)
+			}
+			clock.Add(20 * time.Minute)
+			step(t, f, school, c.ID, casework.ActAssess, "研判")
+			times, err := f.app.MonitorResponseTimes(ctx, office, domain.Range{From: date("2026-01-01"), To: date("2027-01-01")})
+			if err != nil || len(times) != 1 || times[0].Cases != 1 || *times[0].OpenMedian != 40 || *times[0].AssessMedian != 60 {
+				t.Fatalf("team times: %+v %v", times, err)
+			}
+			_, err = f.app.MonitorResponseTimes(ctx, school, domain.Range{From: date("2026-01-01"), To: date("2027-01-01")})
+			wantKind(t, err, domain.KindForbidden, "")
+		})
+	}
+}
