@@ -62,7 +62,6 @@ const zh = {
   hours: '{h}小时',
   save: '保存',
   tiersHint: '研判时限不得长于回应时限，回应时限不得长于处置时限；新登记的事件按新时限计算，调整事件等级时重新计算。',
-  mobile: { title: '新舆情', empty: '暂无待处理的舆情', open: '立案', opened: '已立案' },
 }
 
 const en: typeof zh = {
@@ -127,7 +126,6 @@ const en: typeof zh = {
   hours: '{h} h',
   save: 'Save',
   tiersHint: 'Assessment ≤ response ≤ resolution. New cases use the new limits; a case changing severity is recomputed.',
-  mobile: { title: 'New stories', empty: 'Nothing waiting', open: 'Open a case', opened: 'Case opened' },
 }
 
 export default { zh, en }
