@@ -84,10 +84,9 @@ func casesLink(org int64, r domain.Range, ids []int64, extra url.Values) string 
 
 // registerCaseFigures adds the case figure functions to a report registry.
 func (a *App) registerCaseFigures(r *report.Registry, ac domain.Actor) {
+	// A report's reader (activity.read, checked by the report) gets the
+	// counts of the cases of its scope, like every other figure's.
 	read := func(ctx context.Context, env *report.Env, f store.CaseFilter) ([]casework.Case, error) {
-		if err := a.caseReader(ac); err != nil {
-			return nil, err
-		}
 		var cs []casework.Case
 		err := a.st.Read(ctx, func(tx *store.Tx) error {
 			var err error
