@@ -84,6 +84,8 @@ type App struct {
 	// notifyDeps and jobs are wired after New by cmd/zeren (notify.go, jobs.go).
 	notifyDeps notifyDeps
 	jobs       JobQueue
+	// concern is this node's public-concern pipeline and feed fetcher (concern_ingest.go).
+	concern concernEngine
 }
 
 // New wires an App over the store's clock (store.Options: the instant source

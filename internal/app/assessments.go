@@ -112,7 +112,10 @@ func (a *App) indicators() map[string]Indicator {
 		IndDutyCompletion: {Name: IndDutyCompletion, Label: "责任清单完成率", LabelEN: "Duties completed", Share: true,
 			Doc:     "share of the duty windows of the year that ended (or checklist items due) in which the unit met its target; 1 when none was due",
 			measure: a.measureDutyCompletion},
-		// Later pillars: cases handled on time, exam averages.
+		IndCasesOnTime: {Name: IndCasesOnTime, Label: "舆情事件按时处置率", LabelEN: "Cases handled on time", Share: true,
+			Doc:     "share of the public-concern cases of the unit's subtree opened in the year, with a deadline fallen or a step done, whose every such deadline was met; 1 when none",
+			measure: a.measureCasesOnTime},
+		// Later pillars: exam averages.
 	}
 	return reg
 }

@@ -68,6 +68,19 @@ func (a *App) judged(rs ...*domain.Rectification) {
 
 // CreateRectification opens a rectification for a unit in the actor's write scope.
 func (a *App) CreateRectification(ctx context.Context, ac domain.Actor, in domain.RectificationInput) (domain.Rectification, error) {
+	var out domain.Rectification
+	err := a.st.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = a.createRectification(ctx, tx, ac, in)
+		return err
+	})
+	a.judged(&out)
+	return out, err
+}
+
+// createRectification is CreateRectification inside the caller's write
+// transaction (a case opens one in its own).
+func (a *App) createRectification(ctx context.Context, tx *store.Tx, ac domain.Actor, in domain.RectificationInput) (domain.Rectification, error) {
 	if err := ac.Require(domain.PermRectReview); err != nil {
 		return domain.Rectification{}, err
 	}
@@ -79,7 +92,7 @@ func (a *App) CreateRectification(ctx context.Context, ac domain.Actor, in domai
 		return domain.Rectification{}, domain.Invalid("deadline", "%s has passed", in.Deadline)
 	}
 	var out domain.Rectification
-	err = a.st.Write(ctx, func(tx *store.Tx) error {
+	err = func() error {
 		if err := tx.LockTree(ctx); err != nil {
 			return err
 		}
@@ -127,8 +140,7 @@ func (a *App) CreateRectification(ctx context.Context, ac domain.Actor, in domai
 		return a.notify(ctx, tx, domain.Notice{Kind: "rectification.opened", Units: []int64{owner.ID}, Perm: domain.PermActivityWrite,
 			Subject: "整改事项：" + firstLine(out.Finding), Body: "整改期限 " + out.Deadline.String(), Link: rectLink(id),
 			DedupKey: fmt.Sprintf("rectification:%d:opened", id), At: tx.Now()})
-	})
-	a.judged(&out)
+	}()
 	return out, err
 }
 

@@ -382,5 +382,6 @@ func (a *App) reportRegistry(ac domain.Actor) *report.Registry {
 		}})
 	a.registerDutyFigures(r, ac)
 	a.registerRectFigures(r, ac)
+	a.registerCaseFigures(r, ac)
 	return r
 }

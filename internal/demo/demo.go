@@ -230,6 +230,9 @@ func Build(ctx context.Context, a *app.App, opts Options) (Summary, error) {
 	if err := buildRectifications(ctx, a, ac, opts.Seed, units, today); err != nil {
 		return Summary{}, fmt.Errorf("building the rectifications: %w", err)
 	}
+	if err := buildCases(ctx, a, ac, units); err != nil {
+		return Summary{}, fmt.Errorf("building the cases: %w", err)
+	}
 
 	sum, err := summarize(ctx, a, ac, today)
 	if err != nil {

@@ -25,6 +25,11 @@ const (
 	PermRectReview      Permission = "rectification.review" // open rectifications for units below, sign off or send back
 	PermAssessManage    Permission = "assessment.manage"    // assessment rubrics and manual score adjustments
 	PermDutyManage      Permission = "duty.manage"          // the duty list, the year's plan, leading groups, checklist sign-off
+	PermConcernRead     Permission = "concern.read"         // the public-concern stream, stories, summaries, source health
+	PermConcernManage   Permission = "concern.manage"       // watch rules and sources; imports and manual entries of items
+	PermConcernIngest   Permission = "concern.ingest"       // push items (what a vendor's API token holds)
+	PermCaseHandle      Permission = "case.handle"          // open and work cases (事件处置)
+	PermCaseTiers       Permission = "case.tiers"           // the cases' time limits per severity (the office)
 	// PermTokenCreate issues API tokens for machine clients. A token carries
 	// only permissions its issuer holds, over the issuer's own subtree, so it
 	// is a business permission: no administrator holds it.
@@ -46,7 +51,7 @@ const (
 var AllPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
 	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage,
-	PermRectReview, PermAssessManage,
+	PermRectReview, PermAssessManage, PermConcernRead, PermConcernManage, PermConcernIngest, PermCaseHandle, PermCaseTiers,
 	PermOrgManage, PermAccountManage, PermConfigManage, PermRoleManage, PermPolicyManage, PermAccountUnlock, PermAuditRead,
 }
 
@@ -55,7 +60,7 @@ var AllPermissions = []Permission{
 var BusinessPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
 	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage,
-	PermRectReview, PermAssessManage,
+	PermRectReview, PermAssessManage, PermConcernRead, PermConcernManage, PermConcernIngest, PermCaseHandle, PermCaseTiers,
 }
 
 // Valid reports whether p is a known permission.
@@ -125,15 +130,17 @@ func BuiltinRoles() []Role {
 	return []Role{
 		{Code: RoleOfficeAdmin, Name: "局办公室管理员", NameEN: "Bureau office admin", Builtin: true,
 			Permissions: append(slices.Clone(ledgerAll), PermCatalogManage, PermPeriodClose, PermCoverageManage, PermOrgManage,
-				PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage, PermRectReview, PermAssessManage)},
+				PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage, PermRectReview, PermAssessManage,
+				PermConcernRead, PermConcernManage, PermConcernIngest, PermCaseHandle, PermCaseTiers)},
 		{Code: RoleLeader, Name: "分管领导", NameEN: "Leader", Builtin: true,
-			Permissions: []Permission{PermActivityRead, PermExport}},
+			Permissions: []Permission{PermActivityRead, PermExport, PermConcernRead}},
 		{Code: RoleDistrictAdmin, Name: "学区管理员", NameEN: "District admin", Builtin: true,
-			Permissions: append(slices.Clone(ledgerAll), PermRosterManage, PermDutyManage, PermRectReview)},
+			Permissions: append(slices.Clone(ledgerAll), PermRosterManage, PermDutyManage, PermRectReview,
+				PermConcernRead, PermConcernManage, PermCaseHandle)},
 		{Code: RoleSchoolAdmin, Name: "学校管理员/支部书记", NameEN: "School admin / branch secretary", Builtin: true,
-			Permissions: []Permission{PermActivityRead, PermActivityWrite, PermActivitySubmit, PermExport, PermRosterManage}},
+			Permissions: []Permission{PermActivityRead, PermActivityWrite, PermActivitySubmit, PermExport, PermRosterManage, PermCaseHandle}},
 		{Code: RoleMember, Name: "教师/党员", NameEN: "Member (teacher)", Builtin: true, Permissions: []Permission{PermActivityRead}},
-		{Code: RoleMonitor, Name: "舆情监督员", NameEN: "Opinion monitor", Builtin: true, Permissions: []Permission{PermActivityRead}},
+		{Code: RoleMonitor, Name: "舆情监督员", NameEN: "Opinion monitor", Builtin: true, Permissions: []Permission{PermActivityRead, PermConcernRead, PermCaseHandle}},
 		{Code: RoleSystemAdmin, Name: "系统管理员", NameEN: "System admin", Builtin: true, Admin: AdminSystem,
 			Permissions: []Permission{PermAccountManage, PermOrgManage, PermConfigManage}},
 		{Code: RoleSecurityAdmin, Name: "安全管理员", NameEN: "Security admin", Builtin: true, Admin: AdminSecurity,

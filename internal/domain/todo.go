@@ -12,6 +12,8 @@ const (
 	TodoFixReturned   TodoKind = "fix_returned"  // the actor's records sent back with a reason
 	TodoDutyDue       TodoKind = "duty_due"      // duties below target whose deadline nears
 	TodoRectification TodoKind = "rectification" // rectifications owned by the actor's unit, open or overdue
+	TodoCase          TodoKind = "case"          // public-concern cases of the actor's units waiting for a step, or escalated to them
+	TodoStory         TodoKind = "story"         // stories routed to a monitor's units with no case opened yet
 )
 
 // TodoItem is one line of a person's 待办 list. It is computed from the state

@@ -22,6 +22,7 @@ import (
 
 	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/assess"
+	"github.com/zeren-edu/zeren/internal/casework"
 	"github.com/zeren-edu/zeren/internal/domain"
 )
 
@@ -101,6 +102,11 @@ const (
 	kDuty     slotKind = "duty"
 	kRect     slotKind = "rectification"
 	kRubric   slotKind = "rubric"
+	kCase     slotKind = "case"
+	kStory    slotKind = "story"
+	kRule     slotKind = "concern_rule"
+	kSource   slotKind = "concern_source"
+	kItem     slotKind = "concern_item"
 )
 
 // slot is one reference of a request that can point to an own or a foreign resource.
@@ -149,6 +155,8 @@ var (
 		"teams": kTeam, "jobs": "",
 		"duties":         kDuty,
 		"rectifications": kRect, "rubrics": kRubric,
+		"cases":   kCase,
+		"stories": kStory, "rules": kRule, "sources": kSource, "items": kItem,
 	}
 )
 
@@ -308,6 +316,9 @@ type matrix struct {
 	bTeam, bMember              int64
 	bDuty                       int64
 	bRect, bRubric              int64
+	bCase                       int64
+	bStory, bRule, bSource      int64
+	bItem                       int64
 	bPhoto                      []byte
 	markers                     []string
 	before                      string // B's records before the run
@@ -434,6 +445,19 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// B's case, carrying B's file.
+	bc, err := e.app.OpenCase(ctx, opB, app.CaseInput{OrgID: m.schoolB, Title: "乙县舆情事件", Severity: casework.SevGeneral})
+	if err == nil {
+		_, err = e.app.AttachCaseEvidence(ctx, opB, bc.ID, "乙县截图.png", bytes.NewReader(m.bPhoto))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.bCase = bc.ID
+	// B's public-concern records: a watch rule, a feed, a manual entry
+	// carrying B's file (its story routed to B's school).
+	bStory, bRule, bSource, bItem := concernRecords(t, e.app, opB, m.schoolB, "乙县", m.bPhoto)
+	m.bStory, m.bRule, m.bSource, m.bItem = bStory, bRule, bSource, bItem
 	bru, err := e.app.SaveRubric(ctx, opB, 0, matrixRubric(m.bureauB, "乙县考核"))
 	if err != nil {
 		t.Fatal(err)
@@ -543,6 +567,16 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			return []any{m.bRect}
 		case kRubric:
 			return []any{m.bRubric}
+		case kCase:
+			return []any{m.bCase}
+		case kStory:
+			return []any{m.bStory}
+		case kRule:
+			return []any{m.bRule}
+		case kSource:
+			return []any{m.bSource}
+		case kItem:
+			return []any{m.bItem}
 		}
 		m.t.Fatalf("no foreign %s", k)
 	}
@@ -642,6 +676,25 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			}
 			c = append(c, r.ID)
 		}
+	case kCase:
+		// A new case of school A carrying the own file (every step,
+		// note and file succeeds on it).
+		cs, err := m.app.OpenCase(ctx, op, app.CaseInput{OrgID: m.schoolA, Title: "甲县舆情事件", Severity: casework.SevGeneral})
+		if err == nil {
+			_, err = m.app.AttachCaseEvidence(ctx, op, cs.ID, "甲县截图.png", bytes.NewReader(decodablePNG(5, 7)))
+		}
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		m.ownSHA = sha256Hex(decodablePNG(5, 7))
+		c = []any{cs.ID}
+	case kStory, kRule, kSource, kItem:
+		// A's own public-concern records, the manual entry carrying the own file.
+		photo := decodablePNG(5, 7) // the own activity's file: a {sha} slot names it
+		story, rule, source, item := concernRecords(m.t, m.app, op, m.schoolA, fmt.Sprintf("甲县%d", m.next()), photo)
+		m.ownSHA = sha256Hex(photo)
+		m.fresh[kStory], m.fresh[kRule], m.fresh[kSource], m.fresh[kItem] = []any{story}, []any{rule}, []any{source}, []any{item}
+		c = m.fresh[k]
 	case kRubric:
 		r, err := m.app.SaveRubric(ctx, op, 0, matrixRubric(m.bureau, fmt.Sprintf("甲县考核%d", m.next())))
 		if err != nil {
@@ -875,6 +928,21 @@ func (m *matrix) build(op *matrixOp, a assignment) *request {
 		r.method = op.method
 		return r
 	}
+	if isMultipartOp(op.op) && strings.HasPrefix(op.path, "/api/v1/concern/imports") {
+		// A vendor's export: one new item.
+		r := upload(path, "导出.csv", []byte(fmt.Sprintf("编号,标题,正文\nm-%d,甲县导入的帖子,正文\n", m.next())))
+		r.method = op.method
+		return r
+	}
+	if isMultipartOp(op.op) && strings.HasSuffix(op.path, "/concern/manual") {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		_ = mw.WriteField("title", fmt.Sprintf("甲县人工报送%d", m.next()))
+		_ = mw.Close()
+		r := &request{method: op.method, target: path, body: buf.Bytes(), header: http.Header{}}
+		r.header.Set("Content-Type", mw.FormDataContentType())
+		return r
+	}
 	if isMultipartOp(op.op) && strings.HasSuffix(op.path, "/imports/activities/preview") {
 		r := upload(path, "台账.csv", []byte(m.importCSV(m.types["moral_education"].Name, fmt.Sprintf("导入%d", m.next()))))
 		r.method = op.method
@@ -918,6 +986,8 @@ func (m *matrix) build(op *matrixOp, a assignment) *request {
 			body[name] = v
 		case name == "type_id":
 			body[name] = m.types["moral_education"].ID
+		case name == "version" && strings.HasPrefix(op.path, "/api/v1/concern/"):
+			// 0: a public-concern change without the version check
 		case name == "version":
 			body[name] = m.versionOf(pathActivity)
 		case name == "file_sha256":
@@ -996,14 +1066,15 @@ func (m *matrix) snapshotB() string {
 	rect, err7 := m.app.GetRectification(ctx, op, m.bRect)
 	rubrics, err8 := m.app.ListRubrics(ctx, op, 0)
 	scores, err9 := m.app.Scores(ctx, op, m.bRubric)
-	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9} {
+	bcase, err10 := m.app.GetCase(ctx, op, m.bCase)
+	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9, err10} {
 		if err != nil {
 			m.t.Fatal(err)
 		}
 	}
 	file := m.findBlob()
 	b, err := json.Marshal(map[string]any{"orgs": orgs, "activities": acts, "accounts": accts, "tokens": toks,
-		"teams": teams, "members": members, "file": bytes.Equal(file, m.bPhoto), "rectification": rect, "rubrics": rubrics, "scores": scores})
+		"teams": teams, "members": members, "file": bytes.Equal(file, m.bPhoto), "rectification": rect, "rubrics": rubrics, "scores": scores, "case": bcase})
 	if err != nil {
 		m.t.Fatal(err)
 	}
@@ -1026,4 +1097,25 @@ func (m *matrix) findBlob() []byte {
 // column (the records are the import's unit's own).
 func (m *matrix) importCSV(typeName, title string) string {
 	return "日期,活动类型,标题,参加人数\n2024-03-06," + typeName + "," + title + ",30\n"
+}
+
+// concernRecords makes a school's public-concern records: a watch rule, a
+// feed and a manual entry carrying the photo (its story is routed to the
+// school). It returns the story, rule, source and item ids.
+func concernRecords(t *testing.T, a *app.App, op domain.Actor, school int64, name string, photo []byte) (story, rule, source, item int64) {
+	t.Helper()
+	ctx := context.Background()
+	r, err := a.CreateRule(ctx, op, app.RuleInput{OrgID: school, Name: name + "规则", Expr: name + " AND 食堂", Topic: "食品安全", Severity: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := a.CreateSource(ctx, op, app.SourceInput{OrgID: school, Kind: domain.SourceRSS, Name: name + "论坛", URL: "https://bbs.example.cn/rss"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := a.ManualEntry(ctx, op, app.ManualInput{OrgID: school, Title: name + "食堂截图", Text: name + "家长群里说食堂饭菜不好"}, "截图.png", bytes.NewReader(photo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.ID, r.ID, s.ID, st.Items[0].ID
 }

@@ -16,7 +16,7 @@ type obj = map[string]any
 
 // buildOpenAPI writes the OpenAPI 3.1 document of routes.
 func buildOpenAPI(routes []*route, version string) ([]byte, error) {
-	schemas := merge(componentSchemas(), rosterSchemas(), reportSchemas(), problemSchemas(), importSchemas(), dutySchemas(), notifySchemas(), rectSchemas(), assessSchemas())
+	schemas := merge(componentSchemas(), rosterSchemas(), reportSchemas(), problemSchemas(), importSchemas(), dutySchemas(), notifySchemas(), rectSchemas(), assessSchemas(), caseSchemas(), concernSchemas())
 	paths := obj{}
 	for _, rt := range routes {
 		if rt.noDB && !rt.public {
@@ -96,6 +96,8 @@ func buildOpenAPI(routes []*route, version string) ([]byte, error) {
 			{"name": "rosters", "description": "Teams and their members (队伍名册): outreach, commentators, monitors, information officers, volunteers."},
 			{"name": "duties", "description": "The duty list (责任清单) and year's plan, progress from the ledger, leading groups (领导小组)."},
 			{"name": "rectification", "description": "Rectification (整改): found problems tracked to closure, escalated when overdue."},
+			{"name": "cases", "description": "Public-concern cases (舆情事件处置): steps, deadlines that escalate when passed, monitor teams' response times."},
+			{"name": "concern", "description": "Public-concern monitoring (舆情监测): sources, watch rules, the stream of stories, summaries. No author is ever stored."},
 			{"name": "assessment", "description": "The yearly assessment (考核): rubrics, scores computed from the records, adjustments with reasons."},
 			{"name": "reports", "description": "The work report (工作报告): templates, previews, stored reports with their staleness, downloads."},
 			{"name": "auth", "description": "Login, logout, password change and the second factor of the caller's own session."},

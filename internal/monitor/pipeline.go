@@ -65,3 +65,8 @@ func (p *Pipeline) Process(it Item) Result {
 	r.Units = p.places.routeFound(found, len(p.rules.keywords))
 	return r
 }
+
+// Restore puts back a story known from before (see Deduper.Restore).
+func (p *Pipeline) Restore(s Story, urlKeys []string, titleHash uint64) error {
+	return p.dedup.Restore(s, urlKeys, titleHash)
+}

@@ -763,6 +763,201 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/case-tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The time limits per severity */
+        get: operations["listCaseTiers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-tiers/{severity}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set one severity's time limits
+         * @description In minutes: first assessment ≤ public response ≤ resolution, each up to 90 days. Cases opened later use them; an open case's deadlines move only when its severity changes.
+         */
+        put: operations["putCaseTier"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cases of the caller's subtree (事件处置)
+         * @description Open cases first, newest first. A unit's subtree readers see its cases; the units above see them too (a passed deadline escalates a case to the parent: `escalated`).
+         */
+        get: operations["listCases"];
+        put?: never;
+        /**
+         * Open a case, from a story or by hand
+         * @description Its three deadlines are counted from now at its severity's limits. From a story, the unit, title and severity default to the story's. The unit's handlers are notified.
+         */
+        post: operations["openCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One case, with its deadlines, timeline and evidence */
+        get: operations["getCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach an evidence file to a case
+         * @description multipart/form-data with the file in the field `file`, checked and stored as the ledger's evidence.
+         */
+        post: operations["attachCaseEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/evidence/{sha}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A case's evidence file
+         * @description Audited as a download. Photos inline, every other file as an attachment.
+         */
+        get: operations["getCaseEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write a note on a case */
+        post: operations["addCaseNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/rectification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a rectification from a case
+         * @description For the case's unit, source case, linked both ways; one per case. A unit above opens it (rectification.review), as one of the case's handlers.
+         */
+        post: operations["openCaseRectification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/severity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a case's severity
+         * @description The deadlines are recomputed from the opening at the new severity's limits.
+         */
+        put: operations["setCaseSeverity"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a step: assess, respond, resolve, close or reopen
+         * @description The case's handlers only (case.handle and activity.write over its unit); each step needs its text. A step meets the deadline it belongs to at this moment.
+         */
+        post: operations["stepCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clock": {
         parameters: {
             query?: never;
@@ -775,6 +970,264 @@ export interface paths {
          * @description The server's clock is the only clock: clients take today's date (a form's default date, the running period) from here, never from the device, whose clock and time zone may differ from the bureau's.
          */
         get: operations["getClock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Store a vendor's export
+         * @description The same file as the preview. A file with any refused line stores nothing. Idempotent by item id.
+         */
+        post: operations["commitConcernImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read a vendor's export without storing it
+         * @description multipart/form-data with the file in `file`: CSV (UTF-8 or GBK, a header naming 标题/正文/链接/发布时间/编号) or JSONL. Errors by line.
+         */
+        post: operations["previewConcernImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push a vendor's items (API token with concern.ingest)
+         * @description At most 1000 items. Idempotent by (source, item id): an item pushed again changes nothing and counts as a duplicate. The items go to the token's unit's push source unless `source_id` names a push source in its subtree. Author fields are not read.
+         */
+        post: operations["pushConcernItems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/items/{id}/evidence/{sha}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A manual entry's screenshot */
+        get: operations["getConcernItemEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/manual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record what a monitor saw, with a screenshot
+         * @description multipart/form-data: title, text, url, and an optional screenshot in `file` (sent last), stored as evidence. The entry goes through the pipeline like any item.
+         */
+        post: operations["createManualConcern"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Watch rules of the caller's units */
+        get: operations["listConcernRules"];
+        put?: never;
+        /**
+         * Add a watch rule
+         * @description The expression is checked by the matching engine's parser (AND, OR, NOT, parentheses, NEAR/n, quoted phrases); an error names the column.
+         */
+        post: operations["createConcernRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/rules/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try an expression on the last N days' items before saving
+         * @description Over the items of stories the caller reads, fetched in the last `days` days (at most 90).
+         */
+        post: operations["testConcernRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One watch rule */
+        get: operations["getConcernRule"];
+        /**
+         * Change a watch rule
+         * @description `version` must be the version read (409 otherwise). Every node's matching engine reloads the rules before its next batch.
+         */
+        put: operations["updateConcernRule"];
+        post?: never;
+        /** Delete a watch rule */
+        delete: operations["deleteConcernRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sources with their health
+         * @description State, last success, failures in a row, last error (its kind first: network, timeout, status, too_large, redirects, charset, parse), items taken in.
+         */
+        get: operations["listConcernSources"];
+        put?: never;
+        /** Add a source (a feed to poll, or a push, file or manual source) */
+        post: operations["createConcernSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/sources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change, pause or resume a source
+         * @description state active resumes a paused feed: its failures are cleared and it is fetched at the next sweep.
+         */
+        patch: operations["updateConcernSource"];
+        trace?: never;
+    };
+    "/api/v1/concern/stories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stream: stories routed to the caller's units
+         * @description Near-duplicate items merged into stories (同题报道), newest activity first. A story is visible when one of the units it is routed to (属地) lies in the caller's subtree: a monitor sees the stories of the units they watch. No author is kept.
+         */
+        get: operations["listStories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/stories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One story with its items */
+        get: operations["getStory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concern/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Volume by day (or hour) × topic and by unit
+         * @description The daily (by hour), weekly or monthly summary ending on `date` (today by default), in the bureau's time zone.
+         */
+        get: operations["getConcernSummary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1089,6 +1542,46 @@ export interface paths {
         };
         /** Leading groups of the caller's units */
         get: operations["listLeadingGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitor/stories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * New stories for the caller's units, no case yet
+         * @description Stories seen in the last 72 hours, matched by a rule, routed to a unit of the caller's, from which no case was opened: what waits for a monitor.
+         */
+        get: operations["monitorStories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitor/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each monitor team's response times
+         * @description For each active monitor team of the caller's subtree, over the cases opened from stories in its unit's subtree in the period: minutes from the story first seen to the case opened and to its first assessment (median and 90th percentile). By team only: never per person, never per poster.
+         */
+        get: operations["monitorTeams"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2800,6 +3293,256 @@ export interface components {
             /** @description Submitted activities to approve. */
             ids: number[];
         };
+        /** @description A public concern or incident being handled (舆情事件). */
+        Case: {
+            /** @description The first assessment (研判). */
+            assessment: string;
+            /** Format: date-time */
+            closed_at?: string;
+            created_by: string;
+            /** @description Its three deadlines, in the order they fall. */
+            deadlines: {
+                /**
+                 * Format: date-time
+                 * @description When its step was done.
+                 */
+                done_at?: string;
+                /** Format: date-time */
+                due_at: string;
+                /**
+                 * Format: date-time
+                 * @description When its passing escalated the case.
+                 */
+                escalated_at?: string;
+                /**
+                 * @description triage (first assessment), response (public response), resolution.
+                 * @enum {string}
+                 */
+                kind: "triage" | "response" | "resolution";
+                /**
+                 * @description pending, overdue (passed, not done), met (done by it), missed (done late).
+                 * @enum {string}
+                 */
+                standing: "pending" | "overdue" | "met" | "missed";
+            }[];
+            /**
+             * Format: int64
+             * @description The parent unit a passed deadline moved it to.
+             */
+            escalated_to?: number;
+            escalated_to_name?: string;
+            /** @description Evidence files. */
+            evidence?: {
+                /** Format: date-time */
+                attached_at: string;
+                filename: string;
+                media_type: string;
+                /** @description SHA-256 of the content, 64 lower-case hexadecimal digits. */
+                sha256: string;
+                size: number;
+            }[];
+            /** Format: int64 */
+            id: number;
+            /** @enum {string} */
+            kind: "ideology" | "safety" | "ethics" | "service" | "other";
+            /** Format: date-time */
+            opened_at: string;
+            /**
+             * Format: int64
+             * @description Where it happened (属地).
+             */
+            org_id: number;
+            org_name: string;
+            /** @description A deadline passed with its step not done. */
+            overdue: boolean;
+            /** @description The public response (回应). */
+            public_response: string;
+            /**
+             * Format: int64
+             * @description The rectification opened from it.
+             */
+            rectification_id?: number;
+            /** Format: date-time */
+            resolved_at?: string;
+            /** @description The post-incident review (复盘). */
+            review: string;
+            /** @enum {string} */
+            severity: "major" | "significant" | "general";
+            /**
+             * @description new → assessing → responding → resolved → closed; resolved or closed → assessing (reopen).
+             * @enum {string}
+             */
+            state: "new" | "assessing" | "responding" | "resolved" | "closed";
+            /** @description The timeline, oldest first. */
+            steps?: {
+                /** Format: date-time */
+                at: string;
+                author: string;
+                body: string;
+                /** @enum {string} */
+                kind: "open" | "assess" | "respond" | "resolve" | "close" | "reopen" | "note" | "evidence" | "severity" | "escalate" | "rectification";
+            }[];
+            /**
+             * Format: date-time
+             * @description When the story's first item was seen.
+             */
+            story_first_seen?: string;
+            /**
+             * Format: int64
+             * @description The story it was opened from.
+             */
+            story_id?: number;
+            story_title?: string;
+            summary: string;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
+        CaseEvidenceUpload: {
+            /** @description The file. */
+            file: string;
+        };
+        /** @description A case to open. */
+        CaseInput: {
+            /**
+             * @description What it is about (default other).
+             * @example service
+             * @enum {string}
+             */
+            kind?: "ideology" | "safety" | "ethics" | "service" | "other";
+            /**
+             * Format: int64
+             * @description Where it happened (属地): a unit the caller reads. From a story, 0 takes its lowest routed unit the caller reads.
+             * @example 1
+             */
+            org_id: number;
+            /**
+             * @description Its tier; required by hand, from a story it defaults to the story's.
+             * @example general
+             * @enum {string}
+             */
+            severity: "major" | "significant" | "general";
+            /**
+             * Format: int64
+             * @description The story it is opened from (0 or absent: by hand).
+             */
+            story_id?: number;
+            /** @description What is known. */
+            summary?: string;
+            /**
+             * @description One line; from a story, empty takes the story's title.
+             * @example 家长反映食堂饭菜质量问题
+             */
+            title: string;
+        };
+        /** @description A note. */
+        CaseNoteInput: {
+            /** @example 原帖已被转发 30 次 */
+            body: string;
+        };
+        /** @description A page of cases, open first, newest first. */
+        CasePage: {
+            /** @description This page. */
+            items: components["schemas"]["Case"][];
+            /** @description The page size used. */
+            limit: number;
+            /** @description How many were skipped. */
+            offset: number;
+            /** @description How many match, over all pages. */
+            total: number;
+        };
+        /** @description A rectification to open from a case. */
+        CaseRectificationInput: {
+            /**
+             * Format: date
+             * @description Today or later.
+             * @example 2099-12-31
+             */
+            deadline: string;
+            /**
+             * @description What was found.
+             * @example 师德师风教育不到位
+             */
+            finding: string;
+            /** @description The measures to take. */
+            measures?: string;
+            /**
+             * @description The responsible person's name.
+             * @example 王校长
+             */
+            responsible: string;
+            /**
+             * Format: int64
+             * @description Their account (optional).
+             */
+            responsible_id?: number;
+        };
+        /** @description A new severity. */
+        CaseSeverityInput: {
+            /** @description Why. */
+            reason?: string;
+            /**
+             * @example major
+             * @enum {string}
+             */
+            severity: "major" | "significant" | "general";
+        };
+        /** @description A step and its text. */
+        CaseStepInput: {
+            /**
+             * @example assess
+             * @enum {string}
+             */
+            action: "assess" | "respond" | "resolve" | "close" | "reopen";
+            /**
+             * @description The assessment, the public response, the resolution, the review, or the reason to reopen.
+             * @example 经核实，属一般民生诉求
+             */
+            text: string;
+        };
+        /** @description A severity's time limits, counted from a case's opening. */
+        CaseTier: {
+            /**
+             * @description Resolution (处置完毕).
+             * @example 2880
+             */
+            resolution_minutes: number;
+            /**
+             * @description Public response (回应).
+             * @example 1440
+             */
+            response_minutes: number;
+            /** @enum {string} */
+            severity: "major" | "significant" | "general";
+            /**
+             * @description First assessment (研判).
+             * @example 300
+             */
+            triage_minutes: number;
+        };
+        /** @description A severity's new time limits. */
+        CaseTierInput: {
+            /**
+             * @description Resolution.
+             * @example 10080
+             */
+            resolution_minutes: number;
+            /**
+             * @description Public response (回应).
+             * @example 2880
+             */
+            response_minutes: number;
+            /**
+             * @description First assessment (研判).
+             * @example 1440
+             */
+            triage_minutes: number;
+        };
+        /** @description Every severity's limits, most severe first. */
+        CaseTierList: {
+            items: components["schemas"]["CaseTier"][];
+        };
         /** @description The server's clock in the bureau's time zone. */
         Clock: {
             /**
@@ -2818,6 +3561,388 @@ export interface components {
              * @example 2026-11-29
              */
             today: string;
+        };
+        /** @description What a vendor file holds. */
+        ConcernImportPreview: {
+            /** @description Refused lines (the first 50). */
+            errors: {
+                field?: string;
+                line: number;
+                message: string;
+            }[];
+            /** @enum {string} */
+            format: "csv-utf8" | "csv-gbk" | "xlsx" | "jsonl";
+            /** @description The first 20. */
+            items: components["schemas"]["ConcernItemIn"][];
+            /** @description Items that would be imported. */
+            total: number;
+        };
+        /** @description A multipart/form-data upload. */
+        ConcernImportUpload: {
+            /** @description CSV (UTF-8 or GBK) or JSONL, at most 32 MB and 20 000 items. */
+            file: string;
+        };
+        /** @description What a batch did. */
+        ConcernIngestResult: {
+            /** @description New items stored. */
+            accepted: number;
+            /** @description Item ids the source already held. */
+            duplicates: number;
+            /** @description The new items. */
+            item_ids: number[];
+            /** @description Accepted items that matched a rule. */
+            matched: number;
+            new_stories: number;
+            received: number;
+            /** @description Their stories. */
+            story_ids: number[];
+        };
+        /** @description One item as a vendor sends it. Author fields are not part of it and are never stored. */
+        ConcernItemIn: {
+            /**
+             * @description The vendor's item id: pushing it again is a no-op. The url when absent.
+             * @example wb-20261129-0001
+             */
+            id?: string;
+            /**
+             * Format: date-time
+             * @description When it was published.
+             */
+            published_at?: string;
+            /**
+             * @description Plain text, cut to 20 000 characters.
+             * @example 家长反映城关一中食堂……
+             */
+            text?: string;
+            /**
+             * @description At most 500 characters (longer is cut).
+             * @example 城关一中食堂饭菜质量差
+             */
+            title?: string;
+            /** @example https://weibo.example.cn/p/1 */
+            url?: string;
+        };
+        /** @description A manual entry as multipart/form-data. */
+        ConcernManualUpload: {
+            /** @description A screenshot (optional), sent last. */
+            file?: string;
+            text?: string;
+            title: string;
+            url?: string;
+        };
+        /** @description A vendor's batch. */
+        ConcernPush: {
+            /**
+             * @example [
+             *       {
+             *         "id": "wb-20261129-0001",
+             *         "text": "家长反映城关一中食堂……",
+             *         "title": "城关一中食堂饭菜质量差"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["ConcernItemIn"][];
+            /**
+             * Format: int64
+             * @description A push source of the token's subtree (default: the token's unit's push source).
+             */
+            source_id?: number;
+        };
+        /** @description A watch rule (监测规则). */
+        ConcernRule: {
+            /** Format: date-time */
+            created_at: string;
+            enabled: boolean;
+            /** @description The keyword expression (see the README's rule syntax). */
+            expr: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /**
+             * Format: int64
+             * @description The owner unit.
+             */
+            org_id: number;
+            org_name: string;
+            /** @description 1 一般, 2 较大, 3 重大. */
+            severity: number;
+            topic: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
+        /** @description A watch rule rewritten (its unit stays). */
+        ConcernRuleChange: {
+            /** @description Absent: unchanged. */
+            enabled?: boolean;
+            /**
+             * @description AND, OR, NOT, parentheses, NEAR/n, quoted phrases.
+             * @example 食堂 AND (质量 OR 卫生 OR 价格)
+             */
+            expr: string;
+            /** @example 食堂质量 */
+            name: string;
+            /** @description 1 一般, 2 较大, 3 重大. */
+            severity: number;
+            /** @example 食品安全 */
+            topic: string;
+            /** @description The version read (0: do not check). */
+            version?: number;
+        };
+        /** @description A watch rule as written. */
+        ConcernRuleInput: {
+            /** @description Default true. */
+            enabled?: boolean;
+            /**
+             * @description AND, OR, NOT, parentheses, NEAR/n, quoted phrases.
+             * @example 食堂 AND (质量 OR 卫生)
+             */
+            expr: string;
+            /** @example 食堂质量 */
+            name: string;
+            /**
+             * Format: int64
+             * @description The owner unit, in the caller's write scope.
+             * @example 1
+             */
+            org_id?: number;
+            /** @description 1 一般, 2 较大, 3 重大. */
+            severity: number;
+            /** @example 食品安全 */
+            topic: string;
+            /** @description On change: the version read (0: do not check). */
+            version?: number;
+        };
+        /** @description Rules by topic and name. */
+        ConcernRuleList: {
+            items: components["schemas"]["ConcernRule"][];
+        };
+        /** @description An expression to try. */
+        ConcernRuleTest: {
+            /** @description The last N days (default 7). */
+            days?: number;
+            /** @example 食堂 AND 质量 */
+            expr: string;
+        };
+        /** @description What the expression would have matched. */
+        ConcernRuleTestResult: {
+            /** @description The newest matches (at most 200). */
+            items: {
+                /** Format: date-time */
+                fetched_at: string;
+                /** Format: int64 */
+                item_id: number;
+                /** Format: int64 */
+                story_id: number;
+                title: string;
+            }[];
+            matched: number;
+            /** @description Items of the period the caller reads. */
+            scanned: number;
+            /** @description More than 20 000 items: the newest were scanned. */
+            truncated: boolean;
+        };
+        /** @description A monitored source with its health. */
+        ConcernSource: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description Failed fetches in a row; five pause the feed. */
+            failures: number;
+            /** Format: int64 */
+            id: number;
+            /** @description Seconds between fetches. */
+            interval_seconds: number;
+            /** @description Items taken in. */
+            items_total: number;
+            /** @enum {string} */
+            kind: "rss" | "push" | "file" | "manual";
+            /** @description The last failure: its kind (network, timeout, status, too_large, redirects, charset, parse), a colon, the detail. */
+            last_error: string;
+            /** Format: date-time */
+            last_error_at?: string;
+            /** Format: date-time */
+            last_success_at?: string;
+            name: string;
+            /**
+             * Format: date-time
+             * @description When the feed is fetched next.
+             */
+            next_poll_at?: string;
+            /**
+             * Format: int64
+             * @description The owner unit.
+             */
+            org_id: number;
+            org_name: string;
+            /**
+             * @description A paused feed is not fetched until a manager resumes it.
+             * @enum {string}
+             */
+            state: "active" | "paused";
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The feed's address (rss only). */
+            url: string;
+            version: number;
+        };
+        /** @description A change of a source; absent fields stay. */
+        ConcernSourceChange: {
+            interval_seconds?: number;
+            name?: string;
+            /**
+             * @description active resumes a paused feed; paused stops it.
+             * @enum {string}
+             */
+            state?: "active" | "paused";
+            url?: string;
+            /** @description The version read (0: do not check). */
+            version?: number;
+        };
+        /** @description A source to add. */
+        ConcernSourceInput: {
+            /** @description Seconds between fetches (default 900). */
+            interval_seconds?: number;
+            /**
+             * @description rss is polled at url; push, file and manual sources receive items.
+             * @example push
+             * @enum {string}
+             */
+            kind: "rss" | "push" | "file" | "manual";
+            /** @example 舆情服务商推送 */
+            name: string;
+            /**
+             * Format: int64
+             * @description The owner unit, in the caller's write scope.
+             * @example 1
+             */
+            org_id: number;
+            /**
+             * @description The feed's http(s) address (rss only).
+             * @example https://bbs.example.cn/rss
+             */
+            url?: string;
+        };
+        /** @description Sources, feeds first. */
+        ConcernSourceList: {
+            items: components["schemas"]["ConcernSource"][];
+        };
+        /** @description Near-duplicate items merged into one (同题报道). */
+        ConcernStory: {
+            /** Format: date-time */
+            first_seen: string;
+            /** Format: int64 */
+            id: number;
+            /** @description Items merged into it. */
+            item_count: number;
+            /** @description Its items, oldest first (the story view only). */
+            items?: {
+                /** @description Plain text, at most 20 000 characters. */
+                body: string;
+                /** @description A manual entry's screenshots. */
+                evidence?: {
+                    filename: string;
+                    /** @description SHA-256 of the content, 64 lower-case hexadecimal digits. */
+                    sha256: string;
+                }[];
+                /** @description The source's own id. */
+                external_id: string;
+                /**
+                 * Format: date-time
+                 * @description When zeren received it.
+                 */
+                fetched_at: string;
+                /** Format: int64 */
+                id: number;
+                /**
+                 * Format: date-time
+                 * @description When the source says it was published (absent when unknown).
+                 */
+                published_at?: string;
+                /** @description The rules it matched. */
+                rule_ids: number[];
+                /** Format: int64 */
+                source_id: number;
+                /** @enum {string} */
+                source_kind: "rss" | "push" | "file" | "manual";
+                source_name: string;
+                /** Format: int64 */
+                story_id: number;
+                title: string;
+                url: string;
+            }[];
+            /** Format: date-time */
+            last_seen: string;
+            /** @description The rules its items matched. */
+            rule_ids: number[];
+            /** @description The highest severity of its matched rules: 0 none, 1 一般, 2 较大, 3 重大. */
+            severity: number;
+            /** @description The first item's title. */
+            title: string;
+            /** @description The topic of its most severe matched rule ("" when no rule matched). */
+            topic: string;
+            /** @description The units it is routed to (属地), by name. */
+            units: {
+                /** Format: int64 */
+                id: number;
+                name: string;
+            }[];
+            url: string;
+        };
+        /** @description A page of stories, newest activity first. */
+        ConcernStoryPage: {
+            /** @description This page. */
+            items: components["schemas"]["ConcernStory"][];
+            /** @description The page size used. */
+            limit: number;
+            /** @description How many were skipped. */
+            offset: number;
+            /** @description How many match, over all pages. */
+            total: number;
+        };
+        /** @description A period's volume. */
+        ConcernSummary: {
+            /** @description Each hour (day) or day (week, month). */
+            buckets: {
+                /** @description Topic → items. */
+                by_topic: {
+                    [key: string]: number;
+                };
+                items: number;
+                /** @description 08:00, or 2026-11-29. */
+                label: string;
+            }[];
+            /** Format: date */
+            from: string;
+            items: number;
+            /** @description Items whose story a rule matched. */
+            matched: number;
+            /** @enum {string} */
+            period: "day" | "week" | "month";
+            /**
+             * Format: date
+             * @description Inclusive.
+             */
+            to: string;
+            /** @description Topics by items, most first ("": no rule matched). */
+            topics: {
+                items: number;
+                topic: string;
+            }[];
+            /** @description More than 200 000 items: the counts stop there. */
+            truncated: boolean;
+            /** @description Routed units by items, most first (at most 50). */
+            units: {
+                items: number;
+                /** @description Stories a rule matched. */
+                matched: number;
+                stories: number;
+                /** @description A unit. */
+                unit: {
+                    /** Format: int64 */
+                    id: number;
+                    name: string;
+                };
+            }[];
         };
         /** @description Copy a year's plan forward. */
         CopyPlanInput: {
@@ -3604,7 +4729,7 @@ export interface components {
              */
             pending: "" | "password_change" | "totp_enrol" | "totp";
             /** @description What the session may do now: none while a step is pending. */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description One person's place in a team. No ID numbers, no political or religious affiliation are kept. */
         Member: {
@@ -3699,6 +4824,31 @@ export interface components {
         /** @description Members. */
         MemberList: {
             items: components["schemas"]["Member"][];
+        };
+        /** @description A story routed to the caller's units with no case opened from it. */
+        NewStory: {
+            /** Format: date-time */
+            first_seen: string;
+            /** Format: int64 */
+            id: number;
+            item_count: number;
+            /** Format: date-time */
+            last_seen: string;
+            /**
+             * Format: int64
+             * @description Its lowest routed unit the caller reads.
+             */
+            org_id: number;
+            org_name: string;
+            /** @description 0 none, 1 一般, 2 较大, 3 重大. */
+            severity: number;
+            title: string;
+            topic: string;
+            url: string;
+        };
+        /** @description Most severe first, then newest. */
+        NewStoryList: {
+            items: components["schemas"]["NewStory"][];
         };
         /** @description One notice in the caller's inbox. */
         Notification: {
@@ -4676,7 +5826,7 @@ export interface components {
             name: string;
             /** @description English name. */
             name_en: string;
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         RoleAssignment: {
             /**
@@ -4707,7 +5857,7 @@ export interface components {
              *       "activity.read"
              *     ]
              */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description Roles. */
         RoleList: {
@@ -4729,7 +5879,7 @@ export interface components {
              *       "export"
              *     ]
              */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description A year's weighted items. */
         Rubric: {
@@ -4815,7 +5965,7 @@ export interface components {
              * @example records_timely
              * @enum {string}
              */
-            indicator: "activity_count" | "approved_share" | "duty_completion" | "records_timely" | "rectifications_on_time";
+            indicator: "activity_count" | "approved_share" | "cases_on_time" | "duty_completion" | "records_timely" | "rectifications_on_time";
             /**
              * @description Unique in the rubric.
              * @example 台账及时
@@ -5025,6 +6175,34 @@ export interface components {
             /** @description How many match, over all pages. */
             total: number;
         };
+        /** @description A monitor team's response times over a period. */
+        TeamResponse: {
+            /** @description Story first seen → first assessment, median. */
+            assess_median_minutes: number | null;
+            /** @description The same, 90th percentile. */
+            assess_p90_minutes: number | null;
+            /** @description Of those, assessed. */
+            assessed: number;
+            /** @description Cases opened from stories in the subtree. */
+            cases: number;
+            members: number;
+            /** @description Story first seen → case opened, median (null: no case). */
+            open_median_minutes: number | null;
+            /** @description The same, 90th percentile. */
+            open_p90_minutes: number | null;
+            /**
+             * Format: int64
+             * @description The team's unit: it watches its subtree.
+             */
+            org_id: number;
+            org_name: string;
+            team: string;
+            /** Format: int64 */
+            team_id: number;
+        };
+        TeamResponseList: {
+            items: components["schemas"]["TeamResponse"][];
+        };
         /** @description A line of a saved report template that a catalog change would break. */
         TemplateBreak: {
             column: number;
@@ -5061,7 +6239,7 @@ export interface components {
              * @description What to do; the web app opens the page that settles it.
              * @enum {string}
              */
-            kind: "approve" | "fix_returned" | "duty_due" | "rectification";
+            kind: "approve" | "fix_returned" | "duty_due" | "rectification" | "case" | "story";
             /**
              * Format: int64
              * @description The unit concerned.
@@ -6728,6 +7906,395 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listCaseTiers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The time limits per severity. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseTierList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putCaseTier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The severity.
+                 * @example general
+                 */
+                severity: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseTierInput"];
+            };
+        };
+        responses: {
+            /** @description Set one severity's time limits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseTierList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listCases: {
+        parameters: {
+            query?: {
+                /** @description Only cases of this unit's subtree. */
+                org_id?: number;
+                /** @description Only cases in these states; repeat for several. */
+                state?: ("new" | "assessing" | "responding" | "resolved" | "closed")[];
+                /** @description Only cases of these kinds; repeat for several. */
+                kind?: ("ideology" | "safety" | "ethics" | "service" | "other")[];
+                /** @description Only cases of these severities; repeat for several. */
+                severity?: ("major" | "significant" | "general")[];
+                /** @description Only cases opened from this story. */
+                story_id?: number;
+                /** @description Only open cases with a deadline passed unmet. */
+                overdue?: boolean;
+                /** @description Only cases escalated to one of the caller's own units. */
+                escalated?: boolean;
+                /** @description Only cases opened on or after this day (the bureau's zone). */
+                from?: string;
+                /** @description Only cases opened before this day. */
+                to?: string;
+                /** @description Exactly these cases (what a report figure counted). */
+                ids?: number[];
+                /** @description Page size. */
+                limit?: number;
+                /** @description How many items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cases of the caller's subtree (事件处置). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    openCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseInput"];
+            };
+        };
+        responses: {
+            /** @description Open a case, from a story or by hand. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One case, with its deadlines, timeline and evidence. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    attachCaseEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CaseEvidenceUpload"];
+            };
+        };
+        responses: {
+            /** @description Attach an evidence file to a case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCaseEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: number;
+                /** @description The SHA-256 of the file's content: 64 lower-case hexadecimal digits. */
+                sha: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes, with the media type it was accepted as. */
+            200: {
+                headers: {
+                    /** @description inline or attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    /** @description The quoted SHA-256 of the content. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addCaseNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseNoteInput"];
+            };
+        };
+        responses: {
+            /** @description Write a note on a case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    openCaseRectification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseRectificationInput"];
+            };
+        };
+        responses: {
+            /** @description Open a rectification from a case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setCaseSeverity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseSeverityInput"];
+            };
+        };
+        responses: {
+            /** @description Change a case's severity. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    stepCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseStepInput"];
+            };
+        };
+        responses: {
+            /** @description Take a step: assess, respond, resolve, close or reopen. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getClock: {
         parameters: {
             query?: never;
@@ -6749,6 +8316,568 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    commitConcernImport: {
+        parameters: {
+            query: {
+                /** @description The unit whose file source takes the items: in the caller's write scope. */
+                org_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ConcernImportUpload"];
+            };
+        };
+        responses: {
+            /** @description Store a vendor's export. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernIngestResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewConcernImport: {
+        parameters: {
+            query: {
+                /** @description The unit whose file source takes the items: in the caller's write scope. */
+                org_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ConcernImportUpload"];
+            };
+        };
+        responses: {
+            /** @description Read a vendor's export without storing it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernImportPreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pushConcernItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConcernPush"];
+            };
+        };
+        responses: {
+            /** @description Push a vendor's items (API token with concern.ingest). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernIngestResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getConcernItemEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: number;
+                /** @description The SHA-256 of the file's content: 64 lower-case hexadecimal digits. */
+                sha: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes, with the media type it was accepted as. */
+            200: {
+                headers: {
+                    /** @description inline or attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    /** @description The quoted SHA-256 of the content. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createManualConcern: {
+        parameters: {
+            query: {
+                /** @description The unit it concerns, in the caller's write scope; the entry joins that unit's manual source. */
+                org_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ConcernManualUpload"];
+            };
+        };
+        responses: {
+            /** @description Record what a monitor saw, with a screenshot. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernStory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listConcernRules: {
+        parameters: {
+            query?: {
+                /** @description Only rules of this unit's subtree. */
+                org_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Watch rules of the caller's units. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernRuleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createConcernRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConcernRuleInput"];
+            };
+        };
+        responses: {
+            /** @description Add a watch rule. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    testConcernRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConcernRuleTest"];
+            };
+        };
+        responses: {
+            /** @description Try an expression on the last N days' items before saving. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernRuleTestResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getConcernRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rule's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One watch rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateConcernRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rule's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConcernRuleChange"];
+            };
+        };
+        responses: {
+            /** @description Change a watch rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteConcernRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rule's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listConcernSources: {
+        parameters: {
+            query?: {
+                /** @description Only sources of this unit's subtree. */
+                org_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sources with their health. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernSourceList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createConcernSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConcernSourceInput"];
+            };
+        };
+        responses: {
+            /** @description Add a source (a feed to poll, or a push, file or manual source). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernSource"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateConcernSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The source's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConcernSourceChange"];
+            };
+        };
+        responses: {
+            /** @description Change, pause or resume a source. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernSource"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listStories: {
+        parameters: {
+            query?: {
+                /** @description Only stories routed into this unit's subtree. */
+                org_id?: number;
+                /** @description Only stories of this topic. */
+                topic?: string;
+                /** @description Only stories at least this severe: 1 一般, 2 较大, 3 重大 (1: every story a rule matched; 0: all). */
+                severity?: number;
+                /** @description Only stories seen on or after this day. */
+                from?: string;
+                /** @description Only stories first seen on or before this day. */
+                to?: string;
+                /** @description Text in the story's title. */
+                q?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description How many items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream: stories routed to the caller's units. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernStoryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getStory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The story's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One story with its items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernStory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getConcernSummary: {
+        parameters: {
+            query?: {
+                /** @description Only stories routed into this unit's subtree. */
+                org_id?: number;
+                /** @description day (24 hours), week (7 days, the default) or month (30 days). */
+                period?: "day" | "week" | "month";
+                /** @description The last day of the period (default today). */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Volume by day (or hour) × topic and by unit. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernSummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -7348,6 +9477,67 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    monitorStories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description New stories for the caller's units, no case yet. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewStoryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    monitorTeams: {
+        parameters: {
+            query: {
+                /**
+                 * @description The first day.
+                 * @example 2026-01-01
+                 */
+                from: string;
+                /**
+                 * @description The day after the last.
+                 * @example 2027-01-01
+                 */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each monitor team's response times. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamResponseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

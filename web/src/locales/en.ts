@@ -140,6 +140,11 @@ const en: typeof zh = {
     token_create: 'Issue API tokens',
     rectification_review: 'Open and review rectifications',
     assessment_manage: 'Manage the yearly assessment',
+    concern_read: 'See public concerns (stream, stories, summaries)',
+    concern_manage: 'Manage watch rules and monitoring sources',
+    concern_ingest: 'Push public-concern items (vendor API)',
+    case_handle: 'Open and handle cases',
+    case_tiers: 'Set the case time limits per severity',
   },
   // errors.*, fields.*: src/errors/messages.ts, shared with the phone
   ...errorMessages.en,

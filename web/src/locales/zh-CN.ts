@@ -138,6 +138,11 @@ export default {
     token_create: '签发 API 令牌',
     rectification_review: '交办和审核整改',
     assessment_manage: '管理年度考核',
+    concern_read: '查看舆情（信息流、同题报道、汇总）',
+    concern_manage: '管理监测规则和监测来源',
+    concern_ingest: '推送舆情信息（厂商接口）',
+    case_handle: '登记和处置舆情事件',
+    case_tiers: '设置舆情事件处置时限',
   },
   // errors.*, fields.*: src/errors/messages.ts, shared with the phone
   ...errorMessages.zh,

@@ -10,7 +10,7 @@ const zh = {
     title: '待办',
     empty: '暂无待办事项',
     overdue: '已逾期',
-    kind: { approve: '待审核', fix_returned: '退回待改', duty_due: '任务到期', rectification: '整改' },
+    kind: { approve: '待审核', fix_returned: '退回待改', duty_due: '任务到期', rectification: '整改', case: '舆情事件', story: '新舆情' },
   },
   relogin: {
     title: '登录已过期',
@@ -114,6 +114,7 @@ const zh = {
     done: '已提交审核',
     conflict: '这条记录已被他人修改，请下拉刷新后再试',
   },
+  stories: { title: '新舆情', empty: '暂无待处理的舆情', open: '立案', opened: '已立案', level: { 0: '未分级', 1: '一般', 2: '较大', 3: '重大' } },
   rect: {
     title: '本单位整改',
     entry: '整改事项',
@@ -152,7 +153,7 @@ const en: Messages = {
     title: 'To do',
     empty: 'Nothing waits for you',
     overdue: 'Overdue',
-    kind: { approve: 'To approve', fix_returned: 'Returned', duty_due: 'Duty due', rectification: 'Rectification' },
+    kind: { approve: 'To approve', fix_returned: 'Returned', duty_due: 'Duty due', rectification: 'Rectification', case: 'Case', story: 'New story' },
   },
   relogin: {
     title: 'Your session has ended',
@@ -256,6 +257,7 @@ const en: Messages = {
     done: 'Submitted for review',
     conflict: 'Someone else changed this record: pull down to refresh and try again',
   },
+  stories: { title: 'New stories', empty: 'Nothing waiting', open: 'Open a case', opened: 'Case opened', level: { 0: 'Unrated', 1: 'General', 2: 'Significant', 3: 'Major' } },
   rect: {
     title: 'Our rectifications',
     entry: 'Rectifications',

@@ -18,6 +18,7 @@ export const routes: RouteRecordRaw[] = [
   // Changing one's own password, from 我的 (the login step is /password).
   { path: '/change-password', meta: { title: 'password.title' }, component: () => import('./views/PasswordPage.vue') },
   { path: '/rectify', meta: { title: 'rect.title' }, component: () => import('./views/RectifyPage.vue') },
+  { path: '/stories', meta: { title: 'stories.title' }, component: () => import('./views/StoriesPage.vue') },
   { path: '/:rest(.*)*', redirect: '/log' },
 ]
 

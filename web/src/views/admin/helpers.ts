@@ -199,6 +199,11 @@ export const businessPermissions = [
   'token.create',
   'rectification.review',
   'assessment.manage',
+  'concern.read',
+  'concern.manage',
+  'concern.ingest',
+  'case.handle',
+  'case.tiers',
 ]
 
 /** Administration permissions; org.manage goes with either kind. */

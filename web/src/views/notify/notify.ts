@@ -14,6 +14,10 @@ export function todoLink(item: TodoItem): string | null {
       return '/ledger?status=submitted'
     case 'fix_returned':
       return '/ledger?status=returned'
+    case 'case':
+      return item.ref ? `/cases/${item.ref}` : '/cases'
+    case 'story':
+      return item.ref ? `/cases/new?story_id=${item.ref}` : '/concern/stream'
     default:
       return null
   }
