@@ -101,6 +101,7 @@ const (
 	kDuty     slotKind = "duty"
 	kRect     slotKind = "rectification"
 	kRubric   slotKind = "rubric"
+	kRobot    slotKind = "robot"
 )
 
 // slot is one reference of a request that can point to an own or a foreign resource.
@@ -149,6 +150,7 @@ var (
 		"teams": kTeam, "jobs": "",
 		"duties":         kDuty,
 		"rectifications": kRect, "rubrics": kRubric,
+		"robots": kRobot,
 	}
 )
 
@@ -308,6 +310,7 @@ type matrix struct {
 	bTeam, bMember              int64
 	bDuty                       int64
 	bRect, bRubric              int64
+	bRobot                      int64
 	bPhoto                      []byte
 	markers                     []string
 	before                      string // B's records before the run
@@ -439,6 +442,12 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 		t.Fatal(err)
 	}
 	m.bRect, m.bRubric = brc.ID, bru.ID
+	// B's group robot, on its school.
+	brb, err := e.app.AddRobot(ctx, opB, app.RobotInput{OrgID: m.schoolB, Kind: "dingtalk", Name: "乙县群", Webhook: "https://oapi.dingtalk.com/robot/send?access_token=b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.bRobot = brb.ID
 	m.fresh = map[slotKind][]any{}
 	m.ownActivities()
 	m.versionOf = func(id int64) int64 {
@@ -543,6 +552,8 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			return []any{m.bRect}
 		case kRubric:
 			return []any{m.bRubric}
+		case kRobot:
+			return []any{m.bRobot}
 		}
 		m.t.Fatalf("no foreign %s", k)
 	}
@@ -644,6 +655,13 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 		}
 	case kRubric:
 		r, err := m.app.SaveRubric(ctx, op, 0, matrixRubric(m.bureau, fmt.Sprintf("甲县考核%d", m.next())))
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		c = []any{r.ID}
+	case kRobot:
+		r, err := m.app.AddRobot(ctx, op, app.RobotInput{OrgID: m.u, Kind: "wecom", Name: fmt.Sprintf("甲县群%d", m.next()),
+			Webhook: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a"})
 		if err != nil {
 			m.t.Fatal(err)
 		}
@@ -996,14 +1014,16 @@ func (m *matrix) snapshotB() string {
 	rect, err7 := m.app.GetRectification(ctx, op, m.bRect)
 	rubrics, err8 := m.app.ListRubrics(ctx, op, 0)
 	scores, err9 := m.app.Scores(ctx, op, m.bRubric)
-	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9} {
+	robots, err10 := m.app.ListRobots(ctx, op)
+	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9, err10} {
 		if err != nil {
 			m.t.Fatal(err)
 		}
 	}
 	file := m.findBlob()
 	b, err := json.Marshal(map[string]any{"orgs": orgs, "activities": acts, "accounts": accts, "tokens": toks,
-		"teams": teams, "members": members, "file": bytes.Equal(file, m.bPhoto), "rectification": rect, "rubrics": rubrics, "scores": scores})
+		"teams": teams, "members": members, "file": bytes.Equal(file, m.bPhoto), "rectification": rect, "rubrics": rubrics, "scores": scores,
+		"robots": robots})
 	if err != nil {
 		m.t.Fatal(err)
 	}
