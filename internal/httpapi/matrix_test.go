@@ -634,7 +634,14 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 		for _, o := range m.candidates(kOrg, false) {
 			_ = m.app.SubmitDutyCheck(ctx, op, d.ID, o.(int64), "已完成", nil) // units outside the duty's reach are refused: fine
 		}
-		c = []any{d.ID}
+		// And one nobody has worked on: a duty carrying submissions is
+		// refused deletion (409), this one is deleted.
+		clean, err := m.app.CreateDuty(ctx, op, domain.DutyInput{Year: 2026, Title: fmt.Sprintf("甲县任务%d", m.next()), Pillar: domain.PillarLeadership,
+			OwnerOrgID: m.u, Applies: domain.Applies{Kind: domain.AppliesSubtree, Root: m.u}, Target: domain.Target{Measure: domain.MeasureChecklist, Grain: domain.GrainYear}})
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		c = []any{d.ID, clean.ID}
 	case kRect:
 		// An open one carrying the own file (a note, a file, a submission
 		// succeed on it) and a submitted one (a sign-off succeeds on it).

@@ -879,7 +879,10 @@ export interface paths {
         /** Change a duty */
         put: operations["updateDuty"];
         post?: never;
-        /** Remove a duty from its plan */
+        /**
+         * Remove a duty from its plan
+         * @description Refused (409) when units have submitted checklist evidence for it (`checks`) or when an assessment of its year scores the duty completion of its units (`rubric`): such a duty is changed, not deleted.
+         */
         delete: operations["deleteDuty"];
         options?: never;
         head?: never;
@@ -7022,6 +7025,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
