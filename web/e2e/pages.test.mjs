@@ -22,7 +22,7 @@ const tours = [
 
 // Message keys look like "ledger.filters.unit": a word, a dot, more words.
 // Shown raw on screen, one of these means a key without a message.
-const rawKey = /\b(?:app|menu|header|login|password|totp|home|dashboard|errors|ledger|admin|report|roster|problems|rectify|rect)\.[a-zA-Z_]+(?:\.[a-zA-Z_]+)*\b/
+const rawKey = /\b(?:app|menu|header|login|password|totp|home|dashboard|errors|ledger|admin|report|roster|problems|rectify|rect|duties|leader|inbox)\.[a-zA-Z_]+(?:\.[a-zA-Z_]+)*\b/
 
 let browser
 let phoneBrowser
@@ -96,7 +96,7 @@ test('the phone pages in zh-CN and en', async () => {
   await phoneLogin(page, 'xiaoxuexiao')
   for (const lang of ['zh-CN', 'en']) {
     await page.evaluate((l) => localStorage.setItem('zeren.locale', l), lang)
-    for (const path of ['/m/log', '/m/progress', '/m/me', '/m/rectify']) {
+    for (const path of ['/m/log', '/m/progress', '/m/me', '/m/rectify', '/m/duties', '/m/leader', '/m/notifications']) {
       await page.goto(base + path)
       await page.waitForLoadState('networkidle')
       assert.equal(new URL(page.url()).pathname, path)
