@@ -13,7 +13,7 @@ import { login, loginWithTotp } from './session.mjs'
 // loginWithTotp (enrolling at their first login of the run).
 const tours = [
   { user: 'xuequ', totp: false, pages: ['/', '/dashboard', '/ledger', '/reports', '/rosters', '/duty', '/rectifications', '/assessment'] },
-  { user: 'xiaoxuexiao', totp: false, pages: ['/rectifications', '/assessment'] },
+  { user: 'xiaoxuexiao', totp: false, pages: ['/rectifications', '/assessment', '/duty', '/notifications'] },
   { user: 'bangongshi', totp: true, pages: ['/dashboard', '/ledger', '/reports', '/rosters', '/duty', '/rectifications', '/assessment', '/admin/orgs', '/admin/types', '/admin/users', '/admin/tokens'] },
   { user: 'sysadmin', totp: true, pages: ['/admin/orgs', '/admin/users', '/admin/tokens'] },
   { user: 'secadmin', totp: true, pages: ['/admin/users', '/admin/roles', '/admin/policy'] },
