@@ -25,6 +25,9 @@ import (
 // dutyCount is the size of the benchmark's plan.
 const dutyCount = 200
 
+// naiveDuties is the sample of duties the naive recount counts.
+const naiveDuties = 10
+
 // dutyYear is the plan year: the generated ledger covers 2024–2025.
 const dutyYear = 2025
 
@@ -134,17 +137,20 @@ func measureDuties(ctx context.Context, l *Loaded, p Plan) (_ []LatRow, err erro
 	p.Log("%s: duties: %s p50 %s p99 %s", l.Engine, row.Name, fmtDur(row.Lat.P50), fmtDur(row.Lat.P99))
 	out = append(out, row)
 
-	// The naive recount of the same page: every window of every duty of
-	// every covered unit counted from the activity rows.
+	// The naive recount: every window of a sample of the duties for one
+	// covered district, counted from the activity rows. A whole page (every
+	// duty, three districts) this way took more than 14 minutes at 10⁶
+	// activities, so the sample is timed and the page is that many times it.
 	ds = ds[:0]
 	windows := 0
+	sample := duties[:min(naiveDuties, len(duties))]
 	for range max(1, p.DutyNaiveIterations) {
 		ac := leaderOf()
 		start := time.Now()
 		windows = 0
 		err := l.Store.Read(ctx, func(tx *store.Tx) error {
-			for _, u := range ac.Scope.Covered {
-				for _, d := range duties {
+			for _, u := range ac.Scope.Covered[:1] {
+				for _, d := range sample {
 					ws, err := duty.Windows(d.Target.Grain, d.From, d.To, period.DefaultCalendar())
 					if err != nil {
 						return err
@@ -168,7 +174,9 @@ func measureDuties(ctx context.Context, l *Loaded, p Plan) (_ []LatRow, err erro
 		}
 		ds = append(ds, time.Since(start))
 	}
-	row = LatRow{Name: fmt.Sprintf("the same page by a naive recount (%d windows from the activity rows)", windows), Lat: summarise(ds), Rows: float64(rows)}
+	times := len(duties) * len(leaderOf().Scope.Covered) / len(sample)
+	row = LatRow{Name: fmt.Sprintf("naive recount of %d duties × 1 district (%d windows from the activity rows; the page is %d× this)", len(sample), windows, times),
+		Lat: summarise(ds), Rows: float64(rows)}
 	p.Log("%s: duties: %s p50 %s", l.Engine, row.Name, fmtDur(row.Lat.P50))
 	return append(out, row), nil
 }
