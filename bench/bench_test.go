@@ -354,3 +354,36 @@ func TestPipelineSmall(t *testing.T) {
 		t.Errorf("the dataset was not reused (reused %v)", l2.Manifest.Gen.Reused)
 	}
 }
+
+// The duty list's measurement runs on a small province: 200 duties, leader
+// pages after writes, the naive recount, and its table; the records it wrote
+// are gone again (the aggregates still equal the generator's tally).
+func TestDutyPageSmall(t *testing.T) {
+	ctx := context.Background()
+	cfg := Config{Units: 120, Activities: 4000, Seed: 3}
+	l, err := Load(ctx, Target{Engine: SQLite, Dir: t.TempDir()}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	before, err := RootTotal(ctx, l.Store, l.UnitIDs[0], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := Plan{DutyIterations: 3, DutyNaiveIterations: 1, DutyOnly: true, Seed: 1}
+	res, err := Measure(ctx, l, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Duties) != 2 || res.Duties[0].Lat.N != 3 || res.Duties[0].Rows < 1 {
+		t.Fatalf("duty rows %+v", res.Duties)
+	}
+	after, err := RootTotal(ctx, l.Store, l.UnitIDs[0], nil)
+	if err != nil || after != before {
+		t.Fatalf("the province's total moved from %+v to %+v (%v)", before, after, err)
+	}
+	md := (&Report{Command: "test", Config: cfg, Plan: plan, Machine: Machine(), Engines: []EngineResult{res}}).Markdown()
+	if !strings.Contains(md, "**Duty list**") || !strings.Contains(md, "leader page after a write: 200 duties") {
+		t.Errorf("report lacks the duty table:\n%s", md)
+	}
+}

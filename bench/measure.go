@@ -27,13 +27,16 @@ type Plan struct {
 	LedgerIterations      int // samples per ledger first page (level × sort); 0: no ledger measurements
 	ExportIterations      int // exports of about 10⁵ rows (0: none)
 	LedgerOnly            bool
+	DutyIterations        int // leader pages after a write (duties.go); 0: no duty measurements
+	DutyNaiveIterations   int // naive recounts of a leader page
+	DutyOnly              bool
 	Seed                  uint64
 	Log                   func(format string, args ...any)
 }
 
 // DefaultPlan is zbench's default.
 func DefaultPlan() Plan {
-	return Plan{Iterations: 200, NaiveIterations: 20, NaiveBureauIterations: 5, SubtreeIterations: 200, Writes: 2000, ReportIterations: 5, LedgerIterations: 100, ExportIterations: 3, Seed: DefaultSeed}
+	return Plan{Iterations: 200, NaiveIterations: 20, NaiveBureauIterations: 5, SubtreeIterations: 200, Writes: 2000, ReportIterations: 5, LedgerIterations: 100, ExportIterations: 3, DutyIterations: 100, DutyNaiveIterations: 2, Seed: DefaultSeed}
 }
 
 // Latency summarises samples.
@@ -136,6 +139,7 @@ type EngineResult struct {
 	Writes   WriteReport
 	Report   []LatRow // the work report (workreport.go)
 	Ledger   []LatRow // ledger pages and the export (ledger.go)
+	Duties   []LatRow // the leader's duty page (duties.go)
 }
 
 // Measure runs the plan on a loaded database. It leaves the database as it
@@ -148,6 +152,14 @@ func Measure(ctx context.Context, l *Loaded, p Plan) (EngineResult, error) {
 	var err error
 	if res.Version, err = l.Store.EngineVersion(ctx); err != nil {
 		return res, err
+	}
+	if p.DutyIterations > 0 && !p.ReportOnly && !p.LedgerOnly {
+		if res.Duties, err = measureDuties(ctx, l, p); err != nil {
+			return res, err
+		}
+	}
+	if p.DutyOnly {
+		return res, nil
 	}
 	if p.LedgerIterations > 0 && !p.ReportOnly {
 		if res.Ledger, err = measureLedger(ctx, l, p); err != nil {

@@ -137,8 +137,9 @@ func (r *Report) Markdown() string {
 	}
 	w(".\n\n")
 
+	r.duties(w)
 	r.ledger(w)
-	if r.Plan.ReportOnly || r.Plan.LedgerOnly {
+	if r.Plan.ReportOnly || r.Plan.LedgerOnly || r.Plan.DutyOnly {
 		r.workReport(w)
 		for _, n := range r.Notes {
 			w("%s\n\n", n)
@@ -223,6 +224,20 @@ func (r *Report) workReport(w func(format string, args ...any)) {
 		w("| engine | scenario | p50 | p99 | figures | samples |\n|---|---|---:|---:|---:|---:|\n")
 		for _, e := range r.Engines {
 			for _, s := range e.Report {
+				w("| %s | %s | %s | %s | %.0f | %d |\n", e.Engine, s.Name, fmtDur(s.Lat.P50), fmtDur(s.Lat.P99), s.Rows, s.Lat.N)
+			}
+		}
+		w("\n")
+	}
+}
+
+// duties writes the duty list's table.
+func (r *Report) duties(w func(format string, args ...any)) {
+	if r.Plan.DutyIterations > 0 && !r.Plan.ReportOnly && !r.Plan.LedgerOnly {
+		w("**Duty list** (issue 13): 200 duties of 2025 for the whole province (every grain), the leader page (`app.LeaderDutyPage`: the progress of every duty for each of 3 covered districts, worst first) read right after an approved record is written in a covered subtree, beside a naive recount of every window from the activity rows\n\n")
+		w("| engine | query | p50 | p99 | rows (avg) | samples |\n|---|---|---:|---:|---:|---:|\n")
+		for _, e := range r.Engines {
+			for _, s := range e.Duties {
 				w("| %s | %s | %s | %s | %.0f | %d |\n", e.Engine, s.Name, fmtDur(s.Lat.P50), fmtDur(s.Lat.P99), s.Rows, s.Lat.N)
 			}
 		}

@@ -14,9 +14,11 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
+	"github.com/zeren-edu/zeren/internal/assess"
 	"github.com/zeren-edu/zeren/internal/domain"
 	"github.com/zeren-edu/zeren/internal/duty"
 	"github.com/zeren-edu/zeren/internal/store"
@@ -190,11 +192,47 @@ func (a *App) DeleteDuty(ctx context.Context, ac domain.Actor, id int64) error {
 		if err != nil {
 			return err
 		}
+		if err := a.dutyDeletable(ctx, tx, old); err != nil {
+			return err
+		}
 		if err := tx.DeleteDuty(ctx, id); err != nil {
 			return err
 		}
 		return a.record(ctx, tx, ac, AuditEntry{Type: "duty.delete", Target: dutyTarget(id), Before: old})
 	})
+}
+
+// dutyDeletable refuses to delete a duty that carries work or a score: units'
+// checklist evidence (deleting it would throw their submissions away), or a
+// year whose assessment of the duty's units scores duty completion (the
+// scores would move under a rubric already set). Such a duty is changed
+// instead — its title, target or units — not deleted; a duty nobody has
+// worked on yet is deleted outright (a wrong entry), so no archived state is
+// needed.
+func (a *App) dutyDeletable(ctx context.Context, tx *store.Tx, d domain.Duty) error {
+	n, err := tx.DutyCheckCount(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return domain.Conflict("checks", "%d units have submitted checklist evidence for duty %d; change the duty instead of deleting it", n, d.ID)
+	}
+	rubrics, err := tx.RubricsOverlapping(ctx, d.OwnerOrgID, d.Year)
+	if err != nil {
+		return err
+	}
+	for _, r := range rubrics {
+		var items []assess.Item
+		if err := json.Unmarshal(r.Items, &items); err != nil {
+			return fmt.Errorf("rubric %d: %w", r.ID, err)
+		}
+		for _, it := range items {
+			if it.Indicator == IndDutyCompletion {
+				return domain.Conflict("rubric", "the %d assessment %q scores duty completion of these units; change the duty instead of deleting it", d.Year, r.Name)
+			}
+		}
+	}
+	return nil
 }
 
 // CopyResult is the answer of CopyPlan.

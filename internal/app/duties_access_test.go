@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/zeren-edu/zeren/internal/app"
+	"github.com/zeren-edu/zeren/internal/assess"
 	"github.com/zeren-edu/zeren/internal/domain"
 	"github.com/zeren-edu/zeren/internal/store/storetest"
 )
@@ -244,6 +245,50 @@ func TestDutyToDoAndLeadingGroups(t *testing.T) {
 				t.Errorf("office lists %d groups (%v)", len(gs), err)
 			}
 			_ = app.DutyDueSoonDays
+		})
+	}
+}
+
+// A duty is deleted while nobody has worked on it; one carrying a unit's
+// checklist evidence, or one of a year whose assessment of its units scores
+// duty completion, is refused with the reason named, and stays.
+func TestDeleteDutyRefusals(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			p := &problemFixture{fixture: newFixture(t, e), t: t}
+			ctx := context.Background()
+			office := actorWithRole(p.bureau, domain.RoleOfficeAdmin)
+			whole := domain.Applies{Kind: domain.AppliesSubtree, Root: p.bureau.ID}
+			plain := p.mustDuty(p.dutyIn("宣讲", whole, domain.GrainYear, 1, "study_session"))
+			if err := p.app.DeleteDuty(ctx, office, plain.ID); err != nil {
+				t.Fatalf("a duty nobody worked on: %v", err)
+			}
+			in := p.dutyIn("对照检查", whole, domain.GrainYear, 0)
+			in.Target = domain.Target{Measure: domain.MeasureChecklist, Grain: domain.GrainYear}
+			checked := p.mustDuty(in)
+			if err := p.app.SubmitDutyCheck(ctx, actorOf(p.schools[0]), checked.ID, p.schools[0].ID, "已召开专题会议", nil); err != nil {
+				t.Fatal(err)
+			}
+			wantKind(t, p.app.DeleteDuty(ctx, office, checked.ID), domain.KindConflict, "checks")
+			if _, err := p.app.GetDuty(ctx, office, checked.ID); err != nil {
+				t.Fatalf("the refused duty is gone: %v", err)
+			}
+			// A 2026 rubric of the schools scoring duty completion: the
+			// year's duties are its measure.
+			scored := p.mustDuty(p.dutyIn("中心组学习", whole, domain.GrainYear, 12, "study_session"))
+			rubric := app.RubricInput{OrgID: p.bureau.ID, Year: 2026, Name: "2026年度考核", UnitKind: domain.OrgSchool, Items: []assess.Item{
+				{Name: "责任清单", Indicator: app.IndDutyCompletion, Weight: 100, Rule: assess.Rule{Kind: assess.Linear, Floor: 0, Full: 1}}}}
+			if _, err := p.app.SaveRubric(ctx, office, 0, rubric); err != nil {
+				t.Fatal(err)
+			}
+			wantKind(t, p.app.DeleteDuty(ctx, office, scored.ID), domain.KindConflict, "rubric")
+			// Another year's duty is not scored by it.
+			next := p.dutyIn("中心组学习", whole, domain.GrainYear, 12, "study_session")
+			next.Year, next.From, next.To = 2027, date("2027-01-01"), date("2027-12-31")
+			later := p.mustDuty(next)
+			if err := p.app.DeleteDuty(ctx, office, later.ID); err != nil {
+				t.Fatalf("a 2027 duty: %v", err)
+			}
 		})
 	}
 }

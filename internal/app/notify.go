@@ -258,8 +258,8 @@ func (a *App) Deliver(ctx context.Context, id int64, last bool) (DeliveryOutcome
 	var set store.NotifySettings
 	err := a.st.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		if d, err = tx.GetDelivery(ctx, id); err != nil {
-			return err
+		if d, err = tx.GetDelivery(ctx, id); err != nil || d.State != "pending" {
+			return err // a delivery done (or given up: its robot removed) is not sent
 		}
 		if d.RobotID != 0 {
 			robot, err = tx.GetRobot(ctx, d.RobotID)
@@ -619,9 +619,11 @@ func (a *App) DeleteRobot(ctx context.Context, ac domain.Actor, id int64) error 
 		return err
 	}
 	return a.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.DeleteRobot(ctx, ac.Scope, id); err != nil {
+		r, err := tx.DeleteRobot(ctx, ac.Scope, id, "群机器人已删除")
+		if err != nil {
 			return err
 		}
-		return a.record(ctx, tx, ac, AuditEntry{Type: "notify.robot.delete", Target: fmt.Sprintf("robot:%d", id)})
+		return a.record(ctx, tx, ac, AuditEntry{Type: "notify.robot.delete", Target: fmt.Sprintf("robot:%d", id),
+			Before: map[string]any{"org_id": r.OrgID, "kind": r.Kind, "name": r.Name, "kinds": r.Kinds}})
 	})
 }

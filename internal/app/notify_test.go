@@ -447,6 +447,44 @@ func TestUnitRobotDelivery(t *testing.T) {
 			if len(got) != 1 || got[0].robot != (deliver.Robot{Kind: "dingtalk", Webhook: in.Webhook, Secret: "SECabc"}) || got[0].msg.Subject != "1 条记录待审核" {
 				t.Fatalf("robot got %+v", got)
 			}
+
+			// The next day's notice waits for the robot when the district
+			// removes it: another district cannot, the office can, and the
+			// waiting delivery fails with the reason instead of staying
+			// pending for good.
+			f.clock.Add(24 * time.Hour)
+			if _, err := f.app.CreateActivity(ctx, f.author, f.lecture(f.schools[0].ID, "2026-11-21", 10), true); err != nil {
+				t.Fatal(err)
+			}
+			f.clock.Add(11 * time.Minute)
+			if due = fanOutAll(t, f.app); len(due) != 1 {
+				t.Fatalf("deliveries = %v", due)
+			}
+			if err := f.app.DeleteRobot(ctx, actorWithRole(f.districts[1], domain.RoleOfficeAdmin), rs[0].ID); !domain.IsKind(err, domain.KindNotFound) {
+				t.Fatalf("another district deleted the robot: %v", err)
+			}
+			if err := f.app.DeleteRobot(ctx, office, rs[0].ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.app.DeleteRobot(ctx, office, rs[0].ID); !domain.IsKind(err, domain.KindNotFound) {
+				t.Fatalf("deleted twice: %v", err)
+			}
+			if rs, _ := f.app.ListRobots(ctx, office); len(rs) != 0 {
+				t.Fatalf("robots after the delete = %+v", rs)
+			}
+			if _, err := f.app.Deliver(ctx, due[0].ID, false); err != nil {
+				t.Fatal(err)
+			}
+			if got := f.fake.all(); len(got) != 1 {
+				t.Fatalf("the removed robot was sent %+v", got[1:])
+			}
+			failed, err := f.app.ListDeliveries(ctx, sysAdmin(f.fixture), "failed", 10)
+			if err != nil || len(failed) != 1 || failed[0].ID != due[0].ID || failed[0].LastError != "群机器人已删除" {
+				t.Fatalf("failed deliveries = %+v, %v", failed, err)
+			}
+			if pending, _ := f.app.ListDeliveries(ctx, sysAdmin(f.fixture), "pending", 10); len(pending) != 0 {
+				t.Fatalf("still pending: %+v", pending)
+			}
 		})
 	}
 }

@@ -107,6 +107,7 @@ const (
 	kRule     slotKind = "concern_rule"
 	kSource   slotKind = "concern_source"
 	kItem     slotKind = "concern_item"
+	kRobot    slotKind = "robot"
 )
 
 // slot is one reference of a request that can point to an own or a foreign resource.
@@ -157,6 +158,7 @@ var (
 		"rectifications": kRect, "rubrics": kRubric,
 		"cases":   kCase,
 		"stories": kStory, "rules": kRule, "sources": kSource, "items": kItem,
+		"robots": kRobot,
 	}
 )
 
@@ -319,6 +321,7 @@ type matrix struct {
 	bCase                       int64
 	bStory, bRule, bSource      int64
 	bItem                       int64
+	bRobot                      int64
 	bPhoto                      []byte
 	markers                     []string
 	before                      string // B's records before the run
@@ -463,6 +466,12 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 		t.Fatal(err)
 	}
 	m.bRect, m.bRubric = brc.ID, bru.ID
+	// B's group robot, on its school.
+	brb, err := e.app.AddRobot(ctx, opB, app.RobotInput{OrgID: m.schoolB, Kind: "dingtalk", Name: "乙县群", Webhook: "https://oapi.dingtalk.com/robot/send?access_token=b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.bRobot = brb.ID
 	m.fresh = map[slotKind][]any{}
 	m.ownActivities()
 	m.versionOf = func(id int64) int64 {
@@ -577,6 +586,8 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			return []any{m.bSource}
 		case kItem:
 			return []any{m.bItem}
+		case kRobot:
+			return []any{m.bRobot}
 		}
 		m.t.Fatalf("no foreign %s", k)
 	}
@@ -657,7 +668,14 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 		for _, o := range m.candidates(kOrg, false) {
 			_ = m.app.SubmitDutyCheck(ctx, op, d.ID, o.(int64), "已完成", nil) // units outside the duty's reach are refused: fine
 		}
-		c = []any{d.ID}
+		// And one nobody has worked on: a duty carrying submissions is
+		// refused deletion (409), this one is deleted.
+		clean, err := m.app.CreateDuty(ctx, op, domain.DutyInput{Year: 2026, Title: fmt.Sprintf("甲县任务%d", m.next()), Pillar: domain.PillarLeadership,
+			OwnerOrgID: m.u, Applies: domain.Applies{Kind: domain.AppliesSubtree, Root: m.u}, Target: domain.Target{Measure: domain.MeasureChecklist, Grain: domain.GrainYear}})
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		c = []any{d.ID, clean.ID}
 	case kRect:
 		// An open one carrying the own file (a note, a file, a submission
 		// succeed on it) and a submitted one (a sign-off succeeds on it).
@@ -697,6 +715,13 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 		c = m.fresh[k]
 	case kRubric:
 		r, err := m.app.SaveRubric(ctx, op, 0, matrixRubric(m.bureau, fmt.Sprintf("甲县考核%d", m.next())))
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		c = []any{r.ID}
+	case kRobot:
+		r, err := m.app.AddRobot(ctx, op, app.RobotInput{OrgID: m.u, Kind: "wecom", Name: fmt.Sprintf("甲县群%d", m.next()),
+			Webhook: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a"})
 		if err != nil {
 			m.t.Fatal(err)
 		}
@@ -1067,14 +1092,16 @@ func (m *matrix) snapshotB() string {
 	rubrics, err8 := m.app.ListRubrics(ctx, op, 0)
 	scores, err9 := m.app.Scores(ctx, op, m.bRubric)
 	bcase, err10 := m.app.GetCase(ctx, op, m.bCase)
-	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9, err10} {
+	robots, err11 := m.app.ListRobots(ctx, op)
+	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9, err10, err11} {
 		if err != nil {
 			m.t.Fatal(err)
 		}
 	}
 	file := m.findBlob()
 	b, err := json.Marshal(map[string]any{"orgs": orgs, "activities": acts, "accounts": accts, "tokens": toks,
-		"teams": teams, "members": members, "file": bytes.Equal(file, m.bPhoto), "rectification": rect, "rubrics": rubrics, "scores": scores, "case": bcase})
+		"teams": teams, "members": members, "file": bytes.Equal(file, m.bPhoto), "rectification": rect, "rubrics": rubrics, "scores": scores, "case": bcase,
+		"robots": robots})
 	if err != nil {
 		m.t.Fatal(err)
 	}

@@ -41,6 +41,10 @@ func notifyRoutes() []*route {
 			desc:  "The unit's notices of the chosen kinds (empty: all) are posted to the group.",
 			perms: []domain.Permission{domain.PermOrgManage}, body: jsonBody("RobotInput"), status: 201, resp: "Robot", errors: []int{404},
 			handle: (*Server).addRobot},
+		{method: "DELETE", path: api + "/robots/{id}", opID: "deleteRobot", tag: "notifications", summary: "Remove a unit's group robot",
+			desc:   "A robot of a unit in the caller's subtree (another unit's is 404); its deliveries still waiting are marked failed.",
+			params: []param{pathID("The robot's id.")}, perms: []domain.Permission{domain.PermOrgManage}, status: 204, errors: []int{404},
+			handle: (*Server).deleteRobot},
 		{method: "GET", path: api + "/admin/jobs", opID: "listJobs", tag: "jobs", summary: "Background jobs, newest first",
 			desc: "Queued (available, scheduled), running, retrying and finished jobs with their attempts and errors. " +
 				"Empty on a node that runs no job runner.",
@@ -172,6 +176,17 @@ func (s *Server) addRobot(c *call) error {
 		return err
 	}
 	return c.created(api+"/robots/"+strconv.FormatInt(r.ID, 10), r)
+}
+
+func (s *Server) deleteRobot(c *call) error {
+	ac, err := c.actor()
+	if err != nil {
+		return err
+	}
+	if err := s.app.DeleteRobot(c.ctx(), ac, c.p.int("id")); err != nil {
+		return err
+	}
+	return c.noContent()
 }
 
 func (s *Server) listJobs(c *call) error {

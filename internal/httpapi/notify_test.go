@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -148,6 +149,15 @@ func TestNotificationsAPI(t *testing.T) {
 	e.call(req("GET", "/api/v1/robots", nil), 200).decode(t, &robots)
 	if len(robots.Items) != 1 || robots.Items[0].Name != "实验小学群" {
 		t.Fatalf("robots = %+v", robots)
+	}
+	var added struct{ ID int64 }
+	r.decode(t, &added)
+	e.call(req("DELETE", "/api/v1/robots/"+strconv.FormatInt(added.ID, 10), nil).as(author), 403)
+	e.call(req("DELETE", "/api/v1/robots/"+strconv.FormatInt(added.ID, 10), nil), 204)
+	e.call(req("DELETE", "/api/v1/robots/"+strconv.FormatInt(added.ID, 10), nil), 404)
+	e.call(req("GET", "/api/v1/robots", nil), 200).decode(t, &robots)
+	if len(robots.Items) != 0 {
+		t.Fatalf("robots after the delete = %+v", robots)
 	}
 
 	// The system admin's view of the jobs and deliveries.

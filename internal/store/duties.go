@@ -216,6 +216,36 @@ func (tx *Tx) DeleteDuty(ctx context.Context, id int64) error {
 	return nil
 }
 
+// DutyCheckCount returns how many units have submitted checklist evidence
+// for the duty.
+func (tx *Tx) DutyCheckCount(ctx context.Context, id int64) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, "SELECT COUNT(*) FROM duty_checks WHERE duty_id = $1", id).Scan(&n)
+	return n, tx.d.wrap(err)
+}
+
+// RubricsOverlapping returns the rubrics of year set at org, above it or
+// below it: those whose units may include units of org's subtree.
+func (tx *Tx) RubricsOverlapping(ctx context.Context, org int64, year int) ([]Rubric, error) {
+	rows, err := tx.query(ctx, "SELECT "+rubricCols+` FROM rubrics b JOIN org_units o ON o.id = b.org_id WHERE b.year = $1
+		AND (EXISTS (SELECT 1 FROM org_closure c WHERE c.ancestor_id = b.org_id AND c.descendant_id = $2)
+		  OR EXISTS (SELECT 1 FROM org_closure c WHERE c.ancestor_id = $2 AND c.descendant_id = b.org_id))
+		ORDER BY b.id`, year, org)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Rubric{}
+	for rows.Next() {
+		r, err := scanRubric(rows)
+		if err != nil {
+			return nil, tx.d.wrap(err)
+		}
+		out = append(out, r)
+	}
+	return out, tx.d.wrap(rows.Err())
+}
+
 // DutyChecks returns the checks of the duties for the units, keyed by duty
 // then unit.
 func (tx *Tx) DutyChecks(ctx context.Context, duties, orgs []int64) (map[int64]map[int64]domain.DutyCheck, error) {

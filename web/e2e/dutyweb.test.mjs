@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { test, after, before } from 'node:test'
 import { base, shots, launch, watchConsole } from './browser.mjs'
 import { loginWithTotp } from './session.mjs'
+import { pngPhoto } from './phone-steps.mjs'
 
 let browser
 let context
@@ -111,37 +112,66 @@ test('the office submits a checklist item with evidence and a reviewer signs it 
   const errors = []
   watchConsole(page, errors, /status of 401/)
   await loginWithTotp(page, 'bangongshi')
+  // A record of the bureau's own carrying a photo: the evidence to attach.
+  const filename = `党委会照片-${Date.now().toString(36)}.png`
+  const made = await page.evaluate(
+    async ([name, photo]) => {
+      const me = await (await fetch('/api/v1/auth/me')).json()
+      const csrf = { 'X-CSRF-Token': me.csrf_token ?? '' }
+      const types = await (await fetch('/api/v1/activity-types')).json()
+      const today = (await (await fetch('/api/v1/clock')).json()).today
+      const type = types.items.find((x) => x.active && x.pillar === 'leadership') ?? types.items[0]
+      const r = await fetch('/api/v1/activities', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...csrf },
+        body: JSON.stringify({ org_id: me.account.org_id, type_id: type.id, date: today, title: '党委会审议责任制报告', attendance: 9 }),
+      })
+      if (r.status !== 201) return { status: r.status, body: await r.text() }
+      const a = await r.json()
+      const form = new FormData()
+      form.append('file', new File([Uint8Array.from(atob(photo), (c) => c.charCodeAt(0))], name, { type: 'image/png' }))
+      const up = await fetch(`/api/v1/activities/${a.id}/evidence`, { method: 'POST', headers: csrf, body: form })
+      return { status: up.status, body: await up.text() }
+    },
+    [filename, pngPhoto(40, 30, 9).toString('base64')],
+  )
+  assert.equal(made.status, 201, made.body)
+
   await page.goto(base + '/duty?tab=unit')
   await page.locator('[data-test=duty-unit-page]').waitFor()
   await settled(page, 'duty-unit-page')
+  const summary = async () => (await page.locator('[data-test=duty-unit-page] .summary').innerText()).match(/全部达标 (\d+) 项/)?.[1]
+  const doneBefore = Number(await summary())
   const item = page.locator('[data-test=duty-item]', { hasText: '报送年度意识形态工作责任制落实情况报告' })
   await item.locator('[data-test=duty-check]', { hasText: '尚未提交佐证' }).waitFor()
 
   await item.locator('[data-test=duty-check-submit]').click()
   await field(page, 'duty-check-note').waitFor()
   await field(page, 'duty-check-note').fill('已于党委会审议并报送县委宣传部。')
-  // Evidence from the bureau's own ledger records, when it has some.
-  await page.locator('[data-test=duty-check-evidence]').first().click()
-  const option = page.locator('.el-select-dropdown__item:visible').first()
-  let filename = ''
-  if (await option.count()) {
-    filename = (await option.innerText()).split(' · ').pop().trim()
-    await option.click()
-  }
-  // The multi-select's list stays open over the dialog's footer: press the button itself.
-  await page.locator('[data-test=duty-check-save]').dispatchEvent('click')
+  // The bureau's record's photo is offered; tick it. The list is a box in the
+  // dialog, so nothing lies over the Save button: a plain click presses it.
+  const choice = page.locator('[data-test=duty-check-evidence-choice]', { hasText: filename })
+  await choice.waitFor()
+  await choice.click()
+  await page.screenshot({ path: join(shots, 'dutyweb-check-dialog.png') })
+  await page.locator('[data-test=duty-check-save]').click()
   await item.locator('[data-test=duty-check]', { hasText: '待审核' }).waitFor()
   const check = item.locator('[data-test=duty-check]')
   assert.match(await check.innerText(), /已于党委会审议并报送县委宣传部。/)
-  if (filename) assert.ok((await check.innerText()).includes(filename), `the evidence ${filename} is listed`)
+  assert.ok((await check.innerText()).includes(filename), `the evidence ${filename} is listed`)
 
   await item.locator('[data-test=duty-check-sign]').click()
   await page.locator('.el-message-box .el-button--primary').click()
   await item.locator('[data-test=duty-check]', { hasText: '审核签字' }).waitFor()
   await item.locator('[data-test=duty-check-sign]').waitFor({ state: 'detached' })
+  // The figure moves: one more duty fully met.
+  await page.waitForFunction(
+    ([n]) => document.querySelector('[data-test=duty-unit-page] .summary')?.textContent?.includes(`全部达标 ${n} 项`),
+    [doneBefore + 1],
+  )
   const text = await item.innerText()
   // A file's own name (签到表.jpg) is the user's, not the page's words.
-  const own = filename ? text.split(filename).join('') : text
+  const own = text.split(filename).join('')
   assert.ok(!latinWord.test(own), `no English on the item: ${own.match(latinWord)}`)
   await page.screenshot({ path: join(shots, 'dutyweb-check.png'), fullPage: true })
   assert.deepEqual(errors, [], 'no console errors')

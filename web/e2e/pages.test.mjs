@@ -64,7 +64,7 @@ async function wrongLanguage(page, lang) {
 
 // Message keys look like "ledger.filters.unit": a word, a dot, more words.
 // Shown raw on screen, one of these means a key without a message.
-const rawKey = /\b(?:app|menu|header|login|password|totp|home|dashboard|errors|ledger|admin|report|roster|problems|rectify|rect)\.[a-zA-Z_]+(?:\.[a-zA-Z_]+)*\b/
+const rawKey = /\b(?:app|menu|header|login|password|totp|home|dashboard|errors|ledger|admin|report|roster|problems|rectify|rect|duties|leader|inbox)\.[a-zA-Z_]+(?:\.[a-zA-Z_]+)*\b/
 
 let browser
 let phoneBrowser
@@ -141,7 +141,7 @@ for (const tour of tours) {
 // The phone pages of a school secretary (who records) and of a member (who
 // only reads progress), in both languages.
 const phoneTours = [
-  { user: 'xiaoxuexiao', pages: ['/m/log', '/m/progress', '/m/me', '/m/rectify', '/m/change-password'] },
+  { user: 'xiaoxuexiao', pages: ['/m/log', '/m/progress', '/m/me', '/m/rectify', '/m/change-password', '/m/duties', '/m/leader', '/m/notifications'] },
   { user: 'jiaoshi', pages: ['/m/progress', '/m/me'] },
 ]
 for (const tour of phoneTours) {

@@ -59,6 +59,9 @@ func run() int {
 	fs.IntVar(&plan.LedgerIterations, "ledger-iterations", plan.LedgerIterations, "samples per ledger first page (province, district, school × each sort; 0: none)")
 	fs.IntVar(&plan.ExportIterations, "export-iterations", plan.ExportIterations, "Excel exports of about 10⁵ rows (0: none)")
 	fs.BoolVar(&plan.LedgerOnly, "ledger-only", false, "measure only the ledger pages and the export (with -reuse: a generated dataset)")
+	fs.IntVar(&plan.DutyIterations, "duty-iterations", plan.DutyIterations, "leader duty pages after a write (200 duties; 0: none)")
+	fs.IntVar(&plan.DutyNaiveIterations, "duty-naive-iterations", plan.DutyNaiveIterations, "naive recounts of a leader duty page")
+	fs.BoolVar(&plan.DutyOnly, "duty-only", false, "measure only the duty list (with -reuse: a generated dataset)")
 	fs.BoolVar(&plan.ReportOnly, "report-only", false, "measure only the work report (with -reuse: a generated dataset)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

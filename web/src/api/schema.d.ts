@@ -1332,7 +1332,10 @@ export interface paths {
         /** Change a duty */
         put: operations["updateDuty"];
         post?: never;
-        /** Remove a duty from its plan */
+        /**
+         * Remove a duty from its plan
+         * @description Refused (409) when units have submitted checklist evidence for it (`checks`) or when an assessment of its year scores the duty completion of its units (`rubric`): such a duty is changed, not deleted.
+         */
         delete: operations["deleteDuty"];
         options?: never;
         head?: never;
@@ -2290,6 +2293,26 @@ export interface paths {
          */
         post: operations["addRobot"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/robots/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a unit's group robot
+         * @description A robot of a unit in the caller's subtree (another unit's is 404); its deliveries still waiting are marked failed.
+         */
+        delete: operations["deleteRobot"];
         options?: never;
         head?: never;
         patch?: never;
@@ -9131,6 +9154,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -11092,6 +11116,33 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteRobot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The robot's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -37,8 +37,9 @@ describe('phone page titles', () => {
     const zh = new Map(flat(messages['zh-CN']))
     const en = new Map(flat(messages.en))
     const pages = routes.filter((r) => r.component)
-    // login, password, step, the three tabs, the own password change, rectification, new stories
-    expect(pages.length).toBe(9)
+    // login, password, step, the three tabs, the own password change, rectification, new stories,
+    // duties, the leader's covered units, notifications
+    expect(pages.length).toBe(12)
     for (const r of pages) {
       const key = String(r.meta?.title ?? '')
       expect(zh.has(key) && en.has(key), `${r.path} ${key}`).toBe(true)

@@ -19,6 +19,9 @@ export const routes: RouteRecordRaw[] = [
   { path: '/change-password', meta: { title: 'password.title' }, component: () => import('./views/PasswordPage.vue') },
   { path: '/rectify', meta: { title: 'rect.title' }, component: () => import('./views/RectifyPage.vue') },
   { path: '/stories', meta: { title: 'stories.title' }, component: () => import('./views/StoriesPage.vue') },
+  { path: '/duties', meta: { title: 'duties.title' }, component: () => import('./views/DutiesPage.vue') },
+  { path: '/leader', meta: { title: 'leader.title' }, component: () => import('./views/LeaderPage.vue') },
+  { path: '/notifications', meta: { title: 'inbox.title' }, component: () => import('./views/NotificationsPage.vue') },
   { path: '/:rest(.*)*', redirect: '/log' },
 ]
 

@@ -55,6 +55,9 @@ const zh = {
     deadlineYear: '截止日期应在计划年度内',
   },
   edit: '修改',
+  delete: '删除',
+  deleteConfirm: '确定删除任务“{title}”吗？删除后不可恢复。',
+  deleted: '已删除',
   check: {
     submit: '提交佐证',
     resubmit: '重新提交',
@@ -160,6 +163,9 @@ const en: typeof zh = {
     deadlineYear: 'The deadline must lie in the plan year',
   },
   edit: 'Edit',
+  delete: 'Delete',
+  deleteConfirm: 'Delete the duty “{title}”? This cannot be undone.',
+  deleted: 'Deleted',
   check: {
     submit: 'Submit evidence',
     resubmit: 'Submit again',

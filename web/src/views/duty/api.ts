@@ -21,6 +21,7 @@ export type Evidence = NonNullable<Schemas['DutyCheckInput']['evidence']>[number
 
 export const createDuty = (body: DutyInput) => http.post('/api/v1/duties', { body })
 export const updateDuty = (id: number, body: DutyInput) => http.put('/api/v1/duties/{id}', { path: { id }, body })
+export const deleteDuty = (id: number) => http.delete('/api/v1/duties/{id}', { path: { id } })
 export const getDuty = (id: number) => http.get('/api/v1/duties/{id}', { path: { id } })
 export const submitCheck = (id: number, org: number, note: string, evidence: Evidence[]) =>
   http.post('/api/v1/duties/{id}/checks', { path: { id }, body: { org_id: org, note, evidence } })
