@@ -25,6 +25,8 @@ const (
 	PermRectReview      Permission = "rectification.review" // open rectifications for units below, sign off or send back
 	PermAssessManage    Permission = "assessment.manage"    // assessment rubrics and manual score adjustments
 	PermDutyManage      Permission = "duty.manage"          // the duty list, the year's plan, leading groups, checklist sign-off
+	PermExamManage      Permission = "exam.manage"          // question banks, exams, their results
+	PermExamTake        Permission = "exam.take"            // sit the exams one is a candidate of
 	// PermTokenCreate issues API tokens for machine clients. A token carries
 	// only permissions its issuer holds, over the issuer's own subtree, so it
 	// is a business permission: no administrator holds it.
@@ -46,7 +48,7 @@ const (
 var AllPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
 	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage,
-	PermRectReview, PermAssessManage,
+	PermRectReview, PermAssessManage, PermExamManage, PermExamTake,
 	PermOrgManage, PermAccountManage, PermConfigManage, PermRoleManage, PermPolicyManage, PermAccountUnlock, PermAuditRead,
 }
 
@@ -55,7 +57,7 @@ var AllPermissions = []Permission{
 var BusinessPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
 	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage,
-	PermRectReview, PermAssessManage,
+	PermRectReview, PermAssessManage, PermExamManage, PermExamTake,
 }
 
 // Valid reports whether p is a known permission.
@@ -125,15 +127,16 @@ func BuiltinRoles() []Role {
 	return []Role{
 		{Code: RoleOfficeAdmin, Name: "局办公室管理员", NameEN: "Bureau office admin", Builtin: true,
 			Permissions: append(slices.Clone(ledgerAll), PermCatalogManage, PermPeriodClose, PermCoverageManage, PermOrgManage,
-				PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage, PermRectReview, PermAssessManage)},
+				PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage, PermRectReview, PermAssessManage,
+				PermExamManage, PermExamTake)},
 		{Code: RoleLeader, Name: "分管领导", NameEN: "Leader", Builtin: true,
-			Permissions: []Permission{PermActivityRead, PermExport}},
+			Permissions: []Permission{PermActivityRead, PermExport, PermExamTake}},
 		{Code: RoleDistrictAdmin, Name: "学区管理员", NameEN: "District admin", Builtin: true,
-			Permissions: append(slices.Clone(ledgerAll), PermRosterManage, PermDutyManage, PermRectReview)},
+			Permissions: append(slices.Clone(ledgerAll), PermRosterManage, PermDutyManage, PermRectReview, PermExamManage, PermExamTake)},
 		{Code: RoleSchoolAdmin, Name: "学校管理员/支部书记", NameEN: "School admin / branch secretary", Builtin: true,
-			Permissions: []Permission{PermActivityRead, PermActivityWrite, PermActivitySubmit, PermExport, PermRosterManage}},
-		{Code: RoleMember, Name: "教师/党员", NameEN: "Member (teacher)", Builtin: true, Permissions: []Permission{PermActivityRead}},
-		{Code: RoleMonitor, Name: "舆情监督员", NameEN: "Opinion monitor", Builtin: true, Permissions: []Permission{PermActivityRead}},
+			Permissions: []Permission{PermActivityRead, PermActivityWrite, PermActivitySubmit, PermExport, PermRosterManage, PermExamTake}},
+		{Code: RoleMember, Name: "教师/党员", NameEN: "Member (teacher)", Builtin: true, Permissions: []Permission{PermActivityRead, PermExamTake}},
+		{Code: RoleMonitor, Name: "舆情监督员", NameEN: "Opinion monitor", Builtin: true, Permissions: []Permission{PermActivityRead, PermExamTake}},
 		{Code: RoleSystemAdmin, Name: "系统管理员", NameEN: "System admin", Builtin: true, Admin: AdminSystem,
 			Permissions: []Permission{PermAccountManage, PermOrgManage, PermConfigManage}},
 		{Code: RoleSecurityAdmin, Name: "安全管理员", NameEN: "Security admin", Builtin: true, Admin: AdminSecurity,
