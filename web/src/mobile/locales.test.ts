@@ -37,8 +37,8 @@ describe('phone page titles', () => {
     const zh = new Map(flat(messages['zh-CN']))
     const en = new Map(flat(messages.en))
     const pages = routes.filter((r) => r.component)
-    // login, password, step, the three tabs, the own password change, rectification
-    expect(pages.length).toBe(8)
+    // login, password, step, the three tabs, the own password change, the rectifications, the exams (list, sitting)
+    expect(pages.length).toBe(10)
     for (const r of pages) {
       const key = String(r.meta?.title ?? '')
       expect(zh.has(key) && en.has(key), `${r.path} ${key}`).toBe(true)

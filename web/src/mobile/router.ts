@@ -18,6 +18,8 @@ export const routes: RouteRecordRaw[] = [
   // Changing one's own password, from 我的 (the login step is /password).
   { path: '/change-password', meta: { title: 'password.title' }, component: () => import('./views/PasswordPage.vue') },
   { path: '/rectify', meta: { title: 'rect.title' }, component: () => import('./views/RectifyPage.vue') },
+  { path: '/exams', meta: { tab: true, title: 'exam.title' }, component: () => import('./views/ExamsPage.vue') },
+  { path: '/attempt/:id(\\d+)', meta: { title: 'exam.title' }, component: () => import('./views/AttemptPage.vue') },
   { path: '/:rest(.*)*', redirect: '/log' },
 ]
 
