@@ -84,6 +84,10 @@ type App struct {
 	// notifyDeps and jobs are wired after New by cmd/zeren (notify.go, jobs.go).
 	notifyDeps notifyDeps
 	jobs       JobQueue
+	// examPapers (exam id → *frozenPaper) and examVersions (question version
+	// id → store.QuestionVersion) cache what never changes once written, so
+	// an exam's start burst reads them from the database once per node.
+	examPapers, examVersions sync.Map
 }
 
 // New wires an App over the store's clock (store.Options: the instant source
