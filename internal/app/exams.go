@@ -114,7 +114,11 @@ func (a *App) UpdateBank(ctx context.Context, ac domain.Actor, id int64, in doma
 		if err != nil {
 			return err
 		}
-		in.OrgID = before.OrgID
+		if in.OrgID == 0 {
+			in.OrgID = before.OrgID
+		} else if _, err := tx.GetOrg(ctx, manageScope(ac), in.OrgID); err != nil {
+			return fieldNotFound(err, "org_id") // a bank moves only inside the manager's subtree
+		}
 		if in, err = in.Validate(); err != nil {
 			return err
 		}
@@ -379,6 +383,9 @@ type frozenRule struct {
 func (a *App) freeze(ctx context.Context, tx *store.Tx, ac domain.Actor, e domain.Exam) (frozenPaper, int, error) {
 	var fp frozenPaper
 	max := 0
+	if len(e.Paper.FixedQuestionIDs) == 0 && len(e.Paper.Rules) == 0 {
+		return fp, 0, domain.Invalid("paper", "name the questions (fixed_question_ids) or draw rules (rules) before publishing")
+	}
 	if len(e.Paper.FixedQuestionIDs) > 0 {
 		for i, q := range e.Paper.FixedQuestionIDs {
 			qu, err := tx.GetQuestion(ctx, manageScope(ac), q)

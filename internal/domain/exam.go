@@ -416,7 +416,8 @@ type ExamInput struct {
 }
 
 // Validate checks an exam's own fields (the units, banks and questions it
-// names are checked against the database by the app).
+// names are checked against the database by the app). A draft may have no
+// paper yet; publication needs one.
 func (in ExamInput) Validate() (ExamInput, error) {
 	in.Title = strings.TrimSpace(in.Title)
 	if in.Title == "" {
@@ -479,8 +480,6 @@ func (in ExamInput) Validate() (ExamInput, error) {
 	switch {
 	case len(p.FixedQuestionIDs) > 0 && len(p.Rules) > 0:
 		return in, Invalid("paper", "either fixed_question_ids or rules, not both")
-	case len(p.FixedQuestionIDs) == 0 && len(p.Rules) == 0:
-		return in, Invalid("paper", "name the questions (fixed_question_ids) or draw rules (rules)")
 	}
 	if err := CheckCount("paper.fixed_question_ids", len(p.FixedQuestionIDs), MaxPaperQuestions, "questions"); err != nil {
 		return in, err

@@ -320,10 +320,10 @@ func examSchemas() obj {
 	states := []string{string(domain.AttemptOpen), string(domain.AttemptSubmitted), string(domain.AttemptExpired)}
 	bucket := object("[from, to) and how many fall in it.", obj{"from": number(""), "to": number(""), "count": nonNeg("")}, "from", "to", "count")
 	questionInput := obj{
-		"kind":        ex(kind, "single"),
-		"stem":        ex(strMax("The question.", domain.MaxStemLen), "党的纪律处分条例规定的纪律有几项？"),
-		"options":     ex(array("Options of a choice question (2 to 8), keyed A, B, … in order; none for judge and fill.", object("", obj{"key": str("Ignored: keys follow the order."), "text": strMax("", domain.MaxOptionLen)}, "text")), []any{map[string]any{"text": "四项"}, map[string]any{"text": "六项"}}),
-		"answer":      ex(value("The key: \"A\" (single), [\"A\",\"C\"] (multiple), true/false (judge), [\"text\", …] one per blank (fill; alternatives \"答案1|答案2\")."), "B"),
+		"kind":        ex(kind, "judge"),
+		"stem":        ex(strMax("The question.", domain.MaxStemLen), "党员必须遵守党的纪律。"),
+		"options":     ex(array("Options of a choice question (2 to 8), keyed A, B, … in order; none for judge and fill.", object("", obj{"key": str("Ignored: keys follow the order."), "text": strMax("", domain.MaxOptionLen)}, "text")), []any{}),
+		"answer":      ex(value("The key: \"A\" (single), [\"A\",\"C\"] (multiple), true/false (judge), [\"text\", …] one per blank (fill; alternatives \"答案1|答案2\")."), true),
 		"tags":        ex(array("At most 10 tags.", strMax("", domain.MaxTagLen)), []string{"纪律处分条例"}),
 		"difficulty":  ex(obj{"type": "integer", "minimum": 0, "maximum": 5, "description": "1 (easy) to 5 (hard); 0: 3."}, 2),
 		"explanation": strMax("Shown after submission when the exam reveals explanations.", domain.MaxExplanationLen),
@@ -413,7 +413,7 @@ func examSchemas() obj {
 			"questions": array("The questions read (preview).", ref("QuestionInput")),
 			"imported":  nonNeg("Questions written (commit only)."),
 		}, "rows", "questions_ok", "errors", "questions", "imported"),
-		"ExamInput": object("An exam as a manager writes it.", examInput, "title", "org_id", "opens_at", "closes_at", "duration_minutes", "paper"),
+		"ExamInput": object("An exam as a manager writes it; a draft may have no paper yet (publication needs one).", examInput, "title", "org_id", "opens_at", "closes_at", "duration_minutes"),
 		"Exam": object("An exam.", merge(examInput, obj{
 			"id": id(""), "org_name": str(""),
 			"state":      enum("draft, published (candidates see it), cancelled.", "draft", "published", "cancelled"),

@@ -77,10 +77,10 @@ func (tx *Tx) CreateBank(ctx context.Context, in domain.BankInput, by string) (i
 	return id, tx.d.wrap(err)
 }
 
-// UpdateBank renames a bank if its version is still ver (0: any).
+// UpdateBank changes a bank if its version is still in.Version (0: any).
 func (tx *Tx) UpdateBank(ctx context.Context, id int64, in domain.BankInput) error {
-	res, err := tx.exec(ctx, `UPDATE question_banks SET name = $2, description = $3, updated_at = $4, version = version + 1
-		WHERE id = $1 AND ($5 = 0 OR version = $5)`, id, in.Name, in.Description, timeText(tx.now), in.Version)
+	res, err := tx.exec(ctx, `UPDATE question_banks SET name = $2, description = $3, updated_at = $4, org_id = $6, version = version + 1
+		WHERE id = $1 AND ($5 = 0 OR version = $5)`, id, in.Name, in.Description, timeText(tx.now), in.Version, in.OrgID)
 	if err != nil {
 		return err
 	}
