@@ -3109,7 +3109,7 @@ export interface components {
                 id: number;
                 /**
                  * @description single 单选, multiple 多选, judge 判断, fill 填空.
-                 * @example single
+                 * @example judge
                  * @enum {string}
                  */
                 kind: "single" | "multiple" | "judge" | "fill";
@@ -3163,7 +3163,7 @@ export interface components {
                 id: number;
                 /**
                  * @description single 单选, multiple 多选, judge 判断, fill 填空.
-                 * @example single
+                 * @example judge
                  * @enum {string}
                  */
                 kind: "single" | "multiple" | "judge" | "fill";
@@ -3935,7 +3935,7 @@ export interface components {
         ExamBankList: {
             items: components["schemas"]["ExamBank"][];
         };
-        /** @description An exam as a manager writes it. */
+        /** @description An exam as a manager writes it; a draft may have no paper yet (publication needs one). */
         ExamInput: {
             /** @description 0: 1. */
             attempts_allowed?: number;
@@ -3971,7 +3971,7 @@ export interface components {
              */
             org_id: number;
             /** @description A fixed paper (the same questions, in order, for every candidate) or draw rules (a paper per candidate). */
-            paper: {
+            paper?: {
                 /** @description Questions (current versions at publication). */
                 fixed_question_ids?: number[];
                 rules?: {
@@ -4047,7 +4047,7 @@ export interface components {
                 id: number;
                 /**
                  * @description single 单选, multiple 多选, judge 判断, fill 填空.
-                 * @example single
+                 * @example judge
                  * @enum {string}
                  */
                 kind: "single" | "multiple" | "judge" | "fill";
@@ -4877,7 +4877,7 @@ export interface components {
             id: number;
             /**
              * @description single 单选, multiple 多选, judge 判断, fill 填空.
-             * @example single
+             * @example judge
              * @enum {string}
              */
             kind: "single" | "multiple" | "judge" | "fill";
@@ -4925,7 +4925,7 @@ export interface components {
         QuestionInput: {
             /**
              * @description The key: "A" (single), ["A","C"] (multiple), true/false (judge), ["text", …] one per blank (fill; alternatives "答案1|答案2").
-             * @example B
+             * @example true
              */
             answer: string | string[] | boolean | null;
             /**
@@ -4937,20 +4937,13 @@ export interface components {
             explanation?: string;
             /**
              * @description single 单选, multiple 多选, judge 判断, fill 填空.
-             * @example single
+             * @example judge
              * @enum {string}
              */
             kind: "single" | "multiple" | "judge" | "fill";
             /**
              * @description Options of a choice question (2 to 8), keyed A, B, … in order; none for judge and fill.
-             * @example [
-             *       {
-             *         "text": "四项"
-             *       },
-             *       {
-             *         "text": "六项"
-             *       }
-             *     ]
+             * @example []
              */
             options?: {
                 /** @description Ignored: keys follow the order. */
@@ -4964,7 +4957,7 @@ export interface components {
             points?: number;
             /**
              * @description The question.
-             * @example 党的纪律处分条例规定的纪律有几项？
+             * @example 党员必须遵守党的纪律。
              */
             stem: string;
             /**
