@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -101,6 +102,10 @@ const (
 	kDuty     slotKind = "duty"
 	kRect     slotKind = "rectification"
 	kRubric   slotKind = "rubric"
+	kBank     slotKind = "exam-bank"
+	kQuestion slotKind = "exam-question"
+	kExam     slotKind = "exam"
+	kAttempt  slotKind = "attempt"
 )
 
 // slot is one reference of a request that can point to an own or a foreign resource.
@@ -149,6 +154,7 @@ var (
 		"teams": kTeam, "jobs": "",
 		"duties":         kDuty,
 		"rectifications": kRect, "rubrics": kRubric,
+		"exam-banks": kBank, "exam-questions": kQuestion, "exams": kExam, "attempts": kAttempt,
 	}
 )
 
@@ -308,6 +314,8 @@ type matrix struct {
 	bTeam, bMember              int64
 	bDuty                       int64
 	bRect, bRubric              int64
+	bBank, bQuestion            int64
+	bExam, bAttempt             int64
 	bPhoto                      []byte
 	markers                     []string
 	before                      string // B's records before the run
@@ -439,6 +447,14 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 		t.Fatal(err)
 	}
 	m.bRect, m.bRubric = brc.ID, bru.ID
+	// B's exam: a bank with a question, a published exam, an attempt of B's account.
+	m.bBank, m.bQuestion, m.bExam = m.examOf(opB, m.bureauB, m.bureauB, "乙县", true)
+	bat, err := e.app.StartAttempt(ctx, domain.Actor{Name: "yi.secretary", AccountID: ba.Account.ID, OrgID: m.schoolB,
+		Scope: domain.Scope{Roots: []int64{m.schoolB}}, Permissions: []domain.Permission{domain.PermExamTake}}, m.bExam)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.bAttempt = bat.ID
 	m.fresh = map[slotKind][]any{}
 	m.ownActivities()
 	m.versionOf = func(id int64) int64 {
@@ -473,6 +489,31 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 	}
 	m.before = m.snapshotB()
 	return m
+}
+
+// examOf makes a bank of unit bankOrg with one true/false question, and an
+// exam of unit examOrg on it, open from an hour ago for two hours; published
+// when publish.
+func (m *matrix) examOf(op domain.Actor, bankOrg, examOrg int64, name string, publish bool) (bank, question, exam int64) {
+	ctx := context.Background()
+	b, err := m.app.CreateBank(ctx, op, domain.BankInput{OrgID: bankOrg, Name: name + "题库"})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	q, err := m.app.CreateQuestion(ctx, op, b.ID, domain.QuestionInput{Kind: domain.QuestionJudge, Stem: name + "的判断题", Answer: json.RawMessage("true")})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	now := m.app.Clock().Now()
+	ex, err := m.app.CreateExam(ctx, op, domain.ExamInput{Title: name + "考试", OrgID: examOrg, OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(time.Hour),
+		DurationMinutes: 30, Paper: domain.Paper{FixedQuestionIDs: []int64{q.ID}}})
+	if err == nil && publish {
+		_, err = m.app.PublishExam(ctx, op, ex.ID)
+	}
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return b.ID, q.ID, ex.ID
 }
 
 // matrixRubric is a one-item rubric scoring the schools under org.
@@ -543,6 +584,14 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			return []any{m.bRect}
 		case kRubric:
 			return []any{m.bRubric}
+		case kBank:
+			return []any{m.bBank}
+		case kQuestion:
+			return []any{m.bQuestion}
+		case kExam:
+			return []any{m.bExam}
+		case kAttempt:
+			return []any{m.bAttempt}
 		}
 		m.t.Fatalf("no foreign %s", k)
 	}
@@ -648,6 +697,31 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			m.t.Fatal(err)
 		}
 		c = []any{r.ID}
+	case kBank, kQuestion:
+		bank, q, _ := m.examOf(op, m.u, m.u, fmt.Sprintf("甲县%d", m.next()), false)
+		c = []any{bank}
+		if k == kQuestion {
+			c = []any{q}
+		}
+	case kExam:
+		// A draft of the role's unit (changed, published, cancelled by a
+		// manager) and a published exam of the bureau, open now, that
+		// every role of A sits.
+		_, _, draft := m.examOf(op, m.u, m.u, fmt.Sprintf("甲县%d", m.next()), false)
+		_, _, open := m.examOf(op, m.bureau, m.bureau, fmt.Sprintf("甲县%d", m.next()), true)
+		c = []any{draft, open}
+	case kAttempt:
+		if !slices.Contains(m.perms, domain.PermExamTake) {
+			c = []any{int64(1) << 40} // refused for the permission before any lookup
+			break
+		}
+		_, _, open := m.examOf(op, m.bureau, m.bureau, fmt.Sprintf("甲县%d", m.next()), true)
+		at, err := m.app.StartAttempt(ctx, domain.Actor{Name: "me", AccountID: m.me.accountID, OrgID: m.u, Scope: domain.Scope{Roots: []int64{m.u}},
+			Permissions: m.perms}, open)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		c = []any{at.ID}
 	default:
 		m.t.Fatalf("no own %s", k)
 	}
@@ -880,6 +954,12 @@ func (m *matrix) build(op *matrixOp, a assignment) *request {
 		r.method = op.method
 		return r
 	}
+	if isMultipartOp(op.op) && strings.HasPrefix(op.path, "/api/v1/exam-banks/") {
+		// A question import takes a workbook: one true/false question.
+		r := upload(path, "题库.xlsx", rosterWorkbook(t, [][]string{{"题型", "题干", "答案"}, {"判断", fmt.Sprintf("甲县导入题%d", m.next()), "对"}}))
+		r.method = op.method
+		return r
+	}
 	if isMultipartOp(op.op) && strings.HasPrefix(op.path, "/api/v1/accounts/import") {
 		// An account import takes a workbook: one new account of the role's own unit.
 		own, err := m.app.GetOrg(context.Background(), m.operator(m.u), m.u)
@@ -996,14 +1076,18 @@ func (m *matrix) snapshotB() string {
 	rect, err7 := m.app.GetRectification(ctx, op, m.bRect)
 	rubrics, err8 := m.app.ListRubrics(ctx, op, 0)
 	scores, err9 := m.app.Scores(ctx, op, m.bRubric)
-	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9} {
+	exam, err10 := m.app.GetExam(ctx, op, m.bExam)
+	questions, _, err11 := m.app.ListQuestions(ctx, op, m.bBank, app.QuestionQuery{})
+	attempts, _, err12 := m.app.ListExamAttempts(ctx, op, m.bExam, 0, 50, 0)
+	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9, err10, err11, err12} {
 		if err != nil {
 			m.t.Fatal(err)
 		}
 	}
 	file := m.findBlob()
 	b, err := json.Marshal(map[string]any{"orgs": orgs, "activities": acts, "accounts": accts, "tokens": toks,
-		"teams": teams, "members": members, "file": bytes.Equal(file, m.bPhoto), "rectification": rect, "rubrics": rubrics, "scores": scores})
+		"teams": teams, "members": members, "file": bytes.Equal(file, m.bPhoto), "rectification": rect, "rubrics": rubrics, "scores": scores,
+		"exam": exam, "questions": questions, "attempts": attempts})
 	if err != nil {
 		m.t.Fatal(err)
 	}
