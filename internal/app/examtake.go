@@ -537,11 +537,11 @@ func (a *App) MyExams(ctx context.Context, ac domain.Actor) (domain.MyExams, err
 	return out, err
 }
 
-// expireDue submits every open attempt whose deadline has passed, each in
+// ExpireDue submits every open attempt whose deadline has passed, each in
 // its own transaction under its row lock; it returns how many it submitted.
 // Two nodes running it at once submit each attempt once: the second finds
 // the attempt no longer open.
-func (a *App) expireDue(ctx context.Context) (int, error) {
+func (a *App) ExpireDue(ctx context.Context) (int, error) {
 	done := 0
 	for {
 		var ids []int64
@@ -590,7 +590,7 @@ func (a *App) expireDue(ctx context.Context) (int, error) {
 // when their candidates never come back.
 func (a *App) examExpirySweep() Sweep {
 	return Sweep{Name: ExamExpirySweep, Every: time.Minute, Run: func(ctx context.Context) error {
-		_, err := a.expireDue(ctx)
+		_, err := a.ExpireDue(ctx)
 		return err
 	}}
 }
