@@ -112,7 +112,9 @@ func (a *App) indicators() map[string]Indicator {
 		IndDutyCompletion: {Name: IndDutyCompletion, Label: "责任清单完成率", LabelEN: "Duties completed", Share: true,
 			Doc:     "share of the duty windows of the year that ended (or checklist items due) in which the unit met its target; 1 when none was due",
 			measure: a.measureDutyCompletion},
-		// Later pillars: cases handled on time, exam averages.
+		IndExamAverage: {Name: IndExamAverage, Label: "考试人均得分", LabelEN: "Exam average score",
+			Doc: "mean best score (100-point scale) of the unit's subtree's candidates in the exams closed in the year", measure: a.measureExamAverage},
+		// Later pillars: cases handled on time.
 	}
 	return reg
 }

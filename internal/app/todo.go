@@ -18,6 +18,7 @@ func (a *App) todoSources() []todoSource {
 		a.dutyTodo,
 		a.todoApprovals, a.todoReturned,
 		a.rectTodo,
+		a.examTodo,
 	}
 }
 

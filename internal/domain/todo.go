@@ -12,6 +12,7 @@ const (
 	TodoFixReturned   TodoKind = "fix_returned"  // the actor's records sent back with a reason
 	TodoDutyDue       TodoKind = "duty_due"      // duties below target whose deadline nears
 	TodoRectification TodoKind = "rectification" // rectifications owned by the actor's unit, open or overdue
+	TodoExam          TodoKind = "exam"          // an open exam the actor sits and has not finished
 )
 
 // TodoItem is one line of a person's 待办 list. It is computed from the state

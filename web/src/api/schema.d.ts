@@ -5743,7 +5743,7 @@ export interface components {
              * @example records_timely
              * @enum {string}
              */
-            indicator: "activity_count" | "approved_share" | "duty_completion" | "records_timely" | "rectifications_on_time";
+            indicator: "activity_count" | "approved_share" | "duty_completion" | "exam_average" | "records_timely" | "rectifications_on_time";
             /**
              * @description Unique in the rubric.
              * @example 台账及时
@@ -5989,7 +5989,7 @@ export interface components {
              * @description What to do; the web app opens the page that settles it.
              * @enum {string}
              */
-            kind: "approve" | "fix_returned" | "duty_due" | "rectification";
+            kind: "approve" | "fix_returned" | "duty_due" | "rectification" | "exam";
             /**
              * Format: int64
              * @description The unit concerned.
