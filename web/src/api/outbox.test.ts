@@ -140,6 +140,22 @@ describe('the outbox', () => {
   })
 })
 
+describe('what is queued', () => {
+  it('is a plain copy of the body: a later change on the page does not change it, and a reactive proxy can be stored', async () => {
+    const { reactive } = await import('vue')
+    const form = reactive({ title: '记录', venues: ['campus'] })
+    const store = new MemoryOutboxStore()
+    const box = new Outbox(store, 7, async () => undefined)
+    await box.enqueue({ kind: 'activity', method: 'POST', path: '/api/v1/activities', body: { title: form.title, venues: form.venues } })
+    form.venues.push('class')
+    const [e] = await store.list(7)
+    expect(e.body).toEqual({ title: '记录', venues: ['campus'] })
+    // structuredClone is what IndexedDB applies: it refuses a Proxy.
+    expect(() => structuredClone(e.body)).not.toThrow()
+    expect(() => structuredClone({ venues: form.venues })).toThrow()
+  })
+})
+
 describe('batches', () => {
   it('merges consecutive saves of one attempt only', () => {
     const e = (id: number, kind: OutboxEntry['kind'], path: string) => ({ id, account: 1, kind, method: 'PUT', path, body: {} }) as OutboxEntry

@@ -188,7 +188,11 @@ export class Outbox {
 
   /** Queues a write of this account (it is sent by the next flush). */
   async enqueue(e: Omit<OutboxEntry, 'account' | 'id'>): Promise<number> {
-    const id = await this.store.add({ ...e, account: this.account })
+    // A plain copy of the body: IndexedDB cannot store a page's reactive
+    // proxies (a DataCloneError), and a later change on the page must not
+    // change what was queued. Files are Blobs, stored as they are.
+    const body = JSON.parse(JSON.stringify(e.body ?? null)) as unknown
+    const id = await this.store.add({ ...e, body, headers: e.headers && { ...e.headers }, account: this.account })
     this.emitPending(await this.pending())
     return id
   }

@@ -94,6 +94,8 @@ export function useAttempt(account: number) {
     result: null as AttemptResult | null,
     /** Entries waiting in the outbox (answers not yet on the server). */
     waiting: 0,
+    /** The last send failed (no network, the server busy): what waits stays on this device for now. */
+    stuck: false,
     /** The server refused a save for good (the time is up, the attempt closed). */
     refused: null as unknown,
   })
@@ -183,8 +185,14 @@ export function useAttempt(account: number) {
     if (timer) clearTimeout(timer)
     timer = setTimeout(() => {
       timer = null
-      void box.flush().catch(() => undefined)
+      void flush()
     }, SAVE_DELAY_MS)
+  }
+
+  async function flush() {
+    const r = await box.flush().catch(() => ({ sent: 0, pending: -1 }))
+    state.stuck = r.pending !== 0
+    return r
   }
 
   /** Sends what waits now (the page is being hidden or left). */
@@ -193,7 +201,7 @@ export function useAttempt(account: number) {
       clearTimeout(timer)
       timer = null
     }
-    return box.flush().catch(() => ({ sent: 0, pending: -1 }))
+    return flush()
   }
 
   // One key per sitting: a submission sent twice (a double tap, a retry
