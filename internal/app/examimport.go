@@ -109,7 +109,9 @@ func parseQuestionSheet(data []byte) (domain.QuestionImport, error) {
 		return out, nil
 	}
 	formulas := formulaCells(data, sh.Name)
-	colName := func(i int) string { return tabular.ColumnName(i) + "（" + strings.TrimSuffix(strings.TrimSpace(head.Cell(i)), "*") + "）" }
+	colName := func(i int) string {
+		return tabular.ColumnName(i) + "（" + strings.TrimSuffix(strings.TrimSpace(head.Cell(i)), "*") + "）"
+	}
 	for _, r := range sh.Rows[1:] {
 		out.Rows++
 		bad := false

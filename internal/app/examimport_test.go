@@ -75,7 +75,11 @@ func TestQuestionImportRefusals(t *testing.T) {
 		_, _ = f.WriteTo(&buf)
 		return buf.Bytes()
 	}
-	data := book(func(f *excelize.File) { _ = f.SetCellFormula("Sheet1", "B7", "CONCAT(\"a\",\"b\")"); _ = f.SetCellStr("Sheet1", "A7", "判断"); _ = f.SetCellStr("Sheet1", "E7", "对") })
+	data := book(func(f *excelize.File) {
+		_ = f.SetCellFormula("Sheet1", "B7", "CONCAT(\"a\",\"b\")")
+		_ = f.SetCellStr("Sheet1", "A7", "判断")
+		_ = f.SetCellStr("Sheet1", "E7", "对")
+	})
 	pre, err := w.app.PreviewQuestionImport(ctx, w.mgr, w.bank.ID, data)
 	if err != nil {
 		t.Fatal(err)
