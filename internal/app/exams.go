@@ -526,3 +526,21 @@ func (a *App) CancelExam(ctx context.Context, ac domain.Actor, id int64) (domain
 	})
 	return out, err
 }
+
+// CandidateAccounts lists accounts of the manager's subtree that may sit an
+// exam (names and units only), for naming them in an audience.
+func (a *App) CandidateAccounts(ctx context.Context, ac domain.Actor, orgID int64, q string, limit int) ([]domain.CandidateAccount, error) {
+	if err := ac.Require(domain.PermExamManage); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	var out []domain.CandidateAccount
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.CandidateAccounts(ctx, manageScope(ac), orgID, q, limit)
+		return fieldNotFound(err, "org_id")
+	})
+	return out, err
+}

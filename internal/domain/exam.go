@@ -718,3 +718,11 @@ type QuestionImport struct {
 	Questions   []QuestionInput `json:"questions"`
 	Imported    int             `json:"imported"`
 }
+
+// CandidateAccount is an account an exam may name: its name and unit only.
+type CandidateAccount struct {
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	OrgID   int64  `json:"org_id"`
+	OrgName string `json:"org_name"`
+}

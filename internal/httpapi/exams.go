@@ -305,6 +305,15 @@ func (s *Server) listExamAttempts(c *call) error {
 	return c.reply(page[domain.AttemptRow]{Items: nonNil(items), Total: total, Limit: limit, Offset: offset})
 }
 
+func (s *Server) listExamCandidates(c *call) error {
+	ac, _ := c.actor()
+	out, err := s.app.CandidateAccounts(c.ctx(), ac, c.p.int("org_id"), c.p.str("q"), int(c.p.int("limit")))
+	if err != nil {
+		return err
+	}
+	return c.reply(list[domain.CandidateAccount]{Items: nonNil(out)})
+}
+
 // examSchemas are the component schemas of the exam routes.
 func examSchemas() obj {
 	nonNeg := func(desc string) obj { return obj{"type": "integer", "minimum": 0, "description": desc} }
@@ -393,7 +402,10 @@ func examSchemas() obj {
 			"questions": nonNeg("Active questions."), "version": id(""), "created_by": str(""),
 			"created_at": dateTime(""), "updated_at": dateTime(""),
 		}, "id", "org_id", "org_name", "name", "description", "questions", "version", "created_by", "created_at", "updated_at"),
-		"ExamBankList":  listSchema("Question banks.", "ExamBank"),
+		"ExamBankList":      listSchema("Question banks.", "ExamBank"),
+		"ExamCandidateList": listSchema("Accounts that may sit an exam: names and units only.", "ExamCandidate"),
+		"ExamCandidate": object("An account that may sit an exam.", obj{"id": id(""), "name": str(""), "org_id": id(""), "org_name": str("")},
+			"id", "name", "org_id", "org_name"),
 		"QuestionInput": object("A question as a manager writes it.", questionInput, "kind", "stem", "answer"),
 		"Question": object("A question in its current version, with its key (managers only).", obj{
 			"id": id(""), "bank_id": id(""), "version": id("Changes with every edit; attempts keep the version they drew."),
@@ -491,6 +503,10 @@ func examRoutes() []*route {
 	examID := pathID("The exam's id.")
 	attemptID := pathID("The attempt's id.")
 	return []*route{
+		{method: "GET", path: api + "/exam-candidates", opID: "listExamCandidates", tag: "exams", summary: "Accounts of the caller's subtree that may sit an exam",
+			desc:   "Names and units only (no username or phone), by name, for naming accounts in an exam's audience.",
+			params: []param{qID("org_id", "Only accounts of this unit's subtree."), qString("q", "A substring of the name."), pLimit},
+			status: 200, resp: "ExamCandidateList", errors: []int{404}, perms: manage, handle: (*Server).listExamCandidates},
 		{method: "GET", path: api + "/exam-banks", opID: "listExamBanks", tag: "exams", summary: "Question banks of the caller's subtree",
 			params: []param{qID("org_id", "Only banks of this unit's subtree.")},
 			status: 200, resp: "ExamBankList", errors: []int{404}, perms: manage, handle: (*Server).listExamBanks},

@@ -896,3 +896,38 @@ func (tx *Tx) QuestionStems(ctx context.Context, ids []int64) (map[int64]Questio
 	}
 	return out, nil
 }
+
+// CandidateAccounts lists active accounts of a unit's subtree holding
+// exam.take whose name contains q, by name.
+func (tx *Tx) CandidateAccounts(ctx context.Context, scope domain.Scope, orgID int64, q string, limit int) ([]domain.CandidateAccount, error) {
+	args := []any{}
+	cond, ok, err := tx.subtreeInScope(ctx, scope, "a.org_id", orgID, &args)
+	if err != nil || !ok {
+		if err == nil {
+			err = domain.NotFound("org unit %d", orgID)
+		}
+		return nil, err
+	}
+	args = append(args, `%"`+string(domain.PermExamTake)+`"%`)
+	cond += fmt.Sprintf(" AND a.disabled = FALSE AND EXISTS (SELECT 1 FROM account_roles ar JOIN roles r ON r.id = ar.role_id WHERE ar.account_id = a.id AND r.permissions LIKE $%d)", len(args))
+	if q != "" {
+		args = append(args, containsPattern(q))
+		cond += fmt.Sprintf(` AND a.name LIKE $%d ESCAPE '\'`, len(args))
+	}
+	args = append(args, limit)
+	rows, err := tx.query(ctx, "SELECT a.id, a.name, a.org_id, o.name FROM accounts a JOIN org_units o ON o.id = a.org_id WHERE "+cond+
+		fmt.Sprintf(" ORDER BY a.name, a.id LIMIT $%d", len(args)), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []domain.CandidateAccount{}
+	for rows.Next() {
+		var c domain.CandidateAccount
+		if err := rows.Scan(&c.ID, &c.Name, &c.OrgID, &c.OrgName); err != nil {
+			return nil, tx.d.wrap(err)
+		}
+		out = append(out, c)
+	}
+	return out, tx.d.wrap(rows.Err())
+}

@@ -1191,6 +1191,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Accounts of the caller's subtree that may sit an exam
+         * @description Names and units only (no username or phone), by name, for naming accounts in an exam's audience.
+         */
+        get: operations["listExamCandidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-questions/{id}": {
         parameters: {
             query?: never;
@@ -3934,6 +3954,19 @@ export interface components {
         /** @description Question banks. */
         ExamBankList: {
             items: components["schemas"]["ExamBank"][];
+        };
+        /** @description An account that may sit an exam. */
+        ExamCandidate: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: int64 */
+            org_id: number;
+            org_name: string;
+        };
+        /** @description Accounts that may sit an exam: names and units only. */
+        ExamCandidateList: {
+            items: components["schemas"]["ExamCandidate"][];
         };
         /** @description An exam as a manager writes it; a draft may have no paper yet (publication needs one). */
         ExamInput: {
@@ -8553,6 +8586,39 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listExamCandidates: {
+        parameters: {
+            query?: {
+                /** @description Only accounts of this unit's subtree. */
+                org_id?: number;
+                /** @description A substring of the name. */
+                q?: string;
+                /** @description Page size. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accounts of the caller's subtree that may sit an exam. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamCandidateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
