@@ -10,6 +10,8 @@
 #    Then BenchmarkConcurrentWriters (internal/app): 8 clients creating, editing, reviewing and
 #    deleting overlapping records on SQLite and PostgreSQL, failing on any rollup that differs
 #    from the recount at the end. Skip with BENCH_WRITERS=0; its length in WRITERS_BENCHTIME.
+#    Then the exam start burst (bench/cmd/zexam, #15) on both engines: EXAM_N candidates (200;
+#    the target is 20000). Skip with BENCH_EXAM=0.
 # 2. The bulk generator and report: go run ./bench/cmd/zbench "$@" — by default a province of
 #    50 000 units and 10 000 000 activities on each engine (about half an hour on 2 cores);
 #    smaller: BENCH_ARGS="-units 50000 -activities 1000000". Add -reuse to measure a dataset
@@ -53,6 +55,17 @@ if [ "${BENCH_GO:-1}" != 0 ]; then
 	go test -run '^$' -bench BenchmarkMonitor -benchmem -cpu 1 ${GOBENCH_FLAGS:-} ./internal/monitor/
 	echo "=== notification fan-out: one notice to 10 000 recipients, delivered by the job runner" >&2
 	ZEREN_TEST_PG=${ZEREN_TEST_PG:-$ZEREN_BENCH_PG} go test -run '^$' -bench FanOut -benchtime 1x ./internal/jobs
+fi
+
+if [ "${BENCH_EXAM:-1}" != 0 ]; then
+	# The exam start burst (#15): EXAM_N candidates log in before the start (the login rate is
+	# measured), start within 20 s, answer 10 questions with an autosave each, submit; 0 errors
+	# and 0 lost answers or the step fails. The target is EXAM_N=20000 (its logins alone
+	# take N ÷ the measured rate).
+	for engine in sqlite postgres; do
+		echo "=== exam load benchmark on $engine (${EXAM_N:-200} candidates)" >&2
+		go run ./bench/cmd/zexam -engine "$engine" -pg "$ZEREN_BENCH_PG" -n "${EXAM_N:-200}" -spread 20s -questions 10 -think 2s
+	done
 fi
 
 if [ "${BENCH_WRITERS:-1}" != 0 ]; then

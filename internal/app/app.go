@@ -86,6 +86,10 @@ type App struct {
 	jobs       JobQueue
 	// concern is this node's public-concern pipeline and feed fetcher (concern_ingest.go).
 	concern concernEngine
+	// examPapers (exam id → *frozenPaper) and examVersions (question version
+	// id → store.QuestionVersion) cache what never changes once written, so
+	// an exam's start burst reads them from the database once per node.
+	examPapers, examVersions sync.Map
 }
 
 // New wires an App over the store's clock (store.Options: the instant source

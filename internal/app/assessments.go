@@ -115,7 +115,8 @@ func (a *App) indicators() map[string]Indicator {
 		IndCasesOnTime: {Name: IndCasesOnTime, Label: "舆情事件按时处置率", LabelEN: "Cases handled on time", Share: true,
 			Doc:     "share of the public-concern cases of the unit's subtree opened in the year, with a deadline fallen or a step done, whose every such deadline was met; 1 when none",
 			measure: a.measureCasesOnTime},
-		// Later pillars: exam averages.
+		IndExamAverage: {Name: IndExamAverage, Label: "考试人均得分", LabelEN: "Exam average score",
+			Doc: "mean best score (100-point scale) of the unit's subtree's candidates in the exams closed in the year", measure: a.measureExamAverage},
 	}
 	return reg
 }

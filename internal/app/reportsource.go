@@ -381,6 +381,7 @@ func (a *App) reportRegistry(ac domain.Actor) *report.Registry {
 				Records: "/problems?org_id=" + strconv.FormatInt(env.Unit.ID, 10) + "&period=" + env.Period.Code}, nil
 		}})
 	a.registerDutyFigures(r, ac)
+	a.registerExamFigures(r, ac)
 	a.registerRectFigures(r, ac)
 	a.registerCaseFigures(r, ac)
 	return r

@@ -24,5 +24,6 @@ func (a *App) Sweeps() []Sweep {
 		a.rectSweep(),
 		a.concernFeedSweep(),
 		a.caseSweep(),
+		a.examExpirySweep(),
 	}
 }

@@ -19,6 +19,7 @@ func (a *App) todoSources() []todoSource {
 		a.todoApprovals, a.todoReturned,
 		a.rectTodo,
 		a.caseTodo,
+		a.examTodo,
 	}
 }
 

@@ -30,6 +30,8 @@ const (
 	PermConcernIngest   Permission = "concern.ingest"       // push items (what a vendor's API token holds)
 	PermCaseHandle      Permission = "case.handle"          // open and work cases (事件处置)
 	PermCaseTiers       Permission = "case.tiers"           // the cases' time limits per severity (the office)
+	PermExamManage      Permission = "exam.manage"          // question banks, exams, their results
+	PermExamTake        Permission = "exam.take"            // sit the exams one is a candidate of
 	// PermTokenCreate issues API tokens for machine clients. A token carries
 	// only permissions its issuer holds, over the issuer's own subtree, so it
 	// is a business permission: no administrator holds it.
@@ -51,7 +53,7 @@ const (
 var AllPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
 	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage,
-	PermRectReview, PermAssessManage, PermConcernRead, PermConcernManage, PermConcernIngest, PermCaseHandle, PermCaseTiers,
+	PermRectReview, PermAssessManage, PermConcernRead, PermConcernManage, PermConcernIngest, PermCaseHandle, PermCaseTiers, PermExamManage, PermExamTake,
 	PermOrgManage, PermAccountManage, PermConfigManage, PermRoleManage, PermPolicyManage, PermAccountUnlock, PermAuditRead,
 }
 
@@ -60,7 +62,7 @@ var AllPermissions = []Permission{
 var BusinessPermissions = []Permission{
 	PermActivityRead, PermActivityWrite, PermActivitySubmit, PermActivityApprove, PermExport,
 	PermCatalogManage, PermPeriodClose, PermCoverageManage, PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage,
-	PermRectReview, PermAssessManage, PermConcernRead, PermConcernManage, PermConcernIngest, PermCaseHandle, PermCaseTiers,
+	PermRectReview, PermAssessManage, PermConcernRead, PermConcernManage, PermConcernIngest, PermCaseHandle, PermCaseTiers, PermExamManage, PermExamTake,
 }
 
 // Valid reports whether p is a known permission.
@@ -131,16 +133,17 @@ func BuiltinRoles() []Role {
 		{Code: RoleOfficeAdmin, Name: "局办公室管理员", NameEN: "Bureau office admin", Builtin: true,
 			Permissions: append(slices.Clone(ledgerAll), PermCatalogManage, PermPeriodClose, PermCoverageManage, PermOrgManage,
 				PermReportManage, PermRosterManage, PermTokenCreate, PermDutyManage, PermRectReview, PermAssessManage,
-				PermConcernRead, PermConcernManage, PermConcernIngest, PermCaseHandle, PermCaseTiers)},
+				PermConcernRead, PermConcernManage, PermConcernIngest, PermCaseHandle, PermCaseTiers,
+				PermExamManage, PermExamTake)},
 		{Code: RoleLeader, Name: "分管领导", NameEN: "Leader", Builtin: true,
-			Permissions: []Permission{PermActivityRead, PermExport, PermConcernRead}},
+			Permissions: []Permission{PermActivityRead, PermExport, PermConcernRead, PermExamTake}},
 		{Code: RoleDistrictAdmin, Name: "学区管理员", NameEN: "District admin", Builtin: true,
 			Permissions: append(slices.Clone(ledgerAll), PermRosterManage, PermDutyManage, PermRectReview,
-				PermConcernRead, PermConcernManage, PermCaseHandle)},
+				PermConcernRead, PermConcernManage, PermCaseHandle, PermExamManage, PermExamTake)},
 		{Code: RoleSchoolAdmin, Name: "学校管理员/支部书记", NameEN: "School admin / branch secretary", Builtin: true,
-			Permissions: []Permission{PermActivityRead, PermActivityWrite, PermActivitySubmit, PermExport, PermRosterManage, PermCaseHandle}},
-		{Code: RoleMember, Name: "教师/党员", NameEN: "Member (teacher)", Builtin: true, Permissions: []Permission{PermActivityRead}},
-		{Code: RoleMonitor, Name: "舆情监督员", NameEN: "Opinion monitor", Builtin: true, Permissions: []Permission{PermActivityRead, PermConcernRead, PermCaseHandle}},
+			Permissions: []Permission{PermActivityRead, PermActivityWrite, PermActivitySubmit, PermExport, PermRosterManage, PermCaseHandle, PermExamTake}},
+		{Code: RoleMember, Name: "教师/党员", NameEN: "Member (teacher)", Builtin: true, Permissions: []Permission{PermActivityRead, PermExamTake}},
+		{Code: RoleMonitor, Name: "舆情监督员", NameEN: "Opinion monitor", Builtin: true, Permissions: []Permission{PermActivityRead, PermConcernRead, PermCaseHandle, PermExamTake}},
 		{Code: RoleSystemAdmin, Name: "系统管理员", NameEN: "System admin", Builtin: true, Admin: AdminSystem,
 			Permissions: []Permission{PermAccountManage, PermOrgManage, PermConfigManage}},
 		{Code: RoleSecurityAdmin, Name: "安全管理员", NameEN: "Security admin", Builtin: true, Admin: AdminSecurity,

@@ -14,6 +14,7 @@ const (
 	TodoRectification TodoKind = "rectification" // rectifications owned by the actor's unit, open or overdue
 	TodoCase          TodoKind = "case"          // public-concern cases of the actor's units waiting for a step, or escalated to them
 	TodoStory         TodoKind = "story"         // stories routed to a monitor's units with no case opened yet
+	TodoExam          TodoKind = "exam"          // an open exam the actor sits and has not finished
 )
 
 // TodoItem is one line of a person's 待办 list. It is computed from the state

@@ -398,7 +398,7 @@ func TestBearerToken(t *testing.T) {
 		t.Fatalf("an administrator's token: %+v", got)
 	}
 	// A school's issuer (a custom role) gives only what it holds, over its school.
-	e.call(req("POST", "/api/v1/roles", map[string]any{"code": "issuer", "name": "令牌签发", "permissions": []string{"token.create", "activity.read"}}).as(sec), 201)
+	e.call(req("POST", "/api/v1/roles", map[string]any{"code": "issuer", "name": "令牌签发", "permissions": []string{"token.create", "activity.read", "exam.take"}}).as(sec), 201) // a member sits exams
 	iss := e.newSession("issuer1", "签发人", e.school, "issuer")
 	if got := e.call(req("POST", "/api/v1/tokens", map[string]any{"name": "x", "role": domain.RoleSchoolAdmin, "org_id": e.school,
 		"valid_days": 30}).as(iss), 403).errorOf(t); got.Field != "role" || !strings.Contains(got.Message, "activity.write") {

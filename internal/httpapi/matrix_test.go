@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -108,6 +109,10 @@ const (
 	kSource   slotKind = "concern_source"
 	kItem     slotKind = "concern_item"
 	kRobot    slotKind = "robot"
+	kBank     slotKind = "exam-bank"
+	kQuestion slotKind = "exam-question"
+	kExam     slotKind = "exam"
+	kAttempt  slotKind = "attempt"
 )
 
 // slot is one reference of a request that can point to an own or a foreign resource.
@@ -158,7 +163,8 @@ var (
 		"rectifications": kRect, "rubrics": kRubric,
 		"cases":   kCase,
 		"stories": kStory, "rules": kRule, "sources": kSource, "items": kItem,
-		"robots": kRobot,
+		"robots":     kRobot,
+		"exam-banks": kBank, "exam-questions": kQuestion, "exams": kExam, "attempts": kAttempt,
 	}
 )
 
@@ -322,6 +328,8 @@ type matrix struct {
 	bStory, bRule, bSource      int64
 	bItem                       int64
 	bRobot                      int64
+	bBank, bQuestion            int64
+	bExam, bAttempt             int64
 	bPhoto                      []byte
 	markers                     []string
 	before                      string // B's records before the run
@@ -472,6 +480,14 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 		t.Fatal(err)
 	}
 	m.bRobot = brb.ID
+	// B's exam: a bank with a question, a published exam, an attempt of B's account.
+	m.bBank, m.bQuestion, m.bExam = m.examOf(opB, m.bureauB, m.bureauB, "乙县", true)
+	bat, err := e.app.StartAttempt(ctx, domain.Actor{Name: "yi.secretary", AccountID: ba.Account.ID, OrgID: m.schoolB,
+		Scope: domain.Scope{Roots: []int64{m.schoolB}}, Permissions: []domain.Permission{domain.PermExamTake}}, m.bExam)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.bAttempt = bat.ID
 	m.fresh = map[slotKind][]any{}
 	m.ownActivities()
 	m.versionOf = func(id int64) int64 {
@@ -506,6 +522,31 @@ func newMatrix(t *testing.T, role domain.Role) *matrix {
 	}
 	m.before = m.snapshotB()
 	return m
+}
+
+// examOf makes a bank of unit bankOrg with one true/false question, and an
+// exam of unit examOrg on it, open from an hour ago for two hours; published
+// when publish.
+func (m *matrix) examOf(op domain.Actor, bankOrg, examOrg int64, name string, publish bool) (bank, question, exam int64) {
+	ctx := context.Background()
+	b, err := m.app.CreateBank(ctx, op, domain.BankInput{OrgID: bankOrg, Name: name + "题库"})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	q, err := m.app.CreateQuestion(ctx, op, b.ID, domain.QuestionInput{Kind: domain.QuestionJudge, Stem: name + "的判断题", Answer: json.RawMessage("true")})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	now := m.app.Clock().Now()
+	ex, err := m.app.CreateExam(ctx, op, domain.ExamInput{Title: name + "考试", OrgID: examOrg, OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(time.Hour),
+		DurationMinutes: 30, Paper: domain.Paper{FixedQuestionIDs: []int64{q.ID}}})
+	if err == nil && publish {
+		_, err = m.app.PublishExam(ctx, op, ex.ID)
+	}
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return b.ID, q.ID, ex.ID
 }
 
 // matrixRubric is a one-item rubric scoring the schools under org.
@@ -588,6 +629,14 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			return []any{m.bItem}
 		case kRobot:
 			return []any{m.bRobot}
+		case kBank:
+			return []any{m.bBank}
+		case kQuestion:
+			return []any{m.bQuestion}
+		case kExam:
+			return []any{m.bExam}
+		case kAttempt:
+			return []any{m.bAttempt}
 		}
 		m.t.Fatalf("no foreign %s", k)
 	}
@@ -726,6 +775,31 @@ func (m *matrix) candidates(k slotKind, foreign bool) []any {
 			m.t.Fatal(err)
 		}
 		c = []any{r.ID}
+	case kBank, kQuestion:
+		bank, q, _ := m.examOf(op, m.u, m.u, fmt.Sprintf("甲县%d", m.next()), false)
+		c = []any{bank}
+		if k == kQuestion {
+			c = []any{q}
+		}
+	case kExam:
+		// A draft of the role's unit (changed, published, cancelled by a
+		// manager) and a published exam of the bureau, open now, that
+		// every role of A sits.
+		_, _, draft := m.examOf(op, m.u, m.u, fmt.Sprintf("甲县%d", m.next()), false)
+		_, _, open := m.examOf(op, m.bureau, m.bureau, fmt.Sprintf("甲县%d", m.next()), true)
+		c = []any{draft, open}
+	case kAttempt:
+		if !slices.Contains(m.perms, domain.PermExamTake) {
+			c = []any{int64(1) << 40} // refused for the permission before any lookup
+			break
+		}
+		_, _, open := m.examOf(op, m.bureau, m.bureau, fmt.Sprintf("甲县%d", m.next()), true)
+		at, err := m.app.StartAttempt(ctx, domain.Actor{Name: "me", AccountID: m.me.accountID, OrgID: m.u, Scope: domain.Scope{Roots: []int64{m.u}},
+			Permissions: m.perms}, open)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		c = []any{at.ID}
 	default:
 		m.t.Fatalf("no own %s", k)
 	}
@@ -973,6 +1047,12 @@ func (m *matrix) build(op *matrixOp, a assignment) *request {
 		r.method = op.method
 		return r
 	}
+	if isMultipartOp(op.op) && strings.HasPrefix(op.path, "/api/v1/exam-banks/") {
+		// A question import takes a workbook: one true/false question.
+		r := upload(path, "题库.xlsx", rosterWorkbook(t, [][]string{{"题型", "题干", "答案"}, {"判断", fmt.Sprintf("甲县导入题%d", m.next()), "对"}}))
+		r.method = op.method
+		return r
+	}
 	if isMultipartOp(op.op) && strings.HasPrefix(op.path, "/api/v1/accounts/import") {
 		// An account import takes a workbook: one new account of the role's own unit.
 		own, err := m.app.GetOrg(context.Background(), m.operator(m.u), m.u)
@@ -1093,7 +1173,10 @@ func (m *matrix) snapshotB() string {
 	scores, err9 := m.app.Scores(ctx, op, m.bRubric)
 	bcase, err10 := m.app.GetCase(ctx, op, m.bCase)
 	robots, err11 := m.app.ListRobots(ctx, op)
-	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9, err10, err11} {
+	exam, err12 := m.app.GetExam(ctx, op, m.bExam)
+	questions, _, err13 := m.app.ListQuestions(ctx, op, m.bBank, app.QuestionQuery{})
+	attempts, _, err14 := m.app.ListExamAttempts(ctx, op, m.bExam, 0, 50, 0)
+	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9, err10, err11, err12, err13, err14} {
 		if err != nil {
 			m.t.Fatal(err)
 		}
@@ -1101,7 +1184,7 @@ func (m *matrix) snapshotB() string {
 	file := m.findBlob()
 	b, err := json.Marshal(map[string]any{"orgs": orgs, "activities": acts, "accounts": accts, "tokens": toks,
 		"teams": teams, "members": members, "file": bytes.Equal(file, m.bPhoto), "rectification": rect, "rubrics": rubrics, "scores": scores, "case": bcase,
-		"robots": robots})
+		"robots": robots, "exam": exam, "questions": questions, "attempts": attempts})
 	if err != nil {
 		m.t.Fatal(err)
 	}

@@ -243,7 +243,7 @@ func notifySchemas() obj {
 	return obj{
 		"TodoList": listSchema("What waits for the caller.", "TodoItem"),
 		"TodoItem": object("One line of the 待办 list.", obj{
-			"kind":     enum("What to do; the web app opens the page that settles it.", string(domain.TodoApprove), string(domain.TodoFixReturned), string(domain.TodoDutyDue), string(domain.TodoRectification), string(domain.TodoCase), string(domain.TodoStory)),
+			"kind":     enum("What to do; the web app opens the page that settles it.", string(domain.TodoApprove), string(domain.TodoFixReturned), string(domain.TodoDutyDue), string(domain.TodoRectification), string(domain.TodoCase), string(domain.TodoStory), string(domain.TodoExam)),
 			"title":    str("What to do, in Chinese."),
 			"count":    count("How many things the line stands for."),
 			"due":      date("The earliest deadline among them."),

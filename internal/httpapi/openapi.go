@@ -16,7 +16,7 @@ type obj = map[string]any
 
 // buildOpenAPI writes the OpenAPI 3.1 document of routes.
 func buildOpenAPI(routes []*route, version string) ([]byte, error) {
-	schemas := merge(componentSchemas(), rosterSchemas(), reportSchemas(), problemSchemas(), importSchemas(), dutySchemas(), notifySchemas(), rectSchemas(), assessSchemas(), caseSchemas(), concernSchemas())
+	schemas := merge(componentSchemas(), rosterSchemas(), reportSchemas(), problemSchemas(), importSchemas(), dutySchemas(), notifySchemas(), rectSchemas(), assessSchemas(), caseSchemas(), concernSchemas(), examSchemas())
 	paths := obj{}
 	for _, rt := range routes {
 		if rt.noDB && !rt.public {
@@ -99,6 +99,7 @@ func buildOpenAPI(routes []*route, version string) ([]byte, error) {
 			{"name": "cases", "description": "Public-concern cases (舆情事件处置): steps, deadlines that escalate when passed, monitor teams' response times."},
 			{"name": "concern", "description": "Public-concern monitoring (舆情监测): sources, watch rules, the stream of stories, summaries. No author is ever stored."},
 			{"name": "assessment", "description": "The yearly assessment (考核): rubrics, scores computed from the records, adjustments with reasons."},
+			{"name": "exams", "description": "Online exams (在线考试): question banks, exams, attempts on the server's clock, results."},
 			{"name": "reports", "description": "The work report (工作报告): templates, previews, stored reports with their staleness, downloads."},
 			{"name": "auth", "description": "Login, logout, password change and the second factor of the caller's own session."},
 			{"name": "accounts", "description": "Accounts, roles, coverage and API tokens."},

@@ -32,6 +32,7 @@ export const icons = {
   photograph: stroke('<path d="M4 8h3l2-3h6l2 3h3v11H4z"/><circle cx="12" cy="13" r="3.5"/>'),
   replay: stroke('<path d="M20 12a8 8 0 1 1-2.34-5.66"/><path d="M20 4v5h-5"/>'),
   description: stroke('<path d="M6 3h8l4 4v14H6z"/><path d="M9 12h6M9 16h6"/>'),
+  'clock-o': stroke('<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>'),
 }
 
 const uri = (svg) => `url("data:image/svg+xml,${encodeURIComponent(svg).replace(/'/g, '%27')}")`

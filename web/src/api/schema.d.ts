@@ -586,6 +586,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/attempts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the caller's attempts (resume)
+         * @description The paper, the saved answers and the server's clock; the result once submitted, as the exam reveals it.
+         */
+        get: operations["getAttempt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attempts/{id}/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save answers (autosave)
+         * @description Each answer with its device counter `seq`: an older or replayed save is acknowledged and ignored. After the deadline, or once submitted, nothing is written: 423.
+         */
+        put: operations["saveAnswers"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attempts/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit an attempt
+         * @description Idempotent: a second submission (a replay, another tab, the expiry job first) answers the same result; the attempt is scored once. An `Idempotency-Key` is accepted and changes nothing.
+         */
+        post: operations["submitAttempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/events": {
         parameters: {
             query?: never;
@@ -1456,6 +1516,309 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-banks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Question banks of the caller's subtree */
+        get: operations["listExamBanks"];
+        put?: never;
+        /** Create a question bank */
+        post: operations["createExamBank"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-banks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One question bank */
+        get: operations["getExamBank"];
+        /** Rename a question bank */
+        put: operations["updateExamBank"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-banks/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bank's active questions as an Excel workbook */
+        get: operations["exportExamBank"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-banks/{id}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a question workbook
+         * @description The same checks as the preview; every question in one transaction, or nothing: any problem answers 400 naming the first (row and column) and how many there are.
+         */
+        post: operations["importQuestions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-banks/{id}/import-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Excel template of a question import
+         * @description An .xlsx workbook: the header row (题型*, 题干*, 选项A…选项H, 答案*, 标签, 难度, 分值, 解析), example rows, drop-downs for 题型 and 难度, and a 说明 sheet explaining each column. An export of a bank has the same columns and imports again.
+         */
+        get: operations["getQuestionImportTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-banks/{id}/import/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a question workbook without writing
+         * @description multipart/form-data with the .xlsx in the field `file`. Every problem is named by row and column. A cell starting with = + - @ is read as text (never a formula), and a cell holding HTML tags is refused.
+         */
+        post: operations["previewQuestionImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-banks/{id}/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Questions of a bank, with their keys */
+        get: operations["listExamQuestions"];
+        put?: never;
+        /** Add a question to a bank */
+        post: operations["createExamQuestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Accounts of the caller's subtree that may sit an exam
+         * @description Names and units only (no username or phone), by name, for naming accounts in an exam's audience.
+         */
+        get: operations["listExamCandidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-questions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a question: a new version
+         * @description The attempts and published exams that hold the old version keep it: a finished attempt never changes.
+         */
+        put: operations["updateExamQuestion"];
+        post?: never;
+        /**
+         * Retire a question
+         * @description It is no longer drawn or listed; attempts that hold it keep it.
+         */
+        delete: operations["retireExamQuestion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Exams of the caller's subtree */
+        get: operations["listExams"];
+        put?: never;
+        /** Create an exam (a draft) */
+        post: operations["createExam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One exam */
+        get: operations["getExam"];
+        /** Change a draft exam */
+        put: operations["updateExam"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{id}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An exam's attempts, best score first */
+        get: operations["listExamAttempts"];
+        put?: never;
+        /**
+         * Start (or resume) an attempt
+         * @description Idempotent: an open attempt is answered, not a new one. The deadline is min(start + duration, the window's close), on the server's clock. No key and no explanation is ever sent here.
+         */
+        post: operations["startAttempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an exam */
+        post: operations["cancelExam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a draft: its candidates are fixed and notified
+         * @description The paper is frozen (the current version of each question; each rule's pool, refused naming the rule when a bank holds too few) and the audience resolved to its candidates, who get a notification and a to-do line.
+         */
+        post: operations["publishExam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An exam's results and statistics */
+        get: operations["examResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{id}/results/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An exam's results as an Excel workbook */
+        get: operations["exportExamResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports/activities": {
         parameters: {
             query?: never;
@@ -1585,6 +1948,26 @@ export interface paths {
          * @description For each active monitor team of the caller's subtree, over the cases opened from stories in its unit's subtree in the period: minutes from the story first seen to the case opened and to its first assessment (median and 90th percentile). By team only: never per person, never per poster.
          */
         get: operations["monitorTeams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/exams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's exams: upcoming, open and finished
+         * @description With the server's clock. Results as each exam reveals them.
+         */
+        get: operations["myExams"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3207,6 +3590,161 @@ export interface components {
             /** @description The types asked for; empty: all (or all of the pillar). */
             type_ids: number[];
         };
+        /** @description Answers to save. */
+        AnswerSaveInput: {
+            /**
+             * @description At most 300.
+             * @example []
+             */
+            answers: {
+                /** Format: int64 */
+                question_id: number;
+                /** @description The device's counter for this question: a save with a seq not above the stored one is acknowledged and ignored. */
+                seq: number;
+                /** @description "A" | ["A","C"] | true/false | ["text", …]; null clears. */
+                value: string | string[] | boolean | null;
+            }[];
+        };
+        /** @description What was acknowledged. */
+        AnswerSaveResult: {
+            /** Format: date-time */
+            deadline: string;
+            saved: {
+                /** Format: int64 */
+                question_id: number;
+                /** @description The stored seq. */
+                seq: number;
+            }[];
+            /** Format: date-time */
+            server_now: string;
+        };
+        /** @description An attempt as its candidate sees it: never a key or an explanation before submission. */
+        Attempt: {
+            /** @description Saved answers by question id. */
+            answers: {
+                [key: string]: string | string[] | boolean | null;
+            };
+            /**
+             * Format: date-time
+             * @description min(start + duration, the window's close)
+             */
+            deadline: string;
+            /** Format: int64 */
+            exam_id: number;
+            exam_title: string;
+            /** Format: int64 */
+            id: number;
+            /** @description The candidate's paper, options relabelled A, B, … in the candidate's order. */
+            questions: {
+                /** @description Fill-in: how many blanks. */
+                blanks?: number;
+                /**
+                 * Format: int64
+                 * @description The question's id (answers are keyed by it).
+                 */
+                id: number;
+                /**
+                 * @description single 单选, multiple 多选, judge 判断, fill 填空.
+                 * @example judge
+                 * @enum {string}
+                 */
+                kind: "single" | "multiple" | "judge" | "fill";
+                options: {
+                    /** @description A, B, … */
+                    key: string;
+                    text: string;
+                }[];
+                points: number;
+                stem: string;
+            }[];
+            result?: components["schemas"]["AttemptResult"];
+            /**
+             * Format: date-time
+             * @description The server's clock.
+             */
+            server_now: string;
+            /** Format: date-time */
+            started_at: string;
+            /** @enum {string} */
+            state: "open" | "submitted" | "expired";
+        };
+        /** @description Attempts. */
+        AttemptPage: {
+            /** @description This page. */
+            items: components["schemas"]["AttemptRow"][];
+            /** @description The page size used. */
+            limit: number;
+            /** @description How many were skipped. */
+            offset: number;
+            /** @description How many match, over all pages. */
+            total: number;
+        };
+        /** @description A submitted attempt's result as the exam reveals it; revealed false: not yet (after the window closes, reveal_at). */
+        AttemptResult: {
+            /** Format: int64 */
+            attempt_id: number;
+            max: number;
+            passed?: boolean;
+            /** @description Empty unless answers are revealed. */
+            questions: {
+                /** @description The key, in the candidate's option keys (with answers). */
+                answer?: string | string[] | boolean | null;
+                /** @description With answers. */
+                correct?: boolean;
+                /** @description With explanations. */
+                explanation?: string;
+                /** @description The candidate's answer (option keys as the candidate saw them). */
+                given: string | string[] | boolean | null;
+                /** Format: int64 */
+                id: number;
+                /**
+                 * @description single 单选, multiple 多选, judge 判断, fill 填空.
+                 * @example judge
+                 * @enum {string}
+                 */
+                kind: "single" | "multiple" | "judge" | "fill";
+                options: {
+                    /** @description A, B, … */
+                    key: string;
+                    text: string;
+                }[];
+                points: number;
+                /** @description With answers. */
+                score?: number;
+                stem: string;
+            }[];
+            /** Format: date-time */
+            reveal_at?: string;
+            revealed: boolean;
+            score?: number;
+            /** @enum {string} */
+            state: "open" | "submitted" | "expired";
+            /** Format: date-time */
+            submitted_at: string;
+        };
+        /** @description One attempt: the candidate's name and unit, never the username or phone. */
+        AttemptRow: {
+            /** Format: int64 */
+            account_id: number;
+            duration_seconds: number;
+            /** Format: int64 */
+            id: number;
+            max: number;
+            name: string;
+            /** Format: int64 */
+            org_id: number;
+            org_name: string;
+            passed: boolean;
+            score: number;
+            /** @description Took under 20 % of the median time of the exam's submitted attempts. */
+            short: boolean;
+            /** Format: date-time */
+            started_at: string;
+            /** @enum {string} */
+            state: "open" | "submitted" | "expired";
+            /** Format: date-time */
+            submitted_at?: string;
+        };
         /** @description One event of the hash-chained audit trail. */
         AuditEvent: {
             /** @description Username, token:<id>, or the console. */
@@ -4441,6 +4979,278 @@ export interface components {
             /** @description The file, with its filename. See /api/v1/evidence-limits for the accepted kinds and size. */
             file: string;
         };
+        /** @description An exam. */
+        Exam: {
+            /** @description 0: 1. */
+            attempts_allowed: number;
+            /** @description Who sits it: accounts of the units' subtrees (the exam's unit when empty) holding one of the roles (any when empty), plus the listed accounts; all inside the exam's unit subtree and holding exam.take. */
+            audience: {
+                /** @description Accounts that sit it besides. */
+                account_ids?: number[];
+                /** @description Units whose subtrees sit it. */
+                org_ids?: number[];
+                /** @description Role codes, e.g. member. */
+                roles?: string[];
+            };
+            /** @description Candidates (fixed at publication). */
+            candidates: number;
+            /**
+             * Format: date-time
+             * @description The window closes: no attempt starts after it, and every attempt ends by it.
+             * @example 2026-06-01T11:00:00+08:00
+             */
+            closes_at: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /**
+             * @description Time allowed from the start.
+             * @example 30
+             */
+            duration_minutes: number;
+            /** Format: int64 */
+            id: number;
+            /** @description The paper's total points. */
+            max_score: number;
+            /**
+             * Format: date-time
+             * @description The window opens.
+             * @example 2026-06-01T09:00:00+08:00
+             */
+            opens_at: string;
+            /**
+             * Format: int64
+             * @description The unit holding the exam (in the caller's subtree); the audience lies in its subtree.
+             */
+            org_id: number;
+            org_name: string;
+            /** @description A fixed paper (the same questions, in order, for every candidate) or draw rules (a paper per candidate). */
+            paper: {
+                /** @description Questions (current versions at publication). */
+                fixed_question_ids?: number[];
+                rules?: {
+                    /** Format: int64 */
+                    bank_id: number;
+                    count: number;
+                    difficulty?: number;
+                    /** @description Points of each; 0: the question's own. */
+                    points?: number;
+                    tag?: string;
+                }[];
+            };
+            /**
+             * @description The score that passes.
+             * @example 60
+             */
+            pass_mark: number;
+            /**
+             * @description What a candidate sees after submission: the score; also each answer and the key; also the explanations.
+             * @enum {string}
+             */
+            reveal: "score" | "answers" | "explanations";
+            /**
+             * @description At submission, or only after the window closes.
+             * @enum {string}
+             */
+            reveal_after: "submit" | "close";
+            /** @description Options in a random order per candidate. */
+            shuffle_options: boolean;
+            /**
+             * @description draft, published (candidates see it), cancelled.
+             * @enum {string}
+             */
+            state: "draft" | "published" | "cancelled";
+            /** @example 2026年党纪党规知识考试 */
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description A question bank. */
+        ExamBank: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            description: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: int64 */
+            org_id: number;
+            org_name: string;
+            /** @description Active questions. */
+            questions: number;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description A question bank as a manager writes it. */
+        ExamBankInput: {
+            description?: string;
+            /** @example 党纪党规题库 */
+            name: string;
+            /**
+             * Format: int64
+             * @description The owning unit (in the caller's subtree).
+             */
+            org_id: number;
+            /** @description On change: the version read (409 if it moved). */
+            version?: number;
+        };
+        /** @description Question banks. */
+        ExamBankList: {
+            items: components["schemas"]["ExamBank"][];
+        };
+        /** @description An account that may sit an exam. */
+        ExamCandidate: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: int64 */
+            org_id: number;
+            org_name: string;
+        };
+        /** @description Accounts that may sit an exam: names and units only. */
+        ExamCandidateList: {
+            items: components["schemas"]["ExamCandidate"][];
+        };
+        /** @description An exam as a manager writes it; a draft may have no paper yet (publication needs one). */
+        ExamInput: {
+            /** @description 0: 1. */
+            attempts_allowed?: number;
+            /** @description Who sits it: accounts of the units' subtrees (the exam's unit when empty) holding one of the roles (any when empty), plus the listed accounts; all inside the exam's unit subtree and holding exam.take. */
+            audience?: {
+                /** @description Accounts that sit it besides. */
+                account_ids?: number[];
+                /** @description Units whose subtrees sit it. */
+                org_ids?: number[];
+                /** @description Role codes, e.g. member. */
+                roles?: string[];
+            };
+            /**
+             * Format: date-time
+             * @description The window closes: no attempt starts after it, and every attempt ends by it.
+             * @example 2026-06-01T11:00:00+08:00
+             */
+            closes_at: string;
+            /**
+             * @description Time allowed from the start.
+             * @example 30
+             */
+            duration_minutes: number;
+            /**
+             * Format: date-time
+             * @description The window opens.
+             * @example 2026-06-01T09:00:00+08:00
+             */
+            opens_at: string;
+            /**
+             * Format: int64
+             * @description The unit holding the exam (in the caller's subtree); the audience lies in its subtree.
+             */
+            org_id: number;
+            /** @description A fixed paper (the same questions, in order, for every candidate) or draw rules (a paper per candidate). */
+            paper?: {
+                /** @description Questions (current versions at publication). */
+                fixed_question_ids?: number[];
+                rules?: {
+                    /** Format: int64 */
+                    bank_id: number;
+                    count: number;
+                    difficulty?: number;
+                    /** @description Points of each; 0: the question's own. */
+                    points?: number;
+                    tag?: string;
+                }[];
+            };
+            /**
+             * @description The score that passes.
+             * @example 60
+             */
+            pass_mark?: number;
+            /**
+             * @description What a candidate sees after submission: the score; also each answer and the key; also the explanations.
+             * @enum {string}
+             */
+            reveal?: "score" | "answers" | "explanations";
+            /**
+             * @description At submission, or only after the window closes.
+             * @enum {string}
+             */
+            reveal_after?: "submit" | "close";
+            /** @description Options in a random order per candidate. */
+            shuffle_options?: boolean;
+            /** @example 2026年党纪党规知识考试 */
+            title: string;
+            /** @description On change: the version read (409 if it moved). */
+            version?: number;
+        };
+        /** @description Exams. */
+        ExamList: {
+            items: components["schemas"]["Exam"][];
+        };
+        /** @description An exam's results over a unit's subtree: a candidate's best submitted attempt counts; rates in [0, 1]. */
+        ExamResults: {
+            /** @description Mean score of the submitted. */
+            average: number;
+            candidates: number;
+            /** @description Scores in ten bands of the maximum. */
+            distribution: {
+                count: number;
+                from: number;
+                to: number;
+            }[];
+            /** @description Minutes taken. */
+            duration_distribution: {
+                count: number;
+                from: number;
+                to: number;
+            }[];
+            /** Format: int64 */
+            exam_id: number;
+            max_score: number;
+            /** @description Median time taken. */
+            median_seconds: number;
+            /** Format: int64 */
+            org_id: number;
+            /** @description submitted / candidates. */
+            participation: number;
+            /** @description passed / submitted. */
+            pass_rate: number;
+            /** @description Item statistics: difficulty index = mean share of the points earned (1 easy); discrimination = share earned by the top 27 % minus the bottom 27 % by total score. */
+            questions: {
+                attempts: number;
+                difficulty_index: number;
+                discrimination: number;
+                /** Format: int64 */
+                id: number;
+                /**
+                 * @description single 单选, multiple 多选, judge 判断, fill 填空.
+                 * @example judge
+                 * @enum {string}
+                 */
+                kind: "single" | "multiple" | "judge" | "fill";
+                stem: string;
+            }[];
+            /** @description Attempts under 20 % of the median time. */
+            short_attempts: components["schemas"]["AttemptRow"][];
+            /** @description Candidates who started. */
+            started: number;
+            /** @description Candidates with a submitted attempt. */
+            submitted: number;
+            /** @description The units directly below (or the unit itself). */
+            units: {
+                average: number;
+                candidates: number;
+                name: string;
+                /** Format: int64 */
+                org_id: number;
+                pass_rate: number;
+                submitted: number;
+            }[];
+        };
         /** @description One changed field. */
         FieldChange: {
             /** @enum {string} */
@@ -4752,7 +5562,7 @@ export interface components {
              */
             pending: "" | "password_change" | "totp_enrol" | "totp";
             /** @description What the session may do now: none while a step is pending. */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "exam.manage" | "exam.take" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description One person's place in a team. No ID numbers, no political or religious affiliation are kept. */
         Member: {
@@ -4847,6 +5657,43 @@ export interface components {
         /** @description Members. */
         MemberList: {
             items: components["schemas"]["Member"][];
+        };
+        /** @description The caller's exams, on the server's clock. */
+        MyExams: {
+            items: {
+                attempts_allowed: number;
+                attempts_used: number;
+                /** @description The window is open and an attempt is left. */
+                can_start: boolean;
+                /** Format: date-time */
+                closes_at: string;
+                duration_minutes: number;
+                /** Format: int64 */
+                id: number;
+                max_score: number;
+                /**
+                 * Format: int64
+                 * @description An attempt in progress, to resume.
+                 */
+                open_attempt_id?: number;
+                /** Format: date-time */
+                opens_at: string;
+                org_name: string;
+                pass_mark: number;
+                /**
+                 * @description upcoming: the window has not opened; open; finished: closed.
+                 * @enum {string}
+                 */
+                phase: "upcoming" | "open" | "finished";
+                /** @description Submitted attempts, as the exam reveals them. */
+                results: components["schemas"]["AttemptResult"][];
+                title: string;
+            }[];
+            /**
+             * Format: date-time
+             * @description The server's clock: count down from it, never from the device's.
+             */
+            server_now: string;
         };
         /** @description A story routed to the caller's units with no case opened from it. */
         NewStory: {
@@ -5223,6 +6070,120 @@ export interface components {
              */
             org_id: number;
             period: components["schemas"]["ResolvedPeriod"];
+        };
+        /** @description A question in its current version, with its key (managers only). */
+        Question: {
+            /** @description The key. */
+            answer: string | string[] | boolean | null;
+            /** Format: int64 */
+            bank_id: number;
+            difficulty: number;
+            explanation: string;
+            /** Format: int64 */
+            id: number;
+            /**
+             * @description single 单选, multiple 多选, judge 判断, fill 填空.
+             * @example judge
+             * @enum {string}
+             */
+            kind: "single" | "multiple" | "judge" | "fill";
+            options: {
+                /** @description A, B, … */
+                key: string;
+                text: string;
+            }[];
+            points: number;
+            /** @description Retired questions are no longer drawn. */
+            retired: boolean;
+            stem: string;
+            tags: string[];
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int64
+             * @description Changes with every edit; attempts keep the version they drew.
+             */
+            version: number;
+        };
+        /** @description What an import found (and, when committed, wrote). */
+        QuestionImport: {
+            /** @description Each problem, by row (as Excel numbers it) and column (its header). */
+            errors: {
+                column: string;
+                message: string;
+                row: number;
+            }[];
+            /** @description Questions written (commit only). */
+            imported: number;
+            /** @description The questions read (preview). */
+            questions: components["schemas"]["QuestionInput"][];
+            /** @description Rows that make a valid question. */
+            questions_ok: number;
+            /** @description Data rows read. */
+            rows: number;
+        };
+        /** @description A multipart/form-data upload. */
+        QuestionImportUpload: {
+            /** @description The .xlsx file. */
+            file: string;
+        };
+        /** @description A question as a manager writes it. */
+        QuestionInput: {
+            /**
+             * @description The key: "A" (single), ["A","C"] (multiple), true/false (judge), ["text", …] one per blank (fill; alternatives "答案1|答案2").
+             * @example true
+             */
+            answer: string | string[] | boolean | null;
+            /**
+             * @description 1 (easy) to 5 (hard); 0: 3.
+             * @example 2
+             */
+            difficulty?: number;
+            /** @description Shown after submission when the exam reveals explanations. */
+            explanation?: string;
+            /**
+             * @description single 单选, multiple 多选, judge 判断, fill 填空.
+             * @example judge
+             * @enum {string}
+             */
+            kind: "single" | "multiple" | "judge" | "fill";
+            /**
+             * @description Options of a choice question (2 to 8), keyed A, B, … in order; none for judge and fill.
+             * @example []
+             */
+            options?: {
+                /** @description Ignored: keys follow the order. */
+                key?: string;
+                text: string;
+            }[];
+            /**
+             * @description Points; 0: 1.
+             * @example 2
+             */
+            points?: number;
+            /**
+             * @description The question.
+             * @example 党员必须遵守党的纪律。
+             */
+            stem: string;
+            /**
+             * @description At most 10 tags.
+             * @example [
+             *       "纪律处分条例"
+             *     ]
+             */
+            tags?: string[];
+        };
+        /** @description Questions of a bank. */
+        QuestionPage: {
+            /** @description This page. */
+            items: components["schemas"]["Question"][];
+            /** @description The page size used. */
+            limit: number;
+            /** @description How many were skipped. */
+            offset: number;
+            /** @description How many match, over all pages. */
+            total: number;
         };
         /** @description A half-open range of days [from, to). */
         Range: {
@@ -5849,7 +6810,7 @@ export interface components {
             name: string;
             /** @description English name. */
             name_en: string;
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "exam.manage" | "exam.take" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         RoleAssignment: {
             /**
@@ -5880,7 +6841,7 @@ export interface components {
              *       "activity.read"
              *     ]
              */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "exam.manage" | "exam.take" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description Roles. */
         RoleList: {
@@ -5902,7 +6863,7 @@ export interface components {
              *       "export"
              *     ]
              */
-            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
+            permissions: ("activity.read" | "activity.write" | "activity.submit" | "activity.approve" | "export" | "catalog.manage" | "period.close" | "coverage.manage" | "report.manage" | "roster.manage" | "token.create" | "duty.manage" | "rectification.review" | "assessment.manage" | "concern.read" | "concern.manage" | "concern.ingest" | "case.handle" | "case.tiers" | "exam.manage" | "exam.take" | "org.manage" | "account.manage" | "config.manage" | "role.manage" | "policy.manage" | "account.unlock" | "audit.read")[];
         };
         /** @description A year's weighted items. */
         Rubric: {
@@ -5988,7 +6949,7 @@ export interface components {
              * @example records_timely
              * @enum {string}
              */
-            indicator: "activity_count" | "approved_share" | "cases_on_time" | "duty_completion" | "records_timely" | "rectifications_on_time";
+            indicator: "activity_count" | "approved_share" | "cases_on_time" | "duty_completion" | "exam_average" | "records_timely" | "rectifications_on_time";
             /**
              * @description Unique in the rubric.
              * @example 台账及时
@@ -6262,7 +7223,7 @@ export interface components {
              * @description What to do; the web app opens the page that settles it.
              * @enum {string}
              */
-            kind: "approve" | "fix_returned" | "duty_due" | "rectification" | "case" | "story";
+            kind: "approve" | "fix_returned" | "duty_due" | "rectification" | "case" | "story" | "exam";
             /**
              * Format: int64
              * @description The unit concerned.
@@ -7646,6 +8607,103 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AggResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAttempt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The attempt's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One of the caller's attempts (resume). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attempt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    saveAnswers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The attempt's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerSaveInput"];
+            };
+        };
+        responses: {
+            /** @description Save answers (autosave). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnswerSaveResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    submitAttempt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A client-generated key; the submission is idempotent with or without it. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The attempt's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Submit an attempt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttemptResult"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -9348,6 +10406,758 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listExamBanks: {
+        parameters: {
+            query?: {
+                /** @description Only banks of this unit's subtree. */
+                org_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Question banks of the caller's subtree. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamBankList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createExamBank: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamBankInput"];
+            };
+        };
+        responses: {
+            /** @description Create a question bank. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamBank"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getExamBank: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The bank's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One question bank. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamBank"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateExamBank: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The bank's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamBankInput"];
+            };
+        };
+        responses: {
+            /** @description Rename a question bank. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamBank"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportExamBank: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The bank's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    importQuestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The bank's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["QuestionImportUpload"];
+            };
+        };
+        responses: {
+            /** @description Import a question workbook. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionImport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getQuestionImportTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The bank's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    previewQuestionImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The bank's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["QuestionImportUpload"];
+            };
+        };
+        responses: {
+            /** @description Check a question workbook without writing. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionImport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listExamQuestions: {
+        parameters: {
+            query?: {
+                /** @description A substring of the stem. */
+                q?: string;
+                /** @description Only questions with this tag. */
+                tag?: string;
+                /** @description Only questions of this kind. */
+                kind?: "single" | "multiple" | "judge" | "fill";
+                /** @description Only questions of this difficulty. */
+                difficulty?: number;
+                /** @description Retired questions (true) instead of active ones. */
+                retired?: boolean;
+                /** @description Page size. */
+                limit?: number;
+                /** @description How many items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The bank's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Questions of a bank, with their keys. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createExamQuestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The bank's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionInput"];
+            };
+        };
+        responses: {
+            /** @description Add a question to a bank. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Question"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listExamCandidates: {
+        parameters: {
+            query?: {
+                /** @description Only accounts of this unit's subtree. */
+                org_id?: number;
+                /** @description A substring of the name. */
+                q?: string;
+                /** @description Page size. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accounts of the caller's subtree that may sit an exam. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamCandidateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateExamQuestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The question's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionInput"];
+            };
+        };
+        responses: {
+            /** @description Change a question: a new version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Question"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    retireExamQuestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The question's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listExams: {
+        parameters: {
+            query?: {
+                /** @description Only exams in this state. */
+                state?: "draft" | "published" | "cancelled";
+                /** @description Only exams of this unit's subtree. */
+                org_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Exams of the caller's subtree. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createExam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamInput"];
+            };
+        };
+        responses: {
+            /** @description Create an exam (a draft). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exam"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getExam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The exam's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One exam. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exam"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateExam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The exam's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamInput"];
+            };
+        };
+        responses: {
+            /** @description Change a draft exam. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exam"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listExamAttempts: {
+        parameters: {
+            query?: {
+                /** @description Only candidates of this unit's subtree. */
+                org_id?: number;
+                /** @description Page size. */
+                limit?: number;
+                /** @description How many items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The exam's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An exam's attempts, best score first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttemptPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    startAttempt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The exam's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Start (or resume) an attempt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attempt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    cancelExam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The exam's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancel an exam. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exam"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    publishExam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The exam's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Publish a draft: its candidates are fixed and notified. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exam"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    examResults: {
+        parameters: {
+            query?: {
+                /** @description Only candidates of this unit's subtree. */
+                org_id?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The exam's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An exam's results and statistics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamResults"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportExamResults: {
+        parameters: {
+            query?: {
+                /** @description Only candidates of this unit's subtree. */
+                org_id?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The exam's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     commitActivityImport: {
         parameters: {
             query?: never;
@@ -9557,6 +11367,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TeamResponseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    myExams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's exams: upcoming, open and finished. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyExams"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -38,8 +38,8 @@ describe('phone page titles', () => {
     const en = new Map(flat(messages.en))
     const pages = routes.filter((r) => r.component)
     // login, password, step, the three tabs, the own password change, rectification, new stories,
-    // duties, the leader's covered units, notifications
-    expect(pages.length).toBe(12)
+    // duties, the leader's covered units, notifications, the exams (list, sitting)
+    expect(pages.length).toBe(14)
     for (const r of pages) {
       const key = String(r.meta?.title ?? '')
       expect(zh.has(key) && en.has(key), `${r.path} ${key}`).toBe(true)

@@ -22,6 +22,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/duties', meta: { title: 'duties.title' }, component: () => import('./views/DutiesPage.vue') },
   { path: '/leader', meta: { title: 'leader.title' }, component: () => import('./views/LeaderPage.vue') },
   { path: '/notifications', meta: { title: 'inbox.title' }, component: () => import('./views/NotificationsPage.vue') },
+  { path: '/exams', meta: { tab: true, title: 'exam.title' }, component: () => import('./views/ExamsPage.vue') },
+  { path: '/attempt/:id(\\d+)', meta: { title: 'exam.title' }, component: () => import('./views/AttemptPage.vue') },
   { path: '/:rest(.*)*', redirect: '/log' },
 ]
 
