@@ -60,6 +60,9 @@ type App struct {
 	// every date the use cases take from an instant.
 	clock domain.Clock
 	now   func() time.Time
+	// listExportPage, when set, is the page size of the list exports (tests
+	// make it small); see exportPageSize.
+	listExportPage int
 
 	hashParams auth.HashParams
 	secrets    *auth.SecretKeys

@@ -179,7 +179,7 @@ func ledgerFilterParams() []param {
 
 // routeTable is every endpoint of the server.
 func routeTable() []*route {
-	return append([]*route{
+	return withExports(append([]*route{
 		// Operations.
 		{method: "GET", path: "/healthz", opID: "health", tag: "ops", summary: "The process is up",
 			desc:   "Answers 200 as long as the process serves HTTP; it does not touch the database (see /readyz).",
@@ -764,7 +764,7 @@ func routeTable() []*route {
 			desc:  "The hash of new events (sha256 or sm3; the chain may mix them) and how long events are kept: at least 184 days.",
 			reach: reachInstallation, body: jsonBody("AuditSettings"), perms: []domain.Permission{domain.PermPolicyManage},
 			status: 200, resp: "AuditSettings", handle: (*Server).setAuditSettings},
-	}, append(append(reportRoutes(), dutyRoutes()...), notifyRoutes()...)...)
+	}, append(append(reportRoutes(), dutyRoutes()...), notifyRoutes()...)...))
 }
 
 // allSteps: a route every pending session may call.

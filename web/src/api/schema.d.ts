@@ -45,6 +45,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The accounts of a filter as an Excel workbook
+         * @description The same filter as GET /api/v1/accounts, every matching row (no paging), as an .xlsx file: three rows saying what it holds (the list, the filter in words, the time of export in the bureau's zone and the exporter), the column headers, one row per record in the list's order. Phones are masked as in the list. A filter matching more rows than an export holds answers 413 naming the limit, never a cut-short file. Exports are audited.
+         */
+        get: operations["exportAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/import": {
         parameters: {
             query?: never;
@@ -598,6 +618,26 @@ export interface paths {
          * @description Only the audit administrator reads it. The trail is one for the installation, append-only and hash-chained; no endpoint changes or deletes an event.
          */
         get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/events/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit trail of a filter as an Excel workbook
+         * @description The same filter as GET /api/v1/audit/events, every matching row (no paging), as an .xlsx file: three rows saying what it holds (the list, the filter in words, the time of export in the bureau's zone and the exporter), the column headers, one row per record in the list's order. Phones are masked as in the list. A filter matching more rows than an export holds answers 413 naming the limit, never a cut-short file. Exports are audited.
+         */
+        get: operations["exportAuditEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1457,6 +1497,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/problems/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's problems of a period as an Excel workbook
+         * @description The same filter as GET /api/v1/problems, every matching row (no paging), as an .xlsx file: three rows saying what it holds (the list, the filter in words, the time of export in the bureau's zone and the exporter), the column headers, one row per record in the list's order. Phones are masked as in the list. A filter matching more rows than an export holds answers 413 naming the limit, never a cut-short file. Exports are audited.
+         */
+        get: operations["exportProblems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/problems/{key}/decision": {
         parameters: {
             query?: never;
@@ -1495,6 +1555,26 @@ export interface paths {
          * @description From an accepted problem, an inspection, a case or by hand. The caller's unit signs it off, or the owner's parent when the owner opens its own. The owner unit is notified.
          */
         post: operations["createRectification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rectifications/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rectifications of a filter as an Excel workbook
+         * @description The same filter as GET /api/v1/rectifications, every matching row (no paging), as an .xlsx file: three rows saying what it holds (the list, the filter in words, the time of export in the bureau's zone and the exporter), the column headers, one row per record in the list's order. Phones are masked as in the list. A filter matching more rows than an export holds answers 413 naming the limit, never a cut-short file. Exports are audited.
+         */
+        get: operations["exportRectifications"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1960,6 +2040,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/teams/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The teams of a filter as an Excel workbook
+         * @description The same filter as GET /api/v1/teams, every matching row (no paging), as an .xlsx file: three rows saying what it holds (the list, the filter in words, the time of export in the bureau's zone and the exporter), the column headers, one row per record in the list's order. Phones are masked as in the list. A filter matching more rows than an export holds answers 413 naming the limit, never a cut-short file. Exports are audited.
+         */
+        get: operations["exportTeams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams/import-template": {
         parameters: {
             query?: never;
@@ -2056,6 +2156,26 @@ export interface paths {
          * @description The member's unit (`org_id`) must lie in the team's unit's subtree and in the caller's scope. A person (name and unit) is a current member of a team once (409).
          */
         post: operations["addMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/members/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A team's members as an Excel workbook
+         * @description The same filter as GET /api/v1/teams/{id}/members, every matching row (no paging), as an .xlsx file: three rows saying what it holds (the list, the filter in words, the time of export in the bureau's zone and the exporter), the column headers, one row per record in the list's order. Phones are masked as in the list. A filter matching more rows than an export holds answers 413 naming the limit, never a cut-short file. Exports are audited.
+         */
+        get: operations["exportMembers"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5332,6 +5452,37 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    exportAccounts: {
+        parameters: {
+            query?: {
+                /** @description A substring of the username or name. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     importAccounts: {
         parameters: {
             query?: never;
@@ -6496,6 +6647,50 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description Only events of actors in this unit's subtree (inside the reader's own; otherwise 404). */
+                org_id?: number;
+                /** @description Only events with this outcome. */
+                outcome?: "success" | "failure" | "denied";
+                /** @description Only events whose type starts with this, e.g. login or activity.update. */
+                type?: string;
+                /** @description Only events of this account. */
+                actor_id?: number;
+                /** @description Only events about this target, e.g. account:12 or activity:34. */
+                target?: string;
+                /** @description Only events at or after this time (RFC 3339). */
+                from?: string;
+                /** @description Only events before this time (RFC 3339). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -8169,6 +8364,43 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    exportProblems: {
+        parameters: {
+            query: {
+                /** @description The report's unit; its subtree is examined. */
+                org_id: number;
+                /**
+                 * @description A period code or Chinese label: 2024, 2024Q3, 2024-09, 2024-W05, 2024-09-01, 2024FA, 2024-2025学年, 2024年秋季学期.
+                 * @example 2024
+                 */
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     decideProblem: {
         parameters: {
             query?: never;
@@ -8293,6 +8525,63 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportRectifications: {
+        parameters: {
+            query?: {
+                /** @description Only items owned in this unit's subtree. */
+                org_id?: number;
+                /** @description Only items in this state. */
+                state?: "open" | "submitted" | "closed" | "returned";
+                /** @description Only pending items past their deadline. */
+                overdue?: boolean;
+                /** @description Only items escalated at least once. */
+                escalated?: boolean;
+                /** @description Only submitted items the caller signs off. */
+                to_review?: boolean;
+                /**
+                 * @description Only items due in this year (what an assessment counted).
+                 * @example 2026
+                 */
+                year?: number;
+                /** @description Only items opened on or after this day. */
+                opened_from?: string;
+                /** @description Only items opened before this day. */
+                opened_to?: string;
+                /** @description Only items signed off on or after this day. */
+                closed_from?: string;
+                /** @description Only items signed off before this day. */
+                closed_to?: string;
+                /** @description Only closed items done by their deadline. */
+                on_time?: boolean;
+                /** @description Only closed items done within the configured days of opening (立行立改). */
+                immediate?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -9297,6 +9586,46 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    exportTeams: {
+        parameters: {
+            query?: {
+                /** @description Only teams of this unit's subtree. */
+                org_id?: number;
+                /** @description Only teams of this kind. */
+                kind?: "outreach" | "commentator" | "monitor" | "information" | "volunteer";
+                /** @description Only active (true) or deactivated (false) teams. */
+                active?: boolean;
+                /** @description A substring of the team's name. */
+                q?: string;
+                /** @description Only teams standing on this day, with their members on that day: what a report figure counted (its records link carries it). */
+                at?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getMemberImportTemplate: {
         parameters: {
             query?: never;
@@ -9511,6 +9840,41 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportMembers: {
+        parameters: {
+            query?: {
+                /** @description Also list members who left. */
+                all?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
