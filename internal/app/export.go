@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/zeren-edu/zeren/internal/domain"
@@ -172,6 +173,9 @@ func describeQuery(q ActivityQuery) string {
 	if q.EvidenceSHA != "" {
 		add("evidence", q.EvidenceSHA)
 	}
+	if q.ImportBatch != 0 {
+		add("import_batch", q.ImportBatch)
+	}
 	if len(parts) == 0 {
 		return "whole scope"
 	}
@@ -273,5 +277,8 @@ func (n *exportNames) words(ctx context.Context, tx *store.Tx, scope domain.Scop
 	}
 	w.add("录入人", q.CreatedBy)
 	w.date("录入日期", q.EnteredOn)
+	if q.ImportBatch != 0 {
+		w.add("导入批次", strconv.FormatInt(q.ImportBatch, 10))
+	}
 	return w, nil
 }

@@ -172,6 +172,7 @@ func ledgerFilterParams() []param {
 		qEnum("venue", "Only activities carrying this venue tag (a report figure's `venue:`).", venueCodes()...),
 		qString("created_by", "Only activities entered by this account (its username)."),
 		qDate("entered_on", "Only activities entered on this day (China time)."),
+		qID("import_batch", "Only the records one import brought in (its `batch_id`); an import into a unit outside the caller's scope is not found."),
 		qEnum("sort", "Sort key.", app.ActivitySorts()...).withDefault("date"),
 		qEnum("order", "Sort direction.", "asc", "desc").withDefault("desc"),
 	}

@@ -5825,6 +5825,8 @@ export interface operations {
                 created_by?: string;
                 /** @description Only activities entered on this day (China time). */
                 entered_on?: string;
+                /** @description Only the records one import brought in (its `batch_id`); an import into a unit outside the caller's scope is not found. */
+                import_batch?: number;
                 /** @description Sort key. */
                 sort?: "date" | "created_at" | "updated_at" | "attendance" | "title" | "id";
                 /** @description Sort direction. */
@@ -5965,6 +5967,8 @@ export interface operations {
                 created_by?: string;
                 /** @description Only activities entered on this day (China time). */
                 entered_on?: string;
+                /** @description Only the records one import brought in (its `batch_id`); an import into a unit outside the caller's scope is not found. */
+                import_batch?: number;
                 /** @description Sort key. */
                 sort?: "date" | "created_at" | "updated_at" | "attendance" | "title" | "id";
                 /** @description Sort direction. */
