@@ -22,5 +22,6 @@ func (a *App) Sweeps() []Sweep {
 		{Name: "duty_deadlines", Every: time.Hour, Run: a.sweepDutyDeadlines},
 		{Name: "notice_digest", Every: time.Hour, Run: a.digestSweep},
 		a.rectSweep(),
+		a.backupSweep(),
 	}
 }
