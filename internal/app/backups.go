@@ -118,9 +118,6 @@ func (a *App) BackupNow(ctx context.Context, ac domain.Actor) (store.BackupRun, 
 	}); err != nil {
 		return store.BackupRun{}, err
 	}
-	if s.Dir == "" {
-		return store.BackupRun{}, domain.Invalid("dir", "set the backup directory first")
-	}
 	return a.runBackup(ctx, ac, s, "")
 }
 
@@ -168,9 +165,12 @@ func (a *App) runBackup(ctx context.Context, ac domain.Actor, s store.BackupSett
 		return run, err // the slot is another node's
 	}
 	var failure error
-	if a.cfg.Backup.DataDir == "" {
+	switch {
+	case s.Dir == "":
+		failure = fmt.Errorf("no backup directory is set: set it first")
+	case a.cfg.Backup.DataDir == "":
 		failure = fmt.Errorf("this server was started without its data directory")
-	} else {
+	default:
 		w, err := backup.WriteArchive(ctx, a.st, backup.Options{DataDir: a.cfg.Backup.DataDir, KeyFiles: a.cfg.Backup.KeyFiles,
 			Zeren: a.cfg.Backup.Version, Now: a.now()}, s.Dir, a.clock.Location())
 		if err != nil {

@@ -765,7 +765,7 @@ func routeTable() []*route {
 			desc:  "The hash of new events (sha256 or sm3; the chain may mix them) and how long events are kept: at least 184 days.",
 			reach: reachInstallation, body: jsonBody("AuditSettings"), perms: []domain.Permission{domain.PermPolicyManage},
 			status: 200, resp: "AuditSettings", handle: (*Server).setAuditSettings},
-	}, append(append(reportRoutes(), dutyRoutes()...), notifyRoutes()...)...))
+	}, append(append(append(reportRoutes(), dutyRoutes()...), notifyRoutes()...), backupRoutes()...)...))
 }
 
 // allSteps: a route every pending session may call.

@@ -803,6 +803,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The scheduled backup's settings and its last runs
+         * @description The newest runs first (scheduled ones carry the day they are for in `slot`), each with its archive, size and result.
+         */
+        get: operations["getBackups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backups/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Back up now (立即备份)
+         * @description Writes an archive into the configured directory and answers the run: a failure is its `result` and `error` (and is notified to the system admins), not an error of the call. Audited.
+         */
+        post: operations["runBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backups/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the scheduled backup
+         * @description Enabled, the time of day (HH:MM in the bureau's zone), an absolute directory on the server and how many archives to keep (the oldest beyond it are removed after a good backup, never the newest). Once a day at that time one node writes the same archive as `zeren backup`. Audited.
+         */
+        put: operations["setBackupSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clock": {
         parameters: {
             query?: never;
@@ -2915,6 +2975,78 @@ export interface components {
              * @example 184
              */
             retention_days: number;
+        };
+        /** @description One backup. */
+        BackupRun: {
+            /** @description Why it failed. */
+            error?: string;
+            /** @description The archive's path on the server. */
+            file: string;
+            /** Format: date-time */
+            finished_at?: string;
+            /** Format: int64 */
+            id: number;
+            /** @enum {string} */
+            result: "running" | "ok" | "failed";
+            size: number;
+            /** @description The day a scheduled run is for; absent for one started by hand. */
+            slot?: string;
+            /** Format: date-time */
+            started_at: string;
+            /** @description The account, or backup for the schedule. */
+            started_by: string;
+        };
+        /** @description The scheduled backup's settings. */
+        BackupSettings: {
+            /**
+             * @description An absolute directory on the server.
+             * @example /srv/zeren/backups
+             */
+            dir: string;
+            /** @description Back up every day at time_of_day. */
+            enabled: boolean;
+            /**
+             * @description How many archives to keep.
+             * @example 14
+             */
+            keep: number;
+            /**
+             * @description HH:MM in the bureau's time zone.
+             * @example 02:00
+             */
+            time_of_day: string;
+            /** Format: date-time */
+            updated_at?: string;
+            /** @description Who saved them last. */
+            updated_by: string;
+        };
+        /** @description The scheduled backup's settings. */
+        BackupSettingsInput: {
+            /**
+             * @description An absolute directory on the server.
+             * @example /srv/zeren/backups
+             */
+            dir: string;
+            /** @description Back up every day at time_of_day. */
+            enabled: boolean;
+            /**
+             * @description How many archives to keep.
+             * @example 14
+             */
+            keep: number;
+            /**
+             * @description HH:MM in the bureau's time zone.
+             * @example 02:00
+             */
+            time_of_day: string;
+        };
+        /** @description The settings and the newest runs. */
+        BackupStatus: {
+            /** @description Whether this server knows its data directory (a server always does). */
+            ready: boolean;
+            /** @description Newest first. */
+            runs: components["schemas"]["BackupRun"][];
+            settings: components["schemas"]["BackupSettings"];
         };
         BulkApprove: {
             /** @description Submitted activities to approve. */
@@ -6923,6 +7055,87 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             423: components["responses"]["Locked"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getBackups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scheduled backup's settings and its last runs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    runBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Back up now (立即备份). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupRun"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setBackupSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description Set the scheduled backup. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -3,7 +3,7 @@
 -- scheduled or started by hand, with its outcome. A scheduled run carries its
 -- slot (the day it is for), unique, so two nodes never back up the same day twice.
 CREATE TABLE backup_settings (
-    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    id          INTEGER PRIMARY KEY AUTOINCREMENT CHECK (id = 1),
     enabled     BOOLEAN NOT NULL DEFAULT FALSE,
     time_of_day TEXT    NOT NULL DEFAULT '02:00',
     dir         TEXT    NOT NULL DEFAULT '',
