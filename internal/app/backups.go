@@ -22,6 +22,20 @@ import (
 // good one), records every run and audits it. A failed run is shown on the
 // page and notified to the system admins.
 
+// BackupSettings and BackupRun are the store's, named here for the layers
+// above (which do not import the store).
+type (
+	BackupSettings = store.BackupSettings
+	BackupRun      = store.BackupRun
+)
+
+// Backup run results.
+const (
+	BackupRunning = store.BackupRunning
+	BackupOK      = store.BackupOK
+	BackupFailed  = store.BackupFailed
+)
+
 // BackupConfig is what a server tells the App so that it can back itself up.
 type BackupConfig struct {
 	DataDir  string   // the evidence files and the audit anchors

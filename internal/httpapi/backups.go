@@ -1,8 +1,8 @@
 package httpapi
 
 import (
+	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/domain"
-	"github.com/zeren-edu/zeren/internal/store"
 )
 
 // Scheduled backups (定时备份): the system admin's page under 系统管理.
@@ -52,7 +52,7 @@ func (s *Server) setBackupSettings(c *call) error {
 	if err := c.decode(&in); err != nil {
 		return err
 	}
-	out, err := s.app.SetBackupSettings(c.ctx(), ac, store.BackupSettings{Enabled: in.Enabled, TimeOfDay: in.TimeOfDay, Dir: in.Dir, Keep: in.Keep})
+	out, err := s.app.SetBackupSettings(c.ctx(), ac, app.BackupSettings{Enabled: in.Enabled, TimeOfDay: in.TimeOfDay, Dir: in.Dir, Keep: in.Keep})
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func backupSchemas() obj {
 		"id": id(""), "slot": str("The day a scheduled run is for; absent for one started by hand."),
 		"started_by": str("The account, or backup for the schedule."), "started_at": dateTime(""), "finished_at": dateTime(""),
 		"file": str("The archive's path on the server."), "size": obj{"type": "integer", "minimum": 0},
-		"result": enum("", store.BackupRunning, store.BackupOK, store.BackupFailed), "error": str("Why it failed."),
+		"result": enum("", app.BackupRunning, app.BackupOK, app.BackupFailed), "error": str("Why it failed."),
 	}, "id", "started_by", "started_at", "file", "size", "result")
 	return obj{
 		"BackupSettingsInput": object("The scheduled backup's settings.", settings, "enabled", "time_of_day", "dir", "keep"),

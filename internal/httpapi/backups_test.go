@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/domain"
-	"github.com/zeren-edu/zeren/internal/store"
 )
 
 // TestBackupsAPI: the system admin reads and sets the scheduled backup, bad
@@ -17,16 +17,16 @@ func TestBackupsAPI(t *testing.T) {
 	e := newEnv(t)
 	sys := e.newSession("xitong", "系统管理员", e.bureau, domain.RoleSystemAdmin)
 	var st struct {
-		Settings store.BackupSettings `json:"settings"`
-		Runs     []store.BackupRun    `json:"runs"`
+		Settings app.BackupSettings `json:"settings"`
+		Runs     []app.BackupRun    `json:"runs"`
 	}
 	e.call(req("GET", "/api/v1/backups", nil).as(sys), 200).decode(t, &st)
 	if st.Settings.Enabled || st.Settings.Keep != 14 || st.Settings.TimeOfDay != "02:00" || len(st.Runs) != 0 {
 		t.Fatalf("defaults %+v", st)
 	}
-	var r store.BackupRun
+	var r app.BackupRun
 	e.call(req("POST", "/api/v1/backups/run", nil).as(sys), 200).decode(t, &r)
-	if r.Result != store.BackupFailed || !strings.Contains(r.Error, "directory") {
+	if r.Result != app.BackupFailed || !strings.Contains(r.Error, "directory") {
 		t.Fatalf("a run without a directory: %+v", r)
 	}
 	for body, field := range map[string]string{
@@ -39,13 +39,13 @@ func TestBackupsAPI(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	var saved store.BackupSettings
+	var saved app.BackupSettings
 	e.call(req("PUT", "/api/v1/backups/settings", map[string]any{"enabled": true, "time_of_day": "03:30", "dir": dir, "keep": 5}).as(sys), 200).decode(t, &saved)
 	if !saved.Enabled || saved.TimeOfDay != "03:30" || saved.Dir != dir || saved.Keep != 5 || saved.UpdatedBy != "xitong" {
 		t.Fatalf("saved %+v", saved)
 	}
 	e.call(req("POST", "/api/v1/backups/run", nil).as(sys), 200).decode(t, &r)
-	if r.Result != store.BackupFailed || !strings.Contains(r.Error, "data directory") {
+	if r.Result != app.BackupFailed || !strings.Contains(r.Error, "data directory") {
 		t.Fatalf("a run on a server without its data directory: %+v", r)
 	}
 	e.call(req("GET", "/api/v1/backups", nil).as(sys), 200).decode(t, &st)
