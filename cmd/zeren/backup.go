@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -19,13 +17,10 @@ import (
 )
 
 const (
-	// archivePrefix names the archives `zeren backup` writes; --keep counts
-	// only files named so, never anything else in the directory.
-	archivePrefix = "zeren-backup-"
-	archiveSuffix = ".tar.gz"
-	// stampLayout is the archive's time in its name, in the bureau's zone,
-	// to the millisecond so two backups never share a name.
-	stampLayout = "20060102-150405.000"
+	// The archives' names (see backup.WriteArchive); --keep counts only files
+	// named so, never anything else in the directory.
+	archivePrefix = backup.ArchivePrefix
+	archiveSuffix = backup.ArchiveSuffix
 )
 
 // backupOptions are the flags of backup and restore.
@@ -116,44 +111,19 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(stderr, "backup", exitFailed, err)
 	}
 	defer st.Close()
-	if err := os.MkdirAll(o.out, 0o750); err != nil {
-		return fail(stderr, "backup", exitFailed, fmt.Errorf("--out: %w", err))
-	}
 	clock := st.Clock()
-	now := clock.Now()
-	name := archivePrefix + now.In(clock.Location()).Format(stampLayout) + archiveSuffix
-	final := filepath.Join(o.out, name)
-	tmp, err := os.CreateTemp(o.out, ".partial-*")
+	w, err := backup.WriteArchive(ctx, st, backup.Options{
+		DataDir: o.dataDir, KeyFiles: []string{o.keyFile, o.auditKey}, Zeren: version, Now: clock.Now(),
+	}, o.out, clock.Location())
 	if err != nil {
 		return fail(stderr, "backup", exitFailed, fmt.Errorf("--out: %w", err))
 	}
-	defer os.Remove(tmp.Name())
-	m, err := backup.Create(ctx, st, backup.Options{
-		DataDir: o.dataDir, KeyFiles: []string{o.keyFile, o.auditKey}, Zeren: version, Now: now, TempDir: o.out,
-	}, tmp)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		// A link, not a rename: it never replaces an archive of the same name.
-		err = os.Link(tmp.Name(), final)
-	}
-	if err != nil {
-		return fail(stderr, "backup", exitFailed, err)
-	}
-	fi, _ := os.Stat(final)
-	var size int64
-	if fi != nil {
-		size = fi.Size()
-	}
+	final, size, m := w.Path, w.Size, w.Manifest
 	fmt.Fprintf(stdout, "zeren: backup %s (%d bytes): %s database, %d activities, %d evidence files, audit trail to event %d\n",
 		final, size, m.Facts.Engine, m.Facts.Activities, len(m.Files)-1-boolInt(hasAnchors(m)), m.Facts.AuditHeadSeq)
 	fmt.Fprintln(stdout, "zeren: the keys are not in the archive: keep copies of the secret key and the audit anchor key apart from it")
 	if o.keep > 0 {
-		removed, err := pruneArchives(o.out, o.keep)
+		removed, err := backup.Prune(o.out, o.keep)
 		if err != nil {
 			return fail(stderr, "backup", exitFailed, fmt.Errorf("--keep: %w", err))
 		}
@@ -212,34 +182,4 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// pruneArchives removes all but the newest keep archives (by the time in
-// their names, which sort as they were made) and returns the removed ones.
-func pruneArchives(dir string, keep int) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, e := range entries {
-		n := e.Name()
-		if e.Type().IsRegular() && strings.HasPrefix(n, archivePrefix) && strings.HasSuffix(n, archiveSuffix) {
-			stamp := strings.TrimSuffix(strings.TrimPrefix(n, archivePrefix), archiveSuffix)
-			if _, err := time.Parse(stampLayout, stamp); err == nil {
-				names = append(names, n)
-			}
-		}
-	}
-	sort.Strings(names)
-	var removed []string
-	for len(names) > keep {
-		p := filepath.Join(dir, names[0])
-		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return removed, err
-		}
-		removed = append(removed, p)
-		names = names[1:]
-	}
-	return removed, nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/zeren-edu/zeren/internal/app"
+	"github.com/zeren-edu/zeren/internal/audit"
 	"github.com/zeren-edu/zeren/internal/auth"
 	"github.com/zeren-edu/zeren/internal/blob"
 	"github.com/zeren-edu/zeren/internal/httpapi"
@@ -142,6 +143,11 @@ func openApp(ctx context.Context, cfg config, opt store.Options) (*store.Store, 
 		st.Close()
 		return nil, nil, fmt.Errorf("--secret-key-file: %w", err)
 	}
+	auditKey := cfg.auditKey
+	if auditKey == "" {
+		auditKey = filepath.Join(cfg.dataDir, audit.AnchorKeyFileName)
+	}
+	acfg.Backup = app.BackupConfig{DataDir: cfg.dataDir, KeyFiles: []string{keyFile, auditKey}, Version: version}
 	a := app.New(st, blobs, acfg, nil)
 	if _, err := seedCatalog(octx, a); err != nil {
 		st.Close()

@@ -216,6 +216,9 @@ type ActivityQuery struct {
 	// one day (China time): the records of a back-filled batch.
 	CreatedBy string
 	EnteredOn domain.Date
+	// ImportBatch narrows to the records one import brought in (the
+	// import's summary links to them).
+	ImportBatch int64
 }
 
 // MaxPageSize bounds a list page.
@@ -323,6 +326,20 @@ func (a *App) activityFilter(ctx context.Context, tx *store.Tx, ac domain.Actor,
 	}
 	if !q.EnteredOn.IsZero() {
 		f.CreatedFrom, f.CreatedTo = a.EnteredRange(q.EnteredOn)
+	}
+	if q.ImportBatch != 0 {
+		// An import into a unit outside the reader's scope is not found,
+		// rather than an empty list that would pass for "no records".
+		org, err := tx.ImportBatchOrg(ctx, q.ImportBatch)
+		if err == nil {
+			if _, err = tx.GetOrg(ctx, ac.Scope, org); domain.IsKind(err, domain.KindNotFound) {
+				err = domain.NotFound("import batch %d", q.ImportBatch)
+			}
+		}
+		if err != nil {
+			return f, fieldNotFound(err, "import_batch")
+		}
+		f.ImportBatch = q.ImportBatch
 	}
 	if q.OrgID != 0 {
 		if _, err := tx.GetOrg(ctx, ac.Scope, q.OrgID); err != nil {

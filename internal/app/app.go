@@ -44,6 +44,9 @@ type Config struct {
 	// random key held in memory only (tests, and commands that store no
 	// second factor). A server loads them from its key file.
 	SecretKeys *auth.SecretKeys
+	// Backup lets the scheduled backup write the server's archive (see
+	// backups.go); empty in commands and tests that do not back up.
+	Backup BackupConfig
 }
 
 // DefaultConfig returns the limits used unless configured otherwise.
@@ -60,6 +63,9 @@ type App struct {
 	// every date the use cases take from an instant.
 	clock domain.Clock
 	now   func() time.Time
+	// listExportPage, when set, is the page size of the list exports (tests
+	// make it small); see exportPageSize.
+	listExportPage int
 
 	hashParams auth.HashParams
 	secrets    *auth.SecretKeys

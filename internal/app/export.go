@@ -3,12 +3,11 @@ package app
 import (
 	"context"
 	"fmt"
-	"io"
+	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/zeren-edu/zeren/internal/domain"
+	"github.com/zeren-edu/zeren/internal/export"
 	"github.com/zeren-edu/zeren/internal/store"
 )
 
@@ -31,19 +30,15 @@ var statusNamesZH = map[domain.Status]string{
 	domain.StatusReturned:  "已退回",
 }
 
-// LedgerExport is a finished .xlsx workbook of ledger rows. Write it out
-// with WriteTo, then Close it (the stream writer may keep a temporary file).
-type LedgerExport struct {
-	Filename string // 工作台账-<period or dates>.xlsx
-	Rows     int    // data rows, the header not counted
-	f        *excelize.File
-}
-
-// WriteTo writes the workbook.
-func (e *LedgerExport) WriteTo(w io.Writer) (int64, error) { return e.f.WriteTo(w) }
-
-// Close releases the workbook's temporary files.
-func (e *LedgerExport) Close() error { return e.f.Close() }
+// ledgerColumns are the ledger export's columns with their widths.
+var ledgerColumns = func() []export.Column {
+	widths := []float64{12, 24, 14, 22, 16, 40, 10, 16, 8, 11, 9}
+	out := make([]export.Column, len(ExportColumns))
+	for i, c := range ExportColumns {
+		out[i] = export.Column{Title: c, Width: widths[i]}
+	}
+	return out
+}()
 
 // ExportActivities writes the ledger rows that ListActivities would list for
 // q (every page of them, limit and offset ignored) into an Excel workbook.
@@ -64,15 +59,7 @@ func (a *App) export(ctx context.Context, ac domain.Actor, q ActivityQuery, page
 	if err := ac.Require(domain.PermActivityRead); err != nil {
 		return nil, err
 	}
-	maxRows := a.cfg.MaxExportRows
-	if maxRows <= 0 {
-		maxRows = DefaultMaxExportRows
-	}
-	w, err := newLedgerWriter()
-	if err != nil {
-		return nil, err
-	}
-	out := &LedgerExport{Filename: exportFilename(q), f: w.f}
+	maxRows := a.maxExportRows()
 	// The filter is resolved and the rows counted once; the rows are then
 	// read a page at a time by key, each page in its own short read
 	// transaction, so a large export neither recounts per page nor holds
@@ -82,12 +69,16 @@ func (a *App) export(ctx context.Context, ac domain.Actor, q ActivityQuery, page
 	// list's order; a row written meanwhile may or may not be.
 	var f store.ActivityFilter
 	var names *exportNames
-	err = a.st.Read(ctx, func(tx *store.Tx) error {
+	var filter []string
+	err := a.st.Read(ctx, func(tx *store.Tx) error {
 		var err error
 		if f, err = a.activityFilter(ctx, tx, ac, q); err != nil {
 			return err
 		}
 		if names, err = newExportNames(ctx, tx); err != nil {
+			return err
+		}
+		if filter, err = names.words(ctx, tx, ac.Scope, q); err != nil {
 			return err
 		}
 		f.Limit, f.Count, f.CountCap = 1, store.CountCapped, maxRows
@@ -96,82 +87,56 @@ func (a *App) export(ctx context.Context, ac domain.Actor, q ActivityQuery, page
 			return err
 		}
 		if p.Capped || p.Total > maxRows {
-			return tooManyToExport(p.Total, maxRows)
+			return tooManyToExport("activities", p.Total, maxRows)
 		}
 		return nil
 	})
-	f.Limit, f.Count, f.NoSharedWith = pageSize, store.CountNone, true
-	seen := map[int64]bool{} // a row re-dated between two pages may come again
-	for err == nil {
-		var page store.ActivityPage
-		err = a.st.Read(ctx, func(tx *store.Tx) error {
-			var err error
-			if page, err = tx.ListActivityPage(ctx, ac.Scope, f); err != nil {
-				return err
-			}
-			for _, act := range page.Items {
-				if seen[act.ID] {
-					continue
-				}
-				seen[act.ID] = true
-				if out.Rows >= maxRows {
-					return tooManyToExport(out.Rows+1, maxRows)
-				}
-				row, err := names.row(ctx, tx, ac.Scope, act)
-				if err != nil {
-					return err
-				}
-				if err := w.add(row); err != nil {
-					return err
-				}
-				out.Rows++
-			}
-			return nil
-		})
-		if page.Next == nil {
-			break
-		}
-		f.After = page.Next
-	}
-	if err == nil {
-		err = w.finish()
-	}
-	if err == nil {
-		err = a.recordAlone(ctx, ac, AuditEntry{Type: "activity.export", Target: "activities",
-			Detail: fmt.Sprintf("%d rows; %s", out.Rows, describeQuery(q))})
-	}
 	if err != nil {
-		out.Close()
 		return nil, err
 	}
-	return out, nil
+	f.Limit, f.Count, f.NoSharedWith = pageSize, store.CountNone, true
+	return a.writeExport(ctx, ac, listExport{
+		auditType: "activity.export", target: "activities", noun: "activities",
+		title: exportSheet, what: exportWhat(q), filter: filter, detail: describeQuery(q), columns: ledgerColumns,
+		next: func(ctx context.Context) (rows []exportRow, done bool, err error) {
+			var page store.ActivityPage
+			err = a.st.Read(ctx, func(tx *store.Tx) error {
+				var err error
+				if page, err = tx.ListActivityPage(ctx, ac.Scope, f); err != nil {
+					return err
+				}
+				for _, act := range page.Items {
+					row, err := names.row(ctx, tx, ac.Scope, act)
+					if err != nil {
+						return err
+					}
+					rows = append(rows, exportRow{key: act.ID, cells: row})
+				}
+				return nil
+			})
+			if page.Next == nil {
+				return rows, true, err
+			}
+			f.After = page.Next
+			return rows, false, err
+		},
+	})
 }
 
-func tooManyToExport(n, maxRows int) error {
-	return domain.TooLarge("limit", "the filter matches more than %d activities (%d or more); an export holds at most %d. Narrow the period, unit or type and export in parts", maxRows, n, maxRows)
-}
-
-// exportFilename names the file after the period or the dates it covers.
-func exportFilename(q ActivityQuery) string {
-	what := "全部"
+// exportWhat is the part of the file name after 工作台账: the period or the
+// dates the export covers.
+func exportWhat(q ActivityQuery) string {
 	switch {
 	case q.Period != "":
-		what = q.Period
+		return q.Period
 	case !q.From.IsZero() && !q.To.IsZero():
-		what = q.From.String() + "至" + q.To.String()
+		return q.From.String() + "至" + q.To.String()
 	case !q.From.IsZero():
-		what = q.From.String() + "起"
+		return q.From.String() + "起"
 	case !q.To.IsZero():
-		what = "至" + q.To.String()
+		return "至" + q.To.String()
 	}
-	// A period label is user text: keep it out of path syntax.
-	what = strings.Map(func(r rune) rune {
-		if r < 0x20 || strings.ContainsRune(`/\:*?"<>|`, r) {
-			return '_'
-		}
-		return r
-	}, what)
-	return "工作台账-" + what + ".xlsx"
+	return ""
 }
 
 // describeQuery is the audit trail's note of what was exported.
@@ -207,6 +172,9 @@ func describeQuery(q ActivityQuery) string {
 	}
 	if q.EvidenceSHA != "" {
 		add("evidence", q.EvidenceSHA)
+	}
+	if q.ImportBatch != 0 {
+		add("import_batch", q.ImportBatch)
 	}
 	if len(parts) == 0 {
 		return "whole scope"
@@ -261,85 +229,56 @@ func (n *exportNames) row(ctx context.Context, tx *store.Tx, scope domain.Scope,
 		strings.Join(venues, "、"), status, len(act.Evidence), act.ID}, nil
 }
 
-// ledgerWriter streams rows into the first sheet of a new workbook.
-type ledgerWriter struct {
-	f         *excelize.File
-	sw        *excelize.StreamWriter
-	dateStyle int
-	next      int // the next row number, 1-based
-}
-
 const exportSheet = "工作台账"
 
-func newLedgerWriter() (*ledgerWriter, error) {
-	f := excelize.NewFile()
-	w := &ledgerWriter{f: f, next: 1}
-	fail := func(err error) (*ledgerWriter, error) {
-		f.Close()
-		return nil, fmt.Errorf("starting the Excel export: %w", err)
+// words is the ledger filter q as the exported file states it: names, not ids.
+func (n *exportNames) words(ctx context.Context, tx *store.Tx, scope domain.Scope, q ActivityQuery) ([]string, error) {
+	var w words
+	if q.OrgID != 0 {
+		o, err := tx.GetOrg(ctx, scope, q.OrgID)
+		if err != nil {
+			return nil, fieldNotFound(err, "org_id")
+		}
+		w.add("单位", o.Name+"（含下级单位）")
 	}
-	if err := f.SetSheetName("Sheet1", exportSheet); err != nil {
-		return fail(err)
+	if q.Pillar != "" {
+		name := q.Pillar
+		if p, ok := domain.PillarByCode(q.Pillar); ok {
+			name = p.Name
+		}
+		w.add("方面", name)
 	}
-	sw, err := f.NewStreamWriter(exportSheet)
-	if err != nil {
-		return fail(err)
-	}
-	w.sw = sw
-	dateFmt := "yyyy-mm-dd"
-	if w.dateStyle, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
-		return fail(err)
-	}
-	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E6EEF8"}}})
-	if err != nil {
-		return fail(err)
-	}
-	// Widths in characters: a Chinese character counts about two.
-	widths := []float64{12, 24, 14, 22, 16, 40, 10, 16, 8, 11, 9}
-	for i, wd := range widths {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return fail(err)
+	var types []string
+	for _, id := range q.TypeIDs {
+		if t, ok := n.types[id]; ok {
+			types = append(types, t.Name)
 		}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return fail(err)
+	w.add("活动类型", strings.Join(types, "、"))
+	w.add("期间", q.Period)
+	w.date("起始日期", q.From)
+	w.date("截止日期", q.To)
+	var statuses []string
+	for _, s := range q.Statuses {
+		statuses = append(statuses, statusNamesZH[s])
 	}
-	header := make([]any, len(ExportColumns))
-	for i, c := range ExportColumns {
-		header[i] = excelize.Cell{StyleID: head, Value: c}
+	w.add("状态", strings.Join(statuses, "、"))
+	w.flag("有佐证材料", q.HasEvidence)
+	w.add("标题包含", q.Query)
+	if q.EvidenceSHA != "" {
+		w.add("佐证材料", q.EvidenceSHA[:min(12, len(q.EvidenceSHA))])
 	}
-	if err := w.addCells(header); err != nil {
-		return fail(err)
+	if q.Venue != "" {
+		name := q.Venue
+		if v, ok := domain.VenueNames[q.Venue]; ok {
+			name = v
+		}
+		w.add("场所", name)
+	}
+	w.add("录入人", q.CreatedBy)
+	w.date("录入日期", q.EnteredOn)
+	if q.ImportBatch != 0 {
+		w.add("导入批次", strconv.FormatInt(q.ImportBatch, 10))
 	}
 	return w, nil
-}
-
-// add writes one data row; the date becomes a real date cell, so that Excel
-// sorts and filters it as a date.
-func (w *ledgerWriter) add(row []any) error {
-	if d, ok := row[0].(domain.Date); ok {
-		row[0] = excelize.Cell{StyleID: w.dateStyle, Value: d.Time()}
-	}
-	return w.addCells(row)
-}
-
-func (w *ledgerWriter) addCells(row []any) error {
-	cell, err := excelize.CoordinatesToCellName(1, w.next)
-	if err != nil {
-		return err
-	}
-	if err := w.sw.SetRow(cell, row); err != nil {
-		return fmt.Errorf("writing export row %d: %w", w.next, err)
-	}
-	w.next++
-	return nil
-}
-
-// finish completes the sheet; the workbook is then ready to write out.
-func (w *ledgerWriter) finish() error {
-	if err := w.sw.Flush(); err != nil {
-		return fmt.Errorf("finishing the Excel export: %w", err)
-	}
-	return nil
 }

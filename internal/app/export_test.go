@@ -17,6 +17,7 @@ import (
 	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/blob"
 	"github.com/zeren-edu/zeren/internal/domain"
+	"github.com/zeren-edu/zeren/internal/export"
 	"github.com/zeren-edu/zeren/internal/officecheck"
 	"github.com/zeren-edu/zeren/internal/store/storetest"
 )
@@ -60,6 +61,12 @@ func exportRowsPaged(t *testing.T, a *app.App, ac domain.Actor, q app.ActivityQu
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The header block says what the file holds; the list follows.
+	if len(rows) < export.HeaderRows+1 || rows[0][0] != "工作台账" || !strings.HasPrefix(rows[1][0], "筛选条件：") ||
+		!strings.HasPrefix(rows[2][0], "导出时间：") {
+		t.Fatalf("the header block %v", rows[:min(len(rows), export.HeaderRows)])
+	}
+	rows = rows[export.HeaderRows:]
 	if len(rows)-1 != x.Rows {
 		t.Fatalf("the export says %d rows, the sheet has %d", x.Rows, len(rows)-1)
 	}
@@ -318,6 +325,10 @@ func TestExportOpensInLibreOffice(t *testing.T) {
 	if err != nil {
 		t.Fatalf("LibreOffice's CSV: %v\n%s", err, raw)
 	}
+	if len(rows) < export.HeaderRows || rows[1][0] != "筛选条件：期间：2025" {
+		t.Fatalf("LibreOffice reads the header block %v", rows[:min(len(rows), export.HeaderRows)])
+	}
+	rows = rows[export.HeaderRows:]
 	want := listAll(t, f.app, f.op, q)
 	if len(rows) != len(want)+1 {
 		t.Fatalf("LibreOffice reads %d rows, the list has %d", len(rows)-1, len(want))

@@ -25,5 +25,6 @@ func (a *App) Sweeps() []Sweep {
 		a.concernFeedSweep(),
 		a.caseSweep(),
 		a.examExpirySweep(),
+		a.backupSweep(),
 	}
 }

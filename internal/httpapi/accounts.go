@@ -281,11 +281,9 @@ func rawOrNil(s string) json.RawMessage {
 
 func (s *Server) listAuditEvents(c *call) error {
 	ac, _ := c.actor()
-	q := app.AuditQuery{OrgID: c.p.int("org_id"), Outcome: c.p.str("outcome"), Type: c.p.str("type"), ActorID: c.p.int("actor_id"),
-		Target: c.p.str("target"), From: c.p.time("from").UTC(), To: c.p.time("to").UTC(),
-		Limit: int(c.p.int("limit")), Offset: int(c.p.int("offset"))}
-	if !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From) {
-		return domain.Invalid("to", "must be after from")
+	q, err := auditQuery(c, true)
+	if err != nil {
+		return err
 	}
 	rows, total, err := s.app.ListNamedAuditEvents(c.ctx(), ac, q)
 	if err != nil {
@@ -299,6 +297,19 @@ func (s *Server) listAuditEvents(c *call) error {
 			After: rawOrNil(r.After), Detail: r.Detail, PrevHash: r.PrevHash, Hash: r.Hash, Alg: r.Alg}
 	}
 	return c.reply(page[auditEventView]{Items: views, Total: total, Limit: q.Limit, Offset: q.Offset})
+}
+
+// auditQuery is the audit trail's filter of the list and its export.
+func auditQuery(c *call, paged bool) (app.AuditQuery, error) {
+	q := app.AuditQuery{OrgID: c.p.int("org_id"), Outcome: c.p.str("outcome"), Type: c.p.str("type"), ActorID: c.p.int("actor_id"),
+		Target: c.p.str("target"), From: c.p.time("from").UTC(), To: c.p.time("to").UTC()}
+	if paged {
+		q.Limit, q.Offset = int(c.p.int("limit")), int(c.p.int("offset"))
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From) {
+		return q, domain.Invalid("to", "must be after from")
+	}
+	return q, nil
 }
 
 // auditReport is the outcome of a verification: the chain, and the anchors

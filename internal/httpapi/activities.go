@@ -50,6 +50,7 @@ func ledgerQuery(c *call) (app.ActivityQuery, error) {
 		Venue:       c.p.str("venue"),
 		CreatedBy:   c.p.str("created_by"),
 		EnteredOn:   c.p.date("entered_on"),
+		ImportBatch: c.p.int("import_batch"),
 		Sort:        c.p.str("sort"),
 		Asc:         c.p.str("order") == "asc",
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/zeren-edu/zeren/internal/app"
 	"github.com/zeren-edu/zeren/internal/domain"
+	"github.com/zeren-edu/zeren/internal/export"
 )
 
 // exportSheet downloads an export and reads its rows back with excelize.
@@ -30,6 +31,7 @@ func (e *env) exportSheet(r *request) ([][]string, resp) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	rows = rows[export.HeaderRows:]
 	if strings.Join(rows[0], ",") != strings.Join(app.ExportColumns, ",") {
 		e.t.Fatalf("export header %v", rows[0])
 	}

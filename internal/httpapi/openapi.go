@@ -16,7 +16,7 @@ type obj = map[string]any
 
 // buildOpenAPI writes the OpenAPI 3.1 document of routes.
 func buildOpenAPI(routes []*route, version string) ([]byte, error) {
-	schemas := merge(componentSchemas(), rosterSchemas(), reportSchemas(), problemSchemas(), importSchemas(), dutySchemas(), notifySchemas(), rectSchemas(), assessSchemas(), caseSchemas(), concernSchemas(), examSchemas())
+	schemas := merge(componentSchemas(), rosterSchemas(), reportSchemas(), problemSchemas(), importSchemas(), dutySchemas(), notifySchemas(), rectSchemas(), assessSchemas(), caseSchemas(), concernSchemas(), examSchemas(), backupSchemas())
 	paths := obj{}
 	for _, rt := range routes {
 		if rt.noDB && !rt.public {

@@ -18,14 +18,7 @@ import (
 func rectPath(id int64) string { return api + "/rectifications/" + strconv.FormatInt(id, 10) }
 
 func (s *Server) listRectifications(c *call) error {
-	q := app.RectQuery{OrgID: c.p.int("org_id"), State: c.p.str("state"), Year: int(c.p.int("year")),
-		OpenedFrom: c.p.date("opened_from"), OpenedTo: c.p.date("opened_to"), ClosedFrom: c.p.date("closed_from"), ClosedTo: c.p.date("closed_to"),
-		Limit: int(c.p.int("limit")), Offset: int(c.p.int("offset"))}
-	for name, dst := range map[string]*bool{"overdue": &q.Overdue, "escalated": &q.Escalated, "to_review": &q.ToReview, "on_time": &q.OnTime, "immediate": &q.Immediate} {
-		if b := c.p.bool(name); b != nil {
-			*dst = *b
-		}
-	}
+	q := rectQuery(c, true)
 	ac, err := c.actor()
 	if err != nil {
 		return err
@@ -35,6 +28,21 @@ func (s *Server) listRectifications(c *call) error {
 		return err
 	}
 	return c.reply(page[domain.Rectification]{Items: nonNil(items), Total: total, Limit: q.Limit, Offset: q.Offset})
+}
+
+// rectQuery is the rectifications filter of the list and its export.
+func rectQuery(c *call, paged bool) app.RectQuery {
+	q := app.RectQuery{OrgID: c.p.int("org_id"), State: c.p.str("state"), Year: int(c.p.int("year")),
+		OpenedFrom: c.p.date("opened_from"), OpenedTo: c.p.date("opened_to"), ClosedFrom: c.p.date("closed_from"), ClosedTo: c.p.date("closed_to")}
+	if paged {
+		q.Limit, q.Offset = int(c.p.int("limit")), int(c.p.int("offset"))
+	}
+	for name, dst := range map[string]*bool{"overdue": &q.Overdue, "escalated": &q.Escalated, "to_review": &q.ToReview, "on_time": &q.OnTime, "immediate": &q.Immediate} {
+		if b := c.p.bool(name); b != nil {
+			*dst = *b
+		}
+	}
+	return q
 }
 
 // rectFields are the client-set fields of a rectification, the deadline as a

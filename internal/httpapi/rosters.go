@@ -20,15 +20,7 @@ var pMemberID = param{name: "member_id", in: "path", kind: kindInt, desc: "The m
 func teamPath(id int64) string { return api + "/teams/" + strconv.FormatInt(id, 10) }
 
 func (s *Server) listTeams(c *call) error {
-	q := app.TeamQuery{
-		OrgID:  c.p.int("org_id"),
-		Kind:   c.p.str("kind"),
-		Active: c.p.bool("active"),
-		Query:  c.p.str("q"),
-		At:     c.p.date("at"),
-		Limit:  int(c.p.int("limit")),
-		Offset: int(c.p.int("offset")),
-	}
+	q := teamQuery(c, true)
 	ac, err := c.actor()
 	if err != nil {
 		return err
@@ -38,6 +30,21 @@ func (s *Server) listTeams(c *call) error {
 		return err
 	}
 	return c.reply(page[domain.Team]{Items: nonNil(items), Total: total, Limit: q.Limit, Offset: q.Offset})
+}
+
+// teamQuery is the teams filter of the list (paged) and its export.
+func teamQuery(c *call, paged bool) app.TeamQuery {
+	q := app.TeamQuery{
+		OrgID:  c.p.int("org_id"),
+		Kind:   c.p.str("kind"),
+		Active: c.p.bool("active"),
+		Query:  c.p.str("q"),
+		At:     c.p.date("at"),
+	}
+	if paged {
+		q.Limit, q.Offset = int(c.p.int("limit")), int(c.p.int("offset"))
+	}
+	return q
 }
 
 // teamFields are the client-set fields of a team, the date as a string so

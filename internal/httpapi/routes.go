@@ -172,6 +172,7 @@ func ledgerFilterParams() []param {
 		qEnum("venue", "Only activities carrying this venue tag (a report figure's `venue:`).", venueCodes()...),
 		qString("created_by", "Only activities entered by this account (its username)."),
 		qDate("entered_on", "Only activities entered on this day (China time)."),
+		qID("import_batch", "Only the records one import brought in (its `batch_id`); an import into a unit outside the caller's scope is not found."),
 		qEnum("sort", "Sort key.", app.ActivitySorts()...).withDefault("date"),
 		qEnum("order", "Sort direction.", "asc", "desc").withDefault("desc"),
 	}
@@ -179,7 +180,7 @@ func ledgerFilterParams() []param {
 
 // routeTable is every endpoint of the server.
 func routeTable() []*route {
-	return append([]*route{
+	return withExports(append([]*route{
 		// Operations.
 		{method: "GET", path: "/healthz", opID: "health", tag: "ops", summary: "The process is up",
 			desc:   "Answers 200 as long as the process serves HTTP; it does not touch the database (see /readyz).",
@@ -764,7 +765,7 @@ func routeTable() []*route {
 			desc:  "The hash of new events (sha256 or sm3; the chain may mix them) and how long events are kept: at least 184 days.",
 			reach: reachInstallation, body: jsonBody("AuditSettings"), perms: []domain.Permission{domain.PermPolicyManage},
 			status: 200, resp: "AuditSettings", handle: (*Server).setAuditSettings},
-	}, append(append(append(append(append(reportRoutes(), dutyRoutes()...), notifyRoutes()...), caseRoutes()...), concernRoutes()...), examRoutes()...)...)
+	}, append(append(append(append(append(append(reportRoutes(), dutyRoutes()...), notifyRoutes()...), caseRoutes()...), concernRoutes()...), examRoutes()...), backupRoutes()...)...))
 }
 
 // allSteps: a route every pending session may call.

@@ -244,6 +244,8 @@ type ActivityFilter struct {
 	CreatedBy   string
 	CreatedFrom time.Time
 	CreatedTo   time.Time
+	// ImportBatch keeps the records one import brought in (0: any).
+	ImportBatch int64
 	Sort        string // date (default), created_at, updated_at, attendance, title, id
 	Asc         bool
 	Limit       int

@@ -101,3 +101,13 @@ func (tx *Tx) ExistingRecords(ctx context.Context, orgIDs []int64, from, to doma
 	}
 	return out, nil
 }
+
+// ImportBatchOrg returns the unit an import batch was imported into.
+func (tx *Tx) ImportBatchOrg(ctx context.Context, id int64) (int64, error) {
+	var org int64
+	err := tx.queryRow(ctx, `SELECT org_id FROM import_batches WHERE id = $1`, id).Scan(&org)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, domain.NotFound("import batch %d", id)
+	}
+	return org, tx.d.wrap(err)
+}

@@ -167,7 +167,7 @@ func (tx *Tx) rollupCount(ctx context.Context, roots []int64, types []int64, sta
 // by unit, type, status and dates.
 func (f ActivityFilter) rollupAnswers() bool {
 	return f.HasEvidence == nil && f.Query == "" && f.EvidenceSHA == "" && f.Venue == "" &&
-		f.CreatedBy == "" && f.CreatedFrom.IsZero() && f.CreatedTo.IsZero()
+		f.CreatedBy == "" && f.CreatedFrom.IsZero() && f.CreatedTo.IsZero() && f.ImportBatch == 0
 }
 
 // ListActivityPage returns a page of the ledger in the read scope.
@@ -375,6 +375,10 @@ func (f ActivityFilter) conditions(args *[]any) []string {
 	}
 	if c := createdRange(f.CreatedFrom, f.CreatedTo, args); c != "" {
 		where = append(where, c)
+	}
+	if f.ImportBatch != 0 {
+		*args = append(*args, f.ImportBatch)
+		where = append(where, fmt.Sprintf("a.import_batch_id = $%d", len(*args)))
 	}
 	return where
 }

@@ -64,7 +64,7 @@ test('the system administrator moves a school by drag-and-drop and creates an ac
   await loginWithTotp(page, 'sysadmin')
   // An administrator lands on their first admin page, not an empty home.
   await page.waitForURL(base + '/admin/orgs')
-  assert.deepEqual(await menuItems(page), ['首页', '组织机构', '用户管理', 'API 令牌', '后台任务'])
+  assert.deepEqual(await menuItems(page), ['首页', '组织机构', '用户管理', 'API 令牌', '后台任务', '备份管理'])
 
   const node = (code) => page.locator(`[data-test=org-${code}]`)
   await node('BUREAU').waitFor()

@@ -2,7 +2,7 @@
 // ledger's toolbar, uploads a CSV written here with one bad row (a type no
 // catalog has), sees the problem by row and column and the import refused,
 // uploads the corrected file, imports, and follows the link to the ledger's
-// submitted records of the school. Run by e2e/run.sh, which sets ZEREN_URL.
+// records of the import (its batch). Run by e2e/run.sh, which sets ZEREN_URL.
 //
 // The demo server is shared by every e2e file of a run: the records written
 // here carry titles no other file uses.
@@ -101,10 +101,13 @@ test('a school admin imports a CSV after fixing a bad row', async () => {
   assert.match(await done.textContent(), /已导入 2 条记录/)
 
   await page.locator('[data-test=import-view-ledger]').click()
-  await page.waitForURL((u) => u.pathname === '/ledger' && u.searchParams.get('status') === 'submitted' && !!u.searchParams.get('org_id'))
-  const orgId = new URL(page.url()).searchParams.get('org_id')
-  const listed = await apiGet(page, `/api/v1/activities?org_id=${orgId}&status=submitted&q=${encodeURIComponent('导入测试')}&limit=10`)
+  await page.waitForURL((u) => u.pathname === '/ledger' && !!u.searchParams.get('import_batch') && !!u.searchParams.get('org_id'))
+  const batch = new URL(page.url()).searchParams.get('import_batch')
+  // The ledger shows the import's chip and exactly its two records.
+  await page.locator('[data-test=filter-extra]').filter({ hasText: '导入批次' }).waitFor()
+  const listed = await apiGet(page, `/api/v1/activities?import_batch=${batch}&limit=10`)
   assert.equal(listed.total, 2)
+  assert.ok(listed.items.every((a) => a.status === 'submitted'))
   assert.deepEqual(listed.items.map((a) => a.title).sort(), [good2[2], good1[2]].sort())
 
   // The same file again: both rows are duplicates now, and import only when skipped.

@@ -45,6 +45,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The accounts of a filter as an Excel workbook
+         * @description The same filter as GET /api/v1/accounts, every matching row (no paging), as an .xlsx file: three rows saying what it holds (the list, the filter in words, the time of export in the bureau's zone and the exporter), the column headers, one row per record in the list's order. Phones are masked as in the list. A filter matching more rows than an export holds answers 413 naming the limit, never a cut-short file. Exports are audited.
+         */
+        get: operations["exportAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/import": {
         parameters: {
             query?: never;
@@ -666,6 +686,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/events/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit trail of a filter as an Excel workbook
+         * @description The same filter as GET /api/v1/audit/events, every matching row (no paging), as an .xlsx file: three rows saying what it holds (the list, the filter in words, the time of export in the bureau's zone and the exporter), the column headers, one row per record in the list's order. Phones are masked as in the list. A filter matching more rows than an export holds answers 413 naming the limit, never a cut-short file. Exports are audited.
+         */
+        get: operations["exportAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/settings": {
         parameters: {
             query?: never;
@@ -817,6 +857,66 @@ export interface paths {
          * @description Confirms an enrolment, or passes the second factor of a login. A code is accepted once. A wrong code is a failed login: it counts toward the account's lockout (the same count as wrong passwords) and the client address's failure limit; the lock (423) ends the half-logged-in session, and 423 and 429 say when to retry.
          */
         post: operations["verifyTOTP"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The scheduled backup's settings and its last runs
+         * @description The newest runs first (scheduled ones carry the day they are for in `slot`), each with its archive, size and result.
+         */
+        get: operations["getBackups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backups/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Back up now (立即备份)
+         * @description Writes an archive into the configured directory and answers the run: a failure is its `result` and `error` (and is notified to the system admins), not an error of the call. Audited.
+         */
+        post: operations["runBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backups/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the scheduled backup
+         * @description Enabled, the time of day (HH:MM in the bureau's zone), an absolute directory on the server and how many archives to keep (the oldest beyond it are removed after a good backup, never the newest). Once a day at that time one node writes the same archive as `zeren backup`. Audited.
+         */
+        put: operations["setBackupSettings"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2336,6 +2436,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/problems/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's problems of a period as an Excel workbook
+         * @description The same filter as GET /api/v1/problems, every matching row (no paging), as an .xlsx file: three rows saying what it holds (the list, the filter in words, the time of export in the bureau's zone and the exporter), the column headers, one row per record in the list's order. Phones are masked as in the list. A filter matching more rows than an export holds answers 413 naming the limit, never a cut-short file. Exports are audited.
+         */
+        get: operations["exportProblems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/problems/{key}/decision": {
         parameters: {
             query?: never;
@@ -2374,6 +2494,26 @@ export interface paths {
          * @description From an accepted problem, an inspection, a case or by hand. The caller's unit signs it off, or the owner's parent when the owner opens its own. The owner unit is notified.
          */
         post: operations["createRectification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rectifications/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rectifications of a filter as an Excel workbook
+         * @description The same filter as GET /api/v1/rectifications, every matching row (no paging), as an .xlsx file: three rows saying what it holds (the list, the filter in words, the time of export in the bureau's zone and the exporter), the column headers, one row per record in the list's order. Phones are masked as in the list. A filter matching more rows than an export holds answers 413 naming the limit, never a cut-short file. Exports are audited.
+         */
+        get: operations["exportRectifications"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2859,6 +2999,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/teams/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The teams of a filter as an Excel workbook
+         * @description The same filter as GET /api/v1/teams, every matching row (no paging), as an .xlsx file: three rows saying what it holds (the list, the filter in words, the time of export in the bureau's zone and the exporter), the column headers, one row per record in the list's order. Phones are masked as in the list. A filter matching more rows than an export holds answers 413 naming the limit, never a cut-short file. Exports are audited.
+         */
+        get: operations["exportTeams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams/import-template": {
         parameters: {
             query?: never;
@@ -2955,6 +3115,26 @@ export interface paths {
          * @description The member's unit (`org_id`) must lie in the team's unit's subtree and in the caller's scope. A person (name and unit) is a current member of a team once (409).
          */
         post: operations["addMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/members/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A team's members as an Excel workbook
+         * @description The same filter as GET /api/v1/teams/{id}/members, every matching row (no paging), as an .xlsx file: three rows saying what it holds (the list, the filter in words, the time of export in the bureau's zone and the exporter), the column headers, one row per record in the list's order. Phones are masked as in the list. A filter matching more rows than an export holds answers 413 naming the limit, never a cut-short file. Exports are audited.
+         */
+        get: operations["exportMembers"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3849,6 +4029,78 @@ export interface components {
              * @example 184
              */
             retention_days: number;
+        };
+        /** @description One backup. */
+        BackupRun: {
+            /** @description Why it failed. */
+            error?: string;
+            /** @description The archive's path on the server. */
+            file: string;
+            /** Format: date-time */
+            finished_at?: string;
+            /** Format: int64 */
+            id: number;
+            /** @enum {string} */
+            result: "running" | "ok" | "failed";
+            size: number;
+            /** @description The day a scheduled run is for; absent for one started by hand. */
+            slot?: string;
+            /** Format: date-time */
+            started_at: string;
+            /** @description The account, or backup for the schedule. */
+            started_by: string;
+        };
+        /** @description The scheduled backup's settings. */
+        BackupSettings: {
+            /**
+             * @description An absolute directory on the server.
+             * @example /srv/zeren/backups
+             */
+            dir: string;
+            /** @description Back up every day at time_of_day. */
+            enabled: boolean;
+            /**
+             * @description How many archives to keep.
+             * @example 14
+             */
+            keep: number;
+            /**
+             * @description HH:MM in the bureau's time zone.
+             * @example 02:00
+             */
+            time_of_day: string;
+            /** Format: date-time */
+            updated_at?: string;
+            /** @description Who saved them last. */
+            updated_by: string;
+        };
+        /** @description The scheduled backup's settings. */
+        BackupSettingsInput: {
+            /**
+             * @description An absolute directory on the server.
+             * @example /srv/zeren/backups
+             */
+            dir: string;
+            /** @description Back up every day at time_of_day. */
+            enabled: boolean;
+            /**
+             * @description How many archives to keep.
+             * @example 14
+             */
+            keep: number;
+            /**
+             * @description HH:MM in the bureau's time zone.
+             * @example 02:00
+             */
+            time_of_day: string;
+        };
+        /** @description The settings and the newest runs. */
+        BackupStatus: {
+            /** @description Whether this server knows its data directory (a server always does). */
+            ready: boolean;
+            /** @description Newest first. */
+            runs: components["schemas"]["BackupRun"][];
+            settings: components["schemas"]["BackupSettings"];
         };
         BulkApprove: {
             /** @description Submitted activities to approve. */
@@ -7494,6 +7746,37 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    exportAccounts: {
+        parameters: {
+            query?: {
+                /** @description A substring of the username or name. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     importAccounts: {
         parameters: {
             query?: never;
@@ -7836,6 +8119,8 @@ export interface operations {
                 created_by?: string;
                 /** @description Only activities entered on this day (China time). */
                 entered_on?: string;
+                /** @description Only the records one import brought in (its `batch_id`); an import into a unit outside the caller's scope is not found. */
+                import_batch?: number;
                 /** @description Sort key. */
                 sort?: "date" | "created_at" | "updated_at" | "attendance" | "title" | "id";
                 /** @description Sort direction. */
@@ -7976,6 +8261,8 @@ export interface operations {
                 created_by?: string;
                 /** @description Only activities entered on this day (China time). */
                 entered_on?: string;
+                /** @description Only the records one import brought in (its `batch_id`); an import into a unit outside the caller's scope is not found. */
+                import_batch?: number;
                 /** @description Sort key. */
                 sort?: "date" | "created_at" | "updated_at" | "attendance" | "title" | "id";
                 /** @description Sort direction. */
@@ -8759,6 +9046,50 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    exportAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description Only events of actors in this unit's subtree (inside the reader's own; otherwise 404). */
+                org_id?: number;
+                /** @description Only events with this outcome. */
+                outcome?: "success" | "failure" | "denied";
+                /** @description Only events whose type starts with this, e.g. login or activity.update. */
+                type?: string;
+                /** @description Only events of this account. */
+                actor_id?: number;
+                /** @description Only events about this target, e.g. account:12 or activity:34. */
+                target?: string;
+                /** @description Only events at or after this time (RFC 3339). */
+                from?: string;
+                /** @description Only events before this time (RFC 3339). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     setAuditSettings: {
         parameters: {
             query?: never;
@@ -8983,6 +9314,87 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             423: components["responses"]["Locked"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getBackups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scheduled backup's settings and its last runs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    runBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Back up now (立即备份). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupRun"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setBackupSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description Set the scheduled backup. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -12218,6 +12630,43 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    exportProblems: {
+        parameters: {
+            query: {
+                /** @description The report's unit; its subtree is examined. */
+                org_id: number;
+                /**
+                 * @description A period code or Chinese label: 2024, 2024Q3, 2024-09, 2024-W05, 2024-09-01, 2024FA, 2024-2025学年, 2024年秋季学期.
+                 * @example 2024
+                 */
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     decideProblem: {
         parameters: {
             query?: never;
@@ -12342,6 +12791,63 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportRectifications: {
+        parameters: {
+            query?: {
+                /** @description Only items owned in this unit's subtree. */
+                org_id?: number;
+                /** @description Only items in this state. */
+                state?: "open" | "submitted" | "closed" | "returned";
+                /** @description Only pending items past their deadline. */
+                overdue?: boolean;
+                /** @description Only items escalated at least once. */
+                escalated?: boolean;
+                /** @description Only submitted items the caller signs off. */
+                to_review?: boolean;
+                /**
+                 * @description Only items due in this year (what an assessment counted).
+                 * @example 2026
+                 */
+                year?: number;
+                /** @description Only items opened on or after this day. */
+                opened_from?: string;
+                /** @description Only items opened before this day. */
+                opened_to?: string;
+                /** @description Only items signed off on or after this day. */
+                closed_from?: string;
+                /** @description Only items signed off before this day. */
+                closed_to?: string;
+                /** @description Only closed items done by their deadline. */
+                on_time?: boolean;
+                /** @description Only closed items done within the configured days of opening (立行立改). */
+                immediate?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -13373,6 +13879,46 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    exportTeams: {
+        parameters: {
+            query?: {
+                /** @description Only teams of this unit's subtree. */
+                org_id?: number;
+                /** @description Only teams of this kind. */
+                kind?: "outreach" | "commentator" | "monitor" | "information" | "volunteer";
+                /** @description Only active (true) or deactivated (false) teams. */
+                active?: boolean;
+                /** @description A substring of the team's name. */
+                q?: string;
+                /** @description Only teams standing on this day, with their members on that day: what a report figure counted (its records link carries it). */
+                at?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getMemberImportTemplate: {
         parameters: {
             query?: never;
@@ -13587,6 +14133,41 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportMembers: {
+        parameters: {
+            query?: {
+                /** @description Also list members who left. */
+                all?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The team's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated file. */
+            200: {
+                headers: {
+                    /** @description attachment, with the filename (RFC 5987 for non-ASCII names). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -9,6 +9,7 @@ const en: typeof zh = {
   app: { title: 'Ideological Work Responsibility', short: 'zeren', language: 'Language' },
   menu: { home: 'Home', dashboard: 'Dashboard', ledger: 'Ledger', reports: 'Work reports', rosters: 'Teams and rosters', rectifications: 'Rectifications', assessment: 'Assessment', admin: 'Administration' },
   header: { logout: 'Log out', loggedOut: 'Logged out' },
+  exportList: { button: 'Export', working: 'Exporting…', done: 'Downloaded {name}', tooLarge: 'Too many records for one export; narrow the filter first' },
   statusTag: { returnedBecause: 'Returned: {reason}', reason: 'Reason: {reason}' },
   relogin: {
     title: 'Your session has ended',

@@ -7,6 +7,7 @@ export default {
   app: { title: '意识形态工作责任制', short: 'zeren', language: '语言' },
   menu: { home: '首页', dashboard: '工作看板', ledger: '工作台账', reports: '工作报告', rosters: '队伍名册', rectifications: '整改台账', assessment: '年度考核', admin: '系统管理' },
   header: { logout: '退出登录', loggedOut: '已退出登录' },
+  exportList: { button: '导出', working: '正在导出…', done: '已下载 {name}', tooLarge: '记录太多，无法一次导出，请缩小筛选范围后再导出' },
   statusTag: { returnedBecause: '退回原因：{reason}', reason: '原因：{reason}' },
   relogin: {
     title: '登录已过期',

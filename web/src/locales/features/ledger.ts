@@ -36,6 +36,7 @@ const zh = {
       entered_on: '录入日期',
       evidence: '佐证文件',
       venue: '场所',
+      import_batch: '导入批次',
     },
   },
   col: {
@@ -236,6 +237,7 @@ const en: typeof zh = {
       entered_on: 'entered on',
       evidence: 'evidence file',
       venue: 'venue',
+      import_batch: 'import batch',
     },
   },
   col: {

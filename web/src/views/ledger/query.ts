@@ -16,9 +16,9 @@ export const pageSizes = [20, 50, 100] as const
 /**
  * Parameters of the list that the page does not edit but keeps: a records
  * link may carry them (a problem's batch: created_by, entered_on; a shared
- * file: evidence) and dropping them would widen the list silently.
+ * file: evidence; an import's summary: import_batch) and dropping them would widen the list silently.
  */
-export const passThrough = ['created_by', 'entered_on', 'evidence', 'venue'] as const
+export const passThrough = ['created_by', 'entered_on', 'evidence', 'venue', 'import_batch'] as const
 
 /** The URL keys of a filter (the page and its size aside). */
 export const filterKeys = ['org_id', 'period', 'from', 'to', 'pillar', 'type_id', 'status', 'has_evidence', 'q', 'sort', 'order', ...passThrough] as const

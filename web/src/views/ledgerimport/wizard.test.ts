@@ -102,8 +102,8 @@ describe('canCommit', () => {
 })
 
 describe('links', () => {
-  it('opens the ledger on the unit’s submitted records', () => {
-    expect(ledgerQuery(12)).toEqual({ org_id: '12', status: 'submitted' })
+  it('opens the ledger on the records of the import', () => {
+    expect(ledgerQuery(12, 7)).toEqual({ org_id: '12', import_batch: '7' })
   })
   it('addresses the unit’s template', () => {
     expect(templateHref(12)).toBe('/api/v1/imports/activities/template?org_id=12')

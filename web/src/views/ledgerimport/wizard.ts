@@ -72,7 +72,7 @@ export function canCommit(p: ImportPreview | null, skipDuplicates: boolean): boo
   return skipDuplicates || p.duplicates === 0
 }
 
-/** The ledger's URL query showing the records an import wrote: the unit's, submitted for review. */
-export function ledgerQuery(orgId: number): Record<string, string> {
-  return { org_id: String(orgId), status: 'submitted' }
+/** The ledger's URL query showing exactly the records an import wrote (its batch, in the unit). */
+export function ledgerQuery(orgId: number, batchId: number): Record<string, string> {
+  return { org_id: String(orgId), import_batch: String(batchId) }
 }
