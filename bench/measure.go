@@ -201,10 +201,11 @@ func (l *Loaded) unitsOf(k domain.OrgKind) []int64 {
 // Scope is the whole province.
 func (l *Loaded) Scope() domain.Scope { return domain.Scope{Roots: []int64{l.UnitIDs[0]}} }
 
-// AggregateRollup answers one figure from the rollups, in its own read transaction.
+// AggregateRollup answers one figure from the rollups, as app.Aggregate
+// does: one statement, outside a transaction (Store.ReadStatements).
 func (l *Loaded) AggregateRollup(ctx context.Context, q store.AggQuery) (Figure, error) {
 	var f Figure
-	err := l.Store.Read(ctx, func(tx *store.Tx) error {
+	err := l.Store.ReadStatements(ctx, func(tx *store.Tx) error {
 		gs, err := tx.Aggregate(ctx, l.Scope(), q, store.GroupNone)
 		f = store.Total(gs)
 		return err

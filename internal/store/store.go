@@ -156,7 +156,10 @@ func (s *Store) Ping(ctx context.Context) error {
 // Tx is one transaction. All store methods live on Tx so that a use case can
 // compose several of them, plus its audit row, into one atomic write.
 type Tx struct {
-	tx  *sql.Tx
+	tx *sql.Tx
+	// q runs the statements: tx, or the read pool itself for ReadStatements
+	// (tx nil then).
+	q   querier
 	d   dialect
 	now time.Time
 	// today is now's date in the bureau's zone (not in UTC, in which now is
@@ -186,6 +189,30 @@ func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
 	return s.run(ctx, s.read, true, fn)
 }
 
+// querier is what runs a statement: a transaction or a pool.
+type querier interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// ReadStatements runs fn's reads outside any transaction: each statement
+// is its own implicit read-only transaction and sees its own moment. It is
+// for a read whose answer is one statement (an aggregate from the rollups):
+// on PostgreSQL a Read costs BEGIN, the statement and COMMIT — three round
+// trips for one answer — and this one. Anything that must see one moment
+// across statements (a total and its rows, a figure and its split) uses
+// Read; fn must not write or lock (tx.LockTree and the audit chain need a
+// transaction and fail here).
+func (s *Store) ReadStatements(ctx context.Context, fn func(*Tx) error) error {
+	now := s.clock.Now().UTC().Truncate(time.Millisecond)
+	tx := &Tx{q: s.read, d: s.d, now: now, today: s.clock.DateOf(now)}
+	return s.d.wrap(fn(tx))
+}
+
+// errNoTx: a lock asked for outside a transaction (in ReadStatements).
+var errNoTx = errors.New("store: locks need a transaction (Store.Read or Store.Write), not ReadStatements")
+
 func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
 	opts := &sql.TxOptions{}
 	if readOnly {
@@ -196,7 +223,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*Tx)
 		return s.d.wrap(err)
 	}
 	now := s.clock.Now().UTC().Truncate(time.Millisecond)
-	tx := &Tx{tx: sqlTx, d: s.d, now: now, today: s.clock.DateOf(now)}
+	tx := &Tx{tx: sqlTx, q: sqlTx, d: s.d, now: now, today: s.clock.DateOf(now)}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
@@ -216,12 +243,12 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*Tx)
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	r, err := tx.tx.ExecContext(ctx, q, args...)
+	r, err := tx.q.ExecContext(ctx, q, args...)
 	return r, tx.d.wrap(err)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	r, err := tx.tx.QueryContext(ctx, q, args...)
+	r, err := tx.q.QueryContext(ctx, q, args...)
 	return r, tx.d.wrap(err)
 }
 
@@ -245,7 +272,7 @@ func (tx *Tx) queryIDs(ctx context.Context, q string, args ...any) ([]int64, err
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, q, args...)
+	return tx.q.QueryRowContext(ctx, q, args...)
 }
 
 // timeText is how instants are stored: fixed-width UTC text, sortable as text.
