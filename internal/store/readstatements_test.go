@@ -80,6 +80,14 @@ func TestReadStatementsAnswersLikeRead(t *testing.T) {
 			if err == nil {
 				t.Error("LockTree outside a transaction succeeded")
 			}
+			// Nor can it write: a type created there would commit alone.
+			err = w.st.ReadStatements(ctx, func(tx *store.Tx) error {
+				_, err := tx.CreateType(ctx, domain.ActivityType{Code: "OUTSIDE", Pillar: domain.PillarTheory, Name: "类型", Active: true})
+				return err
+			})
+			if err == nil {
+				t.Error("a write outside a transaction succeeded")
+			}
 		})
 	}
 }

@@ -33,6 +33,11 @@ var migrationsFS embed.FS
 type Store struct {
 	write *sql.DB
 	read  *sql.DB
+	// stmts serves ReadStatements: on PostgreSQL a pool whose sessions are
+	// read-only (default_transaction_read_only, set when a connection
+	// opens: no round trip per statement), so a statement there cannot
+	// write outside a transaction; on SQLite the query_only read pool.
+	stmts *sql.DB
 	d     dialect
 	dsn   string
 	clock domain.Clock
@@ -82,6 +87,12 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.write.SetMaxIdleConns(10)
 		s.write.SetConnMaxIdleTime(5 * time.Minute)
 		s.read = s.write
+		ro := cfg.Copy()
+		ro.RuntimeParams["default_transaction_read_only"] = "on"
+		s.stmts = stdlib.OpenDB(*ro)
+		s.stmts.SetMaxOpenConns(10)
+		s.stmts.SetMaxIdleConns(5)
+		s.stmts.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		s.d = sqliteDialect{}
 		if dsn == "" {
@@ -101,6 +112,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("database %s: %w", dsn, err)
 		}
 		s.read.SetMaxOpenConns(8)
+		s.stmts = s.read
 	}
 	if err := s.check(ctx); err != nil {
 		s.Close()
@@ -141,6 +153,9 @@ func (s *Store) Close() error {
 	err := s.write.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
+	}
+	if s.stmts != s.read {
+		err = errors.Join(err, s.stmts.Close())
 	}
 	return err
 }
@@ -202,16 +217,16 @@ type querier interface {
 // on PostgreSQL a Read costs BEGIN, the statement and COMMIT — three round
 // trips for one answer — and this one. Anything that must see one moment
 // across statements (a total and its rows, a figure and its split) uses
-// Read; fn must not write or lock (tx.LockTree and the audit chain need a
-// transaction and fail here).
+// Read. It cannot write or lock: its pool is read-only, and tx.LockTree, the
+// audit chain and every exec need a transaction and fail here.
 func (s *Store) ReadStatements(ctx context.Context, fn func(*Tx) error) error {
 	now := s.clock.Now().UTC().Truncate(time.Millisecond)
-	tx := &Tx{q: s.read, d: s.d, now: now, today: s.clock.DateOf(now)}
+	tx := &Tx{q: s.stmts, d: s.d, now: now, today: s.clock.DateOf(now)}
 	return s.d.wrap(fn(tx))
 }
 
-// errNoTx: a lock asked for outside a transaction (in ReadStatements).
-var errNoTx = errors.New("store: locks need a transaction (Store.Read or Store.Write), not ReadStatements")
+// errNoTx: a write or lock asked for outside a transaction (in ReadStatements).
+var errNoTx = errors.New("store: writes and locks need a transaction (Store.Write, Store.Read), not ReadStatements")
 
 func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
 	opts := &sql.TxOptions{}
@@ -243,6 +258,11 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*Tx)
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if tx.tx == nil {
+		// ReadStatements: on PostgreSQL its pool could write, one
+		// statement at a time, outside the transaction every write needs.
+		return nil, errNoTx
+	}
 	r, err := tx.q.ExecContext(ctx, q, args...)
 	return r, tx.d.wrap(err)
 }
