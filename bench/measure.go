@@ -213,10 +213,11 @@ func (l *Loaded) unitsOf(k domain.OrgKind) []int64 {
 // Scope is the whole province.
 func (l *Loaded) Scope() domain.Scope { return domain.Scope{Roots: []int64{l.UnitIDs[0]}} }
 
-// AggregateRollup answers one figure from the rollups, in its own read transaction.
+// AggregateRollup answers one figure from the rollups, as app.Aggregate
+// does: one statement, outside a transaction (Store.ReadStatements).
 func (l *Loaded) AggregateRollup(ctx context.Context, q store.AggQuery) (Figure, error) {
 	var f Figure
-	err := l.Store.Read(ctx, func(tx *store.Tx) error {
+	err := l.Store.ReadStatements(ctx, func(tx *store.Tx) error {
 		gs, err := tx.Aggregate(ctx, l.Scope(), q, store.GroupNone)
 		f = store.Total(gs)
 		return err
@@ -397,6 +398,33 @@ func measureSubtree(ctx context.Context, l *Loaded, p Plan) ([]LatRow, error) {
 		}
 		out = append(out, LatRow{Name: q.name, Lat: summarise(ds), Rows: float64(rows) / float64(len(ds))})
 	}
+	// The round trips of an aggregate: the same district-year figures in a
+	// read transaction (BEGIN, the statement, COMMIT) and as one statement
+	// (Store.ReadStatements, what app.Aggregate and the table above use),
+	// sample by sample in turn, so a loaded machine weighs on both alike.
+	var inTx, one []time.Duration
+	for i := range max(1, p.SubtreeIterations) * 2 {
+		q := store.AggQuery{OrgID: pick(districts), Range: Periods[0].Sample(rng)}
+		for j, read := range []func(context.Context, func(*store.Tx) error) error{l.Store.Read, l.Store.ReadStatements} {
+			t0 := time.Now()
+			if err := read(ctx, func(tx *store.Tx) error {
+				_, err := tx.Aggregate(ctx, scope, q, store.GroupNone)
+				return err
+			}); err != nil {
+				return nil, err
+			}
+			if d := time.Since(t0); i == 0 {
+				continue // warm-up
+			} else if j == 0 {
+				inTx = append(inTx, d)
+			} else {
+				one = append(one, d)
+			}
+		}
+	}
+	out = append(out,
+		LatRow{Name: "tx.Aggregate, a district's year, in a read transaction (BEGIN … COMMIT)", Lat: summarise(inTx), Rows: 1},
+		LatRow{Name: "tx.Aggregate, the same, one statement (Store.ReadStatements), in turn with the row above", Lat: summarise(one), Rows: 1})
 	return out, nil
 }
 

@@ -39,6 +39,9 @@ const auditLockKey = 7_001_2025
 // the head (seq and hash of the last event; 0 and "" for an empty trail) and
 // returns the sealed row. Appends are serialised so the chain never forks.
 func (tx *Tx) AppendAudit(ctx context.Context, seal func(headSeq int64, headHash string) (AuditRow, error)) (AuditRow, error) {
+	if tx.tx == nil {
+		return AuditRow{}, errNoTx
+	}
 	if tx.d.name() == "postgres" {
 		if _, err := tx.tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", auditLockKey); err != nil {
 			return AuditRow{}, tx.d.wrap(err)

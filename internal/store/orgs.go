@@ -311,6 +311,9 @@ func (tx *Tx) SetOrgActive(ctx context.Context, scope domain.Scope, id int64, ac
 // and moving the subtree's rollups from the old ancestors to the new ones, so
 // aggregates stay exact without touching any activity row.
 func (tx *Tx) MoveOrg(ctx context.Context, scope domain.Scope, id, newParent int64) (domain.OrgUnit, error) {
+	if tx.tx == nil {
+		return domain.OrgUnit{}, errNoTx
+	}
 	if err := tx.d.lockTree(ctx, tx.tx, true); err != nil {
 		return domain.OrgUnit{}, tx.d.wrap(err)
 	}
@@ -386,6 +389,9 @@ func (tx *Tx) MoveOrg(ctx context.Context, scope domain.Scope, id, newParent int
 func (tx *Tx) LockTree(ctx context.Context) error {
 	if tx.treeLocked {
 		return nil
+	}
+	if tx.tx == nil {
+		return errNoTx
 	}
 	if err := tx.d.lockTree(ctx, tx.tx, false); err != nil {
 		return tx.d.wrap(err)

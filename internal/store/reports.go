@@ -555,12 +555,28 @@ func (tx *Tx) ActivitiesByID(ctx context.Context, scope domain.Scope, ids []int6
 // subtree, so a unit of the kind qualifies exactly when one of its rows in
 // the range, types and statuses is non-zero. Its cost follows the number of
 // units and months, not of activities.
+//
+// Two plans, chosen by the size of the subtree (whether f's unit is a
+// bureau, the root of a tree):
+//   - a bureau's figure of some types reads, for each type and status, the
+//     month (and day) rows of every unit holding one, in the order of the
+//     partial index activity_rollup_units_with (migration 00021), and keeps
+//     the units of the kind in the subtree, read once into an in-memory set:
+//     one range scan where probing every school of a province cost one
+//     index descent per school;
+//   - otherwise each unit of the kind in the subtree is probed for one
+//     matching row through the primary key (EXISTS stops at the first).
+//
+// "+" on a column keeps the planner off an index for it (both engines), so
+// neither plan can turn into the other: the per-unit probe must not walk
+// the type index for every unit, the scan must not probe per unit.
 func (tx *Tx) UnitsWithRollup(ctx context.Context, scope domain.Scope, kind domain.OrgKind, f RecordFilter) ([]int64, error) {
-	if err := tx.requireReadable(ctx, scope, f.OrgID); err != nil {
+	unit, err := tx.GetOrg(ctx, scope, f.OrgID)
+	if err != nil {
 		return nil, err
 	}
 	parts := rangeParts(f.Range)
-	if len(parts) == 0 {
+	if len(parts) == 0 || f.TypeIDs != nil && len(f.TypeIDs) == 0 {
 		return []int64{}, nil
 	}
 	statuses := f.Statuses
@@ -568,27 +584,39 @@ func (tx *Tx) UnitsWithRollup(ctx context.Context, scope domain.Scope, kind doma
 		statuses = []domain.Status{domain.StatusApproved}
 	}
 	args := []any{f.OrgID, string(kind)}
-	common := "r.org_id IN (SELECT c.descendant_id FROM org_closure c JOIN org_units u ON u.id = c.descendant_id WHERE c.ancestor_id = $1 AND u.kind = $2)" +
-		" AND r.n > 0 AND r.status IN (" + placeholders(&args, strs(statuses)...) + ")"
-	if f.TypeIDs != nil {
-		if len(f.TypeIDs) == 0 {
-			return []int64{}, nil
-		}
-		common += " AND r.type_id IN (" + placeholders(&args, int64s(f.TypeIDs)...) + ")"
-	}
+	units := "SELECT c.descendant_id FROM org_closure c JOIN org_units u ON u.id = c.descendant_id WHERE c.ancestor_id = $1 AND u.kind = $2"
 	table := "activity_rollup"
 	if f.Venue != "" {
 		table = "activity_venue_rollup"
+	}
+	if unit.Kind == domain.OrgBureau && f.TypeIDs != nil && f.Venue == "" {
+		common := "r.type_id IN (" + placeholders(&args, int64s(f.TypeIDs)...) + ")" +
+			" AND r.status IN (" + placeholders(&args, strs(statuses)...) + ") AND r.n > 0"
+		var subs []string
+		for _, p := range parts {
+			args = append(args, p.grain, p.from, p.to)
+			n := len(args)
+			subs = append(subs, fmt.Sprintf("SELECT r.org_id FROM activity_rollup r WHERE %s AND r.grain = $%d AND r.bucket >= $%d AND r.bucket < $%d AND +r.org_id IN (%s)",
+				common, n-2, n-1, n, units))
+		}
+		return tx.queryIDs(ctx, "SELECT DISTINCT org_id FROM ("+strings.Join(subs, " UNION ALL ")+") x ORDER BY org_id", args...)
+	}
+	common := "r.org_id = u.id AND r.n > 0 AND r.status IN (" + placeholders(&args, strs(statuses)...) + ")"
+	if f.TypeIDs != nil {
+		common += " AND +r.type_id IN (" + placeholders(&args, int64s(f.TypeIDs)...) + ")"
+	}
+	if f.Venue != "" {
 		args = append(args, f.Venue)
 		common += fmt.Sprintf(" AND r.venue = $%d", len(args))
 	}
-	var subs []string
+	var exists []string
 	for _, p := range parts {
 		args = append(args, p.grain, p.from, p.to)
 		n := len(args)
-		subs = append(subs, fmt.Sprintf("SELECT r.org_id FROM %s r WHERE %s AND r.grain = $%d AND r.bucket >= $%d AND r.bucket < $%d", table, common, n-2, n-1, n))
+		exists = append(exists, fmt.Sprintf("EXISTS (SELECT 1 FROM %s r WHERE %s AND r.grain = $%d AND r.bucket >= $%d AND r.bucket < $%d)", table, common, n-2, n-1, n))
 	}
-	return tx.queryIDs(ctx, "SELECT DISTINCT org_id FROM ("+strings.Join(subs, " UNION ALL ")+") x ORDER BY org_id", args...)
+	return tx.queryIDs(ctx, "SELECT u.id FROM org_closure c JOIN org_units u ON u.id = c.descendant_id WHERE c.ancestor_id = $1 AND u.kind = $2 AND ("+
+		strings.Join(exists, " OR ")+") ORDER BY u.id", args...)
 }
 
 // PeriodRecord is one activity of a unit's subtree in a period, with what a

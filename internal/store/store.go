@@ -33,6 +33,11 @@ var migrationsFS embed.FS
 type Store struct {
 	write *sql.DB
 	read  *sql.DB
+	// stmts serves ReadStatements: on PostgreSQL a pool whose sessions are
+	// read-only (default_transaction_read_only, set when a connection
+	// opens: no round trip per statement), so a statement there cannot
+	// write outside a transaction; on SQLite the query_only read pool.
+	stmts *sql.DB
 	d     dialect
 	dsn   string
 	clock domain.Clock
@@ -82,6 +87,12 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.write.SetMaxIdleConns(10)
 		s.write.SetConnMaxIdleTime(5 * time.Minute)
 		s.read = s.write
+		ro := cfg.Copy()
+		ro.RuntimeParams["default_transaction_read_only"] = "on"
+		s.stmts = stdlib.OpenDB(*ro)
+		s.stmts.SetMaxOpenConns(10)
+		s.stmts.SetMaxIdleConns(5)
+		s.stmts.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		s.d = sqliteDialect{}
 		if dsn == "" {
@@ -101,6 +112,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("database %s: %w", dsn, err)
 		}
 		s.read.SetMaxOpenConns(8)
+		s.stmts = s.read
 	}
 	if err := s.check(ctx); err != nil {
 		s.Close()
@@ -142,6 +154,9 @@ func (s *Store) Close() error {
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
 	}
+	if s.stmts != s.read {
+		err = errors.Join(err, s.stmts.Close())
+	}
 	return err
 }
 
@@ -156,7 +171,10 @@ func (s *Store) Ping(ctx context.Context) error {
 // Tx is one transaction. All store methods live on Tx so that a use case can
 // compose several of them, plus its audit row, into one atomic write.
 type Tx struct {
-	tx  *sql.Tx
+	tx *sql.Tx
+	// q runs the statements: tx, or the read pool itself for ReadStatements
+	// (tx nil then).
+	q   querier
 	d   dialect
 	now time.Time
 	// today is now's date in the bureau's zone (not in UTC, in which now is
@@ -186,6 +204,30 @@ func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
 	return s.run(ctx, s.read, true, fn)
 }
 
+// querier is what runs a statement: a transaction or a pool.
+type querier interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// ReadStatements runs fn's reads outside any transaction: each statement
+// is its own implicit read-only transaction and sees its own moment. It is
+// for a read whose answer is one statement (an aggregate from the rollups):
+// on PostgreSQL a Read costs BEGIN, the statement and COMMIT — three round
+// trips for one answer — and this one. Anything that must see one moment
+// across statements (a total and its rows, a figure and its split) uses
+// Read. It cannot write or lock: its pool is read-only, and tx.LockTree, the
+// audit chain and every exec need a transaction and fail here.
+func (s *Store) ReadStatements(ctx context.Context, fn func(*Tx) error) error {
+	now := s.clock.Now().UTC().Truncate(time.Millisecond)
+	tx := &Tx{q: s.stmts, d: s.d, now: now, today: s.clock.DateOf(now)}
+	return s.d.wrap(fn(tx))
+}
+
+// errNoTx: a write or lock asked for outside a transaction (in ReadStatements).
+var errNoTx = errors.New("store: writes and locks need a transaction (Store.Write, Store.Read), not ReadStatements")
+
 func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
 	opts := &sql.TxOptions{}
 	if readOnly {
@@ -196,7 +238,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*Tx)
 		return s.d.wrap(err)
 	}
 	now := s.clock.Now().UTC().Truncate(time.Millisecond)
-	tx := &Tx{tx: sqlTx, d: s.d, now: now, today: s.clock.DateOf(now)}
+	tx := &Tx{tx: sqlTx, q: sqlTx, d: s.d, now: now, today: s.clock.DateOf(now)}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
@@ -216,12 +258,17 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*Tx)
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	r, err := tx.tx.ExecContext(ctx, q, args...)
+	if tx.tx == nil {
+		// ReadStatements: on PostgreSQL its pool could write, one
+		// statement at a time, outside the transaction every write needs.
+		return nil, errNoTx
+	}
+	r, err := tx.q.ExecContext(ctx, q, args...)
 	return r, tx.d.wrap(err)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	r, err := tx.tx.QueryContext(ctx, q, args...)
+	r, err := tx.q.QueryContext(ctx, q, args...)
 	return r, tx.d.wrap(err)
 }
 
@@ -245,7 +292,7 @@ func (tx *Tx) queryIDs(ctx context.Context, q string, args ...any) ([]int64, err
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, q, args...)
+	return tx.q.QueryRowContext(ctx, q, args...)
 }
 
 // timeText is how instants are stored: fixed-width UTC text, sortable as text.
