@@ -30,7 +30,7 @@ describe('administration menu per built-in role', () => {
       school_admin: [],
       member: [],
       monitor: [],
-      system_admin: ['/admin/orgs', '/admin/users', '/admin/tokens', '/admin/jobs'],
+      system_admin: ['/admin/orgs', '/admin/users', '/admin/tokens', '/admin/jobs', '/admin/backups'],
       security_admin: ['/admin/users', '/admin/roles', '/admin/policy'],
       audit_admin: ['/admin/audit'],
     })
@@ -129,7 +129,7 @@ describe('visibleMenu', () => {
   })
   it('does not change the menu it filters', () => {
     visibleMenu(['audit.read'])
-    expect(menu.find((e) => e.path === '/admin')?.children).toHaveLength(9)
+    expect(menu.find((e) => e.path === '/admin')?.children).toHaveLength(10)
   })
   it('reads a list of permissions as any one of them', () => {
     expect(permitted(['b'], ['a', 'b'])).toBe(true)
