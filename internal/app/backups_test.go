@@ -29,16 +29,6 @@ func archives(t *testing.T, dir string) []string {
 	return ms
 }
 
-// movingClock is a pinned clock the test moves on (archives are named by
-// the time they are taken).
-type movingClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *movingClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *movingClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
-
 // backupNode is an App over f's database that can back it up: a node.
 func backupNode(t *testing.T, f *fixture, dataDir string, clk *movingClock) *app.App {
 	t.Helper()
@@ -46,7 +36,7 @@ func backupNode(t *testing.T, f *fixture, dataDir string, clk *movingClock) *app
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app.New(f.st, blobs, app.Config{Backup: app.BackupConfig{DataDir: dataDir, Version: "test"}}, clk.Now)
+	return app.New(f.st, blobs, app.Config{Backup: app.BackupConfig{DataDir: dataDir, Version: "test"}}, clk.now)
 }
 
 func sweepOf(t *testing.T, a *app.App, name string) app.Sweep {
@@ -72,7 +62,7 @@ func TestScheduledBackup(t *testing.T) {
 			f := newFixture(t, e)
 			ledgerFixture(t, f)
 			data, out := t.TempDir(), t.TempDir()
-			clk := &movingClock{now: storetest.Clock(today)()}
+			clk := newMovingClock(storetest.Clock(today)().Format(time.RFC3339Nano)) // (exams_test.go)
 			nodes := []*app.App{backupNode(t, f, data, clk), backupNode(t, f, data, clk)}
 			sys := domain.Actor{Name: "sysadmin", Scope: f.op.Scope, Permissions: []domain.Permission{domain.PermConfigManage}}
 			office := domain.Actor{Name: "office", Scope: f.op.Scope, Permissions: []domain.Permission{domain.PermActivityRead, domain.PermExport}}
@@ -142,7 +132,7 @@ func TestScheduledBackup(t *testing.T) {
 
 			// By hand, twice more: three archives written, the newest two kept.
 			for range 2 {
-				clk.Add(time.Minute)
+				clk.advance(time.Minute)
 				r, err := nodes[0].BackupNow(ctx, sys)
 				if err != nil || r.Result != store.BackupOK {
 					t.Fatalf("backup now: %+v %v", r, err)
