@@ -41,7 +41,7 @@ func TestTokensCarryOnlyWhatTheIssuerHolds(t *testing.T) {
 			wantKind(t, err, domain.KindInvalid, "role")
 			// A district's issuer cannot reach the bureau, nor hand out what it lacks.
 			sec := domain.Actor{Name: "secadmin", AccountID: f.admins["secadmin"].Account.ID, Scope: bureau, Permissions: roleOf(domain.RoleSecurityAdmin).Permissions}
-			if _, err := f.app.CreateRole(ctx, sec, domain.Role{Code: "issuer", Name: "令牌签发", Permissions: []domain.Permission{domain.PermTokenCreate, domain.PermActivityRead}}); err != nil {
+			if _, err := f.app.CreateRole(ctx, sec, domain.Role{Code: "issuer", Name: "令牌签发", Permissions: []domain.Permission{domain.PermTokenCreate, domain.PermActivityRead, domain.PermExamTake}}); err != nil {
 				t.Fatal(err)
 			}
 			op := domain.Actor{Name: "test", Operator: true, Scope: bureau}
