@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test, after, before } from 'node:test'
 import { base, shots, launch, watchConsole } from './browser.mjs'
+import { loginWithTotp } from './session.mjs'
 
 let browser
 let context
@@ -92,6 +93,18 @@ test('five wrong passwords lock the account and say when to retry', async () => 
   }
   assert.match(message, /账号已锁定.*\d{1,2}:\d{2}/, `lockout message with a retry time, got: ${message}`)
   await page.screenshot({ path: join(shots, 'login-locked-zh.png') })
+
+  // The security administrator unlocks the teacher, as the office would ask:
+  // other files log in as jiaoshi on this same demo county.
+  await loginWithTotp(page, 'secadmin')
+  const unlocked = await page.evaluate(async () => {
+    const me = await (await fetch('/api/v1/auth/me')).json()
+    const list = await (await fetch('/api/v1/accounts?q=jiaoshi')).json()
+    const acct = list.items.find((a) => a.username === 'jiaoshi')
+    const r = await fetch(`/api/v1/accounts/${acct.id}/unlock`, { method: 'POST', headers: { 'X-CSRF-Token': me.csrf_token ?? '' } })
+    return r.status
+  })
+  assert.equal(unlocked, 204, 'the security administrator unlocks the account')
   await page.close()
 })
 
